@@ -1,0 +1,93 @@
+"""The shell every job shares: create_app wires settings, extensions, pages and the jobs."""
+
+import logging
+
+from flask import Flask, send_from_directory
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from accord import settings
+from accord.extensions import csrf, db, limiter, login, migrate
+
+VENDOR = settings.ROOT / "accord" / "static" / "vendor"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; `config` overrides what the environment says (tests pass TESTING etc.)."""
+    app = Flask(
+        __name__,
+        static_folder=str(settings.ROOT / "accord" / "static"),
+        instance_path=str(settings.INSTANCE),
+    )
+    app.config.update(settings.load(overrides=config))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        db_file = settings.Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :])
+        db_file.parent.mkdir(parents=True, exist_ok=True)
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(settings.ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    if proxies := app.config["TRUSTED_PROXY_COUNT"]:
+        # Rate limits and logs need the visitor's address, not the load balancer's.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    _init_login(app)
+
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    WTFormsHelpers(app)
+
+    from accord import admin, cli, errors, security, views
+
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(admin.bp)
+    cli.init_app(app)
+    import accord.demo_data  # noqa: F401 - registers the shell's demo loader
+
+    # GOV.UK Frontend's CSS asks for fonts and images at /assets/…
+    @app.get("/assets/<path:filename>")
+    def govuk_assets(filename: str):
+        return send_from_directory(VENDOR / "govuk" / "assets", filename, max_age=86400)
+
+    # The jobs: the only place accord names them, so the app can be assembled.
+    import directory
+    import emergency
+    import registry
+
+    for job in (registry, directory, emergency):
+        job.init_app(app)
+
+    @app.context_processor
+    def shell_context():
+        from accord import banners
+
+        return {"banners": banners.active(), "app_env": app.config["APP_ENV"]}
+
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from accord.accounts import load_user
+
+    login.init_app(app)
+    login.login_view = "core.sign_in"
+    login.login_message = "Sign in to see that page."
+    login.session_protection = "strong"
+    login.user_loader(load_user)

@@ -1,0 +1,219 @@
+"""Accounts and roles: password hashing, sign-in with lockout, users, invitations, role checks."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher, profiles
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from accord import audit
+from accord.extensions import db
+from accord.models import Membership, Organisation, Role, User, utcnow
+from accord.outbox import queue_email
+
+# RFC 9106 low-memory argon2id in service; the cheapest argon2id parameters in the test suite
+# (ARGON2_CHEAP), where hundreds of hashes would otherwise take most of the run.
+_HASHERS = {
+    False: PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY),
+    True: PasswordHasher.from_parameters(profiles.CHEAPEST),
+}
+# Verified when the email is unknown, so a wrong email takes as long as a wrong password.
+_DUMMY_HASHES = {cheap: h.hash("not-a-real-password") for cheap, h in _HASHERS.items()}
+
+
+def hasher() -> PasswordHasher:
+    return _HASHERS[bool(current_app.config.get("ARGON2_CHEAP"))]
+
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return hasher().hash(password)
+
+
+def password_matches(stored: str, password: str) -> bool:
+    dummy = _DUMMY_HASHES[bool(current_app.config.get("ARGON2_CHEAP"))]
+    try:
+        return hasher().verify(stored or dummy, password) and bool(stored)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+@dataclass
+class SignInResult:
+    user: User | None
+    locked: bool = False
+
+
+def authenticate(email: str, password: str) -> SignInResult:
+    """Check a password; repeated failures lock the account for a while (and say so)."""
+    user = find_user(email)
+    cfg = current_app.config
+    if user is None:
+        password_matches("", password)
+        return SignInResult(None)
+    if user.locked_until and user.locked_until > utcnow():
+        return SignInResult(None, locked=True)
+    if not user.active or not password_matches(user.password_hash, password):
+        user.failed_logins += 1
+        locked = user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]
+        if locked:
+            user.locked_until = utcnow() + timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
+            user.failed_logins = 0
+            audit.record("user.locked", "user", user.id, actor_id=user.id)
+        db.session.commit()
+        return SignInResult(None, locked=locked)
+    if hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = utcnow()
+    audit.record("user.signed_in", "user", user.id, actor_id=user.id)
+    db.session.commit()
+    return SignInResult(user)
+
+
+def load_user(user_id: str) -> User | None:
+    """flask-login loader: the id carries the session version, so old cookies stop working."""
+    try:
+        raw_id, raw_version = user_id.split(":", 1)
+        user = db.session.get(User, int(raw_id))
+        version = int(raw_version)
+    except ValueError:
+        return None
+    if user is None or user.session_version != version or not user.active:
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every session cookie this user holds (sign-out, password change)."""
+    user.session_version += 1
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    end_sessions(user)
+    audit.record("user.password_set", "user", user.id)
+
+
+def organisation_by_slug(slug: str) -> Organisation | None:
+    return db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+
+
+class AccountError(ValueError):
+    """A user could not be created or changed; the message says why, for a person to read."""
+
+
+def grant(user: User, role: str, organisation: Organisation | None = None) -> Membership:
+    if role not in Role.__members__:
+        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(Role)}")
+    if role == Role.member and organisation is None:
+        raise AccountError("A member belongs to an organisation: give its slug")
+    for membership in user.memberships:
+        org_id = organisation.id if organisation else None
+        if membership.role == role and membership.organisation_id == org_id:
+            return membership
+    membership = Membership(user=user, role=role, organisation=organisation)
+    db.session.add(membership)
+    audit.record(
+        "user.role_granted",
+        "user",
+        user.id if user.id else user.email,
+        details={"role": role, "organisation_id": organisation.id if organisation else None},
+    )
+    return membership
+
+
+def create_user(
+    email: str,
+    password: str | None,
+    role: str,
+    organisation: Organisation | None = None,
+    name: str = "",
+) -> User:
+    """Create a user with a role; with no password the user is invited to set one."""
+    email = normalise_email(email)
+    if find_user(email) is not None:
+        raise AccountError(f"A user with the email {email} already exists")
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters")
+    user = User(email=email, name=name, password_hash=hash_password(password) if password else "")
+    db.session.add(user)
+    db.session.flush()
+    grant(user, role, organisation)
+    audit.record("user.created", "user", user.id, details={"role": role})
+    return user
+
+
+def _invite_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="accord-invite")
+
+
+def invite_token(user: User) -> str:
+    # The hash fragment makes the link single-use: once a password is set, it no longer matches.
+    return _invite_serializer().dumps({"u": user.id, "h": user.password_hash[-16:]})
+
+
+def user_for_invite(token: str) -> User | None:
+    try:
+        data = _invite_serializer().loads(token, max_age=current_app.config["INVITE_MAX_AGE_S"])
+    except (SignatureExpired, BadSignature):
+        return None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or user.password_hash[-16:] != data.get("h"):
+        return None
+    return user
+
+
+def invite(email: str, role: str, organisation: Organisation | None, link_base: str) -> User:
+    """Create a user without a password and email them a link to set one."""
+    user = create_user(email, None, role, organisation)
+    link = f"{link_base.rstrip('/')}/account/invite/{invite_token(user)}"
+    queue_email(
+        user.email,
+        "You have been invited to the Shropshire Accord Hub",
+        "You have been given an account on the Shropshire Accord Hub.\n\n"
+        f"Set your password within 7 days using this link:\n{link}\n\n"
+        "If you were not expecting this, you can ignore this email.",
+        kind="invite",
+    )
+    audit.record("user.invited", "user", user.id, details={"role": role})
+    return user
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count(User.id))) or 0
+
+
+def role_required(*roles: str):
+    """Signed-out visitors go to sign in; signed-in users without the role get a 403."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect(url_for("core.sign_in", next=request.full_path.rstrip("?")))
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

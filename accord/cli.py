@@ -1,0 +1,121 @@
+"""Commands: users, outbox, geo, demo (jobs add their own groups)."""
+
+import csv
+import json
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from accord import accounts, demo, outbox
+from accord.extensions import db
+from accord.models import OutboxMessage, Outcode
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+outbox_cli = AppGroup("outbox", help="Inspect and send queued email.")
+geo_cli = AppGroup("geo", help="Offline geography.")
+demo_cli = AppGroup("demo", help="Demo data for Shropshire.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--password", required=True, help="At least 12 characters.")
+@click.option("--role", required=True, type=click.Choice(list(accounts.Role)))
+@click.option("--org", "org_slug", default=None, help="Organisation slug (members need one).")
+@click.option("--name", default="")
+def create_user(email: str, password: str, role: str, org_slug: str | None, name: str) -> None:
+    """Create a user with a role."""
+    org = None
+    if org_slug:
+        org = accounts.organisation_by_slug(org_slug)
+        if org is None:
+            raise click.ClickException(f"No organisation with the slug {org_slug!r}")
+    try:
+        user = accounts.create_user(email, password, role, org, name=name)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Created {user.email} ({role}{' at ' + org.slug if org else ''})")
+
+
+@outbox_cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--status", default=None, help="pending, sent or failed")
+def list_outbox(as_json: bool, status: str | None) -> None:
+    """The messages waiting or sent (development and tests read confirmation links here)."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    rows = [
+        {
+            "id": m.id,
+            "to": m.to,
+            "subject": m.subject,
+            "body": m.body,
+            "kind": m.kind,
+            "status": m.status,
+            "attempts": m.attempts,
+            "created_at": m.created_at.isoformat(),
+            "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+            "last_error": m.last_error,
+        }
+        for m in db.session.scalars(query)
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        click.echo(f"#{row['id']} [{row['status']}] to {row['to']}: {row['subject']}")
+        click.echo("    " + row["body"].replace("\n", "\n    "))
+
+
+@outbox_cli.command("send")
+@click.option("--limit", default=100, show_default=True)
+def send_outbox(limit: int) -> None:
+    """Deliver what is due (SMTP when MAIL_SERVER is set, else the log). Run it on a schedule."""
+    counts = outbox.send_pending(limit)
+    click.echo(", ".join(f"{value} {key}" for key, value in counts.items()))
+
+
+@geo_cli.command("import-outcodes")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_outcodes(path: str) -> None:
+    """Load postcode-district centroids (CSV: Postcode, Latitude, Longitude[, Town/Area])."""
+    existing = {o.code: o for o in db.session.scalars(select(Outcode))}
+    added = updated = skipped = 0
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        for row in csv.DictReader(handle):
+            code = (row.get("Postcode") or row.get("postcode") or "").strip().upper()
+            try:
+                lat = float(row.get("Latitude") or row.get("latitude") or "")
+                lon = float(row.get("Longitude") or row.get("longitude") or "")
+            except ValueError:
+                skipped += 1
+                continue
+            if not code or len(code) > 4:
+                skipped += 1
+                continue
+            town = (row.get("Town/Area") or row.get("town") or "").strip()
+            if code in existing:
+                record = existing[code]
+                record.latitude, record.longitude, record.town = lat, lon, town
+                updated += 1
+            else:
+                existing[code] = Outcode(code=code, latitude=lat, longitude=lon, town=town)
+                db.session.add(existing[code])
+                added += 1
+    db.session.commit()
+    click.echo(f"{added} added, {updated} updated, {skipped} skipped")
+
+
+@demo_cli.command("load")
+def load_demo() -> None:
+    """Idempotent demo data for Shropshire, with a password for each demo user."""
+    for line in demo.load_all():
+        click.echo(line)
+
+
+def init_app(app: Flask) -> None:
+    for group in (users_cli, outbox_cli, geo_cli, demo_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,214 @@
+"""The shared nouns: Organisation, Location, User and Membership, AuditEvent, OutboxMessage."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accord.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Sector(enum.StrEnum):
+    vcs = "vcs"
+    public = "public"
+    private = "private"
+    parish = "parish"
+
+
+SECTOR_LABELS = {
+    Sector.vcs: "Voluntary and community sector",
+    Sector.public: "Public sector",
+    Sector.private: "Private sector",
+    Sector.parish: "Town and parish councils",
+}
+
+
+class Role(enum.StrEnum):
+    member = "member"
+    frontline = "frontline"
+    coordinator = "coordinator"
+    cvec = "cvec"
+    admin = "admin"
+
+
+ROLE_LABELS = {
+    Role.member: "Organisation member (manages listings, receives referrals)",
+    Role.frontline: "Frontline worker (makes referrals)",
+    Role.coordinator: "VCS Assembly coordinator (moderation, concerns)",
+    Role.cvec: "CVEC emergency coordinator",
+    Role.admin: "Administrator",
+}
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    sector: Mapped[str] = mapped_column(String(20))
+    org_type: Mapped[str] = mapped_column(String(60), default="")
+    # Org-id identifier (org-id.guide): GB-CHC-1234567, GB-COH-01234567, GB-LAE-SHR …
+    identifier: Mapped[str | None] = mapped_column(String(60), index=True)
+    website: Mapped[str] = mapped_column(String(300), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="", index=True)
+    town: Mapped[str] = mapped_column(String(100), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")
+    locations: Mapped[list[Location]] = relationship(back_populates="operator")
+
+    @property
+    def sector_label(self) -> str:
+        return SECTOR_LABELS.get(Sector(self.sector), self.sector)
+
+
+class Location(db.Model):
+    """A place: a community building, a service venue, an emergency hub's building."""
+
+    __tablename__ = "location"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    town: Mapped[str] = mapped_column(String(100), default="", index=True)
+    postcode: Mapped[str] = mapped_column(String(10), default="", index=True)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    uprn: Mapped[str | None] = mapped_column(String(12))
+    # Lists of keys from accord.geo.ACCESSIBILITY / FACILITIES, stored as JSON arrays.
+    accessibility: Mapped[list[str]] = mapped_column(JSON, default=list)
+    facilities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    capacity: Mapped[int | None]
+    bookable: Mapped[bool] = mapped_column(default=False)
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    operator: Mapped[Organisation | None] = relationship(back_populates="locations")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    # argon2id hash; empty until an invited user sets a password.
+    password_hash: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on sign-out and password change so old session cookies stop working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def roles(self) -> set[str]:
+        return {m.role for m in self.memberships}
+
+    def has_role(self, *roles: str) -> bool:
+        """Admins may do everything; others need one of the named roles."""
+        mine = self.roles
+        return Role.admin in mine or any(r in mine for r in roles)
+
+    def organisation_ids(self, role: str = Role.member) -> set[int]:
+        return {m.organisation_id for m in self.memberships if m.role == role and m.organisation_id}
+
+
+class Membership(db.Model):
+    """A user's role, optionally within an organisation (member role is always per organisation)."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id", "role", name="uq_membership"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation | None] = relationship(back_populates="memberships")
+
+
+class AuditEvent(db.Model):
+    """Who did what to which record, when. Written by accord.audit.record only."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(80), index=True)
+    target_type: Mapped[str] = mapped_column(String(60))
+    target_id: Mapped[str] = mapped_column(String(60))
+    # Non-personal detail only (ids, statuses, reasons); never emails or names of the public.
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class OutboxStatus(enum.StrEnum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"  # gave up after the maximum attempts; kept for an admin to retry
+
+
+class OutboxMessage(db.Model):
+    """Every email is a row first; accord.outbox.send_pending delivers it."""
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    # Why it was sent (e.g. "invite", "signup-confirm"), for filtering without reading bodies.
+    kind: Mapped[str] = mapped_column(String(40), default="", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.pending, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    sent_at: Mapped[datetime | None]
+
+
+class Outcode(db.Model):
+    """Postcode-district centroids for offline geocoding (`flask geo import-outcodes CSV`)."""
+
+    __tablename__ = "outcode"
+
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    latitude: Mapped[float]
+    longitude: Mapped[float]
+    # Often a list of the towns in the district, so unbounded.
+    town: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,112 @@
+"""Settings from the environment, with the names DESIGN.md fixes."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+# Environments in which an insecure default SECRET_KEY is acceptable.
+RELAXED_ENVS = {"development", "testing"}
+
+
+class SettingsError(RuntimeError):
+    """Start-up refused: a required setting is missing or wrong."""
+
+
+def _int(env: dict, name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _float(env: dict, name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+
+
+def database_url(raw: str | None) -> str:
+    """Default SQLite in instance/; plain postgres:// URLs use the psycopg 3 driver."""
+    if not raw:
+        return f"sqlite:///{INSTANCE / 'accord.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def load(env: dict | None = None, overrides: dict | None = None) -> dict:
+    """Build the Flask config from environment variables plus explicit overrides (tests)."""
+    env = dict(os.environ if env is None else env)
+    overrides = dict(overrides or {})
+    testing = bool(overrides.get("TESTING"))
+    app_env = overrides.get("APP_ENV") or env.get("APP_ENV") or ("testing" if testing else "")
+    app_env = app_env or "production"
+
+    secret = overrides.get("SECRET_KEY") or env.get("SECRET_KEY")
+    if not secret:
+        if app_env not in RELAXED_ENVS:
+            raise SettingsError(
+                "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
+                "value (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`), or set "
+                "APP_ENV=development for a local checkout."
+            )
+        secret = f"insecure-{app_env}-key"  # noqa: S105 - only in development/testing
+
+    production = app_env not in RELAXED_ENVS
+    config = {
+        "APP_ENV": app_env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL")),
+        # pre_ping: a restarted PostgreSQL is reconnected to without restarting the app.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_STRATEGY": "fixed-window",
+        "MAIL_SERVER": env.get("MAIL_SERVER") or "",
+        "MAIL_PORT": _int(env, "MAIL_PORT", 25),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or "",
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or "",
+        "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
+        "MAIL_FROM": env.get("MAIL_FROM")
+        or "Shropshire Accord Hub <no-reply@shropshire-accord.example>",
+        "MAIL_TIMEOUT_S": _float(env, "MAIL_TIMEOUT_S", 10.0),
+        "TILE_URL": env.get("TILE_URL") or "",
+        "FLOOD_API_URL": env.get("FLOOD_API_URL")
+        or "https://environment.data.gov.uk/flood-monitoring",
+        "POSTCODES_API_URL": env.get("POSTCODES_API_URL") or "https://api.postcodes.io",
+        "GEOCODER_TIMEOUT_S": _float(env, "GEOCODER_TIMEOUT_S", 3.0),
+        "REFERRAL_RETENTION_DAYS": _int(env, "REFERRAL_RETENTION_DAYS", 365),
+        "SERVER_NAME_FOR_LINKS": env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000",
+        # Request bodies above this are refused with a GOV.UK 413 page.
+        "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
+        "MAX_FORM_MEMORY_SIZE": _int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_NAME": "accord_session",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        # How many reverse proxies sit in front (their X-Forwarded-* headers are trusted).
+        "TRUSTED_PROXY_COUNT": _int(env, "TRUSTED_PROXY_COUNT", 0),
+        "LOGIN_MAX_FAILURES": _int(env, "LOGIN_MAX_FAILURES", 5),
+        "LOGIN_LOCKOUT_MINUTES": _int(env, "LOGIN_LOCKOUT_MINUTES", 15),
+        "INVITE_MAX_AGE_S": 7 * 24 * 3600,
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    }
+    config.update(overrides)
+    if testing:
+        config.setdefault("TESTING", True)
+    return config

@@ -1,0 +1,9 @@
+"""Emergency mode for CVEC: incidents, hubs, mutual aid, volunteers, maps, public help."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from emergency.views import bp
+
+    app.register_blueprint(bp)

@@ -1,0 +1,28 @@
+"""`flask accord publish FILE --version V`."""
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from accord.extensions import db
+from registry.content import ContentError
+from registry.publish import publish
+
+accord_cli = AppGroup("accord", help="The Accord's text.")
+
+
+@accord_cli.command("publish")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--version", "version", default=None, help="Defaults to the file's own version.")
+def publish_command(path: Path, version: str | None) -> None:
+    """Publish (or re-publish) a version of the Accord from a Markdown file."""
+    try:
+        record = publish(path.read_text(encoding="utf-8"), version)
+    except ContentError as exc:
+        raise click.ClickException(f"{path}: {exc}") from exc
+    db.session.commit()
+    click.echo(
+        f"Published {record.title} version {record.version}: "
+        f"{len(record.themes)} themes, {len(record.sections)} sections"
+    )

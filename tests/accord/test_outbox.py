@@ -1,0 +1,97 @@
+"""Every email is an OutboxMessage first; the sender delivers, retries and never loses one."""
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from accord.extensions import db
+from accord.models import OutboxMessage, OutboxStatus, utcnow
+from accord.outbox import MAX_ATTEMPTS, queue_email, send_pending
+from tests.fakes.smtp import FakeSMTP, free_port
+
+
+def test_queue_email_writes_a_row_and_strips_header_injection(app):
+    queue_email("a@example.org\r\nBcc: x@evil.example", "Hello\nBcc: y@evil.example", "Body")
+    db.session.commit()
+    message = db.session.scalar(select(OutboxMessage))
+    assert message.status == OutboxStatus.pending
+    assert "\n" not in message.to and "\n" not in message.subject
+
+
+def test_without_a_mail_server_messages_go_to_the_log_without_personal_data(app, caplog):
+    caplog.set_level("INFO", logger="accord.outbox")
+    queue_email("resident@example.org", "Your link", "secret-token-123", kind="test")
+    db.session.commit()
+    assert send_pending() == {"sent": 1, "retrying": 0, "failed": 0}
+    assert db.session.scalar(select(OutboxMessage.status)) == OutboxStatus.sent
+    assert "delivered to the log transport" in caplog.text
+    assert "resident@example.org" not in caplog.text and "secret-token-123" not in caplog.text
+
+
+def test_smtp_delivery_to_a_real_server(app):
+    with FakeSMTP() as smtp:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port)
+        queue_email("lead@example.org", "Outcome of your sign-up", "It was approved.")
+        db.session.commit()
+        assert send_pending()["sent"] == 1
+    [received] = smtp.inbox.messages
+    assert received["To"] == "lead@example.org"
+    assert received["Subject"] == "Outcome of your sign-up"
+    assert "It was approved." in received.get_payload()
+    message = db.session.scalar(select(OutboxMessage))
+    assert message.status == OutboxStatus.sent and message.sent_at is not None
+
+
+def test_a_failure_is_retried_later_then_delivered(app):
+    port = free_port()  # nothing listens here yet
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT_S=1)
+    queue_email("lead@example.org", "Subject", "Body")
+    db.session.commit()
+    assert send_pending() == {"sent": 0, "retrying": 1, "failed": 0}
+    message = db.session.scalar(select(OutboxMessage))
+    assert message.status == OutboxStatus.pending and message.attempts == 1
+    assert message.last_error.startswith("ConnectionRefusedError")
+    assert message.next_attempt_at > utcnow()
+    # Not due yet: nothing is tried.
+    assert send_pending() == {"sent": 0, "retrying": 0, "failed": 0}
+
+    message.next_attempt_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    with FakeSMTP(port) as smtp:
+        assert send_pending()["sent"] == 1
+    assert len(smtp.inbox.messages) == 1
+
+
+def test_after_the_last_attempt_a_message_waits_for_an_admin(app):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT_S=1)
+    queue_email("lead@example.org", "Subject", "Body")
+    db.session.commit()
+    message = db.session.scalar(select(OutboxMessage))
+    message.attempts = MAX_ATTEMPTS - 1
+    db.session.commit()
+    assert send_pending()["failed"] == 1
+    db.session.refresh(message)
+    assert message.status == OutboxStatus.failed  # kept, not deleted
+
+
+def test_outbox_list_cli(app):
+    queue_email("lead@example.org", "Confirm your sign-up", "Open /accord/sign/confirm/abc")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["outbox", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.output)
+    assert row["to"] == "lead@example.org"
+    assert row["subject"] == "Confirm your sign-up"
+    assert "/accord/sign/confirm/abc" in row["body"]
+    assert row["status"] == "pending"
+
+    text = app.test_cli_runner().invoke(args=["outbox", "list"]).output
+    assert "Confirm your sign-up" in text
+
+
+def test_outbox_send_cli(app):
+    queue_email("lead@example.org", "Subject", "Body")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["outbox", "send"])
+    assert result.exit_code == 0 and "1 sent" in result.output

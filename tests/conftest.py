@@ -1,0 +1,138 @@
+"""Fixtures: the app on a real SQLite file and (when TEST_DATABASE_URL is set) PostgreSQL.
+
+The schema comes from the real Alembic migrations, once per database per run; each test then
+starts from empty tables. Outside services point at an unreachable port so an unmocked call
+fails loudly instead of reaching the internet.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from jinja2 import BytecodeCache
+from sqlalchemy import create_engine, text
+
+from accord import create_app
+from accord.extensions import db
+from tests import factories
+from tests.pages import PageClient
+
+UNREACHABLE = "http://127.0.0.1:9"
+MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+class SharedBytecodeCache(BytecodeCache):
+    """Compiled templates shared by the many apps a run creates (compiling dominates otherwise)."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = SharedBytecodeCache()
+
+
+def _database_params() -> list:
+    params = [pytest.param("sqlite", id="sqlite")]
+    if os.environ.get("TEST_DATABASE_URL"):
+        params.append(pytest.param("postgresql", id="postgresql"))
+    return params
+
+
+def reset_postgresql(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def app_config(url: str, **extra) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "FLOOD_API_URL": UNREACHABLE,
+        "POSTCODES_API_URL": UNREACHABLE,
+        "MAIL_SERVER": "",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "ARGON2_CHEAP": True,
+        **extra,
+    }
+
+
+@pytest.fixture(scope="session", params=_database_params())
+def database_url(request, tmp_path_factory) -> str:
+    """A freshly migrated database, shared by the tests of one run."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    else:
+        url = os.environ["TEST_DATABASE_URL"]
+        reset_postgresql(url)
+    app = create_app(app_config(url))
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        db.engine.dispose()
+    return url
+
+
+def empty_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app(app_config(database_url))
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
+    app.test_client_class = PageClient
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        empty_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Another app on the test database with some settings changed; engines closed after."""
+    made = []
+
+    def factory(url: str | None = None, **settings):
+        other = create_app(app_config(url or database_url, **settings))
+        other.jinja_env.bytecode_cache = TEMPLATE_CACHE
+        other.test_client_class = PageClient
+        made.append(other)
+        return other
+
+    yield factory
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> PageClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make(app):
+    """Test-data helpers: make.user(role=…), make.organisation(…), make.location(…)."""
+    return factories
