@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from accord import accounts, demo, outbox
 from accord.extensions import db
-from accord.models import OutboxMessage, Outcode
+from accord.models import Organisation, OutboxMessage, Outcode
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 outbox_cli = AppGroup("outbox", help="Inspect and send queued email.")
@@ -107,6 +107,31 @@ def import_outcodes(path: str) -> None:
                 added += 1
     db.session.commit()
     click.echo(f"{added} added, {updated} updated, {skipped} skipped")
+
+
+@geo_cli.command("retry")
+@click.option("--limit", default=500, show_default=True)
+def retry_locations(limit: int) -> None:
+    """Geocode organisations whose location is pending (the geocoder was down when they signed)."""
+    from accord import geocoding
+
+    pending = db.session.scalars(
+        select(Organisation).where(Organisation.location_status == "pending").limit(limit)
+    ).all()
+    found = 0
+    for org in pending:
+        try:
+            result = geocoding.lookup_postcode(org.postcode)
+        except geocoding.GeocoderUnavailable:
+            continue  # still down: stays pending for the next run
+        if result is None or result.point is None:
+            org.location_status = "not_found"
+            continue
+        org.latitude, org.longitude = result.point.latitude, result.point.longitude
+        org.location_status = "found"
+        found += 1
+    db.session.commit()
+    click.echo(f"{found} located, {len(pending) - found} still pending or not found")
 
 
 @demo_cli.command("load")

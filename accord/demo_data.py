@@ -414,6 +414,7 @@ def _organisations() -> dict[str, Organisation]:
         org = found.get(slug)
         if org is None:
             postcode = demo_postcode(outcode, name)
+            point = geo.postcode_point(postcode) or geo.district_point(outcode)
             org = Organisation(
                 slug=slug,
                 name=name,
@@ -423,6 +424,9 @@ def _organisations() -> dict[str, Organisation]:
                 website=website,
                 town=town,
                 postcode=postcode,
+                outcode=outcode,
+                latitude=point.latitude if point else None,
+                longitude=point.longitude if point else None,
                 address=f"{town}, Shropshire",
             )
             db.session.add(org)

@@ -61,7 +61,13 @@ class Organisation(db.Model):
     website: Mapped[str] = mapped_column(String(300), default="")
     address: Mapped[str] = mapped_column(Text, default="")
     postcode: Mapped[str] = mapped_column(String(10), default="", index=True)
-    town: Mapped[str] = mapped_column(String(100), default="")
+    # The postcode district, stored so lists can filter by area without parsing postcodes.
+    outcode: Mapped[str] = mapped_column(String(4), default="", index=True)
+    town: Mapped[str] = mapped_column(String(100), default="", index=True)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    # found / pending (geocoder unavailable, retried by `flask geo retry`) / not_found
+    location_status: Mapped[str] = mapped_column(String(10), default="found")
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

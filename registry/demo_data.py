@@ -1,13 +1,15 @@
 """Registry demo data: the Accord 2025 text and published signatories."""
 
+import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from accord import demo
+from accord import demo, geo
 from accord.extensions import db
 from accord.models import Organisation
-from registry.models import Signatory, SignatoryStatus
+from accord.text import slugify
+from registry.models import Signatory, SignatoryStatus, SignUp, SignUpStatus
 from registry.publish import CONTENT, publish, version_named
 
 # Organisations in the demo that have not signed (yet): the list has gaps, as real ones do.
@@ -43,9 +45,64 @@ def load() -> list[str]:
             )
         )
         added += 1
-    db.session.commit()
     lines.append(f"{added} new published signatories")
+    lines.append(f"{_queue(version)} new sign-ups waiting in the coordinator's queue")
+    db.session.commit()
     return lines
+
+
+# Sign-ups confirmed by email and waiting for the coordinator, so the queue has work in it.
+WAITING = [
+    ("Clun Valley Lunch Club", "vcs", "Registered charity", "GB-CHC-1098765", "Clun", "SY7"),
+    (
+        "Oswestry Community Pantry",
+        "vcs",
+        "Unincorporated group or association",
+        None,
+        "Oswestry",
+        "SY11",
+    ),
+]
+
+
+def _queue(version) -> int:
+    from accord.demo_data import demo_postcode
+    from registry.forms import STATEMENTS
+
+    existing = set(db.session.scalars(select(SignUp.name)))
+    added = 0
+    for name, sector, org_type, identifier, town, outcode in WAITING:
+        if name in existing:
+            continue
+        postcode = demo_postcode(outcode, name)
+        point = geo.postcode_point(postcode)
+        slug = slugify(name)
+        db.session.add(
+            SignUp(
+                name=name,
+                sector=sector,
+                org_type=org_type,
+                identifier=identifier,
+                town=town,
+                postcode=postcode,
+                address=f"{town}, Shropshire",
+                latitude=point.latitude if point else None,
+                longitude=point.longitude if point else None,
+                location_status="found" if point else "not_found",
+                status=SignUpStatus.pending,
+                token_nonce=secrets.token_hex(16),
+                accord_version=version,
+                statements=list(STATEMENTS),
+                signer_name="Demo signer",
+                signer_position="Secretary",
+                signer_email=f"signer@{slug}.demo.example.org",
+                lead_name="Demo Accord lead",
+                lead_email=f"lead@{slug}.demo.example.org",
+                confirmed_at=datetime(2025, 11, 1, 9, 30),
+            )
+        )
+        added += 1
+    return added
 
 
 demo.register(20, "the Accord and its signatories", load)

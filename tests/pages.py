@@ -1,8 +1,8 @@
 """A page-checking test client: every GET test goes through check_page.
 
 Checks what every page must hold: the status, exactly one <h1>, a <title> that starts with
-the h1, no duplicate ids, a label for every form field, well-formed HTML, and no script,
-stylesheet, font or icon from another host.
+the h1, no duplicate ids, a label for every form field, a legend for every fieldset,
+well-formed HTML, and no script, stylesheet, font or icon from another host.
 """
 
 from __future__ import annotations
@@ -63,6 +63,11 @@ def check_html(html: str) -> BeautifulSoup:
         )
         if not labelled:
             raise PageError(f"form field {field.get('name')!r} has no label")
+
+    for fieldset in soup.find_all("fieldset"):
+        legend = fieldset.find("legend")
+        if legend is None or not legend.get_text(strip=True):
+            raise PageError("a group of fields (fieldset) has no legend")
 
     for script in soup.find_all("script"):
         if _external(script.get("src")):

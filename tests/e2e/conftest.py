@@ -69,3 +69,49 @@ def axe_source() -> str:
 def base_url():
     # Replaces pytest-base-url's fixture (deprecated under pytest 9); tests use `server`.
     return None
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+@pytest.fixture
+def axe(browser, axe_source):
+    """axe(url, before=None) → the list of WCAG 2.2 A/AA violations on that page.
+
+    axe is injected as an inline script, which our own CSP rightly blocks, so these pages are
+    opened in a context that bypasses CSP (only here).
+    """
+
+    def scan(url: str, before=None) -> list[str]:
+        context = browser.new_context(bypass_csp=True)
+        page = context.new_page()
+        page.goto(url)
+        if before:
+            before(page)
+        page.add_script_tag(content=axe_source)
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        )
+        context.close()
+        assert result["passes"], "axe ran no checks"
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"]
+        ]
+
+    return scan
+
+
+@pytest.fixture
+def console_errors(page):
+    """Console errors (CSP violations, missing assets, script errors) seen on the page."""
+    errors: list[str] = []
+
+    def seen(msg):
+        # The status of the page itself (a deliberate 404) is not an asset failing to load.
+        if msg.type == "error" and msg.location.get("url") != page.url:
+            errors.append(f"{msg.text} at {msg.location.get('url')}")
+
+    page.on("console", seen)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors

@@ -34,7 +34,7 @@ def test_published_signatories_are_listed_without_personal_data(client, make):
 
 
 def test_unpublished_signatories_are_not_shown(client, make):
-    make_signatory(make, status=SignatoryStatus.pending, name="Waiting Group", slug="waiting")
+    make_signatory(make, status=SignatoryStatus.withdrawn, name="Waiting Group", slug="waiting")
     assert "Waiting Group" not in client.get_page("/signatories").get_text()
     client.get_page("/signatories/waiting", status=404)
 

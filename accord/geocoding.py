@@ -1,0 +1,223 @@
+"""Postcodes and addresses to points: postcodes.io and Nominatim online, accord.geo offline.
+
+Every caller goes through here, so an outage of either service degrades to the bundled tables
+(a unit postcode, else its district's centre) instead of failing a sign-up or a search.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass, replace
+from urllib.parse import quote, urlsplit
+
+import requests
+from cachetools import TTLCache
+from flask import current_app
+from geopy.exc import GeopyError
+from geopy.geocoders import Nominatim
+
+from accord import geo
+from accord.extensions import db
+from accord.geo import Point
+from accord.models import Outcode
+
+log = logging.getLogger(__name__)
+
+POSTCODES_IO = "postcodes.io"
+OFFLINE_POSTCODE = "offline-postcode"
+OFFLINE_DISTRICT = "offline-district"
+OFFLINE_PLACE = "offline-place"
+NOMINATIM = "nominatim"
+
+# A postcode somewhere inside free text ("1 Castle St, Shrewsbury SY1 2AZ").
+POSTCODE_IN_TEXT = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}\b")
+
+
+@dataclass(frozen=True)
+class Geocoded:
+    postcode: str | None
+    outcode: str | None
+    point: Point | None
+    district: str
+    source: str
+
+
+class GeocoderUnavailable(Exception):
+    """The online service failed (down, slow, garbage) and no offline answer exists."""
+
+
+class _ServiceFailed(Exception):
+    """postcodes.io gave no usable answer; the message is safe to log (no postcode in it)."""
+
+
+# Postcodes rarely move, so a day is safe; keyed by API URL so apps with different
+# settings (tests) never see each other's answers.
+_cache: TTLCache = TTLCache(maxsize=10_000, ttl=24 * 3600)
+_cache_lock = threading.Lock()
+_MISSING = object()
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def lookup_postcode(raw: str) -> Geocoded | None:
+    postcode = geo.normalise_postcode(raw)
+    if postcode is None:
+        return None
+    key = (current_app.config["POSTCODES_API_URL"], postcode)
+    with _cache_lock:
+        cached = _cache.get(key, _MISSING)
+    if cached is not _MISSING:
+        return cached
+    try:
+        found = _ask_postcodes_io(postcode)
+    except _ServiceFailed as exc:
+        outcode = postcode.split(" ")[0]
+        # Not cached: the next lookup should try the service again.
+        offline = _offline(postcode)
+        if offline is None:
+            log.error("postcodes.io failed (%s) for a postcode in %s, none offline", exc, outcode)
+            raise GeocoderUnavailable(f"postcodes.io failed: {exc}") from exc
+        log.warning("postcodes.io failed (%s) for a postcode in %s, used offline", exc, outcode)
+        return offline
+    with _cache_lock:
+        _cache[key] = found
+    return found
+
+
+def lookup_outcode(raw: str) -> Geocoded | None:
+    outcode = geo.outcode_of(raw)
+    if outcode is None:
+        return None
+    point, town = _district(outcode)
+    return Geocoded(None, outcode, point, town, OFFLINE_DISTRICT) if point else None
+
+
+def geocode_address(text: str) -> Geocoded | None:
+    if not text or not text.strip():
+        return None
+    match = POSTCODE_IN_TEXT.search(text.upper())
+    # A postcode postcodes.io has never heard of may be a typo in an otherwise good address.
+    if match and (found := lookup_postcode(match.group(0))):
+        return found
+    if place := geo.place_named(text):
+        return Geocoded(None, place.outcode, place.point, place.name, OFFLINE_PLACE)
+    return _ask_nominatim(text)
+
+
+# --- postcodes.io ---------------------------------------------------------------------------
+
+
+def _ask_postcodes_io(postcode: str) -> Geocoded | None:
+    base = current_app.config["POSTCODES_API_URL"].rstrip("/")
+    quoted = quote(postcode, safe="")
+    outcode = postcode.split(" ")[0]
+    with requests.Session() as session:
+        result = _fetch(session, f"{base}/postcodes/{quoted}")
+        if result is not None:
+            point = _coordinates(result)
+            if point is None:  # known but unplaced (new, non-geographic)
+                return _offline(postcode) or Geocoded(postcode, outcode, None, "", POSTCODES_IO)
+            district = result.get("admin_district")
+            if not isinstance(district, str):
+                district = _district(outcode)[1]
+            return Geocoded(postcode, outcode, point, district, POSTCODES_IO)
+        result = _fetch(session, f"{base}/terminated_postcodes/{quoted}")
+        if result is not None and (point := _coordinates(result)):
+            return Geocoded(postcode, outcode, point, _district(outcode)[1], POSTCODES_IO)
+    # The service says no such postcode: only an exact offline match overrules it, since a
+    # district centre would turn every typo into a place.
+    point = geo.postcode_point(postcode)
+    if point is None:
+        return None
+    return Geocoded(postcode, outcode, point, _district(outcode)[1], OFFLINE_POSTCODE)
+
+
+def _fetch(session: requests.Session, url: str) -> dict | None:
+    """The `result` of a 200, None for postcodes.io's own 404; _ServiceFailed otherwise."""
+    timeout = current_app.config["GEOCODER_TIMEOUT_S"]
+    try:
+        with session.get(url, timeout=timeout) as response:
+            status = response.status_code
+            if status not in (200, 404):
+                raise _ServiceFailed(f"HTTP {status}")
+            body = response.json()
+    except (requests.RequestException, ValueError) as exc:
+        # The exception's text holds the URL, and so the postcode: log only its kind.
+        raise _ServiceFailed(type(exc).__name__) from exc
+    if not isinstance(body, dict):
+        raise _ServiceFailed("unexpected JSON")
+    if status == 404:
+        # A 404 page from something else (a proxy, a wrong URL) is a failure, not an answer.
+        if isinstance(body.get("error"), str):
+            return None
+        raise _ServiceFailed("unexpected 404")
+    result = body.get("result")
+    if not isinstance(result, dict):
+        raise _ServiceFailed("unexpected JSON")
+    return result
+
+
+def _coordinates(result: dict) -> Point | None:
+    lat, lon = result.get("latitude"), result.get("longitude")
+    if lat is None or lon is None:
+        return None
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lon)):
+        raise _ServiceFailed("unexpected JSON")
+    return Point(float(lat), float(lon))
+
+
+# --- offline --------------------------------------------------------------------------------
+
+
+def _offline(postcode: str) -> Geocoded | None:
+    outcode = postcode.split(" ")[0]
+    if point := geo.postcode_point(postcode):
+        return Geocoded(postcode, outcode, point, _district(outcode)[1], OFFLINE_POSTCODE)
+    district = lookup_outcode(outcode)
+    return replace(district, postcode=postcode) if district else None
+
+
+def _district(outcode: str) -> tuple[Point | None, str]:
+    """The imported Outcode table wins, so an operator can correct the bundled centroids."""
+    row = db.session.get(Outcode, outcode)
+    if row is not None:
+        return Point(row.latitude, row.longitude), row.town
+    return geo.district_point(outcode), geo.district_town(outcode)
+
+
+# --- Nominatim ------------------------------------------------------------------------------
+
+
+def _ask_nominatim(text: str) -> Geocoded | None:
+    config = current_app.config
+    if not config["NOMINATIM_URL"]:
+        return None
+    url = urlsplit(config["NOMINATIM_URL"])
+    try:
+        with Nominatim(
+            user_agent=config["GEOCODER_USER_AGENT"],
+            domain=url.netloc + url.path.rstrip("/"),
+            scheme=url.scheme or "https",
+            timeout=config["GEOCODER_TIMEOUT_S"],
+        ) as nominatim:
+            location = nominatim.geocode(text, country_codes="gb", addressdetails=True)
+    except GeopyError as exc:
+        # The address itself may be personal data, so it is not logged.
+        log.error("Nominatim failed (%s)", type(exc).__name__)
+        raise GeocoderUnavailable(f"Nominatim failed: {type(exc).__name__}") from exc
+    if location is None:
+        return None
+    address = location.raw.get("address") or {}
+    postcode = geo.normalise_postcode(address.get("postcode"))
+    return Geocoded(
+        postcode,
+        postcode.split(" ")[0] if postcode else None,
+        Point(location.latitude, location.longitude),
+        address.get("county") or "",
+        NOMINATIM,
+    )
