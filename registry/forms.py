@@ -54,8 +54,6 @@ STATEMENTS = {
     "the voluntary and community sector and the public sector across Shropshire",
 }
 
-NAME_LENGTH = Length(max=200, message="Name must be 200 characters or fewer")
-
 
 def postcode_check(form, field) -> None:
     postcode = normalise_postcode(field.data)
@@ -106,25 +104,21 @@ def email_field(label: str, missing: str, hint: str = "") -> StringField:
     )
 
 
-def person_field(label: str, missing: str) -> StringField:
+def required_text(label: str, missing: str, max_length: int = 120, hint: str = "") -> StringField:
     return StringField(
         label,
         widget=GovTextInput(),
+        description=hint,
         filters=[strip],
         validators=[
             InputRequired(message=missing),
-            Length(max=120, message=f"{label} must be 120 characters or fewer"),
+            Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
         ],
     )
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField(
-        "Organisation name",
-        widget=GovTextInput(),
-        filters=[strip],
-        validators=[InputRequired(message="Enter the name of your organisation"), NAME_LENGTH],
-    )
+    name = required_text("Organisation name", "Enter the name of your organisation", 200)
     sector = RadioField(
         "Which sector is your organisation in?",
         widget=GovRadioInput(),
@@ -183,15 +177,7 @@ class AddressForm(FlaskForm):
             Length(max=500, message="Address must be 500 characters or fewer"),
         ],
     )
-    town = StringField(
-        "Town or village",
-        widget=GovTextInput(),
-        filters=[strip],
-        validators=[
-            InputRequired(message="Enter the town or village"),
-            Length(max=100, message="Town or village must be 100 characters or fewer"),
-        ],
-    )
+    town = required_text("Town or village", "Enter the town or village", 100)
     postcode = StringField(
         "Postcode",
         widget=GovTextInput(),
@@ -202,14 +188,14 @@ class AddressForm(FlaskForm):
 
 
 class PeopleForm(FlaskForm):
-    signer_name = person_field("Full name", "Enter the full name of the person signing")
-    signer_position = person_field("Position", "Enter the position of the person signing")
+    signer_name = required_text("Full name", "Enter the full name of the person signing")
+    signer_position = required_text("Position", "Enter the position of the person signing")
     signer_email = email_field(
         "Work email address",
         "Enter the work email address of the person signing",
         "We will send a link to this address to confirm the sign-up",
     )
-    lead_name = person_field("Accord lead's full name", "Enter the full name of the Accord lead")
+    lead_name = required_text("Accord lead's full name", "Enter the full name of the Accord lead")
     lead_email = email_field(
         "Accord lead's email address",
         "Enter the Accord lead's email address",
@@ -305,16 +291,7 @@ class EditOrganisationForm(OrganisationForm, AddressForm):
 
 
 class PublishAccordForm(FlaskForm):
-    version = StringField(
-        "Version",
-        widget=GovTextInput(),
-        description="For example, 2027",
-        filters=[strip],
-        validators=[
-            InputRequired(message="Enter the version"),
-            Length(max=20, message="Version must be 20 characters or fewer"),
-        ],
-    )
+    version = required_text("Version", "Enter the version", 20, "For example, 2027")
     text = TextAreaField(
         "The Accord's text (Markdown)",
         widget=GovTextArea(),

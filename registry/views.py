@@ -317,11 +317,19 @@ def withdraw(slug: str):
     return render_template("registry/withdraw_request.html", form=form, signatory=record)
 
 
+def _linked(slug: str, token: str, purpose: str, max_age: int) -> tuple[Signatory, int] | None:
+    """The signatory an emailed link was made for, if the link is good and for this page."""
+    found = signup.signatory_from_token(token, purpose, max_age)
+    if found is None or found[0].organisation.slug != slug:
+        return None
+    return found
+
+
 @bp.route("/signatories/<slug>/withdraw/<token>", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def withdraw_confirm(slug: str, token: str):
-    found = signup.signatory_from_token(token, "withdraw", signup.WITHDRAW_MAX_AGE_S)
-    if found is None or found[0].organisation.slug != slug:
+    found = _linked(slug, token, "withdraw", signup.WITHDRAW_MAX_AGE_S)
+    if found is None:
         return render_template("registry/link_invalid.html"), 404
     record = found[0]
     if record.status == SignatoryStatus.withdrawn:
@@ -337,8 +345,8 @@ def withdraw_confirm(slug: str, token: str):
 @bp.route("/signatories/<slug>/reaffirm/<token>", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def reaffirm(slug: str, token: str):
-    found = signup.signatory_from_token(token, "reaffirm", signup.REAFFIRM_MAX_AGE_S)
-    if found is None or found[0].organisation.slug != slug:
+    found = _linked(slug, token, "reaffirm", signup.REAFFIRM_MAX_AGE_S)
+    if found is None:
         return render_template("registry/link_invalid.html"), 404
     record, version_id = found
     version = db.session.get(AccordVersion, version_id)

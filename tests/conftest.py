@@ -127,6 +127,16 @@ def make_app(database_url):
             db.engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def fresh_geocoder_cache():
+    """Geocoder answers and outage breaks are per process; no test inherits another's."""
+    from accord import geocoding
+
+    geocoding.clear_cache()
+    yield
+    geocoding.clear_cache()
+
+
 @pytest.fixture
 def client(app) -> PageClient:
     return app.test_client()

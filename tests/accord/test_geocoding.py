@@ -106,12 +106,21 @@ def test_answers_are_cached(fake):
     assert fake.paths[-1] == "/postcodes/SY1 1AA" and len(fake.paths) == 4
 
 
-def test_an_offline_answer_is_not_cached(fake):
+def test_an_offline_answer_is_not_cached(fake, monkeypatch):
     fake.mode = "error"
     assert lookup_postcode("SY1 1AA").source == "offline-postcode"
     fake.mode = "ok"
+    # Within the break after a failure the service is not asked at all …
+    assert lookup_postcode("SY1 1AA").source == "offline-postcode"
+    assert fake.paths == ["/postcodes/SY1 1AA"]
+    # … and once it is over, the service is asked again (nothing offline was cached).
+    monkeypatch.setattr(geocoding, "BREAK_S", 0.0)
+    geocoding.clear_cache()
+    fake.mode = "error"
+    lookup_postcode("SY1 1AA")
+    fake.mode = "ok"
     assert lookup_postcode("SY1 1AA").source == "postcodes.io"
-    assert fake.paths == ["/postcodes/SY1 1AA", "/postcodes/SY1 1AA"]
+    assert fake.paths[-2:] == ["/postcodes/SY1 1AA", "/postcodes/SY1 1AA"]
 
 
 # --- the service failing --------------------------------------------------------------------
