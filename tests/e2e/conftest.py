@@ -33,6 +33,15 @@ def pytest_collection_modifyitems(config, items):
         if "tests/e2e/" not in item.nodeid.replace("\\", "/"):
             continue
         item.add_marker(pytest.mark.e2e)
+        # When the browser drops a request mid-file (it navigates on before a favicon
+        # arrives), werkzeug's development server leaves that static file for the garbage
+        # collector. That is the test server's behaviour, not the app's: gunicorn closes it.
+        item.add_marker(
+            pytest.mark.filterwarnings(
+                "ignore:Exception ignored in. <_io.FileIO:pytest.PytestUnraisableExceptionWarning"
+            )
+        )
+        item.add_marker(pytest.mark.filterwarnings("ignore:unclosed file:ResourceWarning"))
         if not have_browser and not os.environ.get("REQUIRE_BROWSER"):
             item.add_marker(
                 pytest.mark.skipif(
