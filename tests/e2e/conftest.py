@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from flask import send_file
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -57,9 +58,21 @@ def browser_type_launch_args():
     return {"executable_path": CHROMIUM, "args": FLAGS, "headless": True}
 
 
+AXE_PATH = "/__test__/axe.min.js"
+
+
 @pytest.fixture
 def server(app):
-    """The test app on 127.0.0.1:<free port>, in a thread, for the length of one test."""
+    """The test app on 127.0.0.1:<free port>, in a thread, for the length of one test.
+
+    It also serves axe-core (from the npm lockfile) at AXE_PATH, so scans load it like any
+    other same-site script, under the app's own Content-Security-Policy.
+    """
+    app.add_url_rule(
+        AXE_PATH,
+        "test_axe",
+        lambda: send_file(AXE, mimetype="text/javascript", max_age=3600),
+    )
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -67,11 +80,6 @@ def server(app):
     httpd.shutdown()
     thread.join()
     httpd.server_close()
-
-
-@pytest.fixture(scope="session")
-def axe_source() -> str:
-    return AXE.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -83,32 +91,28 @@ def base_url():
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
+def scan(page) -> list[str]:
+    """The WCAG 2.2 A/AA violations axe-core finds on the page as it is now."""
+    page.add_script_tag(url=AXE_PATH)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    assert result["passes"], "axe ran no checks"
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+
+
 @pytest.fixture
-def axe(browser, axe_source):
-    """axe(url, before=None) → the list of WCAG 2.2 A/AA violations on that page.
+def axe(page, server):
+    """axe(path) → the violations on that page of the test server."""
 
-    axe is injected as an inline script, which our own CSP rightly blocks, so these pages are
-    opened in a context that bypasses CSP (only here).
-    """
+    def at(path: str) -> list[str]:
+        page.goto(server + path)
+        return scan(page)
 
-    def scan(url: str, before=None) -> list[str]:
-        context = browser.new_context(bypass_csp=True)
-        page = context.new_page()
-        page.goto(url)
-        if before:
-            before(page)
-        page.add_script_tag(content=axe_source)
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-        )
-        context.close()
-        assert result["passes"], "axe ran no checks"
-        return [
-            f"{v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']][:3]}"
-            for v in result["violations"]
-        ]
-
-    return scan
+    return at
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from accord.extensions import db
 from accord.models import Role
 from registry.models import SignUp
+from tests.e2e.conftest import scan
 from tests.factories import PASSWORD
 from tests.registry.journey import confirm_link, publish_accord
 
@@ -46,11 +47,13 @@ def test_sign_up_confirm_approve_and_publish(page, server, make, console_errors)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before signing")
     expect(page.get_by_text("GB-CHC-1098765")).to_be_visible()
+    assert scan(page) == []
     page.get_by_role("button", name="Sign the Accord").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
 
     page.goto(server + confirm_link())
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sign-up confirmed")
+    assert scan(page) == []
 
     page.goto(server + "/sign-in")
     page.get_by_label("Email address").fill("coordinator@example.org")
@@ -87,16 +90,48 @@ REGISTRY_PAGES = [
 
 
 @pytest.mark.parametrize("path", REGISTRY_PAGES)
-def test_registry_pages_have_no_wcag_violations(server, axe, path, app):
+def test_registry_pages_have_no_wcag_violations(axe, path, app):
     app.test_cli_runner().invoke(args=["demo", "load"])
-    assert axe(server + path) == []
+    assert axe(path) == []
 
 
-def test_error_summary_page_has_no_wcag_violations(server, axe):
+def test_error_summary_page_has_no_wcag_violations(axe, page):
     publish_accord()
+    assert axe("/accord/sign/organisation") == []
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert scan(page) == []
 
-    def submit_empty(page):
-        page.get_by_role("button", name="Continue").click()
-        expect(page.locator(".govuk-error-summary")).to_be_visible()
 
-    assert axe(server + "/accord/sign/organisation", before=submit_empty) == []
+def test_lifecycle_pages_have_no_wcag_violations(page, server, make):
+    from registry import signup
+    from registry.models import Signatory, SignatoryStatus
+
+    version = publish_accord()
+    newer = publish_accord("2027")
+    org = make.organisation(name="Wem Good Neighbours", slug="wem-good-neighbours")
+    record = Signatory(
+        organisation=org,
+        accord_version=version,
+        status=SignatoryStatus.published,
+        lead_email="lead@wem.example.org",
+    )
+    db.session.add(record)
+    db.session.commit()
+    base = f"/signatories/{org.slug}"
+    page.goto(server + f"{base}/reaffirm/{signup.signatory_token(record, 'reaffirm', newer.id)}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Re-affirm the Shropshire Accord")
+    assert scan(page) == []
+
+    page.goto(server + f"{base}/withdraw")
+    page.get_by_label("The Accord lead's email address").fill("lead@wem.example.org")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    assert scan(page) == []
+
+    page.goto(server + f"{base}/withdraw/{signup.signatory_token(record, 'withdraw')}")
+    assert scan(page) == []
+    page.get_by_label("Why is your organisation withdrawing?").fill("Merged")
+    page.get_by_role("button", name="Withdraw from the Accord").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("has withdrawn")
+    assert scan(page) == []
