@@ -74,6 +74,11 @@ def create_app(config: dict | None = None) -> Flask:
     for job in (registry, directory, emergency):
         job.init_app(app)
 
+    @app.template_filter("labels")
+    def labels(keys, mapping: dict) -> list[str]:
+        """Stored keys → the words people read, e.g. ["step_free"] → ["Step-free access"]."""
+        return [mapping.get(key, key) for key in keys or []]
+
     @app.context_processor
     def shell_context():
         from accord import banners

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from uuid import uuid4
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
@@ -86,6 +87,8 @@ class Location(db.Model):
     __tablename__ = "location"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The Open Referral UK id: stable across re-imports and restarts.
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid4()))
     name: Mapped[str] = mapped_column(String(200), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     address: Mapped[str] = mapped_column(Text, default="")
@@ -100,6 +103,8 @@ class Location(db.Model):
     capacity: Mapped[int | None]
     bookable: Mapped[bool] = mapped_column(default=False)
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    review: Mapped[str] = mapped_column(String(10), default="published")
+    source_id: Mapped[str] = mapped_column(String(200), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -128,13 +128,17 @@ def make_app(database_url):
 
 
 @pytest.fixture(autouse=True)
-def fresh_geocoder_cache():
-    """Geocoder answers and outage breaks are per process; no test inherits another's."""
+def fresh_caches():
+    """Geocoder answers, outage breaks and the search vocabulary are per process; no test
+    inherits another's."""
     from accord import geocoding
+    from directory import search
 
     geocoding.clear_cache()
+    search.clear_vocabulary()
     yield
     geocoding.clear_cache()
+    search.clear_vocabulary()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from accord.extensions import db
+from accord.extensions import db, include_object
 from tests.conftest import MIGRATIONS
 
 
@@ -12,7 +12,12 @@ def test_migrations_match_the_models(app):
     # database_url was built by running every migration on an empty database.
     with db.engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": True}
+            connection,
+            opts={
+                "compare_type": True,
+                "render_as_batch": True,
+                "include_object": include_object,
+            },
         )
         diff = compare_metadata(context, db.metadata)
     assert diff == []

@@ -1,0 +1,54 @@
+"""Saving services: descriptions made safe, the search document kept in step."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from accord.extensions import db
+from directory import text
+from directory.models import Service, ServiceSearch
+
+
+def set_description(service: Service, *, plain: str | None = None, html: str | None = None):
+    """Typed text is escaped; feed HTML is sanitised, not escaped twice and not dropped."""
+    if html is not None:
+        service.description_html = text.sanitise(html)
+        service.description = text.to_text(service.description_html)
+    else:
+        service.description = (plain or "").strip()
+        service.description_html = text.from_text(service.description)
+
+
+def document(service: Service) -> str:
+    """What a service is found by: its words, its organisation, its needs and its places."""
+    parts = [
+        service.name,
+        service.organisation.name if service.organisation else "",
+        service.description,
+        service.eligibility,
+        " ".join(term.name for term in service.terms),
+        " ".join(term.description for term in service.terms),
+        " ".join(f"{loc.name} {loc.town}" for loc in service.locations),
+        " ".join(service.languages or []),
+    ]
+    return " ".join(" ".join(parts).split())
+
+
+def index(service: Service) -> None:
+    """Write the search document; database triggers (SQLite) or the GIN index (PostgreSQL)
+    keep the full-text index in step."""
+    db.session.flush()
+    row = db.session.get(ServiceSearch, service.id)
+    body = document(service)
+    if row is None:
+        db.session.add(ServiceSearch(service_id=service.id, document=body))
+    elif row.document != body:
+        row.document = body
+
+
+def reindex_all() -> int:
+    count = 0
+    for service in db.session.scalars(select(Service)):
+        index(service)
+        count += 1
+    return count

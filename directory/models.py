@@ -1,0 +1,212 @@
+"""Services, where they are delivered, when they are open and which needs they meet.
+
+Shaped after Open Referral UK 3.0 (../shared/oruk): Organisation → Service →
+ServiceAtLocation → Location, with schedules and taxonomy terms. `uuid` columns are the
+ORUK ids: stable across re-imports and restarts.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid as uuid_lib
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accord.extensions import db
+from accord.models import Location, Organisation, User, utcnow
+
+
+def new_uuid() -> str:
+    return str(uuid_lib.uuid4())
+
+
+class ServiceStatus(enum.StrEnum):
+    active = "active"
+    temporarily_closed = "temporarily closed"
+    inactive = "inactive"
+    defunct = "defunct"
+
+
+class Capacity(enum.StrEnum):
+    accepting = "accepting"
+    waiting_list = "waiting_list"
+    at_capacity = "at_capacity"
+    closed_to_referrals = "closed_to_referrals"
+
+
+CAPACITY_LABELS = {
+    Capacity.accepting: "Accepting new people",
+    Capacity.waiting_list: "Waiting list",
+    Capacity.at_capacity: "At capacity",
+    Capacity.closed_to_referrals: "Closed to referrals",
+}
+
+ACCESS_ROUTES = {
+    "drop_in": "Drop in",
+    "self_referral": "Self-referral",
+    "professional_referral": "Professional referral",
+}
+
+
+class Review(enum.StrEnum):
+    published = "published"
+    pending = "pending"  # a new provider's listing waits for the coordinator
+    rejected = "rejected"
+
+
+class Taxonomy(db.Model):
+    __tablename__ = "taxonomy"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    uri: Mapped[str] = mapped_column(String(300), default="")
+    version: Mapped[str] = mapped_column(String(40), default="")
+
+    terms: Mapped[list[TaxonomyTerm]] = relationship(back_populates="taxonomy")
+
+
+class TaxonomyTerm(db.Model):
+    __tablename__ = "taxonomy_term"
+    __table_args__ = (UniqueConstraint("taxonomy_id", "code", name="uq_taxonomy_term_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    taxonomy_id: Mapped[int] = mapped_column(ForeignKey("taxonomy.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("taxonomy_term.id"))
+
+    taxonomy: Mapped[Taxonomy] = relationship(back_populates="terms")
+
+
+service_term = Table(
+    "service_term",
+    db.metadata,
+    Column("service_id", ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
+    Column("term_id", ForeignKey("taxonomy_term.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Service(db.Model):
+    __tablename__ = "service"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    # Plain text, and the same sanitised to safe HTML once at write time (imports carry HTML).
+    description: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default=ServiceStatus.active, index=True)
+    url: Mapped[str] = mapped_column(String(500), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    eligibility: Mapped[str] = mapped_column(Text, default="")
+    minimum_age: Mapped[int | None]
+    maximum_age: Mapped[int | None]
+    is_free: Mapped[bool] = mapped_column(default=True)
+    fees: Mapped[str] = mapped_column(Text, default="")
+    access_routes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Postcode districts served (for services without a building, or beyond it).
+    service_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    online_only: Mapped[bool] = mapped_column(default=False)
+    capacity: Mapped[str] = mapped_column(String(20), default=Capacity.accepting)
+    capacity_updated_at: Mapped[datetime | None]
+    assured_at: Mapped[date | None]
+    assurer: Mapped[str] = mapped_column(String(200), default="")
+    review: Mapped[str] = mapped_column(String(10), default=Review.published, index=True)
+    reminded_at: Mapped[datetime | None]
+    source: Mapped[str] = mapped_column(String(200), default="")
+    source_id: Mapped[str] = mapped_column(String(200), default="", index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+
+    organisation: Mapped[Organisation] = relationship()
+    terms: Mapped[list[TaxonomyTerm]] = relationship(secondary=service_term)
+    at_locations: Mapped[list[ServiceAtLocation]] = relationship(
+        back_populates="service", cascade="all, delete-orphan"
+    )
+    schedules: Mapped[list[Schedule]] = relationship(
+        back_populates="service", cascade="all, delete-orphan", order_by="Schedule.id"
+    )
+
+    @property
+    def locations(self) -> list[Location]:
+        return [sal.location for sal in self.at_locations]
+
+
+class ServiceAtLocation(db.Model):
+    __tablename__ = "service_at_location"
+    __table_args__ = (UniqueConstraint("service_id", "location_id", name="uq_service_location"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"))
+    location_id: Mapped[int] = mapped_column(
+        ForeignKey("location.id", ondelete="CASCADE"), index=True
+    )
+
+    service: Mapped[Service] = relationship(back_populates="at_locations")
+    location: Mapped[Location] = relationship()
+
+
+class Schedule(db.Model):
+    """An ORUK schedule row: weekly or monthly opening hours (see directory.schedules)."""
+
+    __tablename__ = "schedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), index=True
+    )
+    freq: Mapped[str] = mapped_column(String(10), default="WEEKLY")
+    byday: Mapped[str] = mapped_column(String(60), default="")
+    bymonthday: Mapped[str] = mapped_column(String(60), default="")
+    opens_at: Mapped[str] = mapped_column(String(8), default="")
+    closes_at: Mapped[str] = mapped_column(String(8), default="")
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    service: Mapped[Service] = relationship(back_populates="schedules")
+
+
+class ServiceSearch(db.Model):
+    """The text each service is found by. SQLite indexes it with FTS5, PostgreSQL with a GIN
+    tsvector index; both are created by migration 0003, outside these models."""
+
+    __tablename__ = "service_search"
+
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
+    )
+    document: Mapped[str] = mapped_column(Text, default="")
+
+
+class ListingReport(db.Model):
+    """Someone told us a listing is wrong; the provider is notified."""
+
+    __tablename__ = "listing_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), index=True
+    )
+    what: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    service: Mapped[Service] = relationship()
+    resolved_by: Mapped[User | None] = relationship()

@@ -1,0 +1,73 @@
+"""The signposting list: services picked for a resident, with no personal data at all.
+
+The list lives in the session while it is built; a shared link carries the same service ids,
+signed so that it cannot be edited, and needs no account to open.
+"""
+
+from __future__ import annotations
+
+import segno
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+
+from accord.extensions import db
+from directory.models import Review, Service
+
+MAX_ITEMS = 30
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="signposting-list")
+
+
+def add(items: list[str], service_uuid: str) -> list[str]:
+    if service_uuid in items or len(items) >= MAX_ITEMS:
+        return items
+    return [*items, service_uuid]
+
+
+def remove(items: list[str], service_uuid: str) -> list[str]:
+    return [item for item in items if item != service_uuid]
+
+
+def move(items: list[str], service_uuid: str, step: int) -> list[str]:
+    if service_uuid not in items:
+        return items
+    index = items.index(service_uuid)
+    target = max(0, min(len(items) - 1, index + step))
+    reordered = [item for item in items if item != service_uuid]
+    reordered.insert(target, service_uuid)
+    return reordered
+
+
+def services(items: list[str]) -> list[Service]:
+    """The listed services still published, in the list's order."""
+    if not items:
+        return []
+    found = {
+        s.uuid: s
+        for s in db.session.scalars(
+            select(Service).where(Service.uuid.in_(items), Service.review == Review.published)
+        )
+    }
+    return [found[item] for item in items if item in found]
+
+
+def share_token(items: list[str]) -> str:
+    return _serializer().dumps(items)
+
+
+def from_token(token: str) -> list[str] | None:
+    try:
+        items = _serializer().loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        return None
+    return items[:MAX_ITEMS]
+
+
+def qr_data_uri(url: str) -> str:
+    """An SVG QR code as a data: URI (allowed by our CSP), drawn here, not by a service."""
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
