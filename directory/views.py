@@ -6,13 +6,17 @@ import functools
 from datetime import date, datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
 
+from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.geo import ACCESSIBILITY, ATTRIBUTION, FACILITIES
-from accord.models import Location
+from accord.models import Location, Organisation, Role
 from directory import query as query_form
-from directory import schedules, search, signposting, taxonomy
+from directory import schedules, search, signposting, taxonomy, upkeep
+from directory.forms import CapacityForm, ReportForm, ServiceForm
 from directory.models import (
     ACCESS_ROUTES,
     CAPACITY_LABELS,
@@ -195,3 +199,131 @@ def shared_list(token: str):
     return render_template(
         "directory/list_print.html", items=signposting.services(items), shared=True, **_common()
     )
+
+
+# --- providers ------------------------------------------------------------------------------
+
+
+def _may_manage(org) -> bool:
+    if not current_user.is_authenticated:
+        return False
+    return current_user.has_role(Role.coordinator) or org.id in current_user.organisation_ids()
+
+
+def _trusted() -> bool:
+    return current_user.has_role(Role.coordinator)
+
+
+def _service_form(org, service: Service | None = None) -> ServiceForm:
+    form = ServiceForm(obj=service) if service is not None else ServiceForm()
+    form.needs.choices = [SelectChoice(t.code, t.name) for t in taxonomy.needs()]
+    places = db.session.scalars(select(Location).order_by(Location.town, Location.name)).all()
+    form.location.choices = [SelectChoice("", "No building: online, by phone or at home")] + [
+        SelectChoice(str(p.id), f"{p.name}, {p.town}") for p in places
+    ]
+    if service is not None and request.method == "GET":
+        form.needs.data = [t.code for t in service.terms]
+        form.location.data = str(service.locations[0].id) if service.locations else ""
+        form.cost.data = "free" if service.is_free else "charge"
+        form.description.data = service.description
+        weekly = [s for s in service.schedules if s.freq == "WEEKLY"]
+        if len(weekly) == 1:
+            form.days.data = weekly[0].byday.split(",")
+            form.opens_at.data, form.closes_at.data = weekly[0].opens_at, weekly[0].closes_at
+    return form
+
+
+@bp.get("/manage")
+@role_required(Role.member)
+def manage():
+    org_ids = current_user.organisation_ids()
+    services = db.session.scalars(
+        select(Service).where(Service.organisation_id.in_(org_ids)).order_by(Service.name)
+    ).all()
+    orgs = db.session.scalars(select(Organisation).where(Organisation.id.in_(org_ids))).all()
+    return render_template("directory/manage.html", services=services, orgs=orgs, **_common())
+
+
+@bp.route("/services/new/<slug>", methods=["GET", "POST"])
+@role_required(Role.member)
+def new_service(slug: str):
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if org is None:
+        abort(404)
+    if not _may_manage(org):
+        abort(403)
+    form = _service_form(org)
+    if form.validate_on_submit():
+        service = upkeep.save_service(Service(organisation=org), form.data, trusted=_trusted())
+        db.session.commit()
+        flash(
+            "Your listing is saved. The VCS Assembly coordinator will check it before it shows."
+            if service.review == Review.pending
+            else "Your listing is saved and published."
+        )
+        return redirect(url_for("directory.manage"))
+    return render_template("directory/edit_service.html", form=form, org=org, service=None)
+
+
+def _managed(service_id: int) -> Service:
+    service = db.session.get(Service, service_id)
+    if service is None:
+        abort(404)
+    if not _may_manage(service.organisation):
+        abort(403)
+    return service
+
+
+@bp.route("/services/<int:service_id>/edit", methods=["GET", "POST"])
+@role_required(Role.member, Role.coordinator)
+def edit_service(service_id: int):
+    service = _managed(service_id)
+    form = _service_form(service.organisation, service)
+    if form.validate_on_submit():
+        upkeep.save_service(service, form.data, trusted=_trusted())
+        db.session.commit()
+        flash("Your changes are saved.")
+        if current_user.organisation_ids():
+            return redirect(url_for("directory.manage"))
+        return redirect(url_for("directory.service", service_id=service.id))
+    return render_template(
+        "directory/edit_service.html", form=form, org=service.organisation, service=service
+    )
+
+
+@bp.post("/services/<int:service_id>/capacity")
+@role_required(Role.member, Role.coordinator)
+def set_capacity(service_id: int):
+    service = _managed(service_id)
+    form = CapacityForm()
+    if not form.validate_on_submit():
+        abort(400)
+    upkeep.set_capacity(service, form.capacity.data)
+    db.session.commit()
+    flash(f"{service.name}: {CAPACITY_LABELS[service.capacity]}.")
+    return redirect(url_for("directory.manage"))
+
+
+@bp.post("/services/<int:service_id>/still-correct")
+@role_required(Role.member, Role.coordinator)
+def still_correct(service_id: int):
+    service = _managed(service_id)
+    upkeep.still_correct(service)
+    db.session.commit()
+    flash(f"Thank you. {service.name} is marked as checked today.")
+    return redirect(url_for("directory.manage"))
+
+
+@bp.route("/services/<int:service_id>/report", methods=["GET", "POST"])
+@limiter.limit("5 per minute; 30 per day", methods=["POST"])
+def report(service_id: int):
+    service = db.session.get(Service, service_id)
+    if service is None or service.review != Review.published:
+        abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        upkeep.report(service, form.what.data, request.host_url)
+        db.session.commit()
+        flash("Thank you. We have told the provider.")
+        return redirect(url_for("directory.service", service_id=service.id))
+    return render_template("directory/report.html", form=form, service=service)

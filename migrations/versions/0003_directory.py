@@ -234,6 +234,54 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_location_source_id"), ["source_id"], unique=False)
         batch_op.create_unique_constraint(batch_op.f("uq_location_uuid"), ["uuid"])
 
+    # The needs taxonomy ships with the schema, so a new install can list services at once.
+    from directory.taxonomy import NEEDS, TAXONOMY_UUID, term_uuid
+
+    taxonomy = sa.table(
+        "taxonomy",
+        sa.column("uuid", sa.String),
+        sa.column("name", sa.String),
+        sa.column("description", sa.Text),
+        sa.column("uri", sa.String),
+        sa.column("version", sa.String),
+    )
+    op.bulk_insert(
+        taxonomy,
+        [
+            {
+                "uuid": TAXONOMY_UUID,
+                "name": "Shropshire needs",
+                "description": "Needs people in Shropshire look for help with, in plain English",
+                "uri": "",
+                "version": "2025",
+            }
+        ],
+    )
+    taxonomy_id = conn.execute(
+        sa.text("SELECT id FROM taxonomy WHERE uuid = :uuid"), {"uuid": TAXONOMY_UUID}
+    ).scalar_one()
+    term = sa.table(
+        "taxonomy_term",
+        sa.column("uuid", sa.String),
+        sa.column("taxonomy_id", sa.Integer),
+        sa.column("code", sa.String),
+        sa.column("name", sa.String),
+        sa.column("description", sa.Text),
+    )
+    op.bulk_insert(
+        term,
+        [
+            {
+                "uuid": term_uuid(code),
+                "taxonomy_id": taxonomy_id,
+                "code": code,
+                "name": name,
+                "description": description,
+            }
+            for code, name, description in NEEDS
+        ],
+    )
+
     # Full-text search over service_search.document, one index per database engine.
     if conn.dialect.name == "sqlite":
         op.execute(

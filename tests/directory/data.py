@@ -48,6 +48,7 @@ def place(key: str) -> Location:
 
 
 def organisation() -> Organisation:
+    taxonomy.ensure()  # emptied between tests with every other table
     found = db.session.query(Organisation).filter_by(slug="helpers").one_or_none()
     if found:
         return found

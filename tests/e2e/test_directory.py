@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from accord.extensions import db
 from tests.directory.data import service
 from tests.e2e.conftest import scan
 
@@ -57,3 +58,49 @@ def test_directory_pages_have_no_wcag_violations(axe, county, path):
 
 def test_building_page_has_no_wcag_violations(axe, county):
     assert axe(f"/directory/places/{county['bank'].locations[0].id}") == []
+
+
+def test_provider_adds_a_service_and_the_coordinator_publishes_it(
+    page, server, make, console_errors
+):
+    from accord.models import Role
+    from tests.directory.data import organisation
+    from tests.factories import PASSWORD
+
+    org = organisation()
+    db.session.commit()
+    make.user(role=Role.member, organisation=org, email="provider@example.org")
+    make.user(role=Role.coordinator, email="coordinator@example.org")
+
+    def sign_in(email):
+        page.goto(server + "/sign-in")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+
+    sign_in("provider@example.org")
+    page.get_by_role("link", name="Your listings").click()
+    page.get_by_role("link", name=f"Add a service for {org.name}").click()
+    page.get_by_label("Service name").fill("Clun Repair Café")
+    page.get_by_label("What it is").fill("Bring broken things; volunteers help fix them.")
+    page.get_by_label("Volunteering").check()
+    page.get_by_label("Free", exact=True).check()
+    page.get_by_label("Drop in").check()
+    page.get_by_label("Saturday").check()
+    page.get_by_label("Opens at").fill("10:00")
+    page.get_by_label("Closes at").fill("12:00")
+    assert scan(page) == []
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Waiting for the coordinator")).to_be_visible()
+    assert scan(page) == []
+    page.goto(server + "/account")
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in("coordinator@example.org")
+    page.goto(server + "/admin/directory/reviews")
+    page.get_by_role("link", name="Clun Repair Café").click()
+    page.get_by_label("Publish", exact=True).check()
+    page.get_by_role("button", name="Save decision").click()
+    page.goto(server + "/directory?q=repair")
+    expect(page.get_by_role("link", name="Clun Repair Café")).to_be_visible()
+    assert console_errors == []

@@ -1,0 +1,164 @@
+"""Keeping listings right: providers edit, new providers are reviewed, capacity is flagged,
+anyone can report a wrong listing, and old listings get reminders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from accord import audit
+from accord.extensions import db
+from accord.models import Location, Membership, Organisation, Role, User, utcnow
+from accord.outbox import queue_email
+from directory import listings, taxonomy
+from directory.models import Capacity, ListingReport, Review, Schedule, Service, ServiceAtLocation
+
+REMIND_AT = (timedelta(days=335), timedelta(days=365))  # about 11 and 12 months
+
+
+def is_new_provider(org: Organisation) -> bool:
+    """An organisation with nothing published yet: its listings are checked first."""
+    query = select(Service.id).where(
+        Service.organisation_id == org.id, Service.review == Review.published
+    )
+    return db.session.scalar(query.limit(1)) is None
+
+
+def provider_emails(org: Organisation) -> list[str]:
+    query = (
+        select(User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == org.id, Membership.role == Role.member, User.active)
+    )
+    return sorted(set(db.session.scalars(query)))
+
+
+def save_service(service: Service, answers: dict, *, trusted: bool) -> Service:
+    """Apply a provider's answers; the provider vouches for the listing as of today."""
+    is_new = service.id is None
+    service.name = answers["name"]
+    listings.set_description(service, plain=answers["description"])
+    service.eligibility = answers.get("eligibility") or ""
+    service.minimum_age = answers.get("minimum_age")
+    service.maximum_age = answers.get("maximum_age")
+    service.is_free = answers.get("cost") == "free"
+    service.fees = "" if service.is_free else answers.get("fees") or ""
+    service.access_routes = list(answers.get("access_routes") or [])
+    service.phone = answers.get("phone") or ""
+    service.email = answers.get("email") or ""
+    terms = {t.code: t for t in taxonomy.needs()}
+    service.terms = [terms[code] for code in answers.get("needs") or [] if code in terms]
+    location = (
+        db.session.get(Location, int(answers["location"])) if answers.get("location") else None
+    )
+    service.at_locations = [ServiceAtLocation(location=location)] if location else []
+    if answers.get("days"):
+        # The form sets one weekly pattern; richer imported schedules are kept until then.
+        service.schedules = [
+            Schedule(
+                freq="WEEKLY",
+                byday=",".join(answers["days"]),
+                opens_at=answers["opens_at"],
+                closes_at=answers["closes_at"],
+            )
+        ]
+    service.assured_at = date.today()
+    service.reminded_at = None
+    if not trusted and is_new_provider(service.organisation):
+        service.review = Review.pending
+    elif service.review != Review.pending or trusted:
+        service.review = Review.published
+    db.session.add(service)
+    db.session.flush()
+    listings.index(service)
+    audit.record(
+        "service.created" if is_new else "service.edited",
+        "service",
+        service.id,
+        details={"review": service.review},
+    )
+    return service
+
+
+def set_capacity(service: Service, capacity: str) -> None:
+    service.capacity = Capacity(capacity)
+    service.capacity_updated_at = utcnow()
+    audit.record("service.capacity", "service", service.id, details={"capacity": capacity})
+
+
+def still_correct(service: Service) -> None:
+    service.assured_at = date.today()
+    service.reminded_at = None
+    audit.record("service.assured", "service", service.id)
+
+
+def report(service: Service, what: str, link_base: str) -> ListingReport:
+    record = ListingReport(service=service, what=what)
+    db.session.add(record)
+    db.session.flush()
+    link = f"{link_base.rstrip('/')}/directory/services/{service.id}/edit"
+    for to in provider_emails(service.organisation):
+        queue_email(
+            to,
+            f"Someone says your listing “{' '.join(service.name.split())}” is wrong",
+            f"A visitor to the Shropshire Accord Hub reported this about your listing:\n\n{what}"
+            f"\n\nCheck and update it here:\n{link}",
+            kind="listing-report",
+        )
+    audit.record("service.reported", "service", service.id, details={"report_id": record.id})
+    return record
+
+
+def review_queue() -> list[Service]:
+    return list(
+        db.session.scalars(
+            select(Service).where(Service.review == Review.pending).order_by(Service.updated_at)
+        )
+    )
+
+
+def decide(service: Service, publish: bool) -> None:
+    service.review = Review.published if publish else Review.rejected
+    audit.record("service.reviewed", "service", service.id, details={"published": publish})
+    for to in provider_emails(service.organisation):
+        queue_email(
+            to,
+            f"Your listing “{' '.join(service.name.split())}” "
+            + ("is published" if publish else "was not published"),
+            "The VCS Assembly coordinator has checked your listing. "
+            + (
+                "It now shows in the directory."
+                if publish
+                else "It is not shown in the directory. Contact the VCS Assembly to talk about it."
+            ),
+            kind="listing-review",
+        )
+
+
+def send_reminders(today: date | None = None) -> int:
+    """Email providers whose listings are 11 or 12 months past their last check; flag once each."""
+    today = today or date.today()
+    sent = 0
+    query = select(Service).where(
+        Service.review == Review.published, Service.assured_at <= today - REMIND_AT[0]
+    )
+    for service in db.session.scalars(query):
+        last = service.reminded_at.date() if service.reminded_at else None
+        due = [service.assured_at + gap for gap in REMIND_AT if service.assured_at + gap <= today]
+        if not due or (last is not None and last >= due[-1]):
+            continue
+        base = current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/")
+        for to in provider_emails(service.organisation):
+            queue_email(
+                to,
+                f"Please check your listing “{' '.join(service.name.split())}”",
+                f"Your listing was last checked on {service.assured_at:%d %B %Y}. Listings not "
+                "checked for a year are marked “may be out of date”.\n\nCheck it and confirm it "
+                f"is still right here:\n{base}/directory/services/{service.id}/edit",
+                kind="listing-reminder",
+            )
+        service.reminded_at = datetime.combine(today, time())
+        sent += 1
+    return sent
