@@ -25,7 +25,7 @@ def policy(nonce: str | None, tile_url: str) -> str:
         [
             "default-src 'self'",
             f"script-src {' '.join(script)}",
-            "style-src 'self'",
+            f"style-src {' '.join(script)}",
             f"img-src {' '.join(img)}",
             "font-src 'self'",
             "connect-src 'self'",

@@ -5,15 +5,27 @@ from __future__ import annotations
 import functools
 from datetime import date, datetime, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
+from accord import maps
 from accord.accounts import role_required
 from accord.extensions import db, limiter
-from accord.geo import ACCESSIBILITY, ATTRIBUTION, FACILITIES
+from accord.geo import ACCESSIBILITY, ATTRIBUTION, FACILITIES, Point
 from accord.models import Location, Organisation, Role
+from accord.security import csp_nonce, policy
 from directory import query as query_form
 from directory import schedules, search, signposting, taxonomy, upkeep
 from directory.forms import CapacityForm, ReportForm, ServiceForm
@@ -327,3 +339,49 @@ def report(service_id: int):
         flash("Thank you. We have told the provider.")
         return redirect(url_for("directory.service", service_id=service.id))
     return render_template("directory/report.html", form=form, service=service)
+
+
+# --- maps -----------------------------------------------------------------------------------
+
+
+def map_response(pins: list[maps.Pin]):
+    """A map document for an <iframe> on our own pages (and only ours)."""
+    body = maps.render(
+        pins,
+        current_app.config["TILE_URL"],
+        csp_nonce(),
+        "Map data © OpenStreetMap contributors",
+    )
+    response = current_app.response_class(body, mimetype="text/html")
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Content-Security-Policy"] = policy(
+        csp_nonce(), current_app.config["TILE_URL"]
+    ).replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+    return response
+
+
+@bp.get("/map")
+def results_map():
+    needs = taxonomy.needs()
+    query, _, _ = query_form.parse(request.args, {t.code for t in needs})
+    pins = []
+    for hit in search.run(query).hits[:500]:
+        location = hit.location or (hit.service.locations[0] if hit.service.locations else None)
+        if location is None or location.latitude is None:
+            continue
+        pins.append(
+            maps.Pin(
+                Point(location.latitude, location.longitude),
+                f"{hit.service.name} – {location.name}",
+            )
+        )
+    return map_response(pins)
+
+
+@bp.get("/places/<int:place_id>/map")
+def place_map(place_id: int):
+    building = db.session.get(Location, place_id)
+    if building is None or building.latitude is None:
+        abort(404)
+    point = Point(building.latitude, building.longitude)
+    return map_response([maps.Pin(point, building.name)])
