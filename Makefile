@@ -52,8 +52,11 @@ format: install-test
 test: lint
 	$(BIN)/pytest
 
+# PostgreSQL figures use (and wipe) this database; unset it to bench SQLite alone.
+BENCH_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1/test
+
 bench: install-test
-	$(BIN)/python -m bench.run
+	BENCH_POSTGRES_URL=$(BENCH_POSTGRES_URL) $(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) instance/accord.db

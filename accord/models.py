@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accord.extensions import db
@@ -85,6 +85,8 @@ class Location(db.Model):
     """A place: a community building, a service venue, an emergency hub's building."""
 
     __tablename__ = "location"
+    # Searches by distance first narrow to a latitude/longitude box.
+    __table_args__ = (Index("ix_location_lat_lon", "latitude", "longitude"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The Open Referral UK id: stable across re-imports and restarts.

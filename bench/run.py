@@ -68,6 +68,17 @@ def main() -> int:
         with app.app_context():
             db.engine.dispose()
 
+    from bench import directory_search
+
+    with tempfile.TemporaryDirectory() as folder:
+        county = directory_search.measure(f"sqlite:///{Path(folder) / 'county.db'}", "SQLite")
+    if os.environ.get("BENCH_POSTGRES_URL"):
+        reset = os.environ["BENCH_POSTGRES_URL"]
+        from tests.conftest import reset_postgresql
+
+        reset_postgresql(reset)
+        county += directory_search.measure(reset, "PostgreSQL")
+
     engine = url.split(":", 1)[0]
     header = (
         f"\n## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.node()} · "
@@ -79,6 +90,14 @@ def main() -> int:
     table = header + "".join(
         f"| `{path}` | {p50:.2f} | {p95:.2f} | {p99:.2f} | {ratio:.0f}× |\n"
         for path, p50, p95, p99, ratio in rows
+    )
+    table += (
+        "\n| search at county scale | p50 ms | p95 ms | p99 ms | p50 / bare SQL | |\n"
+        "|---|---:|---:|---:|---:|---|\n"
+    )
+    table += "".join(
+        f"| {name} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {ratio:.1f}× | {note} |\n"
+        for name, p50, p95, p99, ratio, note in county
     )
     print(table)
     if not RESULTS.exists():

@@ -8,10 +8,12 @@ def init_app(app: Flask) -> None:
     from accord.models import Role
     from directory import demo_data, models  # noqa: F401 - the tables and demo loader
     from directory.admin_views import bp as admin_bp
+    from directory.cli import directory_cli
     from directory.views import bp, building_count, service_count
 
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
+    app.cli.add_command(directory_cli)
     admin.register_queue("Listings from new providers", "directory_admin.reviews", Role.coordinator)
     home.register_counter("services", "local services listed", service_count)
     home.register_counter("buildings", "community buildings listed", building_count)

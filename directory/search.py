@@ -4,13 +4,14 @@ tolerance, need, place and radius, opening times, cost, age, access and capacity
 from __future__ import annotations
 
 import difflib
+import functools
+import math
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from geopy.distance import great_circle
-from sqlalchemy import or_, select, text
+from sqlalchemy import Select, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from accord import geo, geocoding
@@ -20,6 +21,7 @@ from directory import schedules
 from directory.models import (
     Capacity,
     Review,
+    Schedule,
     Service,
     ServiceAtLocation,
     ServiceSearch,
@@ -88,6 +90,7 @@ class Results:
     place_note: str = ""  # e.g. "We could not find that place"
     corrected: str = ""  # the words searched for after fixing misspellings
     wider: int = 0  # results within double the radius, when there are none within it
+    total: int = 0  # every match; `hits` may be one page of them
 
 
 # --- words ----------------------------------------------------------------------------------
@@ -181,38 +184,17 @@ def origin_of(place: str) -> tuple[geo.Point | None, str]:
     return found.point, ""
 
 
-def _nearest(service: Service, origin: geo.Point) -> tuple[float | None, Location | None]:
-    best: tuple[float | None, Location | None] = (None, None)
-    for location in service.locations:
-        if location.latitude is None or location.longitude is None:
-            continue
-        miles = great_circle(
-            (origin.latitude, origin.longitude), (location.latitude, location.longitude)
-        ).miles
-        if best[0] is None or miles < best[0]:
-            best = (miles, location)
-    return best
-
-
 # --- the search -----------------------------------------------------------------------------
 
 
-def _candidates(query: Query, ids: dict[int, float] | None) -> list[Service]:
-    statement = (
-        select(Service)
-        .where(
-            Service.review == Review.published,
-            Service.status.in_([ServiceStatus.active, ServiceStatus.temporarily_closed]),
-        )
-        .options(
-            selectinload(Service.at_locations).selectinload(ServiceAtLocation.location),
-            selectinload(Service.schedules),
-            selectinload(Service.organisation),
-            selectinload(Service.terms),
-        )
+def _filtered(query: Query, words: list[str]) -> Select:
+    """The ids of published services passing every filter SQL can apply."""
+    statement = select(Service.id).where(
+        Service.review == Review.published,
+        Service.status.in_([ServiceStatus.active, ServiceStatus.temporarily_closed]),
     )
-    if ids is not None:
-        statement = statement.where(Service.id.in_(list(ids) or [-1]))
+    if words:
+        statement = statement.where(Service.id.in_(_fts(words)))
     if query.need:
         statement = statement.where(Service.terms.any(TaxonomyTerm.code == query.need))
     if query.free:
@@ -224,12 +206,80 @@ def _candidates(query: Query, ids: dict[int, float] | None) -> list[Service]:
         )
     if query.accepting:
         statement = statement.where(Service.capacity == Capacity.accepting)
-    return list(db.session.scalars(statement))
+    return statement
+
+
+def _fts(words: list[str]):
+    """A sub-select of the ids whose text has every word (prefix matches), per engine."""
+    if db.engine.dialect.name == "postgresql":
+        query = " & ".join(f"{w}:*" for w in words)
+        return text(
+            "SELECT service_id FROM service_search "
+            "WHERE to_tsvector('english', document) @@ to_tsquery('english', :fts_q)"
+        ).bindparams(fts_q=query)
+    query = " AND ".join(f'"{w}"*' for w in words)
+    return text(
+        "SELECT rowid FROM service_search_fts WHERE service_search_fts MATCH :fts_q"
+    ).bindparams(fts_q=query)
+
+
+def _box(origin: geo.Point, miles: float) -> tuple[float, float, float, float]:
+    """A latitude/longitude box a little larger than the circle, for the index to use."""
+    dlat = miles / 69.0 * 1.01
+    dlon = miles / (69.17 * max(math.cos(math.radians(origin.latitude)), 0.01)) * 1.01
+    return (
+        origin.latitude - dlat,
+        origin.latitude + dlat,
+        origin.longitude - dlon,
+        origin.longitude + dlon,
+    )
+
+
+@dataclass
+class _Where:
+    miles: float | None
+    location_id: int | None
+    features: set[str]
+
+
+def _places(
+    candidates: Select, origin: geo.Point | None, radius: float, features: bool
+) -> dict[int, _Where]:
+    """For each candidate with a building (inside the box when there is a place): the nearest
+    building, and the accessibility features of all of them when asked for."""
+    columns = [ServiceAtLocation.service_id, Location.id, Location.latitude, Location.longitude]
+    if features:
+        columns.append(Location.accessibility)
+    statement = (
+        select(*columns)
+        .join(Location, Location.id == ServiceAtLocation.location_id)
+        .where(ServiceAtLocation.service_id.in_(candidates))
+    )
+    if origin is not None:
+        south, north, west, east = _box(origin, radius)
+        statement = statement.where(
+            Location.latitude.between(south, north), Location.longitude.between(west, east)
+        )
+    found: dict[int, _Where] = {}
+    for row in db.session.execute(statement):
+        where = found.setdefault(row[0], _Where(None, None, set()))
+        if features:
+            where.features.update(row[4] or [])
+        if origin is None or row[2] is None or row[3] is None:
+            continue
+        miles = geo.miles_between(origin, geo.Point(row[2], row[3]))
+        if where.miles is None or miles < where.miles:
+            where.miles, where.location_id = miles, row[1]
+    return found
 
 
 def rules_of(service: Service) -> list[schedules.Rule]:
+    return _rules(service.schedules)
+
+
+def _rules(rows) -> list[schedules.Rule]:
     rules = []
-    for row in service.schedules:
+    for row in rows:
         try:
             rules.append(
                 schedules.parse_rule(
@@ -248,69 +298,113 @@ def rules_of(service: Service) -> list[schedules.Rule]:
     return rules
 
 
-def _open_filter(query: Query, service: Service, now: datetime, closures) -> bool:
-    if not query.when:
-        return True
-    rules = rules_of(service)
+def _open(query: Query, ids: list[int], now: datetime, closures) -> set[int]:
+    """The ids open now, or on the chosen day (the next such day from today)."""
+    by_service: dict[int, list] = {}
+    for row in db.session.scalars(select(Schedule).where(Schedule.service_id.in_(ids))):
+        by_service.setdefault(row.service_id, []).append(row)
     if query.when == "now":
-        return schedules.is_open(rules, now, closures)
-    day = schedules.DAYS.index(query.when)
-    offset = (day - now.weekday()) % 7
-    target = now.date().fromordinal(now.date().toordinal() + offset)
-    return schedules.open_on(rules, target, closures)
+        return {
+            sid
+            for sid, rows in by_service.items()
+            if schedules.is_open(_rules(rows), now, closures)
+        }
+    offset = (schedules.DAYS.index(query.when) - now.weekday()) % 7
+    day = now.date() + timedelta(days=offset)
+    return {
+        sid for sid, rows in by_service.items() if schedules.open_on(_rules(rows), day, closures)
+    }
 
 
-def _place_filter(query: Query, service: Service, origin: geo.Point | None, outcode: str):
-    """(keep, hit) for one service against the place and radius."""
-    if origin is None:
-        return True, Hit(service)
-    miles, location = _nearest(service, origin)
-    if miles is not None and miles <= query.radius:
-        return True, Hit(service, miles, location)
-    if outcode and outcode in (service.service_areas or []):
-        return True, Hit(service, 0.0, None, covers_area=True)
-    if service.online_only:
-        return True, Hit(service)
-    return False, Hit(service, miles, location)
-
-
-def run(query: Query, now: datetime | None = None) -> Results:
+def run(
+    query: Query, now: datetime | None = None, page: int = 1, per_page: int | None = None
+) -> Results:
+    """Services matching the query, nearest (or most relevant) first; `per_page` None for all."""
     now = now or datetime.now()
     words = correct(query.words)
-    ids = matching_ids(words) if words else None
     origin, note = origin_of(query.place)
     outcode = geo.outcode_of(query.place) or ""
-    closures = schedules.bank_holidays([now.year, now.year + 1])
+    candidates = _filtered(query, words)
 
-    hits: list[Hit] = []
+    kept: list[tuple] = []  # (id, miles, location id, covers the area)
     wider = 0
-    for service in _candidates(query, ids):
-        if query.route and query.route not in (service.access_routes or []):
-            continue
-        if query.access:
-            features = set().union(*(set(loc.accessibility or []) for loc in service.locations))
-            if not set(query.access) <= features:
+    if origin is not None:
+        places = _places(candidates, origin, query.radius * 2, bool(query.access))
+        for service_id, where in places.items():
+            if query.access and not set(query.access) <= where.features:
                 continue
-        if not _open_filter(query, service, now, closures):
-            continue
-        keep, hit = _place_filter(query, service, origin, outcode)
-        if keep:
-            hits.append(hit)
-        elif hit.miles is not None and hit.miles <= query.radius * 2:
-            wider += 1
+            if where.miles is not None and where.miles <= query.radius:
+                kept.append((service_id, where.miles, where.location_id, False))
+            elif where.miles is not None:
+                wider += 1
+        if not query.access:
+            # Services without a building: area-wide ones near here, and online ones.
+            unplaced = select(Service.id, Service.online_only, Service.service_areas).where(
+                Service.id.in_(candidates),
+                Service.id.not_in(select(ServiceAtLocation.service_id)),
+            )
+            for service_id, online, areas in db.session.execute(unplaced):
+                if outcode and outcode in (areas or []):
+                    kept.append((service_id, 0.0, None, True))
+                elif online:
+                    kept.append((service_id, None, None, False))
+    else:
+        places = _places(candidates, None, 0, True) if query.access else {}
+        for service_id in db.session.scalars(select(Service.id).where(Service.id.in_(candidates))):
+            where = places.get(service_id)
+            if query.access and (where is None or not set(query.access) <= where.features):
+                continue
+            kept.append((service_id, None, where.location_id if where else None, False))
+    if query.route and kept:
+        routes = dict(
+            db.session.execute(
+                select(Service.id, Service.access_routes).where(
+                    Service.id.in_([k[0] for k in kept])
+                )
+            ).all()
+        )
+        kept = [k for k in kept if query.route in (routes.get(k[0]) or [])]
+    if query.when and kept:
+        open_ids = _open(query, [k[0] for k in kept], now, closures(now.year))
+        kept = [k for k in kept if k[0] in open_ids]
 
-    def order(hit: Hit):
-        relevance = -(ids or {}).get(hit.service.id, 0.0)
-        far = hit.miles if hit.miles is not None else float("inf")
-        return (
-            (far, relevance, hit.service.name.lower())
-            if origin
-            else (
-                relevance,
-                hit.service.name.lower(),
+    ranks = matching_ids(words) if words else {}
+    if origin is not None:
+        kept.sort(
+            key=lambda k: (k[1] if k[1] is not None else float("inf"), -ranks.get(k[0], 0.0), k[0])
+        )
+    else:
+        names = (
+            dict(
+                db.session.execute(
+                    select(Service.id, Service.name).where(Service.id.in_([k[0] for k in kept]))
+                ).all()
+            )
+            if kept
+            else {}
+        )
+        kept.sort(key=lambda k: (-ranks.get(k[0], 0.0), names[k[0]].lower(), k[0]))
+    window = kept if per_page is None else kept[(page - 1) * per_page : page * per_page]
+    services = {
+        s.id: s
+        for s in db.session.scalars(
+            select(Service)
+            .where(Service.id.in_([k[0] for k in window]))
+            .options(
+                selectinload(Service.at_locations).selectinload(ServiceAtLocation.location),
+                selectinload(Service.organisation),
             )
         )
-
-    hits.sort(key=order)
+    }
+    hits = []
+    for service_id, miles, location_id, covers in window:
+        service = services[service_id]
+        location = next((loc for loc in service.locations if loc.id == location_id), None)
+        hits.append(Hit(service, miles, location, covers))
     corrected = " ".join(words) if words and " ".join(words) != query.words.lower().strip() else ""
-    return Results(hits, origin, note, corrected, wider if not hits else 0)
+    return Results(hits, origin, note, corrected, 0 if kept else wider, total=len(kept))
+
+
+@functools.lru_cache(maxsize=4)
+def closures(year: int) -> frozenset:
+    return schedules.bank_holidays([year, year + 1])

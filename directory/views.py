@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import date, datetime, timedelta
 
 from flask import (
@@ -52,11 +51,6 @@ def building_count() -> int:
     return db.session.scalar(select(func.count(Location.id))) or 0
 
 
-@functools.lru_cache(maxsize=4)
-def closures(year: int) -> frozenset[date]:
-    return schedules.bank_holidays([year, year + 1])
-
-
 def _list() -> list[str]:
     return list(session.get(LIST_KEY, []))
 
@@ -78,13 +72,14 @@ def index():
     searched = any(
         request.args.get(key) for key in ("q", "need", "where", "when", "free", "age", "access")
     )
-    results = search.run(query) if searched else None
-    hits = results.hits if results else []
-    pages = max(1, -(-len(hits) // search.PER_PAGE))
-    if page > pages:
+    results = search.run(query, page=page, per_page=search.PER_PAGE) if searched else None
+    total = results.total if results else 0
+    pages = max(1, -(-total // search.PER_PAGE))
+    if results and page > pages:
         errors.setdefault("page", "That page does not exist; showing the first page")
         page = 1
-    shown = hits[(page - 1) * search.PER_PAGE : page * search.PER_PAGE]
+        results = search.run(query, page=1, per_page=search.PER_PAGE)
+    shown = results.hits if results else []
     args = {key: request.args.getlist(key) for key in request.args if key != "page"}
     return render_template(
         "directory/index.html",
@@ -124,10 +119,10 @@ def service(service_id: int):
     return render_template(
         "directory/service.html",
         service=record,
-        week=schedules.week_for(rules, now.date(), closures(now.year)),
+        week=schedules.week_for(rules, now.date(), search.closures(now.year)),
         hours=schedules.describe(rules),
         unreadable=[s.description for s in record.schedules if s.description],
-        open_now=schedules.is_open(rules, now, closures(now.year)) if rules else None,
+        open_now=schedules.is_open(rules, now, search.closures(now.year)) if rules else None,
         access=ACCESSIBILITY,
         **_common(),
     )
@@ -365,7 +360,7 @@ def results_map():
     needs = taxonomy.needs()
     query, _, _ = query_form.parse(request.args, {t.code for t in needs})
     pins = []
-    for hit in search.run(query).hits[:500]:
+    for hit in search.run(query, per_page=500).hits:
         location = hit.location or (hit.service.locations[0] if hit.service.locations else None)
         if location is None or location.latitude is None:
             continue

@@ -1,0 +1,46 @@
+"""`flask directory import-oruk PATH_OR_URL`: services from an Open Referral UK feed."""
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
+
+from accord.extensions import db
+from directory import oruk_import, search
+
+directory_cli = AppGroup("directory", help="The directory of services.")
+
+
+@directory_cli.command("import-oruk")
+@click.argument("path_or_url", metavar="PATH_OR_URL")
+@click.option(
+    "--details",
+    is_flag=True,
+    help="For a URL of a list page or an API: fetch each service's full record from "
+    "/services/{id} (list pages carry a summary only).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for each HTTP answer.",
+)
+def import_oruk(path_or_url: str, details: bool, timeout: float) -> None:
+    """Create or update services from an ORUK 1.0 or 3.0 feed: a JSON file, a feed's URL or
+    an ORUK API's base URL (every page is fetched). Running it again updates in place."""
+    try:
+        feed = oruk_import.load(path_or_url, timeout=timeout, details=details)
+        result = oruk_import.import_services(feed.services, feed.source)
+        db.session.commit()
+    except oruk_import.FeedError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        reason = str(exc.orig if getattr(exc, "orig", None) else exc).splitlines()[0]
+        message = f"the database refused the import, nothing saved: {reason}"
+        raise click.ClickException(message) from exc
+    search.clear_vocabulary()  # new words for spelling suggestions
+    click.echo(result.summary)
+    for line in [*feed.notes, *result.lines]:
+        click.echo(line)

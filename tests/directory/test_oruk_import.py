@@ -1,0 +1,549 @@
+"""`flask directory import-oruk`: ORUK 3.0 and 1.0 feeds from files and URLs, re-imports,
+bad input. Feeds are unchanged copies in tests/fixtures/oruk (see its README)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+from accord.extensions import db
+from accord.models import Location, Organisation
+from directory import search
+from directory import taxonomy as needs
+from directory.models import (
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceSearch,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from directory.search import Query
+from tests.directory.data import service as local_service
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "oruk"
+SERVICE_FULL = FIXTURES / "examples" / "service_full.json"
+TAXONOMY_LIST = FIXTURES / "examples" / "taxonomy_list.json"
+FAIL_LIST = FIXTURES / "validator-fail" / "service_list.json"
+API_ROOT = FIXTURES / "validator-default" / "api_details.json"
+NORTH_LINCS = FIXTURES / "real-feeds" / "north-lincolnshire-oruk1-services.json"
+
+COUNSELLING = "ac148810-d857-441c-9679-408f346de14b"
+CIVIC_CENTRE = "3a19ff88-4620-4d17-9830-ac1d859eb5d5"
+SCHEDULE = "48102e86-bb50-41c4-8f1e-e269368c41d1"
+TERM = "3f7b145d-84af-42d7-8fae-eaca714b02b2"
+LABEL = f'service {COUNSELLING} "Community Counselling"'
+# What the ORUK 3.0 example cannot give us, said the same way on every import.
+EXAMPLE_LINES = [
+    f"skipped coordinates of location {CIVIC_CENTRE} of {LABEL}: "
+    "latitude 100, longitude 101 is not a place on Earth",
+    f"skipped schedule {SCHEDULE} of {LABEL}: bymonthday needs freq MONTHLY; "
+    "kept its description as text",
+]
+
+
+def run(app, *args) -> list[str]:
+    """The command's output lines; fails the test on a non-zero exit."""
+    result = app.test_cli_runner().invoke(args=["directory", "import-oruk", *map(str, args)])
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def fails(app, *args) -> str:
+    """The one-line error of a failed import (and nothing imported)."""
+    result = app.test_cli_runner().invoke(args=["directory", "import-oruk", *map(str, args)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    assert count(Service) == 0
+    return lines[0]
+
+
+def count(model) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def by_uuid(uuid: str) -> Service:
+    db.session.expire_all()
+    return db.session.scalar(select(Service).where(Service.uuid == uuid))
+
+
+def write(path: Path, document) -> Path:
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def example() -> dict:
+    return json.loads(SERVICE_FULL.read_text(encoding="utf-8"))
+
+
+def found(words: str) -> list[str]:
+    return [hit.service.name for hit in search.run(Query(words=words)).hits]
+
+
+# --- ORUK 3.0 -------------------------------------------------------------------------------
+
+
+def test_an_oruk3_service_with_its_organisation_location_schedule_and_term(app):
+    assert run(app, SERVICE_FULL) == ["created 1, updated 0, skipped 0", *EXAMPLE_LINES]
+
+    record = by_uuid(COUNSELLING)
+    assert record.name == "Community Counselling"
+    assert (record.source, record.source_id) == ("oruk:service_full.json", COUNSELLING)
+    assert (record.minimum_age, record.maximum_age) == (12, 100)
+    assert (record.status, record.review) == ("active", "published")
+    assert (record.url, record.email) == ("http://example.com/counselling", "email@example.com")
+    assert record.assured_at == date(2005, 1, 1)
+    assert record.is_free is False
+    assert record.fees == "fees_description; Under 18s and Over 60s: £35 per 1 hour session"
+    assert record.description.startswith("Counselling Services provided by trained")
+    assert record.description_html.startswith("<p>Counselling Services provided")
+
+    org = record.organisation
+    assert (org.name, org.slug, org.sector) == (
+        "Example Organization Inc.",
+        "example-organization-inc",
+        "vcs",
+    )
+    assert (org.identifier, org.website) == ("GB-COH-1234567", "http://example.com")
+
+    [link] = record.at_locations
+    assert link.uuid == "e94c9f38-1e8f-4564-91d4-d53501ab1765"
+    place = link.location
+    assert (place.uuid, place.source_id, place.name) == (
+        CIVIC_CENTRE,
+        CIVIC_CENTRE,
+        "MyCity Civic Center",
+    )
+    assert (place.address, place.town, place.postcode) == (
+        "1-30 Main Street, MyCity",
+        "MyCity",
+        "ABC 1234",
+    )
+    # 100, 101 is no place on Earth: dropped (and said), so distance search never trips on it.
+    assert (place.latitude, place.longitude) == (None, None)
+    assert place.uprn == "10092008082"
+    assert place.accessibility == ["hearing_loop", "step_free"]
+
+    # WEEKLY with a bymonthday cannot be read as a rule; its words are kept for people.
+    [hours] = record.schedules
+    assert (hours.uuid, hours.freq, hours.byday, hours.opens_at) == (SCHEDULE, "WEEKLY", "", "")
+    assert hours.description.startswith("The service is available from 10 am to 6pm weekdays")
+
+    [term] = record.terms
+    assert (term.uuid, term.code, term.name) == (TERM, TERM, "name")
+    assert term.taxonomy.name == "taxonomy"
+
+    assert found("counselling") == ["Community Counselling"]
+
+
+def test_an_oruk3_reimport_changes_nothing_and_an_edit_updates_in_place(app, tmp_path):
+    run(app, SERVICE_FULL)
+    ids = (by_uuid(COUNSELLING).id, count(Location), count(Schedule), count(TaxonomyTerm))
+
+    assert run(app, SERVICE_FULL) == ["created 0, updated 0, skipped 1", *EXAMPLE_LINES]
+    assert (by_uuid(COUNSELLING).id, count(Location), count(Schedule), count(TaxonomyTerm)) == ids
+    assert count(Service) == count(Organisation) == count(ServiceAtLocation) == 1
+
+    renamed = example()
+    renamed["name"] = "Community Counselling Plus"
+    assert run(app, write(tmp_path / "service_full.json", renamed))[0] == (
+        "created 0, updated 1, skipped 0"
+    )
+    assert by_uuid(COUNSELLING).name == "Community Counselling Plus"
+    assert (by_uuid(COUNSELLING).id, count(Service), count(Schedule)) == (ids[0], 1, 1)
+    assert found("plus") == ["Community Counselling Plus"]
+
+
+def test_readable_hours_and_a_uk_location_are_stored_as_rules_and_points(app, tmp_path):
+    feed = example()
+    hours = feed["schedules"][0]
+    del hours["bymonthday"]
+    place = feed["service_at_locations"][0]["location"]
+    place.update(latitude=52.7077, longitude=-2.7526)
+    place["addresses"][0].update(postal_code="sy1 1aa", city="Shrewsbury")
+    path = write(tmp_path / "counselling.json", feed)
+
+    assert run(app, path) == ["created 1, updated 0, skipped 0"]
+    record = by_uuid(COUNSELLING)
+    [row] = record.schedules
+    assert (row.uuid, row.freq, row.byday, row.bymonthday) == (SCHEDULE, "WEEKLY", "TH,FR", "")
+    assert (row.opens_at, row.closes_at) == ("10:00", "18:00")
+    assert (row.valid_from, row.valid_to) == (date(2005, 1, 1), date(2005, 1, 1))
+    assert search.rules_of(record)[0].byday == ("TH", "FR")
+    [location] = record.locations
+    assert (location.postcode, location.town) == ("SY1 1AA", "Shrewsbury")
+    assert (location.latitude, location.longitude) == (52.7077, -2.7526)
+
+    # New hours replace the old row (same ORUK id), never add to it.
+    hours["opens_at"] = "09:30:00"
+    assert run(app, write(path, feed)) == ["created 0, updated 1, skipped 0"]
+    [row] = by_uuid(COUNSELLING).schedules
+    assert (row.uuid, row.opens_at) == (SCHEDULE, "09:30")
+    assert count(Schedule) == 1 and count(Location) == 1
+
+
+PAGE_NOTE = (
+    "service_list.json is one page of 10: only its services were imported "
+    "(give the feed's URL to import every page)"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "notes", "places"),
+    [
+        ("organization_full.json", EXAMPLE_LINES, [CIVIC_CENTRE]),  # an organisation's services
+        ("service_at_location_full.json", EXAMPLE_LINES, [CIVIC_CENTRE]),
+        ("service_list.json", [PAGE_NOTE], []),  # a list page from a file: that page only
+    ],
+)
+def test_other_oruk3_shapes_give_the_same_service(app, name, notes, places):
+    path = SERVICE_FULL.parent / name
+    assert run(app, path) == ["created 1, updated 0, skipped 0", *notes]
+    record = by_uuid(COUNSELLING)
+    assert (record.name, record.organisation.name) == (
+        "Community Counselling",
+        "Example Organization Inc.",
+    )
+    assert [location.uuid for location in record.locations] == places
+    assert run(app, path) == ["created 0, updated 0, skipped 1", *notes]
+
+
+def test_services_without_names_are_skipped_and_each_is_named(app):
+    assert run(app, FAIL_LIST) == [
+        "created 0, updated 0, skipped 4",
+        f"skipped service {COUNSELLING}: no name",
+        "skipped service b644a0d2-9e8a-4c33-9390-ae9ee93fc056: no name",
+        "skipped service e85f5bb0-62f0-42cc-a08a-0c5c16273090: no name",
+        f"skipped service {COUNSELLING}: no name",
+    ]
+    assert count(Service) == count(Organisation) == 0
+
+
+# --- ORUK 1.0: North Lincolnshire's real feed -----------------------------------------------
+
+
+def test_north_lincolnshire_imports_every_service_once(app, tmp_path):
+    feed = json.loads(NORTH_LINCS.read_text(encoding="utf-8"))
+    assert len(feed) == 738
+    # Every service has an id, a name and an organisation with a name, and nothing else in
+    # the feed is unreadable, so all 738 are created and nothing is reported.
+    assert run(app, NORTH_LINCS) == ["created 738, updated 0, skipped 0"]
+    uuids = set(db.session.scalars(select(Service.uuid)))
+    assert uuids == {item["id"] for item in feed}
+    # 239 organisation ids, but "Papyrus UK" comes with two ids: one organisation here.
+    assert count(Organisation) == 238
+    assert count(ServiceSearch) == 738
+    assert set(db.session.scalars(select(Service.review))) == {"published"}
+
+    # HTML in descriptions: sanitised, entities decoded once, formatting kept.
+    carecalls = by_uuid("b6247c44-2bab-7eeb-2516-2240f36ddc37")
+    assert "Free &amp; unlimited usage" in carecalls.description_html
+    assert "&amp;amp;" not in carecalls.description_html
+    assert "Free & unlimited usage" in carecalls.description
+    assert "&amp;" not in carecalls.description and "&nbsp;" not in carecalls.description
+    assert "<ul><li>Available to the entire of the UK and USA</li>" in carecalls.description_html
+    assert "<strong>Watch our new explainer video:</strong>" in carecalls.description_html
+    assert (
+        '<a href="https://carecalls.io/explainer-video" rel="noopener nofollow">'
+        in carecalls.description_html
+    )
+    assert "data-cke-saved-href" not in carecalls.description_html
+    assert "<h1>" not in carecalls.description_html and "Features" in carecalls.description
+    # A bare host in the feed becomes a web address rather than being dropped.
+    assert carecalls.url == "https://www.carecalls.io"
+    wawy = by_uuid("738f94e0-aa6c-6a5c-2395-7b64421ba2a5")
+    assert wawy.name == '"We are with You" WAWY'
+    assert wawy.description.startswith("Struggling with Drug & Alcohol Addiction?")
+    assert wawy.assured_at == date(2024, 12, 10)
+    assert wawy.organisation.name == "Victor House"
+    assert (wawy.is_free, wawy.fees) == (False, "")  # the feed says nothing about cost
+    assert found("carecalls") == ["CareCalls"]
+
+    # The same feed again: nothing created, nothing changed, the same ids.
+    assert run(app, NORTH_LINCS) == ["created 0, updated 0, skipped 738"]
+    assert set(db.session.scalars(select(Service.uuid))) == uuids
+    assert (count(Service), count(Organisation), count(ServiceSearch)) == (738, 238, 738)
+
+    # One service renamed: that one is updated in place.
+    feed[0]["name"] = "We Are With You, Victor House"
+    edited = write(tmp_path / NORTH_LINCS.name, feed)
+    assert run(app, edited) == ["created 0, updated 1, skipped 737"]
+    renamed = by_uuid("738f94e0-aa6c-6a5c-2395-7b64421ba2a5")
+    assert renamed.name == "We Are With You, Victor House"
+    assert set(db.session.scalars(select(Service.uuid))) == uuids
+    indexed = db.session.get(ServiceSearch, renamed.id).document  # the index follows the name
+    assert "We Are With You, Victor House" in indexed and "WAWY" not in indexed
+
+
+# --- what a feed gets wrong -----------------------------------------------------------------
+
+
+def service(id_: str, name: str = "Tea and Chat", **fields) -> dict:
+    return {
+        "id": id_,
+        "name": name,
+        "description": "A cuppa.",
+        "status": "active",
+        "organization": {"id": "org-1", "name": "Wem Friends", "description": ""},
+        **fields,
+    }
+
+
+def test_what_cannot_be_imported_is_skipped_and_said_and_the_rest_is_imported(app, tmp_path):
+    feed = [
+        service(
+            "tea-1",
+            "Tea &amp; Chat",
+            description=(
+                '<p onclick="steal()">Tea &amp; <strong>cake</strong>'
+                "<script>alert(1)</script></p><style>p {}</style>"
+            ),
+            status="open",
+            minimum_age=65,
+            maximum_age=18,
+            fees="Free",
+            regular_schedules=[
+                {"id": "s1", "byday": "MO", "opens_at": "10:00", "closes_at": "12:00"},
+                {"id": "s2", "byday": "Funday", "opens_at": "10:00", "closes_at": "12:00"},
+                {
+                    "id": "s3",
+                    "freq": "WEEKLY",
+                    "interval": 2,
+                    "byday": "TU",
+                    "description": "Every other Tuesday",
+                },
+            ],
+            service_taxonomys=[
+                {
+                    "id": "st1",
+                    "taxonomy": {
+                        "id": "bereavement",
+                        "name": "Bereavement",
+                        "vocabulary": "Needs",
+                        "parent": "health",
+                    },
+                },
+                {
+                    "id": "st2",
+                    "taxonomy": {"id": "health", "name": "Health", "vocabulary": "Needs"},
+                },
+            ],
+            contacts=[{"id": "c1", "phones": [{"id": "p1", "number": "01939 000000"}]}],
+            service_areas=[{"id": "a1", "service_area": "SY4, SY5"}],
+            email="mailto:tea@example.org",
+        ),
+        service("", "No Id"),
+        service("tea-2", ""),
+        "not a service",
+        service("tea-1", "Tea again"),
+        service(
+            "tea-3",
+            "Online Tea",
+            attending_type="Online",
+            cost_options=[{"id": "c", "option": "Everyone", "amount": 0}],
+        ),
+        service("tea-4", "Tea Without A Host", organization={"id": "x", "name": " "}),
+    ]
+    path = write(tmp_path / "tea.json", feed)
+    lines = [
+        "created 2, updated 0, skipped 5",
+        'service tea-1 "Tea & Chat": status "open" is not an ORUK status; imported as active',
+        'service tea-1 "Tea & Chat": minimum age 65 is above maximum age 18; ages left empty',
+        "skipped schedule s2 of service tea-1 \"Tea & Chat\": byday 'FUNDAY' is not a day such "
+        "as MO, 1MO or -1FR",
+        'skipped schedule s3 of service tea-1 "Tea & Chat": interval 2 (every 2 weeks or '
+        "months) is not supported; kept its description as text",
+        "skipped item 2 of the feed ('No Id'): no id",
+        "skipped service tea-2: no name",
+        "skipped item 4 of the feed: not a service object",
+        'skipped service tea-1 "Tea again": listed twice in the feed; the first was imported',
+        'skipped service tea-4 "Tea Without A Host": its organisation has no name',
+    ]
+    assert run(app, path) == lines
+    first = set(db.session.scalars(select(Service.uuid)))
+    # Again: the same reasons, and the two imported services are unchanged.
+    assert run(app, path) == ["created 0, updated 0, skipped 7", *lines[1:]]
+    # Ids that are not UUIDs get a uuid5 of source and id: the same on every import.
+    assert set(db.session.scalars(select(Service.uuid))) == first and len(first) == 2
+
+    tea = db.session.scalar(select(Service).where(Service.source_id == "tea-1"))
+    assert str(uuid.UUID(tea.uuid)) == tea.uuid
+    assert tea.name == "Tea & Chat" and tea.status == "active"
+    assert tea.description_html == "<p>Tea &amp; <strong>cake</strong></p>"
+    assert tea.description == "Tea & cake"
+    assert (tea.minimum_age, tea.maximum_age) == (None, None)
+    assert (tea.is_free, tea.fees) == (True, "Free")
+    assert (tea.phone, tea.email) == ("01939 000000", "tea@example.org")
+    assert tea.service_areas == ["SY4", "SY5"]
+    assert [(s.byday, s.opens_at, s.description) for s in tea.schedules] == [
+        ("MO", "10:00", ""),
+        ("", "", "Every other Tuesday"),
+    ]
+    terms = {t.code: t for t in tea.terms}
+    assert set(terms) == {"bereavement", "health"}
+    assert terms["bereavement"].parent_id == terms["health"].id
+    assert terms["health"].taxonomy.name == "Needs"
+    online = db.session.scalar(select(Service).where(Service.source_id == "tea-3"))
+    assert (online.online_only, online.is_free, online.fees) == (True, True, "Everyone: £0")
+    vocabularies = db.session.scalars(select(Taxonomy.name).order_by(Taxonomy.name)).all()
+    assert set(vocabularies) - {needs.TAXONOMY_NAME} == {"Needs"}  # one, by vocabulary
+    assert count(Organisation) == 1
+
+
+def test_a_service_added_on_this_site_is_never_overwritten(app):
+    local_service("Counselling Here", "mental-health", "shrewsbury", uuid=COUNSELLING)
+    assert run(app, SERVICE_FULL) == [
+        "created 0, updated 0, skipped 1",
+        f"skipped {LABEL}: a service with this id was added on this site; "
+        "an import does not overwrite it",
+    ]
+    assert by_uuid(COUNSELLING).name == "Counselling Here"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda tmp: tmp / "missing.json", "missing.json: no such file"),
+        (lambda tmp: tmp, "is a folder, not a JSON file"),
+        (lambda tmp: write_text(tmp / "page.json", "<html>Not found</html>"), "is not JSON"),
+        (lambda tmp: write_text(tmp / "empty.json", ""), "is not JSON"),
+        (lambda tmp: write(tmp / "hello.json", {"hello": "world"}), "holds no Open Referral UK"),
+        (lambda tmp: write(tmp / "numbers.json", [1, 2, 3]), "holds no Open Referral UK"),
+        (lambda tmp: write(tmp / "text.json", "services"), "holds no Open Referral UK"),
+        (lambda tmp: TAXONOMY_LIST, "taxonomy_list.json holds no Open Referral UK services"),
+        (lambda tmp: API_ROOT, "describes an ORUK API (HSDS-UK-3.0), not services"),
+    ],
+    ids=["missing", "folder", "html", "empty", "object", "numbers", "string", "terms", "api"],
+)
+def test_bad_files_fail_with_one_clear_line(app, tmp_path, make, message):
+    assert message in fails(app, make(tmp_path))
+
+
+def write_text(path: Path, body: str) -> Path:
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+# --- from a URL -----------------------------------------------------------------------------
+
+
+class QuietHandler(WSGIRequestHandler):
+    protocol_version = "HTTP/1.0"  # one request per connection: shutdown never waits
+
+    def log_request(self, *args) -> None:
+        pass
+
+
+class FeedServer:
+    """A local HTTP server: the fixture files, and an ORUK API paging North Lincolnshire's
+    first seven services three to a page (with each at /api/services/{id})."""
+
+    def __init__(self):
+        self.paths: list[str] = []
+        self.services = json.loads(NORTH_LINCS.read_text(encoding="utf-8"))[:7]
+
+    def __enter__(self) -> FeedServer:
+        self._server = make_server(
+            "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=QuietHandler
+        )
+        self._server.daemon_threads = False
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        self.url = f"http://127.0.0.1:{self._server.socket.getsockname()[1]}"
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._thread.join()
+        self._server.server_close()
+
+    def _wsgi(self, environ, start_response):
+        request = Request(environ)
+        self.paths.append(request.full_path.rstrip("?"))
+        return self._respond(request)(environ, start_response)
+
+    def _respond(self, request: Request) -> Response:
+        path = request.path
+        if path == "/feeds/service_full.json":
+            return Response(SERVICE_FULL.read_bytes(), mimetype="application/json")
+        if path == "/api/":
+            return Response(API_ROOT.read_bytes(), mimetype="application/json")
+        if path == "/api/services":
+            number = int(request.args.get("page", "1"))
+            contents = self.services[(number - 1) * 3 : number * 3]
+            page = {"total_items": 7, "total_pages": 3, "page_number": number, "size": 3}
+            return Response(json.dumps({**page, "contents": contents}), mimetype="application/json")
+        if path.startswith("/api/services/"):
+            wanted = path.rsplit("/", 1)[1]
+            item = next((s for s in self.services if s["id"] == wanted), None)
+            if item is not None:
+                return Response(json.dumps(item), mimetype="application/json")
+        if path == "/broken":
+            return Response("<html>Bad gateway</html>", status=200, mimetype="text/html")
+        return Response('{"error": "not found"}', status=404, mimetype="application/json")
+
+
+@pytest.fixture
+def server():
+    with FeedServer() as running:
+        yield running
+
+
+def test_a_feed_file_from_a_url(app, server):
+    assert run(app, f"{server.url}/feeds/service_full.json") == [
+        "created 1, updated 0, skipped 0",
+        *EXAMPLE_LINES,
+    ]
+    assert server.paths == ["/feeds/service_full.json"]
+    record = by_uuid(COUNSELLING)
+    assert (record.source, record.source_id) == ("oruk:127.0.0.1", COUNSELLING)
+
+
+def test_an_api_base_is_followed_through_every_page(app, server):
+    assert run(app, f"{server.url}/api/") == ["created 7, updated 0, skipped 0"]
+    assert server.paths == [
+        "/api/",
+        "/api/services",
+        "/api/services?page=2",
+        "/api/services?page=3",
+    ]
+    assert set(db.session.scalars(select(Service.uuid))) == {s["id"] for s in server.services}
+
+    server.paths.clear()
+    assert run(app, f"{server.url}/api/services?page=1", "--details") == [
+        "created 0, updated 0, skipped 7"
+    ]
+    assert server.paths[:3] == [
+        "/api/services?page=1",
+        "/api/services?page=2",
+        "/api/services?page=3",
+    ]
+    assert server.paths[3:] == [f"/api/services/{s['id']}" for s in server.services]
+
+
+def test_a_url_that_fails_says_so_in_one_line(app, server):
+    assert f"{server.url}/nothing-here answered HTTP 404" in fails(
+        app, f"{server.url}/nothing-here"
+    )
+    assert f"{server.url}/broken is not JSON" in fails(app, f"{server.url}/broken")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # Nothing listens there now: the feed is "down".
+    assert f"could not connect to http://127.0.0.1:{port}/feed" in fails(
+        app, f"http://127.0.0.1:{port}/feed"
+    )
