@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from emergency import models  # noqa: F401 - the tables
     from emergency.views import bp
 
     app.register_blueprint(bp)

@@ -1,0 +1,338 @@
+"""Emergency mode: incidents, hubs and their history, the incident log, mutual-aid networks,
+emergency volunteers and their deployments, and the cached flood-warning feed.
+
+Personal data lives in two places only: `Volunteer` (name, email, phone) and
+`Hub.keyholders` / `MutualAidNetwork.private_contact`. Those columns are shown to CVEC alone and
+never serialised to a public page, GeoJSON, map or log line.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accord.extensions import db
+from accord.models import Location, Organisation, User, utcnow
+
+
+class IncidentKind(enum.StrEnum):
+    flood = "flood"
+    severe_weather = "severe_weather"
+    power_outage = "power_outage"
+    water_outage = "water_outage"
+    heat = "heat"
+    evacuation = "evacuation"
+    other = "other"
+
+
+INCIDENT_KIND_LABELS = {
+    IncidentKind.flood: "Flood",
+    IncidentKind.severe_weather: "Severe weather (snow, ice, storm)",
+    IncidentKind.power_outage: "Power outage",
+    IncidentKind.water_outage: "Water outage",
+    IncidentKind.heat: "Extreme heat",
+    IncidentKind.evacuation: "Evacuation",
+    IncidentKind.other: "Other",
+}
+
+
+class HubKind(enum.StrEnum):
+    rest_centre = "rest_centre"
+    warm_space = "warm_space"
+    distribution_point = "distribution_point"
+    information_point = "information_point"
+
+
+HUB_KIND_LABELS = {
+    HubKind.rest_centre: "Rest centre (somewhere to stay)",
+    HubKind.warm_space: "Warm space (somewhere warm, drinks and charging)",
+    HubKind.distribution_point: "Distribution point (water, food, supplies)",
+    HubKind.information_point: "Information point (advice and updates)",
+}
+
+
+class HubStatus(enum.StrEnum):
+    standby = "standby"
+    open = "open"
+    full = "full"
+    closed = "closed"
+
+
+HUB_STATUS_LABELS = {
+    HubStatus.standby: "On standby",
+    HubStatus.open: "Open",
+    HubStatus.full: "Full",
+    HubStatus.closed: "Closed",
+}
+# Sahana's shelter colours, kept so responders used to them read the map at a glance.
+HUB_STATUS_COLOURS = {
+    HubStatus.open: "#00703c",  # green
+    HubStatus.full: "#f47738",  # amber
+    HubStatus.closed: "#d4351c",  # red
+    HubStatus.standby: "#505a5f",  # grey
+}
+
+HUB_FACILITIES = {
+    "kitchen": "Kitchen",
+    "showers": "Showers",
+    "beds": "Beds or camp beds",
+    "generator": "Generator",
+    "wifi": "Wi-Fi",
+    "charging": "Phone charging",
+    "accessible_toilet": "Accessible toilet",
+    "pets": "Pets welcome",
+    "parking": "Parking",
+}
+
+
+class Review(enum.StrEnum):
+    pending = "pending"
+    published = "published"
+    rejected = "rejected"
+
+
+class Incident(db.Model):
+    """An emergency CVEC declared; `ended_at` set when it was stood down. Kept for the record."""
+
+    __tablename__ = "incident"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    # The affected area: a circle round a place (postcode or town) and/or a list of towns.
+    place: Mapped[str] = mapped_column(String(100), default="")
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    radius_miles: Mapped[float | None]
+    towns: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Shown to the public in the site banner and on /help.
+    public_message: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(index=True)
+    declared_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    # A short lessons-learned note written when standing down (theme 15: learning after).
+    debrief: Mapped[str] = mapped_column(Text, default="")
+
+    log: Mapped[list[IncidentLog]] = relationship(
+        back_populates="incident", order_by="IncidentLog.at", cascade="all, delete-orphan"
+    )
+    networks: Mapped[list[NetworkActivation]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan"
+    )
+
+    @property
+    def active(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def kind_label(self) -> str:
+        return INCIDENT_KIND_LABELS.get(IncidentKind(self.kind), self.kind)
+
+
+class IncidentLog(db.Model):
+    """The incident's timeline: every change of state during it, time-stamped, no personal data."""
+
+    __tablename__ = "incident_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incident.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # declared / hub / network / volunteer / note / stood_down / flood
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+
+    incident: Mapped[Incident] = relationship(back_populates="log")
+    by: Mapped[User | None] = relationship()
+
+
+class Hub(db.Model):
+    """A community building's emergency profile. One per Location."""
+
+    __tablename__ = "hub"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(
+        ForeignKey("location.id", ondelete="CASCADE"), unique=True
+    )
+    # The organisation whose members manage this hub (change its status from a phone).
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
+    kinds: Mapped[list[str]] = mapped_column(JSON, default=list)  # HubKind values
+    day_capacity: Mapped[int | None]
+    night_capacity: Mapped[int | None]
+    facilities: Mapped[list[str]] = mapped_column(JSON, default=list)  # HUB_FACILITIES keys
+    # What a resident should know: what is offered, how to get there. Public.
+    offer: Mapped[str] = mapped_column(Text, default="")
+    # Key-holder names and phone numbers: private to CVEC.
+    keyholders: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default=HubStatus.standby, index=True)
+    occupancy: Mapped[int] = mapped_column(default=0)
+    # What the hub is short of, e.g. "blankets, volunteers with cars". Public.
+    needs: Mapped[str] = mapped_column(Text, default="")
+    status_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    location: Mapped[Location] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    history: Mapped[list[HubUpdate]] = relationship(
+        back_populates="hub", order_by="HubUpdate.at.desc()", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return HUB_STATUS_LABELS.get(HubStatus(self.status), self.status)
+
+    @property
+    def capacity(self) -> int | None:
+        """The capacity that matters now: the night one for a rest centre, else the day one."""
+        return self.night_capacity or self.day_capacity
+
+
+class HubUpdate(db.Model):
+    """One change of a hub's status, occupancy or needs: its history."""
+
+    __tablename__ = "hub_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hub.id", ondelete="CASCADE"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incident.id", ondelete="SET NULL"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(10))
+    occupancy: Mapped[int] = mapped_column(default=0)
+    needs: Mapped[str] = mapped_column(Text, default="")
+
+    hub: Mapped[Hub] = relationship(back_populates="history")
+    by: Mapped[User | None] = relationship()
+
+
+class MutualAidNetwork(db.Model):
+    """A neighbourhood mutual-aid group; registers itself, published once CVEC approves."""
+
+    __tablename__ = "mutual_aid_network"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    offers: Mapped[str] = mapped_column(Text, default="")  # what they offer, public
+    # Coverage: towns and/or postcode districts, and/or a circle round a place.
+    towns: Mapped[list[str]] = mapped_column(JSON, default=list)
+    outcodes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    place: Mapped[str] = mapped_column(String(100), default="")
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    radius_miles: Mapped[float | None]
+    # How the public reaches them (a website, a phone, a Facebook group), shown only if they
+    # chose so; the private contact is for CVEC alone.
+    public_contact: Mapped[str] = mapped_column(Text, default="")
+    show_contact: Mapped[bool] = mapped_column(default=False)
+    private_contact: Mapped[str] = mapped_column(Text, default="")
+    review: Mapped[str] = mapped_column(String(10), default=Review.pending, index=True)
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    activations: Mapped[list[NetworkActivation]] = relationship(
+        back_populates="network", cascade="all, delete-orphan"
+    )
+
+
+class NetworkActivation(db.Model):
+    """CVEC marked this network active in this incident."""
+
+    __tablename__ = "network_activation"
+    __table_args__ = (UniqueConstraint("incident_id", "network_id", name="uq_network_activation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"))
+    network_id: Mapped[int] = mapped_column(
+        ForeignKey("mutual_aid_network.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    incident: Mapped[Incident] = relationship(back_populates="networks")
+    network: Mapped[MutualAidNetwork] = relationship(back_populates="activations")
+
+
+class Volunteer(db.Model):
+    """An emergency volunteer. Personal data: CVEC only; deleted when `retain_until` passes."""
+
+    __tablename__ = "volunteer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    # Home postcode district only (e.g. SY1), and its centroid: enough to deploy nearby.
+    outcode: Mapped[str] = mapped_column(String(4), index=True)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[str] = mapped_column(String(200), default="")
+    dbs_checked: Mapped[bool] = mapped_column(default=False)
+    dbs_date: Mapped[date | None]
+    availability: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What they agreed to, in the words shown on the form, and when.
+    consent: Mapped[str] = mapped_column(Text)
+    consent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    active: Mapped[bool] = mapped_column(default=True)
+    retain_until: Mapped[date] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    deployments: Mapped[list[Deployment]] = relationship(
+        back_populates="volunteer", cascade="all, delete-orphan"
+    )
+
+
+class Deployment(db.Model):
+    """A volunteer sent to a hub or a request during an incident, with check-in and out."""
+
+    __tablename__ = "deployment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteer.id", ondelete="CASCADE"), index=True
+    )
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incident.id", ondelete="SET NULL"), index=True
+    )
+    hub_id: Mapped[int | None] = mapped_column(ForeignKey("hub.id", ondelete="SET NULL"))
+    # For a request rather than a hub, e.g. "sandbags to Frankwell" (no resident's details).
+    task: Mapped[str] = mapped_column(Text, default="")
+    deployed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    checked_in_at: Mapped[datetime | None]
+    checked_out_at: Mapped[datetime | None]
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    volunteer: Mapped[Volunteer] = relationship(back_populates="deployments")
+    hub: Mapped[Hub | None] = relationship()
+    incident: Mapped[Incident | None] = relationship()
+
+
+class FloodFeed(db.Model):
+    """The last flood warnings fetched from the Environment Agency, shared by every app server.
+
+    One row per feed (`name`, e.g. "warnings"); `items` is the simplified list the maps and pages
+    read, `fetched_at` when it last succeeded, `error` why the last attempt failed (or "").
+    """
+
+    __tablename__ = "flood_feed"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    items: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    fetched_at: Mapped[datetime | None]
+    attempted_at: Mapped[datetime | None]
+    error: Mapped[str] = mapped_column(Text, default="")
