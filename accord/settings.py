@@ -85,10 +85,16 @@ def load(env: dict | None = None, overrides: dict | None = None) -> dict:
         or "https://environment.data.gov.uk/flood-monitoring",
         "POSTCODES_API_URL": env.get("POSTCODES_API_URL") or "https://api.postcodes.io",
         "GEOCODER_TIMEOUT_S": _float(env, "GEOCODER_TIMEOUT_S", 3.0),
+        # Pages never wait longer than this for the Environment Agency; they show the cache.
+        "FLOOD_TIMEOUT_S": _float(env, "FLOOD_TIMEOUT_S", 5.0),
+        # Flood warnings older than this are fetched again when a page needs them.
+        "FLOOD_MAX_AGE_MINUTES": _int(env, "FLOOD_MAX_AGE_MINUTES", 15),
         # Free-text address geocoding (geopy's Nominatim client); empty turns it off.
         "NOMINATIM_URL": env.get("NOMINATIM_URL") or "https://nominatim.openstreetmap.org",
         "GEOCODER_USER_AGENT": env.get("GEOCODER_USER_AGENT") or "shropshire-accord-hub",
         "REFERRAL_RETENTION_DAYS": _int(env, "REFERRAL_RETENTION_DAYS", 365),
+        # Emergency volunteers' details are kept this long after sign-up (or last renewal).
+        "VOLUNTEER_RETENTION_DAYS": _int(env, "VOLUNTEER_RETENTION_DAYS", 730),
         "SERVER_NAME_FOR_LINKS": env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000",
         # Request bodies above this are refused with a GOV.UK 413 page.
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
