@@ -122,6 +122,27 @@ def geocode_address(text: str) -> Geocoded | None:
     return _ask_nominatim(text)
 
 
+def place_point(place: str) -> tuple[Point | None, str]:
+    """What a person typed (a postcode, district or Shropshire town) → a point and, when there
+    is none, a note to show them. Never raises: a geocoder outage becomes the note."""
+    place = place.strip()
+    if not place:
+        return None, ""
+    try:
+        if geo.normalise_postcode(place):
+            found = lookup_postcode(place)
+        elif geo.outcode_of(place):
+            found = lookup_outcode(place)
+        else:
+            point = geo.locate(place)
+            return point, "" if point else f"We could not find “{place}”. Try a postcode or a town."
+    except GeocoderUnavailable:
+        return None, "Postcode search is unavailable at the moment. Try a town name."
+    if found is None or found.point is None:
+        return None, f"We could not find “{place}”. Check the postcode or try a town."
+    return found.point, ""
+
+
 # --- postcodes.io ---------------------------------------------------------------------------
 
 

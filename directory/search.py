@@ -166,22 +166,7 @@ def matching_ids(words: list[str]) -> dict[int, float]:
 
 def origin_of(place: str) -> tuple[geo.Point | None, str]:
     """A postcode, district or Shropshire town → a point; never raises."""
-    place = place.strip()
-    if not place:
-        return None, ""
-    try:
-        if geo.normalise_postcode(place):
-            found = geocoding.lookup_postcode(place)
-        elif geo.outcode_of(place):
-            found = geocoding.lookup_outcode(place)
-        else:
-            point = geo.locate(place)
-            return point, "" if point else f"We could not find “{place}”. Try a postcode or a town."
-    except geocoding.GeocoderUnavailable:
-        return None, "Postcode search is unavailable at the moment. Try a town name."
-    if found is None or found.point is None:
-        return None, f"We could not find “{place}”. Check the postcode or try a town."
-    return found.point, ""
+    return geocoding.place_point(place)
 
 
 # --- the search -----------------------------------------------------------------------------

@@ -4,7 +4,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from emergency import models  # noqa: F401 - the tables
+    from accord import banners
+    from emergency import incidents, models  # noqa: F401 - the tables
     from emergency.views import bp
 
     app.register_blueprint(bp)
+    banners.register(incidents.banners)

@@ -1,12 +1,29 @@
-"""Incidents and their log: plain functions the emergency pages and other streams call."""
+"""Incidents and their log: declaring, standing down, the public message and the site banner.
+
+Plain functions: the views parse forms and call these; other streams (volunteers, networks)
+call `active()` and `log()`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
+from accord import audit, geo
 from accord.extensions import db
 from accord.models import utcnow
 from emergency.models import Incident, IncidentLog
+
+
+@dataclass(frozen=True)
+class Area:
+    """The affected area as declared: a circle and/or named towns."""
+
+    place: str
+    point: geo.Point | None
+    radius_miles: float | None
+    towns: list[str]
 
 
 def active() -> list[Incident]:
@@ -30,3 +47,92 @@ def log(incident: Incident | int, kind: str, text: str, by_id: int | None = None
 def log_everywhere(kind: str, text: str, by_id: int | None = None) -> list[IncidentLog]:
     """The same line in the log of every active incident (e.g. a hub opened)."""
     return [log(incident, kind, text, by_id) for incident in active()]
+
+
+def declare(name: str, kind: str, area: Area, message: str, by_id: int | None) -> Incident:
+    incident = Incident(
+        name=name,
+        kind=kind,
+        place=area.place,
+        latitude=area.point.latitude if area.point else None,
+        longitude=area.point.longitude if area.point else None,
+        radius_miles=area.radius_miles if area.point else None,
+        towns=area.towns,
+        public_message=message,
+        declared_by_id=by_id,
+        started_at=utcnow(),
+    )
+    db.session.add(incident)
+    db.session.flush()
+    log(incident, "declared", f"Incident declared: {describe_area(incident)}", by_id)
+    audit.record("incident.declared", "incident", incident.id, actor_id=by_id)
+    db.session.commit()
+    return incident
+
+
+def update_message(incident: Incident, message: str, by_id: int | None) -> None:
+    incident.public_message = message
+    log(incident, "message", f"Public message changed to: {message}", by_id)
+    audit.record("incident.message", "incident", incident.id, actor_id=by_id)
+    db.session.commit()
+
+
+def add_note(incident: Incident, text: str, by_id: int | None) -> None:
+    log(incident, "note", text, by_id)
+    db.session.commit()
+
+
+def stand_down(incident: Incident, debrief: str, by_id: int | None) -> None:
+    """Ends the incident; its record, log and hub history stay for the debrief."""
+    if not incident.active:
+        return
+    incident.ended_at = utcnow()
+    incident.debrief = debrief
+    log(incident, "stood_down", "Incident stood down", by_id)
+    audit.record("incident.stood_down", "incident", incident.id, actor_id=by_id)
+    db.session.commit()
+
+
+def describe_area(incident: Incident) -> str:
+    parts = []
+    if incident.radius_miles and incident.place:
+        parts.append(f"{incident.radius_miles:g} miles round {incident.place}")
+    if incident.towns:
+        parts.append(", ".join(incident.towns))
+    return "; ".join(parts) or "Shropshire"
+
+
+def covers(incident: Incident, point: geo.Point | None, town: str = "") -> bool:
+    """Is this point (or named town) inside the declared area?"""
+    if town and town.lower() in {t.lower() for t in incident.towns}:
+        return True
+    if point is None:
+        return False
+    if incident.latitude is not None and incident.longitude is not None:
+        centre = geo.Point(incident.latitude, incident.longitude)
+        if geo.miles_between(centre, point) <= (incident.radius_miles or 0):
+            return True
+    # A named town counts as a circle of a couple of miles round its centre.
+    for name in incident.towns:
+        place = geo.place_named(name)
+        if place and geo.miles_between(place.point, point) <= TOWN_MILES:
+            return True
+    return False
+
+
+TOWN_MILES = 2.0
+
+
+def banners() -> list[dict]:
+    """The site-wide banner: one per active incident, linking to /help."""
+    from flask import url_for
+
+    return [
+        {
+            "title": f"Emergency: {incident.name}",
+            "text": incident.public_message,
+            "href": url_for("emergency.help_page"),
+            "link_text": "Find where to get help now",
+        }
+        for incident in active()
+    ]

@@ -1,19 +1,350 @@
-"""Emergency pages: CVEC's coordination page (cvec, admin) and the public help page."""
+"""Emergency pages: CVEC's coordination (incidents, hubs), hub managers' status page, and the
+public "get help now" page and hub data. Thin: parse, call emergency.incidents/hubs, render."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
 
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from accord import geo, geocoding
 from accord.accounts import role_required
-from accord.models import Role
+from accord.extensions import db, limiter
+from accord.models import Location, Organisation, Role
+from emergency import hubs, incidents
+from emergency.forms import (
+    HelpForm,
+    HubForm,
+    IncidentForm,
+    MessageForm,
+    NoteForm,
+    QuickStatusForm,
+    StandDownForm,
+    StatusForm,
+    split_towns,
+)
+from emergency.models import (
+    HUB_FACILITIES,
+    HUB_KIND_LABELS,
+    HUB_STATUS_COLOURS,
+    HUB_STATUS_LABELS,
+    Hub,
+    HubStatus,
+    Incident,
+)
 
 bp = Blueprint("emergency", __name__)
+
+
+def _incident(incident_id: int) -> Incident:
+    return db.get_or_404(Incident, incident_id)
+
+
+def _hub_for_manager(hub_id: int) -> Hub:
+    hub = db.get_or_404(Hub, hub_id)
+    if not hubs.can_manage(current_user, hub):
+        abort(403)
+    return hub
+
+
+# --- CVEC: the coordination page and incidents ---------------------------------------------
 
 
 @bp.get("/emergency")
 @role_required(Role.cvec)
 def index():
-    return render_template("emergency/index.html")
+    every = hubs.all_hubs()
+    past = db.session.scalars(
+        db.select(Incident).where(Incident.ended_at.is_not(None)).order_by(Incident.ended_at.desc())
+    ).all()
+    return render_template(
+        "emergency/index.html",
+        active=incidents.active(),
+        past=past[:20],
+        hubs=every,
+        counts=hubs.counts_by_status(every),
+        labels=HUB_STATUS_LABELS,
+    )
+
+
+@bp.route("/emergency/incidents/new", methods=["GET", "POST"])
+@role_required(Role.cvec)
+def declare():
+    form = IncidentForm()
+    if form.validate_on_submit():
+        point, note = geocoding.place_point(form.place.data or "")
+        if form.place.data and point is None:
+            form.place.errors = [*form.place.errors, note]
+        else:
+            area = incidents.Area(
+                place=form.place.data or "",
+                point=point,
+                radius_miles=float(form.radius.data) if form.radius.data is not None else None,
+                towns=[geo.place_named(t).name for t in split_towns(form.towns.data)],
+            )
+            incident = incidents.declare(
+                form.name.data, form.kind.data, area, form.public_message.data, current_user.id
+            )
+            flash(f"Incident declared: {incident.name}. The banner now shows on every page.")
+            return redirect(url_for("emergency.incident", incident_id=incident.id))
+    return render_template("emergency/declare.html", form=form)
+
+
+@bp.get("/emergency/incidents/<int:incident_id>")
+@role_required(Role.cvec)
+def incident(incident_id: int):
+    record = _incident(incident_id)
+    return render_template(
+        "emergency/incident.html",
+        incident=record,
+        area=incidents.describe_area(record),
+        note_form=NoteForm(),
+        message_form=MessageForm(public_message=record.public_message),
+        stand_down_form=StandDownForm(),
+        hubs=hubs.all_hubs(),
+        labels=HUB_STATUS_LABELS,
+    )
+
+
+@bp.post("/emergency/incidents/<int:incident_id>/log")
+@role_required(Role.cvec)
+def add_note(incident_id: int):
+    record = _incident(incident_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _incident_with_errors(record, note_form=form)
+    incidents.add_note(record, form.text.data, current_user.id)
+    flash("Added to the incident log.")
+    return redirect(url_for("emergency.incident", incident_id=record.id, _anchor="log"))
+
+
+@bp.post("/emergency/incidents/<int:incident_id>/message")
+@role_required(Role.cvec)
+def update_message(incident_id: int):
+    record = _incident(incident_id)
+    form = MessageForm()
+    if not record.active:
+        abort(409)
+    if not form.validate_on_submit():
+        return _incident_with_errors(record, message_form=form)
+    incidents.update_message(record, form.public_message.data, current_user.id)
+    flash("The public message is updated on every page.")
+    return redirect(url_for("emergency.incident", incident_id=record.id))
+
+
+@bp.post("/emergency/incidents/<int:incident_id>/stand-down")
+@role_required(Role.cvec)
+def stand_down(incident_id: int):
+    record = _incident(incident_id)
+    form = StandDownForm()
+    if not form.validate_on_submit():
+        return _incident_with_errors(record, stand_down_form=form)
+    incidents.stand_down(record, form.debrief.data or "", current_user.id)
+    flash(f"{record.name} is stood down. Its record stays here.")
+    return redirect(url_for("emergency.incident", incident_id=record.id))
+
+
+def _incident_with_errors(record: Incident, **forms):
+    """The incident page again with one form's errors in the summary (status 400)."""
+    failed = next(iter(forms.values()))
+    page = render_template(
+        "emergency/incident.html",
+        incident=record,
+        area=incidents.describe_area(record),
+        note_form=forms.get("note_form", NoteForm(formdata=None)),
+        message_form=forms.get(
+            "message_form", MessageForm(formdata=None, public_message=record.public_message)
+        ),
+        stand_down_form=forms.get("stand_down_form", StandDownForm(formdata=None)),
+        hubs=hubs.all_hubs(),
+        labels=HUB_STATUS_LABELS,
+        form=failed,
+    )
+    return page, 400
+
+
+# --- hubs -----------------------------------------------------------------------------------
+
+
+@bp.get("/emergency/hubs")
+@login_required
+def hub_list():
+    mine = hubs.managed_by(current_user)
+    if not mine and not current_user.has_role(Role.cvec):
+        abort(403)
+    return render_template(
+        "emergency/hubs.html",
+        hubs=mine,
+        labels=HUB_STATUS_LABELS,
+        counts=hubs.counts_by_status(mine),
+    )
+
+
+def _hub_form(hub: Hub | None) -> HubForm:
+    form = HubForm(obj=None)
+    if hub is not None and request.method == "GET":
+        form = HubForm(
+            location=hub.location_id,
+            organisation=hub.organisation_id or 0,
+            kinds=hub.kinds,
+            day_capacity=hub.day_capacity,
+            night_capacity=hub.night_capacity,
+            facilities=hub.facilities,
+            offer=hub.offer,
+            keyholders=hub.keyholders,
+        )
+    taken = set(db.session.scalars(db.select(Hub.location_id)))
+    buildings = db.session.scalars(
+        db.select(Location).where(Location.review == "published").order_by(Location.name)
+    ).all()
+    form.location.choices = [(0, "Choose a building")] + [
+        (b.id, f"{b.name}, {b.town}" if b.town else b.name)
+        for b in buildings
+        if b.id not in taken or (hub is not None and b.id == hub.location_id)
+    ]
+    organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
+    form.organisation.choices = [(0, "None: CVEC manages it")] + [
+        (o.id, o.name) for o in organisations
+    ]
+    return form
+
+
+@bp.route("/emergency/hubs/new", methods=["GET", "POST"])
+@role_required(Role.cvec)
+def new_hub():
+    form = _hub_form(None)
+    if form.validate_on_submit():
+        if not form.location.data:
+            form.location.errors = ["Select the building"]
+        else:
+            hub = Hub(status=HubStatus.standby)
+            _fill(hub, form)
+            hubs.save_profile(hub, current_user.id)
+            flash(f"{hub.location.name} is now a hub, on standby.")
+            return redirect(url_for("emergency.hub", hub_id=hub.id))
+    return render_template("emergency/hub_form.html", form=form, hub=None)
+
+
+@bp.route("/emergency/hubs/<int:hub_id>/edit", methods=["GET", "POST"])
+@role_required(Role.cvec)
+def edit_hub(hub_id: int):
+    hub = db.get_or_404(Hub, hub_id)
+    form = _hub_form(hub)
+    if form.validate_on_submit():
+        if not form.location.data:
+            form.location.errors = ["Select the building"]
+        else:
+            _fill(hub, form)
+            hubs.save_profile(hub, current_user.id)
+            flash("Hub details saved.")
+            return redirect(url_for("emergency.hub", hub_id=hub.id))
+    return render_template("emergency/hub_form.html", form=form, hub=hub)
+
+
+def _fill(hub: Hub, form: HubForm) -> None:
+    hub.location = db.session.get(Location, form.location.data)
+    hub.organisation_id = form.organisation.data or None
+    hub.kinds = list(form.kinds.data or [])
+    hub.day_capacity = form.day_capacity.data
+    hub.night_capacity = form.night_capacity.data
+    hub.facilities = list(form.facilities.data or [])
+    hub.offer = form.offer.data or ""
+    hub.keyholders = form.keyholders.data or ""
+
+
+@bp.get("/emergency/hubs/<int:hub_id>")
+@login_required
+def hub(hub_id: int):
+    record = _hub_for_manager(hub_id)
+    form = StatusForm(status=record.status, occupancy=record.occupancy, needs=record.needs)
+    return _hub_page(record, form)
+
+
+def _hub_page(record: Hub, form: StatusForm, status: int = 200):
+    page = render_template(
+        "emergency/hub.html",
+        hub=record,
+        form=form,
+        quick=QuickStatusForm(formdata=None),
+        labels=HUB_STATUS_LABELS,
+        colours=HUB_STATUS_COLOURS,
+        kinds=HUB_KIND_LABELS,
+        facilities=HUB_FACILITIES,
+        cvec=current_user.has_role(Role.cvec),
+        history=record.history[:50],
+    )
+    return page, status
+
+
+@bp.post("/emergency/hubs/<int:hub_id>/status")
+@login_required
+def hub_status(hub_id: int):
+    record = _hub_for_manager(hub_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        return _hub_page(record, form, 400)
+    hubs.set_status(
+        record, form.status.data, form.occupancy.data, form.needs.data or "", current_user.id
+    )
+    flash(f"{record.location.name} is now {record.status_label.lower()}.")
+    return redirect(url_for("emergency.hub", hub_id=record.id))
+
+
+@bp.post("/emergency/hubs/<int:hub_id>/quick")
+@login_required
+def hub_quick(hub_id: int):
+    """The second tap: a status button on the hub's page."""
+    record = _hub_for_manager(hub_id)
+    form = QuickStatusForm()
+    if not form.validate_on_submit():
+        return _hub_page(record, StatusForm(formdata=None, status=record.status), 400)
+    hubs.set_status(record, form.status.data, None, None, current_user.id)
+    flash(f"{record.location.name} is now {record.status_label.lower()}.")
+    return redirect(url_for("emergency.hub", hub_id=record.id))
+
+
+# --- public: get help now, hub data -----------------------------------------------------------
 
 
 @bp.get("/help")
+@limiter.limit("60 per minute")
 def help_page():
-    return render_template("emergency/help.html")
+    form = HelpForm(request.args)
+    searched = "where" in request.args
+    nearby, note, origin = [], "", None
+    if searched and form.validate():
+        origin, note = geocoding.place_point(form.where.data)
+        if origin is not None:
+            nearby = hubs.nearest_receiving(origin)
+        else:
+            form.where.errors = [*form.where.errors, note]
+    return render_template(
+        "emergency/help.html",
+        form=form if searched and form.errors else None,
+        search=form,
+        searched=searched and not form.errors,
+        active=incidents.active(),
+        nearby=[(n, hubs.public_view(n.hub)) for n in nearby],
+        open_count=len(hubs.receiving()),
+    )
+
+
+@bp.get("/emergency/hubs.geojson")
+@limiter.limit("60 per minute")
+def hubs_geojson():
+    """Public hub data (no key-holders, no people): open and full hubs, or every hub with
+    ?status=all for partners' maps."""
+    chosen = hubs.all_hubs() if request.args.get("status") == "all" else hubs.receiving()
+    response = jsonify(hubs.geojson(chosen))
+    response.mimetype = "application/geo+json"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response

@@ -1,0 +1,258 @@
+"""CVEC's forms: declaring and standing down an incident, a hub's profile and its status."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from accord import geo
+from accord.forms import strip
+from emergency.models import (
+    HUB_FACILITIES,
+    HUB_KIND_LABELS,
+    HUB_STATUS_LABELS,
+    INCIDENT_KIND_LABELS,
+)
+
+MAX_RADIUS_MILES = 50
+MAX_PEOPLE = 10_000
+
+
+def towns_check(form, field) -> None:
+    """Each comma-separated town must be a Shropshire place we know, so areas are drawable."""
+    unknown = [name for name in split_towns(field.data) if geo.place_named(name) is None]
+    if unknown:
+        shown = ", ".join(unknown[:3])
+        raise ValidationError(
+            f"We do not know {shown} as a place in Shropshire. Check the spelling, or use a "
+            "postcode and radius instead"
+        )
+
+
+def split_towns(raw: str | None) -> list[str]:
+    return [part.strip() for part in (raw or "").split(",") if part.strip()][:50]
+
+
+class IncidentForm(FlaskForm):
+    name = StringField(
+        "Incident name",
+        widget=GovTextInput(),
+        description="For example, River Severn flooding, Shrewsbury and Atcham",
+        filters=[strip],
+        validators=[
+            InputRequired(message="Enter the incident name"),
+            Length(max=200, message="Incident name must be 200 characters or fewer"),
+        ],
+    )
+    kind = RadioField(
+        "Type of incident",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(k.value, v) for k, v in INCIDENT_KIND_LABELS.items()],
+        validators=[InputRequired(message="Select the type of incident")],
+    )
+    place = StringField(
+        "Centre of the affected area",
+        widget=GovTextInput(),
+        description="A postcode or a town, for example SY1 2AA or Ironbridge",
+        filters=[strip],
+        validators=[Optional(), Length(max=100, message="Centre must be 100 characters or fewer")],
+    )
+    radius = DecimalField(
+        "Radius of the affected area, in miles",
+        widget=GovTextInput(),
+        places=None,
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0.1,
+                max=MAX_RADIUS_MILES,
+                message=f"Radius must be between 0.1 and {MAX_RADIUS_MILES} miles",
+            ),
+        ],
+    )
+    towns = StringField(
+        "Towns and villages affected",
+        widget=GovTextInput(),
+        description="Separate them with commas, for example Bridgnorth, Highley, Alveley",
+        filters=[strip],
+        validators=[Optional(), Length(max=2000), towns_check],
+    )
+    public_message = TextAreaField(
+        "Message to the public",
+        widget=GovTextArea(),
+        description="Shown on every page of this site and on the get help page. Say what is "
+        "happening and what people should do, in plain English.",
+        filters=[strip],
+        validators=[
+            InputRequired(message="Enter a message to the public"),
+            Length(max=600, message="Message to the public must be 600 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Declare the incident", widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None) -> bool:
+        # Cross-field rules run after each field's own (Optional() would skip them).
+        valid = super().validate(extra_validators)
+        if not self.place.data and not split_towns(self.towns.data) and not self.towns.errors:
+            self.place.errors = [
+                *self.place.errors,
+                "Enter the centre of the affected area, or the towns affected",
+            ]
+            valid = False
+        if self.place.data and self.radius.data is None and not self.radius.errors:
+            self.radius.errors = [*self.radius.errors, "Enter the radius in miles"]
+            valid = False
+        return valid
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(
+        "Add to the incident log",
+        widget=GovTextArea(),
+        description="What happened or what was decided. No names or details of residents.",
+        filters=[strip],
+        validators=[
+            InputRequired(message="Enter what to add to the log"),
+            Length(max=2000, message="Log entries must be 2000 characters or fewer"),
+        ],
+    )
+
+
+class MessageForm(FlaskForm):
+    public_message = TextAreaField(
+        "Message to the public",
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[
+            InputRequired(message="Enter a message to the public"),
+            Length(max=600, message="Message to the public must be 600 characters or fewer"),
+        ],
+    )
+
+
+class StandDownForm(FlaskForm):
+    debrief = TextAreaField(
+        "What went well and what we would change",
+        widget=GovTextArea(),
+        description="For the debrief: learning from the response helps the next one.",
+        filters=[strip],
+        validators=[Optional(), Length(max=5000, message="Keep this to 5000 characters")],
+    )
+
+
+def people(label: str, hint: str = "") -> IntegerField:
+    return IntegerField(
+        label,
+        widget=GovTextInput(),
+        description=hint,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=MAX_PEOPLE, message=f"{label} must be 0 to {MAX_PEOPLE:,}"),
+        ],
+    )
+
+
+class HubForm(FlaskForm):
+    location = SelectField(
+        "Community building",
+        widget=GovSelect(),
+        coerce=int,
+        validators=[InputRequired(message="Select the building")],
+    )
+    organisation = SelectField(
+        "Organisation running the hub",
+        widget=GovSelect(),
+        description="Its members can update the hub's status",
+        coerce=int,
+    )
+    kinds = SelectMultipleField(
+        "What the hub can be",
+        widget=GovCheckboxesInput(),
+        choices=[SelectChoice(k.value, v) for k, v in HUB_KIND_LABELS.items()],
+        validators=[InputRequired(message="Select at least one thing the hub can be")],
+    )
+    day_capacity = people("People by day")
+    night_capacity = people("People overnight", "Leave blank if nobody can sleep there")
+    facilities = SelectMultipleField(
+        "Facilities",
+        widget=GovCheckboxesInput(),
+        choices=[SelectChoice(k, v) for k, v in HUB_FACILITIES.items()],
+    )
+    offer = TextAreaField(
+        "What residents can expect and how to get there",
+        widget=GovTextArea(),
+        description="Public. For example: hot drinks and phone charging; enter by the side door "
+        "on Abbey Foregate; bus 8 stops outside.",
+        filters=[strip],
+        validators=[Optional(), Length(max=1000, message="Keep this to 1000 characters")],
+    )
+    keyholders = TextAreaField(
+        "Key-holders",
+        widget=GovTextArea(),
+        description="Names and phone numbers. Seen by CVEC only, never published.",
+        filters=[strip],
+        validators=[Optional(), Length(max=1000, message="Keep this to 1000 characters")],
+    )
+    submit = SubmitField("Save the hub", widget=GovSubmitInput())
+
+
+class StatusForm(FlaskForm):
+    status = RadioField(
+        "Status",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(k.value, v) for k, v in HUB_STATUS_LABELS.items()],
+        validators=[InputRequired(message="Select the hub's status")],
+    )
+    occupancy = people("People here now")
+    needs = StringField(
+        "What the hub needs",
+        widget=GovTextInput(),
+        description="Public. For example: blankets, volunteers with cars. Leave blank if nothing.",
+        filters=[strip],
+        validators=[Optional(), Length(max=300, message="Keep needs to 300 characters")],
+    )
+    submit = SubmitField("Update the hub", widget=GovSubmitInput())
+
+
+class QuickStatusForm(FlaskForm):
+    """One tap from the hub's page: the status alone, other fields kept."""
+
+    status = RadioField(
+        "Status",
+        choices=[SelectChoice(k.value, v) for k, v in HUB_STATUS_LABELS.items()],
+        validators=[InputRequired(message="Select the hub's status")],
+    )
+
+
+class HelpForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search: nothing changes
+
+    where = StringField(
+        "Your postcode or town",
+        widget=GovTextInput(),
+        description="For example, SY3 8HQ or Bridgnorth",
+        filters=[strip],
+        validators=[
+            InputRequired(message="Enter your postcode or town"),
+            Length(max=100, message="Postcode or town must be 100 characters or fewer"),
+        ],
+    )
