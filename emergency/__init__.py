@@ -5,7 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from accord import banners
-    from emergency import incidents, models  # noqa: F401 - the tables
+    from emergency import demo_data, incidents, models  # noqa: F401 - tables, demo loader
     from emergency.views import bp
 
     app.register_blueprint(bp)

@@ -1,0 +1,172 @@
+"""Emergency demo data: hubs on the demo community buildings, mutual-aid networks, volunteers.
+
+No incident is declared: the demo starts in peacetime, as the county usually is. The networks,
+volunteers and key-holders are invented; the towns, districts and coordinates are real.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from accord import demo, geo
+from accord.extensions import db
+from accord.models import Location
+from emergency.models import Hub, HubKind, HubStatus, MutualAidNetwork, Review, Volunteer
+
+# Building name (from the shell's demo buildings) → what it can be as a hub.
+HUBS = {
+    "Castlefields Community Centre": ([HubKind.rest_centre, HubKind.warm_space], 120, 40),
+    "Meole Brace Methodist Hall": ([HubKind.warm_space, HubKind.information_point], 80, None),
+    "Harlescott Community Hub": ([HubKind.distribution_point], 60, None),
+    "Cambrian Hall": ([HubKind.rest_centre, HubKind.distribution_point], 200, 60),
+}
+OFFER = "Somewhere warm and dry, hot drinks, phone charging and the latest information."
+FACILITIES = ["kitchen", "wifi", "charging", "accessible_toilet", "parking"]
+
+# name, towns, outcodes, offers, public contact (shown), private contact
+NETWORKS = [
+    (
+        "Frankwell and Coton Hill Neighbours",
+        ["Shrewsbury"],
+        ["SY3"],
+        "Shopping, prescriptions, moving furniture upstairs before a flood",
+        "https://example.org/frankwell-neighbours",
+    ),
+    (
+        "Bridgnorth Low Town Flood Group",
+        ["Bridgnorth"],
+        ["WV16"],
+        "Sandbags, checking on neighbours, flood-warning phone tree",
+        "Phone 01746 000000 (group line)",
+    ),
+    (
+        "Ludlow Good Neighbours Mutual Aid",
+        ["Ludlow"],
+        ["SY8"],
+        "Lifts to appointments, shopping, friendly phone calls",
+        "",
+    ),
+    (
+        "Ironbridge Gorge Helpers",
+        ["Ironbridge"],
+        ["TF8"],
+        "Checking on older residents, meals, dog walking",
+        "https://example.org/ironbridge-helpers",
+    ),
+    (
+        "Oswestry Community Support",
+        ["Oswestry"],
+        ["SY10", "SY11"],
+        "Food parcels, prescriptions, befriending calls",
+        "Facebook group: Oswestry Community Support",
+    ),
+    (
+        "Church Stretton Snow Wardens",
+        ["Church Stretton", "All Stretton"],
+        ["SY6"],
+        "Clearing paths, 4x4 lifts in snow, checking on neighbours",
+        "",
+    ),
+]
+PENDING_NETWORK = ("Much Wenlock Neighbourhood Helpers", ["Much Wenlock"], ["TF13"])
+
+FIRST = ["Alex", "Sam", "Jordan", "Priya", "Gareth", "Rhiannon", "Tom", "Aisha", "Dafydd", "Mo"]
+LAST = ["Evans", "Jones", "Price", "Patel", "Hughes", "Morris", "Owen", "Khan", "Davies", "Lloyd"]
+OUTCODES = ["SY1", "SY2", "SY3", "SY4", "SY5", "SY8", "SY11", "TF1", "TF8", "WV16"]
+SKILLS = ["first_aid", "driving", "4x4", "boat", "languages", "catering", "caring", "lifting"]
+AVAILABILITY = ["weekday_daytime", "weekday_evenings", "weekends", "overnight", "short_notice"]
+CONSENT = (
+    "I agree that Shropshire's Community and Voluntary Emergency Cell (CVEC) may keep these "
+    "details to contact me about volunteering in an emergency in Shropshire. Only CVEC "
+    "coordinators see them. They are deleted after 2 years, or sooner if I ask."
+)
+
+
+def _hubs() -> int:
+    taken = set(db.session.scalars(select(Hub.location_id)))
+    added = 0
+    for name, (kinds, day, night) in HUBS.items():
+        building = db.session.scalars(select(Location).where(Location.name == name)).first()
+        if building is None or building.id in taken:
+            continue
+        db.session.add(
+            Hub(
+                location=building,
+                organisation_id=building.operator_id,
+                kinds=[k.value for k in kinds],
+                day_capacity=day,
+                night_capacity=night,
+                facilities=FACILITIES,
+                offer=OFFER,
+                keyholders="Demo key-holder 07700 900000",
+                status=HubStatus.standby,
+            )
+        )
+        added += 1
+    return added
+
+
+def _networks() -> int:
+    existing = set(db.session.scalars(select(MutualAidNetwork.name)))
+    added = 0
+    rows = [(*n, Review.published) for n in NETWORKS]
+    rows.append((*PENDING_NETWORK, "Neighbours helping neighbours", "", Review.pending))
+    for name, towns, outcodes, offers, contact, review in rows:
+        if name in existing:
+            continue
+        db.session.add(
+            MutualAidNetwork(
+                name=name,
+                towns=towns,
+                outcodes=outcodes,
+                offers=offers,
+                public_contact=contact,
+                show_contact=bool(contact),
+                private_contact="Demo organiser, organiser@example.org",
+                review=review,
+            )
+        )
+        added += 1
+    return added
+
+
+def _volunteers() -> int:
+    if db.session.scalars(select(Volunteer.id).limit(1)).first() is not None:
+        return 0
+    rng = random.Random(2025)  # noqa: S311 - demo data, the same volunteers every time
+    for n in range(40):
+        outcode = OUTCODES[n % len(OUTCODES)]
+        point = geo.district_point(outcode)
+        first, last = FIRST[n % len(FIRST)], LAST[(n * 3) % len(LAST)]
+        db.session.add(
+            Volunteer(
+                name=f"{first} {last}",
+                email=f"volunteer{n + 1}@example.org",
+                phone="",
+                outcode=outcode,
+                latitude=point.latitude if point else None,
+                longitude=point.longitude if point else None,
+                skills=rng.sample(SKILLS, k=rng.randint(1, 3)),
+                availability=rng.sample(AVAILABILITY, k=rng.randint(1, 3)),
+                dbs_checked=n % 3 == 0,
+                dbs_date=date(2025, 1 + n % 12, 1) if n % 3 == 0 else None,
+                consent=CONSENT,
+                retain_until=date.today() + timedelta(days=730),
+            )
+        )
+    return 40
+
+
+def load() -> list[str]:
+    hubs, networks, volunteers = _hubs(), _networks(), _volunteers()
+    db.session.commit()
+    return [
+        f"{hubs} new hubs on standby, {networks} new mutual-aid networks, "
+        f"{volunteers} new emergency volunteers (no incident declared)"
+    ]
+
+
+demo.register(40, "emergency hubs, mutual aid and volunteers", load)
