@@ -2,6 +2,7 @@
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from accord.extensions import db
@@ -40,6 +41,11 @@ def import_oruk(path_or_url: str, details: bool, timeout: float) -> None:
         reason = str(exc.orig if getattr(exc, "orig", None) else exc).splitlines()[0]
         message = f"the database refused the import, nothing saved: {reason}"
         raise click.ClickException(message) from exc
+    if db.engine.dialect.name == "postgresql":
+        # A big feed changes the tables' shape; plan the next searches on fresh statistics
+        # rather than waiting for autovacuum.
+        db.session.execute(text("ANALYZE service, service_search, service_at_location, location"))
+        db.session.commit()
     search.clear_vocabulary()  # new words for spelling suggestions
     click.echo(result.summary)
     for line in [*feed.notes, *result.lines]:

@@ -1,0 +1,61 @@
+"""Emergency journeys in Chromium: declare an incident, open a hub, a resident finds it; and
+axe-core on the public help pages."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from emergency.models import HubStatus
+from tests.e2e.conftest import scan
+from tests.emergency import data
+from tests.factories import PASSWORD
+
+
+def sign_in(page, server, email):
+    page.goto(server + "/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_declare_open_a_hub_and_a_resident_finds_it(page, server, make, console_errors):
+    make.user(role="cvec", email="cvec@example.org")
+    hub = data.hub(location=make.location(name="Frankwell Hall", postcode="SY3 8HQ"))
+    sign_in(page, server, "cvec@example.org")
+
+    page.goto(server + "/emergency")
+    page.get_by_role("link", name="Declare an incident").click()
+    page.get_by_label("Incident name").fill("River Severn flooding")
+    page.get_by_label("Flood", exact=True).check()
+    page.get_by_label("Centre of the affected area").fill("Shrewsbury")
+    page.get_by_label("Radius of the affected area, in miles").fill("3")
+    page.get_by_label("Message to the public").fill("Frankwell is flooded. Hubs are open.")
+    page.get_by_role("button", name="Declare the incident").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("River Severn flooding")
+    expect(page.locator(".app-incident-banner")).to_contain_text("Frankwell is flooded")
+
+    page.goto(server + f"/emergency/hubs/{hub.id}")
+    page.locator(".app-status-buttons").get_by_role("button", name="Open").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("is now open")
+
+    page.get_by_role("link", name="Your account").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(server + "/")
+    banner = page.locator(".app-incident-banner")
+    expect(banner).to_contain_text("River Severn flooding")
+    banner.get_by_role("link", name="Find where to get help now").click()
+    page.get_by_label("Your postcode or town").fill("SY3 8HQ")
+    page.get_by_role("button", name="Find help").click()
+    result = page.locator(f"#hub-{hub.id}")
+    expect(result).to_contain_text("Frankwell Hall")
+    expect(result).to_contain_text("Open")
+    assert scan(page) == []
+    assert console_errors == []
+
+
+@pytest.mark.parametrize("path", ["/help", "/help?where=SY1+1AA", "/help?where="])
+def test_help_pages_have_no_wcag_violations(axe, path, app):
+    data.incident()
+    data.hub(status=HubStatus.open)
+    assert axe(path) == []
