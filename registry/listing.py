@@ -13,13 +13,12 @@ from sqlalchemy.orm import contains_eager
 
 from accord.extensions import db
 from accord.models import SECTOR_LABELS, Organisation
+from accord.text import csv_cell
 from registry.models import AccordVersion, Signatory, SignatoryStatus
 
 LICENCE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 LETTERS = list(string.ascii_uppercase)
-# Characters that make a spreadsheet treat a cell as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -137,11 +136,6 @@ def export(base_url: str) -> dict:
         "count": len(rows),
         "signatories": rows,
     }
-
-
-def csv_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def export_csv(data: dict) -> str:
