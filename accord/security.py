@@ -3,7 +3,7 @@
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g
+from flask import Flask, Response, current_app, g
 
 
 def csp_nonce() -> str:
@@ -35,6 +35,16 @@ def policy(nonce: str | None, tile_url: str) -> str:
             "object-src 'none'",
         ]
     )
+
+
+def map_document(body: str) -> Response:
+    """A map's whole HTML document, for an <iframe> on our own pages (and only ours)."""
+    response = current_app.response_class(body, mimetype="text/html")
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Content-Security-Policy"] = policy(
+        csp_nonce(), current_app.config["TILE_URL"]
+    ).replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+    return response
 
 
 def safe_next(target: str | None) -> str | None:

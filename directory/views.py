@@ -24,7 +24,7 @@ from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.geo import ACCESSIBILITY, ATTRIBUTION, FACILITIES, Point
 from accord.models import Location, Organisation, Role
-from accord.security import csp_nonce, policy
+from accord.security import csp_nonce, map_document
 from directory import query as query_form
 from directory import schedules, search, signposting, taxonomy, upkeep
 from directory.forms import CapacityForm, ReportForm, ServiceForm
@@ -347,12 +347,7 @@ def map_response(pins: list[maps.Pin]):
         csp_nonce(),
         "Map data © OpenStreetMap contributors",
     )
-    response = current_app.response_class(body, mimetype="text/html")
-    response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    response.headers["Content-Security-Policy"] = policy(
-        csp_nonce(), current_app.config["TILE_URL"]
-    ).replace("frame-ancestors 'none'", "frame-ancestors 'self'")
-    return response
+    return map_document(body)
 
 
 @bp.get("/map")
