@@ -5,6 +5,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from emergency import models  # noqa: F401 - the tables
+    from emergency.cli import emergency_cli
     from emergency.views import bp
 
     app.register_blueprint(bp)
+    app.cli.add_command(emergency_cli)
