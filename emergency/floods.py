@@ -60,7 +60,8 @@ POLYGON_MAX_AGE = timedelta(days=7)
 CLI_POLYGON_BUDGET_S = 60.0
 MAX_FEED_BYTES = 10 * 1024 * 1024
 MAX_POLYGON_BYTES = 5 * 1024 * 1024
-# 5 decimal places is about a metre: far finer than a flood outline needs, and a third smaller.
+# 5 decimal places is about a metre: finer than a flood outline needs, and far fewer bytes
+# than the 14 or so digits a GeoJSON encoder writes.
 COORDINATE_PLACES = 5
 MAX_MESSAGE_CHARS = 10_000
 

@@ -69,6 +69,7 @@ def stored(name: str) -> FloodFeed | None:
 
 @pytest.mark.parametrize("filters", [False, True], ids=["server-ignores-county", "server-filters"])
 def test_the_five_shropshire_alerts_from_the_2016_england_list(fake, filters):
+    assert len(fixture(ENGLAND_2016)["items"]) == 171
     fake.filters = filters
     state = refresh(NOW)
     assert [(w.area_id, w.id, w.area_name) for w in state.warnings] == SHROPSHIRE_2016
@@ -78,6 +79,7 @@ def test_the_five_shropshire_alerts_from_the_2016_england_list(fake, filters):
     path, query = fake.requests[0]
     assert path == "/id/floods"
     assert query == {"county": "Shropshire,Telford", "min-severity": "3"}
+    assert fake.user_agents == {"shropshire-accord-hub (flood warnings)"}
 
 
 def test_a_warning_keeps_what_the_ea_said(fake):
@@ -115,6 +117,14 @@ def test_warnings_no_longer_in_force_are_dropped(fake, monkeypatch):
     assert not {"111FAGSPGW", "111FAGCCGW", "111FAGWDGW"} & set(areas(state))
     assert {w.severity_label for w in state.warnings} == {"Flood alert"}
     assert "063WAT23West" not in areas(state)  # Greater London is not ours
+
+
+def test_an_item_in_an_unknown_shape_is_skipped_not_the_feed(fake):
+    body = copy.deepcopy(fixture(ENGLAND_2016))
+    body["items"][:0] = [{"floodArea": {"county": "Shropshire"}}, "junk"]
+    fake.feed = body
+    state = refresh(NOW)
+    assert (areas(state), state.available) == (SHROPSHIRE_AREAS, True)
 
 
 def test_a_severe_flood_warning_comes_first(fake):

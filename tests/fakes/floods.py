@@ -16,7 +16,7 @@ squares are made up round a point near each area; they are not the real outlines
 
 `mode` makes every answer misbehave: "slow" (waits `delay` before answering), "garbage" (an
 HTML page), "error" (HTTP 500); `broken_polygons` names areas whose outline gives HTTP 500.
-`requests` records each (path, query) asked.
+`requests` records each (path, query) asked, `user_agents` who asked.
 """
 
 from __future__ import annotations
@@ -122,6 +122,7 @@ class FakeFloods:
         # How long "slow" waits: longer than the client's timeout, cut short by shutdown.
         self.delay = delay
         self.requests: list[tuple[str, dict]] = []
+        self.user_agents: set[str] = set()
         self._stopping = threading.Event()
         self._urls = Map(
             [
@@ -157,6 +158,7 @@ class FakeFloods:
     def _wsgi(self, environ, start_response):
         request = Request(environ)
         self.requests.append((request.path, dict(request.args)))
+        self.user_agents.add(request.headers.get("User-Agent", ""))
         return self._respond(request)(environ, start_response)
 
     def _respond(self, request: Request) -> Response:
