@@ -6,7 +6,9 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from accord import banners
     from emergency import demo_data, incidents, models  # noqa: F401 - tables, demo loader
+    from emergency.cli import emergency_cli
     from emergency.views import bp
 
     app.register_blueprint(bp)
+    app.cli.add_command(emergency_cli)
     banners.register(incidents.banners)
