@@ -79,6 +79,10 @@ def main() -> int:
         reset_postgresql(reset)
         county += directory_search.measure(reset, "PostgreSQL")
 
+    from bench import emergency_maps
+
+    layered = emergency_maps.measure()
+
     engine = url.split(":", 1)[0]
     header = (
         f"\n## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.node()} · "
@@ -99,6 +103,7 @@ def main() -> int:
         f"| {name} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {ratio:.1f}× | {note} |\n"
         for name, p50, p95, p99, ratio, note in county
     )
+    table += emergency_maps.table(layered)
     print(table)
     if not RESULTS.exists():
         RESULTS.write_text("# Benchmark results\n\nAppended by `make bench`.\n", encoding="utf-8")
