@@ -31,6 +31,11 @@ from emergency.networks import MAX_ITEMS, MAX_RADIUS_MILES, MIN_RADIUS_MILES, De
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
 
+def clean(value: str | None) -> str | None:
+    """Trimmed, without NUL characters (PostgreSQL refuses them in text)."""
+    return strip(value.replace("\x00", "")) if isinstance(value, str) else value
+
+
 def _limits(label: str, max_length: int, missing: str) -> list:
     # DataRequired, not InputRequired: a name of only spaces is stripped to nothing.
     validators: list = [DataRequired(message=missing)] if missing else []
@@ -42,14 +47,14 @@ def _limits(label: str, max_length: int, missing: str) -> list:
 def _text(label: str, max_length: int, hint: str = "", missing: str = "") -> StringField:
     validators = _limits(label, max_length, missing)
     return StringField(
-        label, widget=GovTextInput(), description=hint, filters=[strip], validators=validators
+        label, widget=GovTextInput(), description=hint, filters=[clean], validators=validators
     )
 
 
 def _area(label: str, max_length: int, hint: str = "", missing: str = "") -> TextAreaField:
     validators = _limits(label, max_length, missing)
     return TextAreaField(
-        label, widget=GovTextArea(), description=hint, filters=[strip], validators=validators
+        label, widget=GovTextArea(), description=hint, filters=[clean], validators=validators
     )
 
 

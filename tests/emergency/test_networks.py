@@ -142,7 +142,7 @@ def test_html_emoji_and_welsh_are_kept_and_shown_escaped_everywhere(client, make
     script = "<script>alert(1)</script>"
     response = register(
         client,
-        name=f"Llanymynech & Pant 🌊 {script}",
+        name=f"Llanymynech & Pant\x00 🌊 {script}",
         offers_other=f"Help {script}",
         towns="Amwythig",
         place="Croesoswallt",
@@ -257,6 +257,7 @@ def test_cvec_rejects_with_a_reason(client, make):
     assert network.review == Review.rejected
     assert network.review_note == "No such group in Castlefields"
     assert actions()[-1] == "network.rejected"
+    assert "No such group in Castlefields" in client.get_page(path).get_text()
     assert client.get(f"/mutual-aid/{network.id}").status_code == 404
 
 
@@ -496,6 +497,8 @@ def test_a_search_for_somewhere_unknown_says_so(client):
         page = client.get_page(f"/mutual-aid?q={q}")
         assert page.title.get_text().startswith("Error:"), q
         assert page.select_one(".govuk-error-summary a")["href"] == "#q"
+    for odd in ["/mutual-aid?page=abc", "/mutual-aid?page=999", "/mutual-aid?q="]:
+        client.get_page(odd)
 
 
 # --- who may see what -----------------------------------------------------------------------
