@@ -7,8 +7,10 @@ def init_app(app: Flask) -> None:
     from accord import banners
     from emergency import demo_data, incidents, models  # noqa: F401 - tables, demo loader
     from emergency.cli import emergency_cli
+    from emergency.network_views import init_app as init_networks
     from emergency.views import bp
 
     app.register_blueprint(bp)
+    init_networks(app)
     app.cli.add_command(emergency_cli)
     banners.register(incidents.banners)
