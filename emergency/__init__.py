@@ -6,5 +6,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from emergency import models  # noqa: F401 - the tables
     from emergency.views import bp
+    from emergency.volunteer_views import bp as volunteers_bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(volunteers_bp)
