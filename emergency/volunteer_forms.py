@@ -11,7 +11,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
     GovDateInput,
-    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
@@ -20,7 +19,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     DateField,
-    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -153,14 +151,15 @@ class VolunteerForm(FlaskForm):
         filters=[line],
         validators=[Length(max=200, message="Languages must be 200 characters or fewer")],
     )
-    dbs = RadioField(
+    # One checkbox, not yes/no radios: GOV.UK Frontend marks radios that reveal a question with
+    # aria-expanded, which ARIA does not allow on a radio (govuk-frontend#979) and axe fails.
+    dbs = SelectMultipleField(
         "Have you had a DBS check?",
-        widget=GovRadioInput(),
+        widget=GovCheckboxesInput(),
         description="A Disclosure and Barring Service check, needed for some work with children "
         "or adults at risk",
-        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
-        validators=[InputRequired(message="Select yes if you have had a DBS check")],
-        invalid_choice_message="Select yes if you have had a DBS check",
+        choices=[SelectChoice("yes", "Yes, I have had a DBS check")],
+        invalid_choice_message="Tick the box if you have had a DBS check",
     )
     # The summary links to the day box, GOV.UK's pattern; the template names the group.
     dbs_date = DayMonthYear(
@@ -210,7 +209,7 @@ class VolunteerForm(FlaskForm):
             raise ValidationError("Enter the languages you speak")
 
     def validate_dbs_date(self, field) -> None:
-        if self.dbs.data != "yes":
+        if "yes" not in (self.dbs.data or []):
             field.data = None
             return
         if field.problem:
@@ -231,7 +230,7 @@ class VolunteerForm(FlaskForm):
             phone=self.phone.data or "",
             skills=list(self.skills.data or []),
             languages=self.languages.data or "",
-            dbs_checked=self.dbs.data == "yes",
+            dbs_checked="yes" in (self.dbs.data or []),
             dbs_date=self.dbs_date.data,
             availability=list(self.availability.data or []),
         )
@@ -260,18 +259,30 @@ class DeleteForm(FlaskForm):
     submit = SubmitField("Delete their details", widget=GovSubmitInput())
 
 
+class FindForm(FlaskForm):
+    """Finding one volunteer by name or email: posted, so the name stays out of web addresses
+    (and so out of access logs, browser history and Referer headers)."""
+
+    who = StringField(
+        "Name or email address",
+        widget=GovTextInput(),
+        description="To find one volunteer, for example when they ask to be deleted",
+        filters=[line],
+        validators=[
+            InputRequired(message="Enter a name or email address"),
+            Length(max=200, message="Name or email address must be 200 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Find", widget=GovSubmitInput())
+
+
 class SearchForm(FlaskForm):
-    """CVEC's search: a GET form, so no CSRF; a bad value is named and left out of the search."""
+    """CVEC's search: a GET form (no personal data in it), so no CSRF; a bad value is named and
+    left out of the search."""
 
     class Meta:
         csrf = False
 
-    q = StringField(
-        "Name or email",
-        widget=GovTextInput(),
-        filters=[line],
-        validators=[Length(max=200, message="Name or email must be 200 characters or fewer")],
-    )
     skills = SelectMultipleField(
         "Skills",
         widget=GovCheckboxesInput(),
@@ -332,7 +343,6 @@ class SearchForm(FlaskForm):
         dbs = ok("dbs")
         radius = ok("radius")
         return volunteers.Filters(
-            words=ok("q") or "",
             skills=list(ok("skills") or []),
             availability=list(ok("availability") or []),
             dbs=None if not dbs else dbs == "yes",
@@ -343,20 +353,16 @@ class SearchForm(FlaskForm):
 
 
 class DeployForm(FlaskForm):
-    incident = SelectField(
-        "Incident",
+    """A hub or a task: two plain fields, not radios revealing each (see VolunteerForm.dbs)."""
+
+    incident = SelectField("Incident", widget=GovSelect(), choices=[], validate_choice=False)
+    hub = SelectField(
+        "Hub",
         widget=GovSelect(),
+        description="Choose a hub, or describe a task below",
         choices=[],
         validate_choice=False,
     )
-    target = RadioField(
-        "Where are they going?",
-        widget=GovRadioInput(),
-        choices=[SelectChoice("hub", "To a hub"), SelectChoice("task", "To a task")],
-        validators=[InputRequired(message="Choose a hub or a task")],
-        invalid_choice_message="Choose a hub or a task",
-    )
-    hub = SelectField("Hub", widget=GovSelect(), choices=[], validate_choice=False)
     task = TextAreaField(
         "Task",
         widget=GovTextArea(),
@@ -369,24 +375,17 @@ class DeployForm(FlaskForm):
     submit = SubmitField("Deploy", widget=GovSubmitInput())
 
     def validate_incident(self, field) -> None:
-        choices = [c.value for c in field.choices]
-        if not choices:
-            raise ValidationError(
-                "There is no active incident. Declare an incident before deploying volunteers."
-            )
-        if field.data not in choices:
+        if field.data not in [c.value for c in field.choices]:
             raise ValidationError("Choose an active incident")
 
     def validate_hub(self, field) -> None:
-        if self.target.data != "hub":
-            return
-        if not field.data or field.data not in [c.value for c in field.choices]:
+        if field.data and field.data not in [c.value for c in field.choices]:
             raise ValidationError("Choose a hub from the list")
+        if not field.data and not self.task.data:
+            raise ValidationError("Choose a hub or describe a task")
 
     def validate_task(self, field) -> None:
-        if self.target.data != "task":
-            return
-        if not field.data:
-            raise ValidationError("Describe the task, for example where and what")
-        if problem := volunteers.task_problem(field.data):
+        if field.data and self.hub.data:
+            raise ValidationError("Choose a hub or describe a task, not both")
+        if field.data and (problem := volunteers.task_problem(field.data)):
             raise ValidationError(problem)

@@ -29,6 +29,7 @@ from emergency.volunteer_forms import (
     ConfirmForm,
     DeleteForm,
     DeployForm,
+    FindForm,
     LeaveForm,
     SearchForm,
     VolunteerForm,
@@ -161,15 +162,30 @@ def search():
         found = volunteers.search(filters, 1)
     # Only the form's own fields: url_for treats keys like _external and _scheme as orders.
     args = {key: request.args.getlist(key) for key in form.data if key in request.args}
-    active = incidents.active()
+    return _search_page(form, filters, found, args=args, page_problem=page_problem)
+
+
+@bp.post("/emergency/volunteers/find")
+@role_required(Role.cvec)
+def find():
+    find = FindForm()
+    if not find.validate_on_submit():
+        form = SearchForm(formdata=None)
+        return _search_page(form, form.filters(), volunteers.search(form.filters()), find=find)
+    filters = volunteers.Filters(words=find.who.data, include_inactive=True)
+    return _search_page(SearchForm(formdata=None), filters, volunteers.search(filters), find=find)
+
+
+def _search_page(form, filters, found, *, find=None, args=None, page_problem=False):
     return render_template(
         "emergency/volunteers/search.html",
         form=form,
+        find=find or FindForm(formdata=None),
         filters=filters,
         found=found,
-        args=args,
+        args=args or {},
         page_problem=page_problem,
-        on_duty=[(incident, volunteers.on_duty(incident)) for incident in active],
+        on_duty=[(incident, volunteers.on_duty(incident)) for incident in incidents.active()],
     )
 
 
@@ -181,7 +197,7 @@ def _deploy_form(active: list[Incident], hubs: list[Hub]) -> DeployForm:
     form.incident.choices = [SelectChoice(str(i.id), i.name) for i in active]
     if len(active) == 1 and not form.incident.data:
         form.incident.data = str(active[0].id)
-    form.hub.choices = [SelectChoice("", "Choose a hub")] + [
+    form.hub.choices = [SelectChoice("", "None: a task")] + [
         SelectChoice(str(h.id), f"{h.location.name}, {h.location.town} ({h.status_label})")
         for h in hubs
     ]
@@ -221,10 +237,9 @@ def deploy(volunteer_id: int):
     incident = db.session.get(Incident, int(form.incident.data))
     if incident is None:
         abort(404)
-    hub = db.session.get(Hub, int(form.hub.data)) if form.target.data == "hub" else None
-    task = form.task.data if form.target.data == "task" else ""
+    hub = db.session.get(Hub, int(form.hub.data)) if form.hub.data else None
     try:
-        volunteers.deploy(volunteer, incident, hub=hub, task=task or "", by_id=_by_id())
+        volunteers.deploy(volunteer, incident, hub=hub, task=form.task.data or "", by_id=_by_id())
     except volunteers.Refused as exc:
         db.session.rollback()
         return _detail(volunteer, form, str(exc))

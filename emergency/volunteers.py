@@ -410,7 +410,10 @@ def deploy(
     task: str = "",
     by_id: int | None = None,
 ) -> Deployment:
-    """Send a volunteer to a hub or a task in an active incident; logged by number."""
+    """Send a volunteer to a hub or a task in an active incident; logged by number.
+
+    On Refused the caller rolls back: the volunteer's row may be locked by then.
+    """
     task = task.strip()
     if not incident.active:
         raise Refused(f"{incident.name} has been stood down. Choose an active incident.")
