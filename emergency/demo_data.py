@@ -14,6 +14,7 @@ from sqlalchemy import select
 from accord import demo, geo
 from accord.extensions import db
 from accord.models import Location
+from emergency import volunteers
 from emergency.models import Hub, HubKind, HubStatus, MutualAidNetwork, Review, Volunteer
 
 # Building name (from the shell's demo buildings) → what it can be as a hub.
@@ -75,14 +76,10 @@ PENDING_NETWORK = ("Much Wenlock Neighbourhood Helpers", ["Much Wenlock"], ["TF1
 
 FIRST = ["Alex", "Sam", "Jordan", "Priya", "Gareth", "Rhiannon", "Tom", "Aisha", "Dafydd", "Mo"]
 LAST = ["Evans", "Jones", "Price", "Patel", "Hughes", "Morris", "Owen", "Khan", "Davies", "Lloyd"]
+RETAIN_DAYS = 730
 OUTCODES = ["SY1", "SY2", "SY3", "SY4", "SY5", "SY8", "SY11", "TF1", "TF8", "WV16"]
-SKILLS = ["first_aid", "driving", "4x4", "boat", "languages", "catering", "caring", "lifting"]
-AVAILABILITY = ["weekday_daytime", "weekday_evenings", "weekends", "overnight", "short_notice"]
-CONSENT = (
-    "I agree that Shropshire's Community and Voluntary Emergency Cell (CVEC) may keep these "
-    "details to contact me about volunteering in an emergency in Shropshire. Only CVEC "
-    "coordinators see them. They are deleted after 2 years, or sooner if I ask."
-)
+SKILLS = list(volunteers.SKILLS)
+AVAILABILITY = list(volunteers.AVAILABILITY)
 
 
 def _hubs() -> int:
@@ -153,8 +150,8 @@ def _volunteers() -> int:
                 availability=rng.sample(AVAILABILITY, k=rng.randint(1, 3)),
                 dbs_checked=n % 3 == 0,
                 dbs_date=date(2025, 1 + n % 12, 1) if n % 3 == 0 else None,
-                consent=CONSENT,
-                retain_until=date.today() + timedelta(days=730),
+                consent=volunteers.consent_text(RETAIN_DAYS),
+                retain_until=date.today() + timedelta(days=RETAIN_DAYS),
             )
         )
     return 40

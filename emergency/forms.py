@@ -249,7 +249,7 @@ class HelpForm(FlaskForm):
     where = StringField(
         "Your postcode or town",
         widget=GovTextInput(),
-        description="For example, SY3 8HQ or Bridgnorth",
+        description="For example, SY2 6ND or Bridgnorth",
         filters=[strip],
         validators=[
             InputRequired(message="Enter your postcode or town"),

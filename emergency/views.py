@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -15,11 +17,12 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from accord import geo, geocoding
+from accord import geo, geocoding, maps
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Location, Organisation, Role
-from emergency import hubs, incidents
+from accord.security import csp_nonce, map_document
+from emergency import floods, hubs, incidents, layers, networks, sitrep
 from emergency.forms import (
     HelpForm,
     HubForm,
@@ -319,11 +322,12 @@ def hub_quick(hub_id: int):
 def help_page():
     form = HelpForm(request.args)
     searched = "where" in request.args
-    nearby, note, origin = [], "", None
+    nearby, helpers, active = [], [], incidents.active()
     if searched and form.validate():
         origin, note = geocoding.place_point(form.where.data)
         if origin is not None:
             nearby = hubs.nearest_receiving(origin)
+            helpers = _networks_near(origin, form.where.data, active)
         else:
             form.where.errors = [*form.where.errors, note]
     return render_template(
@@ -331,10 +335,21 @@ def help_page():
         form=form if searched and form.errors else None,
         search=form,
         searched=searched and not form.errors,
-        active=incidents.active(),
+        active=active,
         nearby=[(n, hubs.public_view(n.hub)) for n in nearby],
+        networks=helpers,
         open_count=len(hubs.receiving()),
     )
+
+
+def _networks_near(origin: geo.Point, where: str, active: list[Incident]) -> list[dict]:
+    """Published networks covering the place, those helping in an incident first."""
+    helping: set[int] = set()
+    for incident in active:
+        helping |= networks.active_ids(incident)
+    found = networks.covering(origin, geo.outcode_of(where), where)
+    found.sort(key=lambda n: n.id not in helping)  # stable: keeps covering()'s order
+    return [{**networks.public_view(n), "helping": n.id in helping} for n in found]
 
 
 @bp.get("/emergency/hubs.geojson")
@@ -348,3 +363,87 @@ def hubs_geojson():
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "public, max-age=60"
     return response
+
+
+# --- maps and the situation report -----------------------------------------------------------
+
+TILE_ATTRIBUTION = "Map data © OpenStreetMap contributors"
+
+
+def _map(built: tuple[list[maps.Layer], list]) -> Response:
+    layer_list, legend = built
+    body = maps.render_layers(
+        layer_list,
+        current_app.config["TILE_URL"],
+        csp_nonce(),
+        TILE_ATTRIBUTION,
+        legend=legend,
+    )
+    return map_document(body)
+
+
+@bp.get("/emergency/map")
+@role_required(Role.cvec)
+def coordination_map():
+    state = floods.current(geometry=False)
+    return render_template("emergency/map.html", flood_note=state.note, warnings=state.warnings)
+
+
+@bp.get("/emergency/map/frame")
+@role_required(Role.cvec)
+def map_frame():
+    return _map(layers.coordination(floods.current()))
+
+
+@bp.get("/help/map")
+@limiter.limit("60 per minute")
+def help_map():
+    return render_template(
+        "emergency/help_map.html", open_hubs=[hubs.public_view(h) for h in hubs.receiving()]
+    )
+
+
+@bp.get("/help/map/frame")
+@limiter.limit("60 per minute")
+def help_map_frame():
+    return _map(layers.public())
+
+
+@bp.get("/emergency/incidents/<int:incident_id>/sitrep")
+@role_required(Role.cvec)
+def sitrep_page(incident_id: int):
+    report = sitrep.build(_incident(incident_id))
+    return render_template("emergency/sitrep.html", report=report, labels=HUB_STATUS_LABELS)
+
+
+@bp.get("/emergency/incidents/<int:incident_id>/sitrep.csv")
+@role_required(Role.cvec)
+def sitrep_csv(incident_id: int):
+    record = _incident(incident_id)
+    report = sitrep.build(record)
+    name = f"sitrep-incident-{record.id}-{report.at:%Y%m%d-%H%M}.csv"
+    return Response(
+        sitrep.to_csv(report),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+# Links other emergency pages add to the coordination and incident pages.
+EMERGENCY_LINKS = [
+    ("emergency.coordination_map", "Map of hubs, networks, volunteers and flood warnings"),
+    ("networks.queue", "Mutual-aid networks: review sign-ups, mark active in an incident"),
+    ("volunteers.search", "Volunteers: find by skill and distance, deploy, check in and out"),
+]
+INCIDENT_LINKS = [
+    ("emergency.sitrep_page", "Situation report (print or CSV)"),
+    ("networks.incident", "Mutual-aid networks in this incident"),
+]
+
+
+@bp.app_context_processor
+def emergency_links():
+    return {
+        "emergency_links": [{"href": url_for(e), "text": t} for e, t in EMERGENCY_LINKS],
+        "incident_links": [{"endpoint": e, "text": t} for e, t in INCIDENT_LINKS],
+    }

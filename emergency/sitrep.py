@@ -1,0 +1,117 @@
+"""The situation report for an incident: hubs by status with occupancy, needs outstanding,
+volunteers deployed, networks active, flood warnings and the timeline. One structure, shown as
+a printable page and written as CSV. Volunteers appear by number only (V12), never by name."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from accord.models import utcnow
+from accord.text import csv_cell
+from emergency import floods, hubs, networks, volunteers
+from emergency.models import (
+    HUB_STATUS_LABELS,
+    Deployment,
+    Hub,
+    HubStatus,
+    Incident,
+    IncidentLog,
+    MutualAidNetwork,
+)
+
+
+@dataclass
+class Sitrep:
+    incident: Incident
+    at: datetime
+    by_status: dict[str, list[Hub]] = field(default_factory=dict)
+    people: int = 0  # in open and full hubs
+    spaces: int = 0  # capacity left in open hubs
+    needs: list[tuple[str, str]] = field(default_factory=list)  # (hub, what it needs)
+    deployments: list[Deployment] = field(default_factory=list)
+    on_duty: int = 0
+    networks: list[MutualAidNetwork] = field(default_factory=list)
+    floods: floods.FloodState | None = None
+    timeline: list[IncidentLog] = field(default_factory=list)
+
+
+def build(incident: Incident, now: datetime | None = None) -> Sitrep:
+    report = Sitrep(incident=incident, at=now or utcnow())
+    every = hubs.all_hubs()
+    for status in HubStatus:
+        report.by_status[status.value] = [h for h in every if h.status == status]
+    receiving = report.by_status[HubStatus.open] + report.by_status[HubStatus.full]
+    report.people = sum(h.occupancy for h in receiving)
+    report.spaces = sum(
+        max((h.capacity or 0) - h.occupancy, 0) for h in report.by_status[HubStatus.open]
+    )
+    report.needs = [(h.location.name, h.needs) for h in every if h.needs]
+    report.deployments = volunteers.deployed(incident)
+    report.on_duty = volunteers.on_duty(incident)
+    report.networks = networks.active_in(incident)
+    report.floods = floods.current() if incident.active else None
+    report.timeline = list(incident.log)
+    return report
+
+
+def to_csv(report: Sitrep) -> str:
+    """Sections one after another, each with its own header row, spreadsheet-safe cells."""
+    out = io.StringIO()
+    rows = csv.writer(out)
+    incident = report.incident
+    rows.writerow(["Situation report", csv_cell(incident.name)])
+    rows.writerow(["Generated (UTC)", report.at.isoformat(timespec="minutes")])
+    rows.writerow(["Declared (UTC)", incident.started_at.isoformat(timespec="minutes")])
+    rows.writerow(
+        [
+            "Stood down (UTC)",
+            incident.ended_at.isoformat(timespec="minutes") if incident.ended_at else "",
+        ]
+    )
+    rows.writerow(["People in hubs", report.people])
+    rows.writerow(["Spaces left in open hubs", report.spaces])
+    rows.writerow(["Volunteers on duty", report.on_duty])
+    rows.writerow([])
+    rows.writerow(["Hub", "Town", "Status", "People", "Capacity", "Needs", "Status changed (UTC)"])
+    for status, listed in report.by_status.items():
+        for hub in listed:
+            rows.writerow(
+                [
+                    csv_cell(hub.location.name),
+                    csv_cell(hub.location.town),
+                    HUB_STATUS_LABELS[HubStatus(status)],
+                    hub.occupancy,
+                    hub.capacity or "",
+                    csv_cell(hub.needs),
+                    hub.status_at.isoformat(timespec="minutes"),
+                ]
+            )
+    rows.writerow([])
+    rows.writerow(["Volunteer", "Deployed to", "Deployed (UTC)", "Checked in", "Checked out"])
+    for deployment in report.deployments:
+        rows.writerow(
+            [
+                f"V{deployment.volunteer_id}",
+                csv_cell(deployment.hub.location.name if deployment.hub else deployment.task),
+                deployment.deployed_at.isoformat(timespec="minutes"),
+                _time(deployment.checked_in_at),
+                _time(deployment.checked_out_at),
+            ]
+        )
+    rows.writerow([])
+    rows.writerow(["Mutual-aid network active", "Covers", "Offers"])
+    for network in report.networks:
+        covers = ", ".join([*network.towns, *network.outcodes])
+        rows.writerow([csv_cell(network.name), csv_cell(covers), csv_cell(network.offers)])
+    rows.writerow([])
+    rows.writerow(["Time (UTC)", "Kind", "Log"])
+    for entry in report.timeline:
+        rows.writerow([entry.at.isoformat(timespec="minutes"), entry.kind, csv_cell(entry.text)])
+    return out.getvalue()
+
+
+def _time(moment: datetime | None) -> str:
+    return moment.isoformat(timespec="minutes") if moment else ""
