@@ -80,7 +80,12 @@ def index():
         page = 1
         results = search.run(query, page=1, per_page=search.PER_PAGE)
     shown = results.hits if results else []
-    args = {key: request.args.getlist(key) for key in request.args if key != "page"}
+    # Never url_for's own keywords (_external, _scheme …): a crafted link must not steer ours.
+    args = {
+        key: request.args.getlist(key)
+        for key in request.args
+        if key != "page" and not key.startswith("_")
+    }
     return render_template(
         "directory/index.html",
         query=query,

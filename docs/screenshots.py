@@ -23,13 +23,52 @@ PAGES = {
     "signatories": "/signatories",
     "directory": "/directory",
     "sign-in": "/sign-in",
+    "volunteer": "/volunteer",
 }
+# Taken during a demo incident, signed in as the demo CVEC coordinator.
+INCIDENT_PAGES = {
+    "help": "/help?where=SY1+1AA",
+    "emergency": "/emergency",
+    "emergency-map": "/emergency/map",
+    "hub": "/emergency/hubs/1",
+}
+OFFLINE = "http://127.0.0.1:9"  # no outside calls: flood and postcode feeds fail soft
+
+
+def declare_demo_incident(app) -> None:
+    from accord import geo
+    from emergency import hubs, incidents, networks
+    from emergency.models import Hub
+
+    with app.app_context():
+        area = incidents.Area("Shrewsbury", geo.place_named("Shrewsbury").point, 3.0, [])
+        incident = incidents.declare(
+            "River Severn flooding, Shrewsbury",
+            "flood",
+            area,
+            "The Severn is flooding in Frankwell and Coleham. Community hubs are open.",
+            None,
+        )
+        first, second = Hub.query.order_by(Hub.id).limit(2).all()
+        hubs.set_status(first, "open", 34, "blankets, volunteers with cars", None)
+        hubs.set_status(second, "full", 80, "", None)
+        for network in networks.published()[:2]:
+            networks.set_active(network, incident, True, None)
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'shots.db'}"
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": url,
+                "SECRET_KEY": "x",
+                "FLOOD_API_URL": OFFLINE,
+                "POSTCODES_API_URL": OFFLINE,
+                "RATELIMIT_ENABLED": False,
+            }
+        )
         with app.app_context():
             upgrade(directory=str(ROOT / "migrations"))
         app.test_cli_runner().invoke(args=["demo", "load"])
@@ -45,6 +84,17 @@ def main() -> None:
             for name, path in PAGES.items():
                 page.goto(base + path)
                 page.screenshot(path=str(ROOT / "docs" / "screenshots" / f"{name}.png"))
+            declare_demo_incident(app)
+            page.goto(base + "/sign-in")
+            page.get_by_label("Email address").fill("cvec@demo.example.org")
+            page.get_by_label("Password", exact=True).fill("shropshire-demo-2025")
+            page.get_by_role("button", name="Sign in").click()
+            for name, path in INCIDENT_PAGES.items():
+                page.goto(base + path)
+                page.wait_for_load_state("networkidle")
+                page.screenshot(
+                    path=str(ROOT / "docs" / "screenshots" / f"{name}.png"), full_page=True
+                )
             browser.close()
         httpd.shutdown()
 
