@@ -6,7 +6,7 @@ from flask import Flask, send_from_directory
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from accord import settings
+from accord import settings, text
 from accord.extensions import csrf, db, limiter, login, migrate
 
 VENDOR = settings.ROOT / "accord" / "static" / "vendor"
@@ -73,6 +73,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     for job in (registry, directory, emergency):
         job.init_app(app)
+
+    @app.template_filter("uk")
+    def uk(moment):
+        """A stored time (naive UTC) as Shropshire's clocks show it (GMT or BST)."""
+        return text.uk_time(moment)
 
     @app.template_filter("labels")
     def labels(keys, mapping: dict) -> list[str]:

@@ -137,6 +137,20 @@ def district_town(outcode: str) -> str:
     return found[1] if found else ""
 
 
+@functools.cache
+def _post_towns() -> dict[str, str]:
+    with open(DATA / "postcode-districts-gb.csv", newline="", encoding="utf-8") as handle:
+        return {
+            row["Postcode"].strip().upper(): row["Post Town"].strip()
+            for row in csv.DictReader(handle)
+        }
+
+
+def post_town(outcode: str) -> str:
+    """The Royal Mail post town of a district (SY3 → Shrewsbury), or ""."""
+    return _post_towns().get(outcode.strip().upper(), "")
+
+
 def place_named(name: str) -> Place | None:
     wanted = name.strip().lower()
     return next((p for p in places() if p.name.lower() == wanted), None)

@@ -21,7 +21,6 @@ import re
 import time
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import requests
 from flask import current_app
@@ -30,6 +29,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from urllib3.exceptions import ReadTimeoutError
 
+from accord import text
 from accord.extensions import db
 from accord.models import utcnow
 from emergency.models import FloodFeed
@@ -68,7 +68,6 @@ MAX_MESSAGE_CHARS = 10_000
 # Flood-area ids are short codes like 031WAF105 or 063WAT23West; anything else is refused
 # before it reaches a URL.
 AREA_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-LONDON = "Europe/London"
 
 
 @dataclass(frozen=True)
@@ -134,11 +133,8 @@ class FloodState:
 
 def uk_time(at: datetime) -> str:
     """Naive UTC → "10:42 on 23 November 2026", as the clocks in Shropshire show it."""
-    try:
-        local = at.replace(tzinfo=UTC).astimezone(ZoneInfo(LONDON))
-        suffix = ""
-    except ZoneInfoNotFoundError:  # a machine without time-zone data
-        local, suffix = at, " UTC"
+    local = text.uk_time(at)
+    suffix = "" if local.tzinfo else " UTC"  # a machine without time-zone data
     return f"{local:%H:%M} on {local.day} {local:%B %Y}{suffix}"
 
 

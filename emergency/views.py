@@ -347,7 +347,10 @@ def _networks_near(origin: geo.Point, where: str, active: list[Incident]) -> lis
     helping: set[int] = set()
     for incident in active:
         helping |= networks.active_ids(incident)
-    found = networks.covering(origin, geo.outcode_of(where), where)
+    outcode = geo.outcode_of(where)
+    # A postcode stands for its post town too: a network covering "Shrewsbury" covers SY3 8HQ.
+    town = geo.post_town(outcode).title() if outcode else where
+    found = networks.covering(origin, outcode, town)
     found.sort(key=lambda n: n.id not in helping)  # stable: keeps covering()'s order
     return [{**networks.public_view(n), "helping": n.id in helping} for n in found]
 
@@ -386,7 +389,13 @@ def _map(built: tuple[list[maps.Layer], list]) -> Response:
 @role_required(Role.cvec)
 def coordination_map():
     state = floods.current(geometry=False)
-    return render_template("emergency/map.html", flood_note=state.note, warnings=state.warnings)
+    return render_template(
+        "emergency/map.html",
+        flood_note=state.note,
+        warnings=state.warnings,
+        hubs=hubs.all_hubs(),
+        labels=HUB_STATUS_LABELS,
+    )
 
 
 @bp.get("/emergency/map/frame")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dateutil import tz
 from flask import (
     Blueprint,
     abort,
@@ -20,6 +19,7 @@ from flask import (
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from accord import text
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Role
@@ -42,7 +42,6 @@ bp = Blueprint("volunteers", __name__)
 PUBLIC_FORM_LIMIT = "5 per minute; 30 per day"
 FIRST_NAME_KEY = "volunteer_first_name"
 MAX_PAGE_DIGITS = 6
-UK = tz.gettz("Europe/London")
 # PostgreSQL's integer: no record has a larger id, and asking for one makes the database raise.
 MAX_ID = 2**31 - 1
 NO_INCIDENT = "There is no active incident. Declare an incident before deploying volunteers."
@@ -62,9 +61,8 @@ def helpers() -> dict:
 
 def uk_time(at: datetime | None) -> str:
     """A stored UTC time as people in Shropshire read it (BST in summer)."""
-    if at is None:
-        return ""
-    return at.replace(tzinfo=tz.UTC).astimezone(UK).strftime("%d %b %Y %H:%M")
+    local = text.uk_time(at)
+    return local.strftime("%d %b %Y %H:%M") if local else ""
 
 
 def _volunteer(volunteer_id: int) -> Volunteer:

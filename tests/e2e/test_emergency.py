@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from emergency import networks
 from emergency.models import HubStatus
 from tests.e2e.conftest import scan
 from tests.emergency import data
@@ -59,3 +60,28 @@ def test_help_pages_have_no_wcag_violations(axe, path, app):
     data.incident()
     data.hub(status=HubStatus.open)
     assert axe(path) == []
+
+
+@pytest.mark.parametrize("path, role", [("/emergency/map", "cvec"), ("/help/map", None)])
+def test_maps_load_from_our_host_only_without_script_errors(
+    page, server, make, console_errors, path, role
+):
+    incident = data.incident()
+    hub = data.hub(status=HubStatus.open)
+    network = data.network()
+    networks.set_active(network, incident, True, None)
+    data.volunteer()
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+    if role:
+        make.user(role=role, email=f"{role}@example.org")
+        sign_in(page, server, f"{role}@example.org")
+    page.goto(server + path)
+    frame = page.frame_locator("iframe.app-map")
+    # Leaflet drew the hub layer on its canvas and the layer control lists the layers.
+    expect(frame.locator(".leaflet-container")).to_be_visible()
+    expect(frame.locator(".leaflet-control-layers")).to_contain_text("Hubs")
+    page.wait_for_load_state("networkidle")
+    assert hosts == {server.split("/")[2]}
+    assert console_errors == []
+    assert hub.location.name in page.content()

@@ -136,3 +136,11 @@ def test_map_and_sitrep_role_matrix(client, make, scene, role):
         assert client.get(path).status_code == expected, (path, role)
     for path in ("/help/map", "/help/map/frame", "/emergency/hubs.geojson"):
         assert client.get(path).status_code == 200, path
+
+
+def test_a_postcode_finds_networks_naming_its_post_town(client):
+    town_only = data.network(name="Shrewsbury Street Champions", towns=["Shrewsbury"], outcodes=[])
+    data.network(name="Ludlow Helpers", towns=["Ludlow"], outcodes=["SY8"])
+    page = client.get_page("/help?where=SY3")
+    names = [h.get_text(strip=True) for h in page.select("[id^=network-] h3")]
+    assert names == [town_only.name]
