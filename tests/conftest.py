@@ -86,13 +86,15 @@ def database_url(request, tmp_path_factory) -> str:
 
 
 def empty_tables() -> None:
-    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    # DELETE, children first: on tables this small it takes a few milliseconds, where
+    # PostgreSQL's TRUNCATE (new files for every table and index) takes a few hundred.
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
+        # Ids start at 1 again, as SQLite's do once a table is empty.
+        db.session.execute(
+            text("SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'")
+        )
     db.session.commit()
 
 
