@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import uuid
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from accord.extensions import db
@@ -29,6 +27,7 @@ from directory.models import (
 )
 from directory.search import Query
 from tests.directory.data import service as local_service
+from tests.fakes.server import LocalServer
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "oruk"
 SERVICE_FULL = FIXTURES / "examples" / "service_full.json"
@@ -439,37 +438,14 @@ def write_text(path: Path, body: str) -> Path:
 # --- from a URL -----------------------------------------------------------------------------
 
 
-class QuietHandler(WSGIRequestHandler):
-    protocol_version = "HTTP/1.0"  # one request per connection: shutdown never waits
-
-    def log_request(self, *args) -> None:
-        pass
-
-
-class FeedServer:
+class FeedServer(LocalServer):
     """A local HTTP server: the fixture files, and an ORUK API paging North Lincolnshire's
     first seven services three to a page (with each at /api/services/{id})."""
 
     def __init__(self):
+        super().__init__()
         self.paths: list[str] = []
         self.services = json.loads(NORTH_LINCS.read_text(encoding="utf-8"))[:7]
-
-    def __enter__(self) -> FeedServer:
-        self._server = make_server(
-            "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=QuietHandler
-        )
-        self._server.daemon_threads = False
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        self.url = f"http://127.0.0.1:{self._server.socket.getsockname()[1]}"
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._thread.join()
-        self._server.server_close()
 
     def _wsgi(self, environ, start_response):
         request = Request(environ)

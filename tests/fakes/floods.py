@@ -22,15 +22,14 @@ HTML page), "error" (HTTP 500); `broken_polygons` names areas whose outline give
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from tests.fakes.postcodes import QuietHandler, json_response
+from tests.fakes.postcodes import json_response
+from tests.fakes.server import LocalServer
 
 # Captured real EA responses, copied from the shared fixtures (see the folder's README).
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ea-flood"
@@ -113,8 +112,9 @@ def filtered(body: dict, county: str | None, min_severity: str | None) -> dict:
     return {**body, "items": items}
 
 
-class FakeFloods:
+class FakeFloods(LocalServer):
     def __init__(self, delay: float = 1.0):
+        super().__init__()
         self.mode = "ok"
         self.feed: str | dict = ENGLAND_2016
         self.filters = False
@@ -123,7 +123,6 @@ class FakeFloods:
         self.delay = delay
         self.requests: list[tuple[str, dict]] = []
         self.user_agents: set[str] = set()
-        self._stopping = threading.Event()
         self._urls = Map(
             [
                 Rule("/id/floods", endpoint="floods"),
@@ -135,25 +134,6 @@ class FakeFloods:
     @property
     def paths(self) -> list[str]:
         return [path for path, _ in self.requests]
-
-    def __enter__(self) -> FakeFloods:
-        self._server = make_server(
-            "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=QuietHandler
-        )
-        # Join request threads on close so none outlives the test.
-        self._server.daemon_threads = False
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        self.url = f"http://127.0.0.1:{self._server.socket.getsockname()[1]}"
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stopping.set()
-        self._server.shutdown()
-        self._thread.join()
-        self._server.server_close()
 
     def _wsgi(self, environ, start_response):
         request = Request(environ)

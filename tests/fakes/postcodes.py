@@ -9,15 +9,14 @@ Everything else gets postcodes.io's captured 404 bodies. Set `mode` to "slow", "
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from accord import geo
+from tests.fakes.server import LocalServer
 
 # Captured real postcodes.io responses, copied from the shared fixtures (see their PROVENANCE).
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "postcodes-io"
@@ -29,15 +28,6 @@ SHREWSBURY = geo.Point(52.7197, -2.74338)
 
 def fixture(name: str) -> dict:
     return json.loads((FIXTURES / f"merlindiavova__{name}.json").read_text(encoding="utf-8"))
-
-
-class QuietHandler(WSGIRequestHandler):
-    # HTTP/1.0: one request per connection, so no handler thread waits on a kept-alive socket
-    # and shutdown never blocks (werkzeug would otherwise switch threaded servers to 1.1).
-    protocol_version = "HTTP/1.0"
-
-    def log_request(self, *args) -> None:
-        pass
 
 
 def shropshire_body(postcode: str, point: geo.Point) -> dict:
@@ -89,14 +79,14 @@ def nominatim_hit(query: str) -> dict:
     }
 
 
-class FakePostcodes:
+class FakePostcodes(LocalServer):
     def __init__(self, delay: float = 1.0):
+        super().__init__()
         self.mode = "ok"
         # How long "slow" waits: longer than the client's timeout, cut short by shutdown.
         self.delay = delay
         self.paths: list[str] = []
         self.queries: list[dict] = []
-        self._stopping = threading.Event()
         self._urls = Map(
             [
                 Rule("/postcodes/<path:postcode>", endpoint="postcode"),
@@ -105,25 +95,6 @@ class FakePostcodes:
             ]
         )
         self.url = ""
-
-    def __enter__(self) -> FakePostcodes:
-        self._server = make_server(
-            "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=QuietHandler
-        )
-        # Join request threads on close so none outlives the test.
-        self._server.daemon_threads = False
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        self.url = f"http://127.0.0.1:{self._server.socket.getsockname()[1]}"
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stopping.set()
-        self._server.shutdown()
-        self._thread.join()
-        self._server.server_close()
 
     def _wsgi(self, environ, start_response):
         request = Request(environ)
