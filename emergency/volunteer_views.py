@@ -24,6 +24,7 @@ from accord import text
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Role
+from accord.security import link_base
 from emergency import incidents, volunteers
 from emergency.models import Deployment, Hub, Incident, Volunteer
 from emergency.volunteer_forms import (
@@ -89,7 +90,7 @@ def sign_up():
         # A known address is emailed a link instead of being changed; the same page follows
         # either way, named with what was typed, so nobody learns who is listed.
         details = form.details()
-        volunteers.sign_up(details, consent, request.host_url)
+        volunteers.sign_up(details, consent, link_base())
         db.session.commit()
         session[FIRST_NAME_KEY] = volunteers.first_name(details.name)
         return redirect(url_for("volunteers.thanks"))
@@ -113,7 +114,7 @@ def privacy():
 def leave():
     form = LeaveForm()
     if form.validate_on_submit():
-        volunteers.request_leave(form.email.data, request.host_url)
+        volunteers.request_leave(form.email.data, link_base())
         db.session.commit()
         return redirect(url_for("volunteers.leave_sent"))
     return render_template("emergency/volunteers/leave.html", form=form)
