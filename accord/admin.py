@@ -1,6 +1,6 @@
 """/admin: the coordinators' and administrators' pages kept by the shell (users, outbox)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -9,6 +9,7 @@ from accord.accounts import AccountError, role_required
 from accord.extensions import db
 from accord.forms import InviteForm
 from accord.models import Organisation, OutboxMessage, OutboxStatus, Role, User
+from accord.security import link_base
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -44,7 +45,7 @@ def users():
     if form.validate_on_submit():
         org = accounts.organisation_by_slug(form.organisation.data or "")
         try:
-            accounts.invite(form.email.data, form.role.data, org, request.host_url)
+            accounts.invite(form.email.data, form.role.data, org, link_base())
         except AccountError as exc:
             field = form.organisation if "organisation" in str(exc) else form.email
             field.errors = [*field.errors, str(exc)]

@@ -63,6 +63,13 @@ def load(env: dict | None = None, overrides: dict | None = None) -> dict:
         secret = f"insecure-{app_env}-key"  # noqa: S105 - only in development/testing
 
     production = app_env not in RELAXED_ENVS
+    public_base = (overrides.get("PUBLIC_BASE_URL") or env.get("PUBLIC_BASE_URL") or "").strip()
+    if production and not public_base:
+        raise SettingsError(
+            "PUBLIC_BASE_URL is not set. Set it to the address people use for this site, e.g. "
+            "https://accord.example.org: links in emails and open data are built from it, "
+            "never from a request's Host header (which anyone can forge)."
+        )
     config = {
         "APP_ENV": app_env,
         "SECRET_KEY": secret,
@@ -95,7 +102,8 @@ def load(env: dict | None = None, overrides: dict | None = None) -> dict:
         "REFERRAL_RETENTION_DAYS": _int(env, "REFERRAL_RETENTION_DAYS", 365),
         # Emergency volunteers' details are kept this long after sign-up (or last renewal).
         "VOLUNTEER_RETENTION_DAYS": _int(env, "VOLUNTEER_RETENTION_DAYS", 730),
-        "SERVER_NAME_FOR_LINKS": env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000",
+        "PUBLIC_BASE_URL": public_base,
+        "SERVER_NAME_FOR_LINKS": public_base or "http://127.0.0.1:5000",
         # Request bodies above this are refused with a GOV.UK 413 page.
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
         "MAX_FORM_MEMORY_SIZE": _int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),

@@ -24,7 +24,7 @@ from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.geo import ACCESSIBILITY, ATTRIBUTION, FACILITIES, Point
 from accord.models import Location, Organisation, Role
-from accord.security import csp_nonce, map_document
+from accord.security import csp_nonce, link_base, map_document
 from directory import query as query_form
 from directory import schedules, search, signposting, taxonomy, upkeep
 from directory.forms import CapacityForm, ReportForm, ServiceForm
@@ -334,7 +334,7 @@ def report(service_id: int):
         abort(404)
     form = ReportForm()
     if form.validate_on_submit():
-        upkeep.report(service, form.what.data, request.host_url)
+        upkeep.report(service, form.what.data, link_base())
         db.session.commit()
         flash("Thank you. We have told the provider.")
         return redirect(url_for("directory.service", service_id=service.id))

@@ -109,7 +109,8 @@ class VolunteerForm(FlaskForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
-        description="If you have signed up before, use the same address to update your details",
+        description="Signed up before? Use the same address: we will email it a link to "
+        "confirm the change to your details",
         filters=[line],
         validators=[
             InputRequired(message="Enter your email address"),
@@ -249,6 +250,10 @@ class LeaveForm(FlaskForm):
         ],
     )
     submit = SubmitField("Send me the link", widget=GovSubmitInput())
+
+
+class ChangeForm(FlaskForm):
+    submit = SubmitField("Confirm the change", widget=GovSubmitInput())
 
 
 class ConfirmForm(FlaskForm):

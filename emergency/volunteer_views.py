@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -23,9 +24,11 @@ from accord import text
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Role
+from accord.security import link_base
 from emergency import incidents, volunteers
 from emergency.models import Deployment, Hub, Incident, Volunteer
 from emergency.volunteer_forms import (
+    ChangeForm,
     ConfirmForm,
     DeleteForm,
     DeployForm,
@@ -84,10 +87,12 @@ def sign_up():
     consent = volunteers.consent_text(current_app.config["VOLUNTEER_RETENTION_DAYS"])
     form = VolunteerForm(consent=consent)
     if form.validate_on_submit():
-        volunteer = volunteers.sign_up(form.details(), consent)
+        # A known address is emailed a link instead of being changed; the same page follows
+        # either way, named with what was typed, so nobody learns who is listed.
+        details = form.details()
+        volunteers.sign_up(details, consent, link_base())
         db.session.commit()
-        # The same page follows a new sign-up and an update, so nobody learns who is listed.
-        session[FIRST_NAME_KEY] = volunteers.first_name(volunteer.name)
+        session[FIRST_NAME_KEY] = volunteers.first_name(details.name)
         return redirect(url_for("volunteers.thanks"))
     return render_template("emergency/volunteers/sign_up.html", form=form)
 
@@ -109,7 +114,7 @@ def privacy():
 def leave():
     form = LeaveForm()
     if form.validate_on_submit():
-        volunteers.request_leave(form.email.data, request.host_url)
+        volunteers.request_leave(form.email.data, link_base())
         db.session.commit()
         return redirect(url_for("volunteers.leave_sent"))
     return render_template("emergency/volunteers/leave.html", form=form)
@@ -133,6 +138,35 @@ def leave_confirm(token: str):
         db.session.commit()
         return render_template("emergency/volunteers/left.html")
     return render_template("emergency/volunteers/leave_confirm.html", form=form)
+
+
+def _private(body: str, status: int = 200):
+    # A page showing a person's details, at an address holding them: kept out of caches, and
+    # the address out of Referer headers.
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/volunteer/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def confirm_change(token: str):
+    # Opening the link only shows the change: mail scanners open links, and must change nothing.
+    change = volunteers.change_for_token(token, lock=request.method == "POST")
+    if change is None:
+        return _private(render_template("emergency/volunteers/change_invalid.html"), 404)
+    volunteer, details = change
+    consent = volunteers.consent_text(current_app.config["VOLUNTEER_RETENTION_DAYS"])
+    form = ChangeForm()
+    if form.validate_on_submit():
+        volunteers.apply_change(volunteer, details, consent)
+        db.session.commit()
+        return _private(render_template("emergency/volunteers/changed.html"))
+    page = render_template(
+        "emergency/volunteers/change_confirm.html", form=form, details=details, consent=consent
+    )
+    return _private(page)
 
 
 # --- CVEC: finding volunteers ----------------------------------------------------------------

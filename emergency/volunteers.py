@@ -8,14 +8,17 @@ into a log line, an audit event or the incident log, which name a volunteer by n
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
+import logging
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, func, or_, select, update
 from sqlalchemy import delete as delete_rows
 from sqlalchemy.orm import selectinload
 
@@ -23,10 +26,12 @@ from accord import audit, geo, geocoding
 from accord.accounts import normalise_email
 from accord.extensions import db
 from accord.geo import Point
-from accord.models import utcnow
+from accord.models import OutboxMessage, OutboxStatus, utcnow
 from accord.outbox import queue_email
 from emergency import incidents
 from emergency.models import Deployment, Hub, Incident, Volunteer
+
+log = logging.getLogger(__name__)
 
 # Stored keys are stable (other pages and exports read them); the labels may change.
 SKILLS = {
@@ -51,6 +56,15 @@ RADII = (1, 2, 5, 10, 20, 50)
 PER_PAGE = 25
 LOG_KIND = "volunteer"
 LEAVE_MAX_AGE_S = 7 * 24 * 3600
+CHANGE_MAX_AGE_S = 7 * 24 * 3600
+CHANGE_KIND = "volunteer-change"
+# Emails asking an address to confirm a change, per day: the per-address limit on the form
+# stops one machine, this stops many from filling a volunteer's inbox.
+CHANGE_EMAILS_PER_DAY = 3
+CHANGE_EMAIL_REMOVED = (
+    "[Removed: this email held a link to confirm a change to a volunteer's details. The link "
+    "has expired, or the volunteer's details have been deleted.]"
+)
 # Runs of digits long enough to be a phone number, and email addresses: a task is read by
 # everyone in the incident log, so residents' contact details must not go into it.
 CONTACT_DETAILS = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+|(?:\d[\s()-]*){10,}")
@@ -119,19 +133,32 @@ def by_email(email: str) -> Volunteer | None:
     return db.session.scalars(query.limit(1)).first()
 
 
-def sign_up(details: Details, consent: str, today: date | None = None) -> Volunteer:
-    """Create a volunteer, or update the one with this email (a person signing up again renews
-    their consent and retention). Whether CVEC marked them inactive is CVEC's to change."""
-    today = today or date.today()
+def sign_up(
+    details: Details, consent: str, link_base: str, today: date | None = None
+) -> Volunteer | None:
+    """Create a volunteer, or, when the email is already on record, change nothing and email
+    that address a link to confirm the change (anyone can type anyone's email address).
+
+    The caller says the same either way, so nobody learns who has signed up. Returns the new
+    volunteer, or None when the address was emailed instead.
+    """
+    existing = by_email(details.email)
+    if existing is not None:
+        _ask_to_confirm(existing, details, link_base)
+        return None
+    volunteer = Volunteer(email=normalise_email(details.email))
+    _set_details(volunteer, details, consent, today or date.today())
+    db.session.add(volunteer)
+    db.session.flush()
+    audit.record("volunteer.signed_up", "volunteer", volunteer.id)
+    return volunteer
+
+
+def _set_details(volunteer: Volunteer, details: Details, consent: str, today: date) -> None:
+    """Everything but the email (the record's key) and `active` (CVEC's to change)."""
     centre = district(details.outcode)
     point = centre[1] if centre else None
-    volunteer = by_email(details.email)
-    created = volunteer is None
-    if volunteer is None:
-        volunteer = Volunteer()
-        db.session.add(volunteer)
     volunteer.name = details.name
-    volunteer.email = normalise_email(details.email)
     volunteer.phone = details.phone
     volunteer.outcode = details.outcode
     volunteer.latitude = point.latitude if point else None
@@ -144,13 +171,187 @@ def sign_up(details: Details, consent: str, today: date | None = None) -> Volunt
     volunteer.consent = consent
     volunteer.consent_at = utcnow()
     volunteer.retain_until = today + timedelta(days=current_app.config["VOLUNTEER_RETENTION_DAYS"])
-    db.session.flush()
-    audit.record(
-        "volunteer.signed_up" if created else "volunteer.updated_own_details",
-        "volunteer",
+
+
+# --- changing one's details: confirmed from the address on record ----------------------------
+#
+# The new details travel in the emailed link, signed (not encrypted: they are the person's
+# own, sent to their own address), with only what the record needs. The link is bound to the
+# record as it is now, so it works once and stops working after any other change.
+
+
+def _change_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="volunteer-change")
+
+
+def _state(volunteer: Volunteer) -> str:
+    """A keyed digest of the record's details now; it reveals nothing of them to a link's reader.
+
+    consent_at changes with every confirmed change, so a used link never matches again.
+    """
+    parts = [
         volunteer.id,
+        volunteer.email,
+        volunteer.created_at.isoformat(),
+        volunteer.consent_at.isoformat(),
+        volunteer.name,
+        volunteer.phone,
+        volunteer.outcode,
+        list(volunteer.skills or []),
+        volunteer.languages,
+        bool(volunteer.dbs_checked),
+        volunteer.dbs_date.isoformat() if volunteer.dbs_date else None,
+        list(volunteer.availability or []),
+    ]
+    key = current_app.config["SECRET_KEY"]
+    key = (key if isinstance(key, bytes) else str(key).encode()) + b"|volunteer-state"
+    raw = json.dumps(parts, ensure_ascii=False).encode()
+    return hmac.new(key, raw, hashlib.sha256).hexdigest()[:24]
+
+
+def _pending(details: Details) -> dict:
+    skills = [s for s in SKILLS if s in details.skills]
+    dbs_date = details.dbs_date if details.dbs_checked else None
+    return {
+        "n": details.name,
+        "p": details.phone,
+        "o": details.outcode,
+        "s": skills,
+        "l": details.languages if "languages" in skills else "",
+        "b": bool(details.dbs_checked),
+        "d": dbs_date.isoformat() if dbs_date else None,
+        "a": [a for a in AVAILABILITY if a in details.availability],
+    }
+
+
+def _text(value: object, limit: int) -> bool:
+    return isinstance(value, str) and len(value) <= limit
+
+
+def _keys(value: object, allowed: dict) -> bool:
+    return isinstance(value, list) and all(isinstance(k, str) and k in allowed for k in value)
+
+
+def _details_from(data: object, email: str) -> Details | None:
+    """The details a link carries, or None if they are not what `_pending` makes."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        dbs_date = date.fromisoformat(data["d"]) if data.get("d") is not None else None
+    except (TypeError, ValueError):
+        return None
+    if not (
+        _text(data.get("n"), 120)
+        and data["n"]
+        and _text(data.get("p"), 40)
+        and _text(data.get("o"), 4)
+        and _keys(data.get("s"), SKILLS)
+        and _text(data.get("l"), 200)
+        and isinstance(data.get("b"), bool)
+        and _keys(data.get("a"), AVAILABILITY)
+    ):
+        return None
+    return Details(
+        name=data["n"],
+        email=email,
+        outcode=data["o"],
+        phone=data["p"],
+        skills=data["s"],
+        languages=data["l"],
+        dbs_checked=data["b"],
+        dbs_date=dbs_date,
+        availability=data["a"],
     )
-    return volunteer
+
+
+def change_token(volunteer: Volunteer, details: Details) -> str:
+    return _change_serializer().dumps(
+        {"v": volunteer.id, "f": _state(volunteer), "d": _pending(details)}
+    )
+
+
+def change_for_token(token: str, *, lock: bool = False) -> tuple[Volunteer, Details] | None:
+    """The volunteer a change link was sent to and the details it carries; None when the link
+    is forged, expired, for a deleted record, or the record has changed since it was sent.
+
+    `lock` (before applying): on PostgreSQL a second press of the same link waits for the
+    first, then finds the record changed.
+    """
+    try:
+        data = _change_serializer().loads(token, max_age=CHANGE_MAX_AGE_S)
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("v"), int):
+        return None
+    if not 0 < data["v"] <= 2**31 - 1 or not isinstance(data.get("f"), str):
+        return None
+    if lock:
+        db.session.execute(select(Volunteer.id).where(Volunteer.id == data["v"]).with_for_update())
+    volunteer = db.session.get(Volunteer, data["v"], populate_existing=lock)
+    if volunteer is None or not hmac.compare_digest(_state(volunteer), data["f"]):
+        return None
+    details = _details_from(data.get("d"), volunteer.email)
+    return (volunteer, details) if details is not None else None
+
+
+def _ask_to_confirm(volunteer: Volunteer, details: Details, link_base: str) -> None:
+    since = utcnow() - timedelta(days=1)
+    sent_today = db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.to == volunteer.email,
+            OutboxMessage.kind == CHANGE_KIND,
+            OutboxMessage.created_at > since,
+        )
+    )
+    if sent_today >= CHANGE_EMAILS_PER_DAY:
+        log.info("%s: no change email, %s sent today already", number(volunteer), sent_today)
+        return
+    link = f"{link_base.rstrip('/')}/volunteer/confirm/{change_token(volunteer, details)}"
+    queue_email(
+        volunteer.email,
+        "Confirm the change to your volunteer details",
+        "Someone filled in the form to volunteer in an emergency in Shropshire with this email "
+        "address, which is already on the list of emergency volunteers kept by Shropshire's "
+        "Community and Voluntary Emergency Cell (CVEC).\n\n"
+        "We have not changed your details. To change them to the ones given on the form, open "
+        f"this link within 7 days, check them and confirm:\n{link}\n\n"
+        "If you did not fill in the form, ignore this email: nothing will change.",
+        kind=CHANGE_KIND,
+    )
+    audit.record("volunteer.change_requested", "volunteer", volunteer.id)
+
+
+def apply_change(
+    volunteer: Volunteer, details: Details, consent: str, today: date | None = None
+) -> None:
+    """The change a volunteer confirmed from their link: new details, consent in the words they
+    were shown, and retention from today. Whether CVEC marked them inactive is CVEC's to change.
+    """
+    _set_details(volunteer, details, consent, today or date.today())
+    db.session.flush()
+    audit.record("volunteer.updated_own_details", "volunteer", volunteer.id)
+
+
+def forget_change_emails(*, to: str | None = None, before: datetime | None = None) -> None:
+    """Change emails carry the new details in their link. Once the link is dead (expired, or
+    the volunteer deleted) the outbox keeps no details: one not yet sent is dropped, and the
+    body of one sent (or given up on) is replaced."""
+    which = [OutboxMessage.kind == CHANGE_KIND]
+    if to is not None:
+        which.append(OutboxMessage.to == to)
+    if before is not None:
+        which.append(OutboxMessage.created_at < before)
+    db.session.execute(
+        delete_rows(OutboxMessage)
+        .where(*which, OutboxMessage.status == OutboxStatus.pending)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(OutboxMessage)
+        .where(*which, OutboxMessage.body != CHANGE_EMAIL_REMOVED)
+        .values(body=CHANGE_EMAIL_REMOVED)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def first_name(name: str) -> str:
@@ -523,6 +724,7 @@ def delete(volunteer: Volunteer, by_id: int | None = None, *, by_volunteer: bool
     for incident_id in logs:
         text = f"{number(volunteer)}'s details deleted at their request"
         incidents.log(incident_id, LOG_KIND, text, by_id)
+    forget_change_emails(to=volunteer.email)
     db.session.delete(volunteer)
     db.session.flush()
 
@@ -531,11 +733,13 @@ PURGE_BATCH = 500
 
 
 def purge(today: date) -> int:
-    """Delete volunteers whose retention ended before `today`, and their deployments.
+    """Delete volunteers whose retention ended before `today`, and their deployments; and take
+    the details out of change emails whose links have expired.
 
     Safe on several machines at once: on PostgreSQL each takes rows the others have not
     locked (SKIP LOCKED). The caller commits.
     """
+    forget_change_emails(before=utcnow() - timedelta(seconds=CHANGE_MAX_AGE_S))
     total = 0
     while True:
         ids = list(

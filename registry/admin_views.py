@@ -1,12 +1,13 @@
 """/admin/registry: the coordinator's sign-up queue, decisions and Accord revisions."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
 from accord.accounts import role_required
 from accord.extensions import db
 from accord.models import SECTOR_LABELS, Organisation, Role
+from accord.security import link_base
 from registry import signup
 from registry.content import ContentError
 from registry.forms import STATEMENTS, DecisionForm, PublishAccordForm
@@ -53,7 +54,7 @@ def decide(signup_id: int):
             signup.reject(record, form.note.data)
             flash(f"{record.name} is rejected. The organisation has been told why.")
         else:
-            signup.request_changes(record, form.note.data, request.host_url)
+            signup.request_changes(record, form.note.data, link_base())
             flash(f"Changes asked for. {record.name} has been sent a link to make them.")
         db.session.commit()
         return redirect(url_for("registry_admin.signups"))
@@ -98,7 +99,7 @@ def ask_reaffirm(version: str):
     latest = current_version()
     if record is None or latest is None or record.id != latest.id:
         abort(404)
-    count = signup.request_reaffirmation(record, request.host_url)
+    count = signup.request_reaffirmation(record, link_base())
     db.session.commit()
     flash(f"{count} signatories have been asked to re-affirm version {record.version}.")
     return redirect(url_for("registry_admin.accord_versions"))

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from accord.extensions import db, limiter
 from accord.models import SECTOR_LABELS, Organisation, Role
+from accord.security import link_base
 from registry import listing, signup
 from registry.forms import (
     STATEMENTS,
@@ -148,9 +149,9 @@ def sign_check():
         amend_id = session.get(SESSION_KEY, {}).get("amend")
         amending = db.session.get(SignUp, amend_id) if amend_id else None
         if amending is not None and amending.status == SignUpStatus.changes_requested:
-            signup.amend(amending, answers, request.host_url)
+            signup.amend(amending, answers, link_base())
         else:
-            signup.submit(answers, version, request.host_url)
+            signup.submit(answers, version, link_base())
         db.session.commit()
         session.pop(SESSION_KEY, None)
         return redirect(url_for("registry.sign_sent"))
@@ -212,14 +213,14 @@ def signatories():
 
 @bp.get("/signatories.json")
 def signatories_json():
-    response = Response(_json(listing.export(request.host_url)), mimetype="application/json")
+    response = Response(_json(listing.export(link_base())), mimetype="application/json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
 @bp.get("/signatories.csv")
 def signatories_csv():
-    body = listing.export_csv(listing.export(request.host_url))
+    body = listing.export_csv(listing.export(link_base()))
     return Response(
         body,
         mimetype="text/csv",
@@ -311,7 +312,7 @@ def withdraw(slug: str):
         return render_template("registry/withdraw.html", form=form, signatory=record)
     form = LeadEmailForm()
     if form.validate_on_submit():
-        signup.send_withdraw_link(record, form.email.data, request.host_url)
+        signup.send_withdraw_link(record, form.email.data, link_base())
         db.session.commit()
         return render_template("registry/withdraw_sent.html", signatory=record)
     return render_template("registry/withdraw_request.html", form=form, signatory=record)

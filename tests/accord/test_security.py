@@ -52,7 +52,9 @@ def test_session_cookie_flags(client, make):
 
 
 def test_session_cookie_is_secure_in_production(make_app):
-    app = make_app(TESTING=False, APP_ENV="production")
+    app = make_app(
+        TESTING=False, APP_ENV="production", PUBLIC_BASE_URL="https://accord.example.org"
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/")
     assert "Strict-Transport-Security" in response.headers

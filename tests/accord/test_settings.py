@@ -3,6 +3,7 @@
 import pytest
 
 from accord import create_app, settings
+from accord.security import link_base
 from accord.settings import SettingsError
 
 
@@ -20,6 +21,17 @@ def test_start_up_refuses_without_a_secret_key(monkeypatch):
         create_app()
 
 
+def test_production_needs_the_public_address_for_links():
+    with pytest.raises(SettingsError, match="PUBLIC_BASE_URL is not set"):
+        settings.load({"APP_ENV": "production", "SECRET_KEY": "s" * 32})
+
+
+def test_emailed_links_ignore_a_forged_host_header(make_app):
+    app = make_app(PUBLIC_BASE_URL="https://accord.example.org")
+    with app.test_request_context("/", headers={"Host": "evil.example.com"}):
+        assert link_base() == "https://accord.example.org"
+
+
 def test_development_runs_without_a_secret_key():
     config = settings.load({"APP_ENV": "development"})
     assert config["SECRET_KEY"]
@@ -30,6 +42,7 @@ def test_environment_names_are_honoured():
     config = settings.load(
         {
             "SECRET_KEY": "s" * 32,
+            "PUBLIC_BASE_URL": "https://accord.example.org",
             "DATABASE_URL": "postgres://u@db/accord",
             "RATELIMIT_STORAGE_URI": "redis://cache:6379/0",
             "MAIL_SERVER": "smtp.example.org",

@@ -1,10 +1,13 @@
 """Signing up to volunteer in Chromium, and axe-core on the volunteer pages."""
 
+from datetime import date
+
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from accord.extensions import db
-from accord.models import Role
+from accord.models import OutboxMessage, Role
+from emergency import volunteers
 from emergency.models import Volunteer
 from tests.e2e.conftest import scan
 from tests.emergency import data
@@ -38,6 +41,53 @@ def test_a_person_signs_up_to_volunteer(page, server, console_errors):
     assert (volunteer.outcode, volunteer.skills) == ("SY3", ["languages", "lifting"])
 
 
+def test_a_volunteer_confirms_a_change_from_the_email(page, server, console_errors):
+    volunteer = data.volunteer(name="Sam Sandbag", email="sam@example.org", phone="07700 900111")
+    page.goto(server + "/volunteer")
+    page.get_by_label("Full name").fill("Sam Sandbag")
+    page.get_by_label("Email address").fill("SAM@example.org")
+    page.get_by_label("Phone number (optional)").fill("01743 555123")
+    page.get_by_label("Home postcode").fill("SY8")
+    page.get_by_label("Overnight").check()
+    page.get_by_label("I agree that the Community and Voluntary Emergency Cell").check()
+    page.get_by_role("button", name="Sign up to volunteer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You have signed up to volunteer")
+    db.session.expire_all()
+    assert db.session.get(Volunteer, volunteer.id).phone == "07700 900111"
+
+    body = db.session.scalar(
+        select(OutboxMessage.body).where(OutboxMessage.to == "sam@example.org")
+    )
+    link = body.split("/volunteer/confirm/", 1)[1].split()[0]
+    page.goto(f"{server}/volunteer/confirm/{link}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Confirm the change to your volunteer details"
+    )
+    expect(page.locator(".govuk-summary-list")).to_contain_text("01743 555123")
+    assert scan(page) == []
+    db.session.expire_all()
+    assert db.session.get(Volunteer, volunteer.id).phone == "07700 900111"
+    page.get_by_role("button", name="Confirm the change").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Your volunteer details have been changed"
+    )
+    assert scan(page) == []
+    db.session.expire_all()
+    changed = db.session.get(Volunteer, volunteer.id)
+    assert (changed.phone, changed.outcode, changed.availability) == (
+        "01743 555123",
+        "SY8",
+        ["overnight"],
+    )
+    # Used: the link now says so.
+    page.goto(f"{server}/volunteer/confirm/{link}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "This link has expired or has been used"
+    )
+    assert scan(page) == []
+    assert console_errors == []
+
+
 def test_the_form_and_its_errors_have_no_wcag_violations(axe, page):
     assert axe("/volunteer") == []
     page.get_by_role("button", name="Sign up to volunteer").click()
@@ -54,9 +104,27 @@ def test_the_form_and_its_errors_have_no_wcag_violations(axe, page):
 
 
 def test_the_other_volunteer_pages_have_no_wcag_violations(axe, page, server, make):
+    volunteer = data.volunteer(name="Kit Carrier", skills=["first_aid", "languages"])
+    change = volunteers.Details(
+        name="Kit Carrier",
+        email=volunteer.email,
+        outcode="SY1",
+        skills=["languages", "lifting"],
+        languages="Welsh",
+        dbs_checked=True,
+        dbs_date=date(2024, 2, 14),
+        availability=["weekends", "overnight"],
+    )
+    confirm = f"/volunteer/confirm/{volunteers.change_token(volunteer, change)}"
     for path in ("/volunteer/privacy", "/volunteer/leave", "/volunteer/thanks"):
         assert axe(path) == [], path
-    volunteer = data.volunteer(name="Kit Carrier")
+    # The change a link carries, with every kind of answer shown; and a link that is not one.
+    assert axe(confirm) == []
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Welsh")
+    assert axe("/volunteer/confirm/not-a-token") == []
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "This link has expired or has been used"
+    )
     data.incident()
     data.hub()
     make.user(role=Role.cvec, email="cvec@example.org")

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
+import time
 from datetime import date, timedelta
 
 import pytest
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from accord import geo
+from accord import geo, outbox
 from accord.extensions import db
-from accord.models import AuditEvent, OutboxMessage, Role, utcnow
+from accord.models import AuditEvent, OutboxMessage, OutboxStatus, Role, utcnow
 from emergency import volunteers
 from emergency.models import Deployment, Incident, IncidentLog, Volunteer
 from emergency.volunteer_cli import purge_volunteers
@@ -118,29 +121,304 @@ def test_the_retention_setting_changes_the_words_and_the_date(app, make_app):
         assert "1 year" in volunteer.consent
 
 
-def test_signing_up_again_updates_and_looks_the_same(app, client):
-    first = client.submit("/volunteer", answers())
-    again = client.submit(
-        "/volunteer",
-        answers(email=" robin.helper@EXAMPLE.org ", postcode="SY8 1AA", skills=["lifting"]),
+# --- signing up again: a change is confirmed from the address on record ----------------------
+
+# Everything different from Robin's record, with no DBS check ticked.
+CHANGED = {
+    "name": "Robin Changed",
+    "email": " robin.helper@EXAMPLE.org ",
+    "phone": "01743 555123",
+    "postcode": "SY8 1AA",
+    "skills": ["lifting"],
+    "availability": ["overnight"],
+    "consent": "y",
+}
+RECORD_FIELDS = [
+    *("name", "email", "phone", "outcode", "latitude", "longitude", "skills", "languages"),
+    *("dbs_checked", "dbs_date", "availability", "consent", "consent_at", "active"),
+    *("retain_until", "created_at"),
+]
+
+
+def on_record(email: str = "robin.helper@example.org", **fields) -> Volunteer:
+    """Robin, signed up a while ago (so a renewal shows in consent_at and retain_until)."""
+    values = {
+        "name": "Robin Helper",
+        "email": email,
+        "phone": "07700 900982",
+        "outcode": "SY3",
+        "skills": ["first_aid", "languages"],
+        "languages": "Welsh",
+        "dbs_checked": True,
+        "dbs_date": date(2023, 5, 1),
+        "availability": ["weekends"],
+        "consent_at": utcnow() - timedelta(days=100),
+        "retain_until": date.today() + timedelta(days=630),
+    }
+    return data.volunteer(**{**values, **fields})
+
+
+def snapshot(volunteer: Volunteer) -> dict:
+    db.session.expire_all()
+    fresh = db.session.get(Volunteer, volunteer.id)
+    return {name: getattr(fresh, name) for name in RECORD_FIELDS}
+
+
+def change_messages() -> list[OutboxMessage]:
+    query = select(OutboxMessage).where(OutboxMessage.kind == volunteers.CHANGE_KIND)
+    return list(db.session.scalars(query.order_by(OutboxMessage.id)))
+
+
+def link_in(message: OutboxMessage) -> str:
+    return "/" + message.body.split("http://localhost/", 1)[1].split()[0]
+
+
+def sign_up_again(client, **changes):
+    fresh_address(client)
+    return client.submit("/volunteer", {**CHANGED, **changes})
+
+
+def test_signing_up_again_changes_nothing_and_emails_the_address_on_record(client):
+    volunteer = on_record()
+    before = snapshot(volunteer)
+    response = sign_up_again(client)
+    assert response.status_code == 302 and response.location == "/volunteer/thanks"
+    assert "Thank you, Robin" in client.get_page("/volunteer/thanks").get_text()
+
+    assert snapshot(volunteer) == before
+    assert db.session.scalar(select(func.count(Volunteer.id))) == 1
+    [message] = db.session.scalars(select(OutboxMessage)).all()
+    assert message.kind == volunteers.CHANGE_KIND
+    assert message.to == "robin.helper@example.org"
+    assert message.subject == "Confirm the change to your volunteer details"
+    assert "We have not changed your details" in message.body
+    assert "within 7 days" in message.body
+    assert link_in(message).startswith("/volunteer/confirm/")
+    # Nothing the link does not need: no email address, position or consent in it.
+    token = link_in(message).rsplit("/", 1)[1]
+    carried = volunteers._change_serializer().loads(token)
+    assert set(carried) == {"v", "f", "d"} and carried["v"] == volunteer.id
+    assert set(carried["d"]) == {"n", "p", "o", "s", "l", "b", "d", "a"}
+    assert "example.org" not in str(carried) and "Welsh" not in str(carried)
+    assert re.fullmatch(r"[0-9a-f]{24}", carried["f"])  # a keyed digest of the record
+    assert audit_actions() == ["volunteer.change_requested"]
+
+
+def test_opening_the_link_shows_the_change_and_only_the_button_applies_it(client):
+    volunteer = on_record()
+    before = snapshot(volunteer)
+    sign_up_again(client)
+    link = link_in(change_messages()[0])
+
+    other = client.application.test_client()  # opened elsewhere: a phone, a mail scanner
+    for _ in range(2):
+        response = other.get(link)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+    page = other.get_page(link)
+    assert page.h1.get_text(strip=True) == "Confirm the change to your volunteer details"
+    shown = page.select_one(".govuk-summary-list").get_text(" ", strip=True)
+    for expected in ("Robin Changed", "01743 555123", "SY8", "Lifting and carrying", "Overnight"):
+        assert expected in shown
+    assert "DBS check No" in shown and "robin.helper" not in page.get_text()
+    assert volunteers.consent_text(730) in page.get_text(" ", strip=True)
+    assert page.find("button", string=lambda t: t and "Confirm the change" in t)
+    assert snapshot(volunteer) == before
+
+    response = other.submit(link, {})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    done = check_html(response.get_data(as_text=True))
+    assert done.h1.get_text(" ", strip=True) == "Your volunteer details have been changed"
+    after = snapshot(volunteer)
+    centre = geo.district_point("SY8")
+    assert after["name"] == "Robin Changed" and after["phone"] == "01743 555123"
+    assert (after["outcode"], after["latitude"], after["longitude"]) == (
+        "SY8",
+        centre.latitude,
+        centre.longitude,
     )
-    new = client.submit("/volunteer", answers(email="someone.else@example.org"))
-    for response in (again, new):
-        assert response.status_code == first.status_code
-        assert response.location == first.location
-        assert response.get_data() == first.get_data()
-    assert db.session.scalar(select(func.count(Volunteer.id))) == 2
-    volunteer = volunteers.by_email("robin.helper@example.org")
-    assert volunteer.outcode == "SY8" and volunteer.skills == ["lifting"]
-    assert volunteer.languages == ""  # no longer ticked
+    assert after["skills"] == ["lifting"] and after["languages"] == ""
+    assert after["dbs_checked"] is False and after["dbs_date"] is None
+    assert after["availability"] == ["overnight"]
+    assert after["consent"] == volunteers.consent_text(730)
+    assert after["consent_at"] > before["consent_at"]
+    assert after["retain_until"] == date.today() + timedelta(days=730)
+    for kept in ("email", "active", "created_at"):
+        assert after[kept] == before[kept], kept
+    event = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()))
+    assert event.action == "volunteer.updated_own_details"
+    assert event.target_id == str(volunteer.id) and event.details == {}
+
+    # Used once: opening or pressing it again changes nothing more.
+    assert "has been used" in other.get_page(link, status=404).h1.get_text()
+    assert other.submit(link, {}, form_path="/volunteer").status_code == 404
+    assert snapshot(volunteer) == after
     assert audit_actions().count("volunteer.updated_own_details") == 1
 
 
-def test_signing_up_again_leaves_an_inactive_volunteer_inactive(app, client):
-    volunteer = data.volunteer(email="robin.helper@example.org", active=False)
-    client.submit("/volunteer", answers())
-    db.session.refresh(volunteer)
-    assert volunteer.active is False and volunteer.name == "Robin Helper"
+def test_a_confirmed_change_keeps_an_inactive_volunteer_inactive(client):
+    volunteer = on_record(active=False)
+    sign_up_again(client)
+    assert snapshot(volunteer)["active"] is False
+    client.submit(link_in(change_messages()[0]), {})
+    after = snapshot(volunteer)
+    assert after["name"] == "Robin Changed" and after["active"] is False
+
+
+def test_the_thank_you_response_is_the_same_for_known_and_unknown_addresses(app):
+    on_record()
+
+    def responses(email: str) -> list:
+        client = app.test_client()
+        fresh_address(client)
+        posted = client.submit("/volunteer", {**CHANGED, "email": email})
+        thanks = client.get("/volunteer/thanks")
+        return [posted, thanks]
+
+    def same(response) -> tuple:
+        # Only the per-response nonce and the session cookie (its CSRF token) may differ.
+        headers = {
+            k: re.sub(r"nonce-[^']+", "nonce", v)
+            for k, v in response.headers.items()
+            if k not in ("Set-Cookie", "Date") and not k.lower().startswith("x-ratelimit-reset")
+        }
+        body = re.sub(rb'nonce="[^"]+"', b'nonce=""', response.get_data())
+        return response.status_code, response.location, headers, body
+
+    known = responses(" robin.helper@EXAMPLE.org ")
+    unknown = responses("someone.else@example.org")
+    assert [same(r) for r in known] == [same(r) for r in unknown]
+    assert known[0].status_code == 302 and b"Thank you, Robin" in known[1].get_data()
+    assert [len(r.headers.getlist("Set-Cookie")) for r in known] == [
+        len(r.headers.getlist("Set-Cookie")) for r in unknown
+    ]
+    # Behind the same page: one address was emailed, the other signed up.
+    assert [m.to for m in change_messages()] == ["robin.helper@example.org"]
+    assert volunteers.by_email("someone.else@example.org").name == "Robin Changed"
+    assert volunteers.by_email("robin.helper@example.org").name == "Robin Helper"
+
+
+def test_a_later_change_or_a_deletion_stops_an_earlier_link(client):
+    volunteer = on_record()
+    sign_up_again(client, phone="01743 111111")
+    sign_up_again(client, phone="01743 222222")
+    first, second = (link_in(m) for m in change_messages())
+    client.get_page(first)
+    client.get_page(second)  # both work while nothing has changed
+    client.submit(second, {})
+    assert snapshot(volunteer)["phone"] == "01743 222222"
+    page = client.get_page(first, status=404)
+    assert "This link has expired or has been used" in page.h1.get_text()
+    assert client.submit(first, {}, form_path="/volunteer").status_code == 404
+    assert snapshot(volunteer)["phone"] == "01743 222222"
+
+    sign_up_again(client, phone="01743 333333")
+    third = link_in(change_messages()[-1])
+    volunteers.delete(db.session.get(Volunteer, volunteer.id), by_volunteer=True)
+    db.session.commit()
+    client.get_page(third, status=404)
+    assert client.submit(third, {}, form_path="/volunteer").status_code == 404
+    assert db.session.scalar(select(func.count(Volunteer.id))) == 0
+
+
+def test_tampered_expired_and_odd_links_get_a_clear_page(client, monkeypatch):
+    volunteer = on_record()
+    before = snapshot(volunteer)
+    sign_up_again(client)
+    link = link_in(change_messages()[0])
+    token = link.rsplit("/", 1)[1]
+    payload, _, signature = token.rpartition(".")
+
+    def forged(data: dict, salt: str = "volunteer-change") -> str:
+        serializer = URLSafeTimedSerializer(client.application.config["SECRET_KEY"], salt=salt)
+        return serializer.dumps(data)
+
+    carried = volunteers._change_serializer().loads(token)
+    real = db.session.get(Volunteer, volunteer.id)
+    with monkeypatch.context() as patched:
+        eight_days_ago = int(time.time()) - 8 * 24 * 3600
+        patched.setattr(TimestampSigner, "get_timestamp", lambda self: eight_days_ago)
+        expired = volunteers.change_token(real, volunteers.Details("Eve", "x@example.org", "SY1"))
+    bad = [
+        ("A" if token[0] != "A" else "B") + token[1:],
+        payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB") + "." + signature,
+        payload + "." + signature[:-1] + ("A" if signature[-1] != "A" else "B"),
+        "not-a-token",
+        "x" * 3000,
+        "%00",
+        expired,
+        volunteers.leave_token(real),  # another link's token
+        forged(carried, salt="volunteer-leave"),
+        forged({**carried, "v": 2**40}),
+        forged({**carried, "v": -1}),
+        forged({**carried, "v": "1"}),
+        forged({**carried, "f": None}),
+        forged({**carried, "f": "0" * 24}),
+        forged({**carried, "d": {**carried["d"], "s": ["juggling"]}}),
+        forged({**carried, "d": {**carried["d"], "n": "R" * 5000}}),
+        forged({**carried, "d": {**carried["d"], "d": "31-02-2024"}}),
+        forged({**carried, "d": {**carried["d"], "b": "yes"}}),
+        forged({**carried, "d": None}),
+        forged(["not", "a", "dict"]),
+    ]
+    for n, token in enumerate(bad):
+        client.environ_base["REMOTE_ADDR"] = f"10.7.0.{n}"
+        page = client.get_page(f"/volunteer/confirm/{token}", status=404)
+        assert "This link has expired or has been used" in page.h1.get_text(), n
+        assert page.find("a", href="/volunteer"), n
+        response = client.submit(f"/volunteer/confirm/{token}", {}, form_path="/volunteer")
+        assert response.status_code == 404, n
+    assert snapshot(volunteer) == before
+    # Without the form's CSRF token a press is refused, changing nothing.
+    refused = client.post(link, data={})
+    assert refused.status_code == 400 and "Your form has expired" in refused.text
+    assert snapshot(volunteer) == before
+    client.get_page(link)  # the real link still works
+
+
+def test_change_emails_to_one_address_are_limited_per_day(app):
+    volunteer = on_record()
+    statuses = []
+    for _ in range(volunteers.CHANGE_EMAILS_PER_DAY + 2):
+        statuses.append(sign_up_again(app.test_client()).status_code)
+    assert statuses == [302] * (volunteers.CHANGE_EMAILS_PER_DAY + 2)
+    assert len(change_messages()) == volunteers.CHANGE_EMAILS_PER_DAY
+    # A day later they may be sent again.
+    for message in change_messages():
+        message.created_at -= timedelta(days=1, minutes=1)
+    db.session.commit()
+    sign_up_again(app.test_client())
+    assert len(change_messages()) == volunteers.CHANGE_EMAILS_PER_DAY + 1
+    assert snapshot(volunteer)["name"] == "Robin Helper"
+
+
+def test_the_details_in_change_emails_are_not_kept_once_the_link_is_dead(client):
+    robin = on_record()
+    on_record(email="kit@example.org")
+    for email in ["robin.helper@example.org"] * 2 + ["kit@example.org"] * 3:
+        sign_up_again(client, email=email)
+    robin_queued, robin_sent, kit_old, kit_stale, kit_new = change_messages()
+    robin_sent.status = kit_old.status = kit_new.status = OutboxStatus.sent
+    kit_old.created_at -= timedelta(days=8)
+    kit_stale.created_at -= timedelta(days=8)  # never sent, and its link has expired
+    ids = [m.id for m in (robin_queued, robin_sent, kit_old, kit_stale, kit_new)]
+    db.session.commit()
+
+    def bodies() -> list[str | None]:
+        db.session.expire_all()
+        found = [db.session.get(OutboxMessage, i) for i in ids]
+        return [
+            m and ("removed" if m.body == volunteers.CHANGE_EMAIL_REMOVED else "link")
+            for m in found
+        ]
+
+    volunteers.purge(date.today())  # the daily run
+    db.session.commit()
+    assert bodies() == ["link", "link", "removed", None, "link"]
+    volunteers.delete(db.session.get(Volunteer, robin.id), by_volunteer=True)
+    db.session.commit()
+    assert bodies() == [None, "removed", "removed", None, "link"]
 
 
 def test_missing_answers_are_named_in_the_error_summary(client):
@@ -217,10 +495,11 @@ def test_a_post_that_omits_or_repeats_the_date_boxes_is_not_a_500(client):
     assert db.session.scalar(select(Volunteer.dbs_date)) == date(2024, 2, 1)
     # Without a DBS check the date boxes do not matter, whatever they hold.
     unchecked = {k: v for k, v in without.items() if k != "dbs"}
-    done = client.submit("/volunteer", {**unchecked, "dbs_date": ["x"]})
+    done = client.submit(
+        "/volunteer", {**unchecked, "email": "unchecked@example.org", "dbs_date": ["x"]}
+    )
     assert done.status_code == 302
-    db.session.expire_all()
-    assert db.session.scalar(select(Volunteer.dbs_date)) is None
+    assert volunteers.by_email("unchecked@example.org").dbs_date is None
 
 
 def test_markup_emoji_and_control_characters_are_harmless(client):
@@ -676,6 +955,17 @@ def test_personal_details_stay_off_public_pages_logs_and_the_audit(client, make,
     client.submit("/volunteer", answers())
     client.get_page("/volunteer/thanks")
     volunteer = db.session.scalar(select(Volunteer))
+    # Changing them: the email asking to confirm (sent through the log transport), the link
+    # opened and confirmed, and more asks than a day allows (refused in the log, by number).
+    for _ in range(volunteers.CHANGE_EMAILS_PER_DAY + 1):
+        sign_up_again(client, name="Robin Newname", phone="01743 555123")
+        client.get_page("/volunteer/thanks")
+    assert outbox.send_pending()["sent"] == volunteers.CHANGE_EMAILS_PER_DAY
+    link = link_in(change_messages()[0])
+    client.get_page(link)
+    client.submit(link, {})
+    assert snapshot(volunteer)["phone"] == "01743 555123"
+    assert "no change email" in caplog.text
     incident = data.incident()
     hub = data.hub()
     staff = signed_in(client.application.test_client(), make)
@@ -694,7 +984,8 @@ def test_personal_details_stay_off_public_pages_logs_and_the_audit(client, make,
     client.submit("/volunteer/leave", {"email": ANSWERS["email"]})
     staff.submit(path + "/delete", {})
 
-    private = ("Robin", "Helper", "robin.helper", "07700 900982", "900982", "SY3 8HQ")
+    private = ("Robin", "Helper", "Newname", "robin.helper", "07700 900982", "900982", "SY3 8HQ")
+    private += ("01743 555123", "555123", "SY8 1AA")
     public = [*PUBLIC, "/volunteer/leave/sent", "/help", "/"]
     texts = [client.get(p).get_data(as_text=True) for p in public]
     audit = [
