@@ -361,6 +361,11 @@ def _candidates(
         )
         return select(*facts.c).select_from(found).join(facts, true())
     if words:
+        # SQLite reads each match's service as early as it can; reached through the building
+        # (the same id, or the match's when it has none) it waits until the building is
+        # known to be inside the box, and reads a third as many.
+        if with_place or access:
+            service_id = func.coalesce(ServiceAtLocation.service_id, service_id)
         where = where.join(Service, Service.id == service_id)
     return where.add_columns(
         *columns(service_id, building, ServiceAtLocation.id.is_(None), relevance)
@@ -487,8 +492,23 @@ def _rules(rows) -> list[schedules.Rule]:
 def _open(query: Query, ids: list[int], now: datetime, closures) -> set[int]:
     """The ids open now, or on the chosen day (the next such day from today)."""
     by_service: dict[int, list] = {}
-    for row in db.session.scalars(select(Schedule).where(Schedule.service_id.in_(ids))):
-        by_service.setdefault(row.service_id, []).append(row)
+    # Just the columns a rule needs (no ORM objects for thousands of rows), in chunks that
+    # stay under SQLite's limit on parameters.
+    columns = [
+        Schedule.service_id,
+        Schedule.freq,
+        Schedule.byday,
+        Schedule.opens_at,
+        Schedule.closes_at,
+        Schedule.bymonthday,
+        Schedule.valid_from,
+        Schedule.valid_to,
+        Schedule.description,
+    ]
+    for start in range(0, len(ids), 10_000):
+        chunk = ids[start : start + 10_000]
+        for row in db.session.execute(select(*columns).where(Schedule.service_id.in_(chunk))):
+            by_service.setdefault(row.service_id, []).append(row)
     if query.when == "now":
         return {
             sid
