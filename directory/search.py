@@ -286,6 +286,7 @@ def _candidates(
     """
     with_place, access = origin is not None, bool(query.access)
     unplaced = with_place and not access  # services without a building are shown then
+    no_building = ServiceAtLocation.service_id.is_(None)  # on the outer join's side
     if words:
         index, service_id, condition, relevance = _match(words)
         where = select().select_from(index)
@@ -310,8 +311,10 @@ def _candidates(
             isouter=unplaced,
         )
         if unplaced:
-            # A building outside the box drops the row; no building at all keeps one.
-            where = where.where(or_(Location.id.is_not(None), ServiceAtLocation.id.is_(None)))
+            # A building outside the box drops the row; no building at all keeps one. (Only
+            # the columns of the (service_id, location_id) index are read: PostgreSQL can
+            # answer from the index alone.)
+            where = where.where(or_(Location.id.is_not(None), no_building))
         building = [
             Location.id,
             Location.latitude,
@@ -345,7 +348,7 @@ def _candidates(
                     latitude=building[1],
                     longitude=building[2],
                     accessibility=building[3],
-                    no_building=ServiceAtLocation.id.is_(None) if unplaced else None,
+                    no_building=no_building if unplaced else None,
                     relevance=relevance,
                 )
             )
@@ -367,9 +370,9 @@ def _candidates(
         if with_place or access:
             service_id = func.coalesce(ServiceAtLocation.service_id, service_id)
         where = where.join(Service, Service.id == service_id)
-    return where.add_columns(
-        *columns(service_id, building, ServiceAtLocation.id.is_(None), relevance)
-    ).where(*_filters(query))
+    return where.add_columns(*columns(service_id, building, no_building, relevance)).where(
+        *_filters(query)
+    )
 
 
 def _labelled(**columns) -> list:
