@@ -467,6 +467,12 @@ def _kept(
     return kept, wider, facts
 
 
+def _chunks(ids: list[int], size: int = 10_000):
+    """Ids a few thousand at a time: SQLite refuses more than 32,766 parameters a query."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 def rules_of(service: Service) -> list[schedules.Rule]:
     return _rules(service.schedules)
 
@@ -495,8 +501,7 @@ def _rules(rows) -> list[schedules.Rule]:
 def _open(query: Query, ids: list[int], now: datetime, closures) -> set[int]:
     """The ids open now, or on the chosen day (the next such day from today)."""
     by_service: dict[int, list] = {}
-    # Just the columns a rule needs (no ORM objects for thousands of rows), in chunks that
-    # stay under SQLite's limit on parameters.
+    # Just the columns a rule needs (no ORM objects for thousands of rows).
     columns = [
         Schedule.service_id,
         Schedule.freq,
@@ -508,8 +513,7 @@ def _open(query: Query, ids: list[int], now: datetime, closures) -> set[int]:
         Schedule.valid_to,
         Schedule.description,
     ]
-    for start in range(0, len(ids), 10_000):
-        chunk = ids[start : start + 10_000]
+    for chunk in _chunks(ids):
         for row in db.session.execute(select(*columns).where(Schedule.service_id.in_(chunk))):
             by_service.setdefault(row.service_id, []).append(row)
     if query.when == "now":
@@ -562,16 +566,16 @@ def run(
     # Whole services, with their buildings and organisations, for the page shown only: one
     # query (the rows joined are a page's, so joining beats a query per relationship).
     services = {}
-    if window:
+    for chunk in _chunks([k[0] for k in window]):
         statement = (
             select(Service)
-            .where(Service.id.in_([k[0] for k in window]))
+            .where(Service.id.in_(chunk))
             .options(
                 joinedload(Service.at_locations).joinedload(ServiceAtLocation.location),
                 joinedload(Service.organisation),
             )
         )
-        services = {s.id: s for s in db.session.scalars(statement).unique()}
+        services.update((s.id, s) for s in db.session.scalars(statement).unique())
     hits = []
     for service_id, miles, location_id, covers in window:
         service = services[service_id]
