@@ -40,9 +40,10 @@ def bare_sql(words: str, origin: geo.Point, radius: float) -> None:
     south, north, west, east = search._box(origin, radius)  # noqa: SLF001 - the same box
     terms = search.correct(words)
     if db.engine.dialect.name == "postgresql":
+        # The stored tsvector and its GIN index (migration 0006), as the search reads them.
         match = (
-            "SELECT service_id FROM service_search WHERE to_tsvector('english', document) "
-            "@@ to_tsquery('english', :q)"
+            "SELECT service_id FROM service_search WHERE search_vector "
+            "@@ to_tsquery('english'::regconfig, :q)"
         )
         q = " & ".join(f"{w}:*" for w in terms)
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from accord.extensions import db
-from directory import text
+from directory import search, text
 from directory.models import Service, ServiceSearch
 
 
@@ -35,8 +35,9 @@ def document(service: Service) -> str:
 
 
 def index(service: Service) -> None:
-    """Write the search document; database triggers (SQLite) or the GIN index (PostgreSQL)
-    keep the full-text index in step."""
+    """Write the search document; database triggers (SQLite) or the generated tsvector
+    column (PostgreSQL) keep the full-text index in step, and this process's spelling
+    suggestions learn its words."""
     db.session.flush()
     row = db.session.get(ServiceSearch, service.id)
     body = document(service)
@@ -44,6 +45,9 @@ def index(service: Service) -> None:
         db.session.add(ServiceSearch(service_id=service.id, document=body))
     elif row.document != body:
         row.document = body
+    else:
+        return
+    search.learn(body)
 
 
 def reindex_all() -> int:

@@ -181,8 +181,10 @@ class Schedule(db.Model):
 
 
 class ServiceSearch(db.Model):
-    """The text each service is found by. SQLite indexes it with FTS5, PostgreSQL with a GIN
-    tsvector index; both are created by migration 0003, outside these models."""
+    """The text each service is found by. SQLite indexes it with FTS5 (migration 0003),
+    PostgreSQL with a GIN index on a stored tsvector column, `search_vector`, generated from
+    `document` (migration 0006); both are made outside these models (see
+    accord.extensions.include_object)."""
 
     __tablename__ = "service_search"
 

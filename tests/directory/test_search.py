@@ -158,3 +158,44 @@ def test_sql_and_html_in_words_are_just_words(county):
     ]:
         search.run(Query(words=words))
     assert names(search.run(Query(words="food bank")))[0] == "Shrewsbury Food Bank"
+
+
+def test_words_and_place_together(county):
+    # The full-text match drives the query; buildings, areas and online services all come.
+    results = search.run(Query(words="food", place="SY1 1AA", radius=50))
+    assert names(results)[0] == "Shrewsbury Food Bank" and results.hits[0].miles == 0.0
+    assert "Hidden Service" not in names(results)
+    assert [h.miles for h in results.hits] == sorted(h.miles for h in results.hits)
+    online = search.run(Query(words="carers", place="SY1 1AA", radius=1))
+    assert [(h.service.name, h.miles) for h in online.hits] == [("Carers Helpline", None)]
+    area = search.run(Query(words="volunteers visit", place="SY8 1AA", radius=1))
+    assert [(h.service.name, h.covers_area) for h in area.hits] == [
+        ("South Shropshire Befriending", True)
+    ]
+    assert names(search.run(Query(words="food", need="food", place="SY1 1AA", radius=50))) == [
+        "Shrewsbury Food Bank",
+        "Oswestry Lunch Club",
+    ]
+    assert names(search.run(Query(words="food", place="SY1 1AA", access=["hearing_loop"]))) == [
+        "Shrewsbury Food Bank"
+    ]
+
+
+def test_none_within_the_radius_counts_those_within_twice_it(county):
+    # Ludlow Counselling is 23-26 miles from SY1 1AA: outside 20, inside 40.
+    for query in (
+        Query(need="mental-health", place="SY1 1AA", radius=20),
+        Query(words="counselling", place="SY1 1AA", radius=20),
+    ):
+        results = search.run(query)
+        assert (results.hits, results.total, results.wider) == ([], 0, 1)
+    assert search.run(Query(words="counselling", place="SY1 1AA", radius=10)).wider == 0
+    found = search.run(Query(words="counselling", place="SY1 1AA", radius=50))
+    assert (found.total, found.wider) == (1, 0)
+
+
+def test_paging_keeps_the_order_and_the_total(county):
+    everything = search.run(Query(place="SY1 1AA", radius=50))
+    pages = [search.run(Query(place="SY1 1AA", radius=50), page=p, per_page=2) for p in (1, 2, 3)]
+    assert [n for page in pages for n in names(page)] == names(everything)
+    assert {page.total for page in pages} == {everything.total}
