@@ -1,4 +1,7 @@
-"""Forms for signing in, accounts and invitations (GOV.UK widgets declared in the class)."""
+"""Forms for signing in, accounts and invitations (GOV.UK widgets declared in the class), and
+the field helpers every job's forms use."""
+
+import unicodedata
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -18,6 +21,49 @@ from accord.models import ROLE_LABELS
 
 def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
+
+
+def _printable(value: str, keep: str = "") -> str:
+    # Control characters (NUL above all, which PostgreSQL refuses) never reach the database.
+    return "".join(c for c in value if c in keep or unicodedata.category(c) != "Cc")
+
+
+def line(value: str | None) -> str | None:
+    """One line of text: controls removed, runs of spaces made one."""
+    return " ".join(_printable(value).split()) if isinstance(value, str) else value
+
+
+def text(value: str | None) -> str | None:
+    """Text that may have line breaks: controls other than line breaks removed."""
+    return _printable(value, "\n").strip() if isinstance(value, str) else value
+
+
+def email_field(label: str, missing: str, hint: str = "") -> StringField:
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        description=hint,
+        filters=[line],
+        validators=[
+            InputRequired(message=missing),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(message="Enter an email address in the correct format, like name@example.org"),
+        ],
+    )
+
+
+def required_text(label: str, missing: str, max_length: int = 120, hint: str = "") -> StringField:
+    """A one-line answer that must be given, with GOV.UK's messages."""
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        description=hint,
+        filters=[line],
+        validators=[
+            InputRequired(message=missing),
+            Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
+        ],
+    )
 
 
 class SignInForm(FlaskForm):

@@ -24,7 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from accord import geo
-from accord.forms import strip
+from accord.forms import required_text, strip
 from emergency.models import (
     HUB_FACILITIES,
     HUB_KIND_LABELS,
@@ -52,15 +52,11 @@ def split_towns(raw: str | None) -> list[str]:
 
 
 class IncidentForm(FlaskForm):
-    name = StringField(
+    name = required_text(
         "Incident name",
-        widget=GovTextInput(),
-        description="For example, River Severn flooding, Shrewsbury and Atcham",
-        filters=[strip],
-        validators=[
-            InputRequired(message="Enter the incident name"),
-            Length(max=200, message="Incident name must be 200 characters or fewer"),
-        ],
+        "Enter the incident name",
+        200,
+        "For example, River Severn flooding, Shrewsbury and Atcham",
     )
     kind = RadioField(
         "Type of incident",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -28,8 +27,9 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
+from accord.forms import email_field, line, required_text, text
 from accord.geo import Point
 from emergency import volunteers
 from emergency.volunteers import AVAILABILITY, RADII, SKILLS
@@ -37,21 +37,6 @@ from emergency.volunteers import AVAILABILITY, RADII, SKILLS
 PHONE = re.compile(r"^\+?[0-9 ()-]+$")
 # DBS checks replaced CRB checks, which began in 2002.
 FIRST_CHECK_YEAR = 2002
-
-
-def _printable(value: str, keep: str = "") -> str:
-    # Control characters (NUL above all, which PostgreSQL refuses) never reach the database.
-    return "".join(c for c in value if c in keep or unicodedata.category(c) != "Cc")
-
-
-def line(value: str | None) -> str | None:
-    """One line of text: controls removed, runs of spaces made one."""
-    return " ".join(_printable(value).split()) if isinstance(value, str) else value
-
-
-def text(value: str | None) -> str | None:
-    """Text that may have line breaks: controls other than line breaks removed."""
-    return _printable(value, "\n").strip() if isinstance(value, str) else value
 
 
 def _choices(mapping: dict[str, str]) -> list[SelectChoice]:
@@ -97,26 +82,12 @@ class DayMonthYear(DateField):
 
 
 class VolunteerForm(FlaskForm):
-    name = StringField(
-        "Full name",
-        widget=GovTextInput(),
-        filters=[line],
-        validators=[
-            InputRequired(message="Enter your full name"),
-            Length(max=120, message="Full name must be 120 characters or fewer"),
-        ],
-    )
-    email = StringField(
+    name = required_text("Full name", "Enter your full name")
+    email = email_field(
         "Email address",
-        widget=GovTextInput(),
-        description="Signed up before? Use the same address: we will email it a link to "
-        "confirm the change to your details",
-        filters=[line],
-        validators=[
-            InputRequired(message="Enter your email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            Email(message="Enter an email address in the correct format, like name@example.com"),
-        ],
+        "Enter your email address",
+        "Signed up before? Use the same address: we will email it a link to confirm the change "
+        "to your details",
     )
     phone = StringField(
         "Phone number (optional)",
@@ -238,16 +209,8 @@ class VolunteerForm(FlaskForm):
 
 
 class LeaveForm(FlaskForm):
-    email = StringField(
-        "Email address",
-        widget=GovTextInput(),
-        description="The address you signed up with",
-        filters=[line],
-        validators=[
-            InputRequired(message="Enter your email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            Email(message="Enter an email address in the correct format, like name@example.com"),
-        ],
+    email = email_field(
+        "Email address", "Enter your email address", "The address you signed up with"
     )
     submit = SubmitField("Send me the link", widget=GovSubmitInput())
 
@@ -268,15 +231,11 @@ class FindForm(FlaskForm):
     """Finding one volunteer by name or email: posted, so the name stays out of web addresses
     (and so out of access logs, browser history and Referer headers)."""
 
-    who = StringField(
+    who = required_text(
         "Name or email address",
-        widget=GovTextInput(),
-        description="To find one volunteer, for example when they ask to be deleted",
-        filters=[line],
-        validators=[
-            InputRequired(message="Enter a name or email address"),
-            Length(max=200, message="Name or email address must be 200 characters or fewer"),
-        ],
+        "Enter a name or email address",
+        200,
+        "To find one volunteer, for example when they ask to be deleted",
     )
     submit = SubmitField("Find", widget=GovSubmitInput())
 

@@ -19,9 +19,9 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
-from accord.forms import strip
+from accord.forms import email_field, required_text, strip
 from accord.geo import normalise_postcode
 from accord.models import SECTOR_LABELS
 from registry.identifiers import IdentifierError, charity_org_id, company_org_id
@@ -88,33 +88,6 @@ def website_check(form, field) -> None:
     if "." not in host or " " in value or "<" in value or '"' in value:
         raise ValidationError("Enter a website address in the correct format, like www.example.org")
     field.data = value
-
-
-def email_field(label: str, missing: str, hint: str = "") -> StringField:
-    return StringField(
-        label,
-        widget=GovTextInput(),
-        description=hint,
-        filters=[strip],
-        validators=[
-            InputRequired(message=missing),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            Email(message="Enter an email address in the correct format, like name@example.org"),
-        ],
-    )
-
-
-def required_text(label: str, missing: str, max_length: int = 120, hint: str = "") -> StringField:
-    return StringField(
-        label,
-        widget=GovTextInput(),
-        description=hint,
-        filters=[strip],
-        validators=[
-            InputRequired(message=missing),
-            Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
-        ],
-    )
 
 
 class OrganisationForm(FlaskForm):
