@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 import markdown
+import nh3
 
 from accord.text import slugify
 
@@ -44,10 +45,21 @@ class AccordText:
         return [s for s in self.sections if s.kind == "theme"]
 
 
+# What Markdown makes of the Accord's text; anything else (and any javascript: link) is dropped.
+TAGS = {"h2", "h3", "h4", "p", "ul", "ol", "li", "strong", "em", "a", "blockquote", "br", "hr"}
+
+
 def render(body_md: str) -> str:
-    """Markdown → HTML with any raw HTML in the source shown as text, never interpreted."""
+    """Markdown → HTML with any raw HTML in the source shown as text, never interpreted, and
+    the result sanitised: the template shows it unescaped."""
     escaped = html.escape(body_md, quote=False)
-    rendered = markdown.markdown(escaped, extensions=["sane_lists"])
+    rendered = nh3.clean(
+        markdown.markdown(escaped, extensions=["sane_lists"]),
+        tags=TAGS,
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener nofollow",
+    )
     # GOV.UK typography classes on the elements Markdown makes.
     for tag, cls in (
         ("<h3>", '<h3 class="govuk-heading-s">'),

@@ -54,6 +54,15 @@ def test_raw_html_in_the_source_is_shown_as_text():
     assert "&lt;script&gt;" in rendered and "<strong>bold</strong>" in rendered
 
 
+def test_links_keep_only_safe_addresses():
+    rendered = render(
+        "[the Accord](https://www.shropshire.gov.uk/accord) and [click](javascript:alert(1))"
+    )
+    assert '<a href="https://www.shropshire.gov.uk/accord" rel="noopener nofollow">' in rendered
+    assert "javascript:" not in rendered
+    assert rendered.startswith('<p class="govuk-body">')
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
