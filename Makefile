@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 VENDOR := accord/static/vendor
 
-.PHONY: install install-test assets run test lint format bench clean
+.PHONY: install install-test assets run test lint format bench drills clean
 
 install: $(VENV)/.stamp-app assets
 
@@ -55,8 +55,18 @@ test: lint
 # PostgreSQL figures use (and wipe) this database; unset it to bench SQLite alone.
 BENCH_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1/test
 
+# The load generator comes from Debian, as .ci/run installs chromium.
 bench: install-test
+	command -v wrk >/dev/null 2>&1 || apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }
 	BENCH_POSTGRES_URL=$(BENCH_POSTGRES_URL) $(BIN)/python -m bench.run
+
+# Failure drills (bench/drills/README.md): each starts the app under gunicorn and breaks
+# something on purpose; drills 2 and 4 need root (a PostgreSQL cluster of their own on port
+# 5433, a tmpfs mount).
+# All four run even when one fails; the target fails if any did.
+drills: install-test
+	status=0; for drill in kill_worker pg_restart outside_services sqlite_storage; do \
+		$(BIN)/python -m bench.drills.$$drill || status=1; done; exit $$status
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) instance/accord.db

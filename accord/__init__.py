@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from accord import settings, text
 from accord.extensions import csrf, db, limiter, login, migrate
+from accord.requests import AccordRequest
 
 VENDOR = settings.ROOT / "accord" / "static" / "vendor"
 
@@ -20,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
         instance_path=str(settings.INSTANCE),
     )
     app.config.update(settings.load(overrides=config))
+    app.request_class = AccordRequest
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         db_file = settings.Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :])
         db_file.parent.mkdir(parents=True, exist_ok=True)

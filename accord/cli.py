@@ -2,6 +2,7 @@
 
 import csv
 import json
+from collections.abc import Callable
 
 import click
 from flask import Flask
@@ -109,26 +110,45 @@ def import_outcodes(path: str) -> None:
     click.echo(f"{added} added, {updated} updated, {skipped} skipped")
 
 
+# Rows with a postcode, latitude, longitude and location_status that `flask geo retry`
+# settles: organisations here, and what other jobs register (the registry's sign-ups).
+PendingLocations = Callable[[int], list]
+_pending_sources: list[PendingLocations] = []
+
+
+def register_pending_locations(source: PendingLocations) -> None:
+    if source not in _pending_sources:
+        _pending_sources.append(source)
+
+
+def _pending_organisations(limit: int) -> list:
+    return list(
+        db.session.scalars(
+            select(Organisation).where(Organisation.location_status == "pending").limit(limit)
+        )
+    )
+
+
 @geo_cli.command("retry")
-@click.option("--limit", default=500, show_default=True)
+@click.option("--limit", default=500, show_default=True, help="Of each kind of record.")
 def retry_locations(limit: int) -> None:
-    """Geocode organisations whose location is pending (the geocoder was down when they signed)."""
+    """Geocode organisations and undecided sign-ups whose location is pending (the geocoder
+    was down when they signed)."""
     from accord import geocoding
 
-    pending = db.session.scalars(
-        select(Organisation).where(Organisation.location_status == "pending").limit(limit)
-    ).all()
+    sources = (_pending_organisations, *_pending_sources)
+    pending = [row for source in sources for row in source(limit)]
     found = 0
-    for org in pending:
+    for row in pending:
         try:
-            result = geocoding.lookup_postcode(org.postcode)
+            result = geocoding.lookup_postcode(row.postcode)
         except geocoding.GeocoderUnavailable:
             continue  # still down: stays pending for the next run
         if result is None or result.point is None:
-            org.location_status = "not_found"
+            row.location_status = "not_found"
             continue
-        org.latitude, org.longitude = result.point.latitude, result.point.longitude
-        org.location_status = "found"
+        row.latitude, row.longitude = result.point.latitude, result.point.longitude
+        row.location_status = "found"
         found += 1
     db.session.commit()
     click.echo(f"{found} located, {len(pending) - found} still pending or not found")

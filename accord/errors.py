@@ -2,9 +2,14 @@
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from accord.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +41,33 @@ MESSAGES = {
     503: ("Sorry, the service is unavailable", "Try again later."),
 }
 
+# The database cannot be reached or cannot write (PostgreSQL restarting, SQLite read-only or
+# its disk full): a 503 that says so, never a 500 with a traceback.
+DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeout)
+SAVE_FAILED = (
+    "Sorry, we cannot save what you entered right now",
+    "Nothing has been saved. Try again in a few minutes.",
+)
+READ_FAILED = (
+    "Sorry, the service is unavailable",
+    "We cannot reach the information this page needs right now. Try again in a few minutes.",
+)
+RETRY_AFTER_S = 30
+
+# The error page without the database (base.html asks it for banners and the user): GOV.UK
+# styles, our own words only.
+PLAIN_PAGE = """<!DOCTYPE html>
+<html lang="en-GB" class="govuk-template">
+<head><meta charset="utf-8"><title>{title} – Shropshire Accord Hub</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/static/vendor/govuk/govuk-frontend.min.css"></head>
+<body class="govuk-template__body"><div class="govuk-width-container">
+<main class="govuk-main-wrapper" id="main-content">
+<h1 class="govuk-heading-l">{title}</h1><p class="govuk-body">{message}</p>
+<p class="govuk-body"><a class="govuk-link" href="/">Go to the home page</a></p>
+</main></div></body></html>
+"""
+
 
 def render_error(code: int, title: str | None = None, message: str | None = None):
     default_title, default_message = MESSAGES.get(code, (f"Error {code}", "Try again later."))
@@ -44,9 +76,21 @@ def render_error(code: int, title: str | None = None, message: str | None = None
         return {"error": title, "message": message, "status": code}, code
     try:
         return render_template("errors/error.html", title=title, message=message, code=code), code
-    except Exception:  # the error page must never fail: fall back to plain text
+    except DATABASE_DOWN as exc:  # base.html asks the database (banners, the user): expected
+        log.warning("error page without the database: %s", type(exc).__name__)
+    except Exception:  # the error page must never fail: fall back to a page with no database
         log.exception("error page template failed")
-        return f"{title}\n\n{message}\n", code, {"Content-Type": "text/plain; charset=utf-8"}
+    _rollback()
+    page = PLAIN_PAGE.format(title=escape(title), message=escape(message))
+    return page, code, {"Content-Type": "text/html; charset=utf-8"}
+
+
+def _rollback() -> None:
+    """Leave the session usable for the error page (and the next request on this worker)."""
+    try:
+        db.session.rollback()
+    except Exception:  # a dead connection may fail even this; the pool replaces it
+        log.warning("rollback after a database error failed", exc_info=True)
 
 
 def init_app(app: Flask) -> None:
@@ -60,7 +104,41 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return render_error(error.code or 500)
+        response = make_response(render_error(error.code or 500))
+        # Keep what the error says beyond its body: a 405's Allow (RFC 9110 requires it), a
+        # 429's Retry-After, a 401's WWW-Authenticate.
+        for name, value in error.get_headers():
+            if name.lower() not in ("content-type", "content-length"):
+                response.headers[name] = value
+        return response
+
+    def database_down(error):
+        # SQLAlchemy's text holds the statement and its values (personal data): log only the
+        # driver's own message, which names the fault ("database or disk is full" …).
+        cause = getattr(error, "orig", None) or error
+        log.error("database unavailable: %s: %s", type(cause).__name__, str(cause)[:300])
+        _rollback()
+        writing = request.method not in ("GET", "HEAD", "OPTIONS")
+        title, message = SAVE_FAILED if writing else READ_FAILED
+        response = make_response(render_error(503, title, message))
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return response
+
+    for kind in DATABASE_DOWN:
+        app.register_error_handler(kind, database_down)
+
+    @app.teardown_appcontext
+    def close_session(error: BaseException | None) -> None:
+        # PostgreSQL dropping the connection after a page's last query makes the session's
+        # closing rollback raise after the page is made, and gunicorn would answer a bare 500
+        # instead. The page stands; the pool has already dropped the dead connection. This
+        # runs before Flask-SQLAlchemy's own removal (teardowns run last-registered first),
+        # which then finds nothing left to do.
+        try:
+            db.session.remove()
+        except DATABASE_DOWN as exc:
+            log.warning("session closed on a lost connection: %s", type(exc).__name__)
+            db.session.registry.clear()
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

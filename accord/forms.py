@@ -2,18 +2,30 @@
 the field helpers every job's forms use."""
 
 import unicodedata
+from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
     GovPasswordInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
+    GovTextArea,
     GovTextInput,
 )
-from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms import (
+    DateField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.utils import unset_value
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from accord.accounts import MIN_PASSWORD_LENGTH
 from accord.models import ROLE_LABELS
@@ -38,6 +50,65 @@ def text(value: str | None) -> str | None:
     return _printable(value, "\n").strip() if isinstance(value, str) else value
 
 
+class DayMonthYear(DateField):
+    """GOV.UK's day, month and year boxes → a date, never raising on odd input.
+
+    GovDateInput unpacks exactly three values from what was posted, so a POST that omits the
+    boxes (or repeats them) is made three here. A problem is kept in `problem` rather than
+    raised: whether it matters depends on other answers (a DBS date only counts after "Yes").
+    """
+
+    widget = GovDateInput()
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.problem = ""
+        super().process(formdata, data, extra_filters)
+        if self.raw_data is not None:
+            self.raw_data = [line(v) or "" for v in (list(self.raw_data) + ["", "", ""])[:3]]
+
+    def process_formdata(self, valuelist):
+        day, month, year = [line(v) or "" for v in (list(valuelist) + ["", "", ""])[:3]]
+        self.data = None
+        if not (day or month or year):
+            return
+        parts = {"day": day, "month": month, "year": year}
+        missing = [name for name, part in parts.items() if not part]
+        if missing:
+            self.problem = f"The date must include a {' and a '.join(missing)}"
+            return
+        if not all(p.isascii() and p.isdigit() for p in (day, month, year)) or len(year) != 4:
+            self.problem = "Enter the date as numbers, for example 27 3 2024"
+            return
+        if len(day) > 2 or len(month) > 2:
+            self.problem = "The date must be a real date"
+            return
+        try:
+            self.data = date(int(year), int(month), int(day))
+        except ValueError:
+            self.problem = "The date must be a real date"
+
+
+def choices(mapping: dict[str, str]) -> list[SelectChoice]:
+    """Radio or checkbox choices from a {value: label} mapping, in its order."""
+    return [SelectChoice(key, label) for key, label in mapping.items()]
+
+
+def long_text(label: str, hint: str, missing: str, max_length: int = 2000) -> TextAreaField:
+    """A required answer in a text area, line breaks kept, with GOV.UK's messages."""
+    return TextAreaField(
+        label,
+        widget=GovTextArea(),
+        description=hint,
+        filters=[text],
+        validators=[
+            InputRequired(message=missing),
+            # Checked again after the filters: control characters alone are no answer.
+            DataRequired(message=missing),
+            Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"),
+        ],
+    )
+
+
 def email_field(label: str, missing: str, hint: str = "") -> StringField:
     return StringField(
         label,
@@ -46,6 +117,8 @@ def email_field(label: str, missing: str, hint: str = "") -> StringField:
         filters=[line],
         validators=[
             InputRequired(message=missing),
+            # Checked again after the filters: control characters alone are no answer.
+            DataRequired(message=missing),
             Length(max=254, message="Email address must be 254 characters or fewer"),
             Email(message="Enter an email address in the correct format, like name@example.org"),
         ],
@@ -61,6 +134,8 @@ def required_text(label: str, missing: str, max_length: int = 120, hint: str = "
         filters=[line],
         validators=[
             InputRequired(message=missing),
+            # Checked again after the filters: control characters alone are no answer.
+            DataRequired(message=missing),
             Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
         ],
     )

@@ -53,6 +53,8 @@ class Organisation(db.Model):
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The Open Referral UK organization id: stable across re-imports and restarts.
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid4()))
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
     sector: Mapped[str] = mapped_column(String(20))

@@ -15,6 +15,10 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 
+# Refusals of one message (its address, its content); any other failure is the server's (down,
+# slow, talking nonsense), which would fail every message the same way.
+MESSAGE_FAULTS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
 
 def queue_email(to: str, subject: str, body: str, kind: str = "") -> OutboxMessage:
     """Add a message to the outbox; the caller's commit keeps it with the change that caused it."""
@@ -70,10 +74,15 @@ def due_messages(limit: int) -> list[OutboxMessage]:
 
 
 def send_pending(limit: int = 100) -> dict[str, int]:
-    """Deliver what is due; a failure is recorded and retried later, never dropped."""
+    """Deliver what is due; a failure is recorded and retried later, never dropped.
+
+    When the server itself fails, the run stops there: the messages after it are left as they
+    were for the next run, so a slow server costs one MAIL_TIMEOUT_S, not one per message.
+    """
     deliver = _deliver_smtp if current_app.config["MAIL_SERVER"] else _deliver_log
     counts = {"sent": 0, "retrying": 0, "failed": 0}
-    for message in due_messages(limit):
+    due = due_messages(limit)
+    for done, message in enumerate(due):
         message.attempts += 1
         try:
             deliver(message)
@@ -86,6 +95,10 @@ def send_pending(limit: int = 100) -> dict[str, int]:
                 message.next_attempt_at = utcnow() + backoff(message.attempts)
                 counts["retrying"] += 1
             log.warning("outbox message %s not delivered: %s", message.id, type(exc).__name__)
+            if not isinstance(exc, MESSAGE_FAULTS):
+                if left := len(due) - done - 1:
+                    log.warning("mail server failing: %d due messages left for the next run", left)
+                break
         else:
             message.status = OutboxStatus.sent
             message.sent_at = utcnow()

@@ -34,6 +34,25 @@ def _float(env: dict, name: str, default: float) -> float:
         raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
 
 
+def _check_sealing(keys: str, index_key: str) -> None:
+    """Any key given must be a Fernet key (32 url-safe base64 bytes), or nothing sealed with
+    it could be opened again. Without keys, both are derived from SECRET_KEY (accord.sealing)."""
+    from cryptography.fernet import Fernet
+
+    for key in (k.strip() for k in keys.split(",")):
+        if not key:
+            continue
+        try:
+            Fernet(key)
+        except (ValueError, TypeError) as exc:
+            raise SettingsError(
+                "SEALING_KEYS holds a key that is not a Fernet key. Make one with `python -c "
+                "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`."
+            ) from exc
+    if index_key and len(index_key) < 32:
+        raise SettingsError("SEALING_INDEX_KEY must be at least 32 characters (a random value).")
+
+
 def database_url(raw: str | None) -> str:
     """Default SQLite in instance/; plain postgres:// URLs use the psycopg 3 driver."""
     if not raw:
@@ -70,6 +89,9 @@ def load(env: dict | None = None, overrides: dict | None = None) -> dict:
             "https://accord.example.org: links in emails and open data are built from it, "
             "never from a request's Host header (which anyone can forge)."
         )
+    sealing_keys = overrides.get("SEALING_KEYS") or env.get("SEALING_KEYS") or ""
+    index_key = overrides.get("SEALING_INDEX_KEY") or env.get("SEALING_INDEX_KEY") or ""
+    _check_sealing(sealing_keys, index_key)
     config = {
         "APP_ENV": app_env,
         "SECRET_KEY": secret,
@@ -100,6 +122,11 @@ def load(env: dict | None = None, overrides: dict | None = None) -> dict:
         "NOMINATIM_URL": env.get("NOMINATIM_URL") or "https://nominatim.openstreetmap.org",
         "GEOCODER_USER_AGENT": env.get("GEOCODER_USER_AGENT") or "shropshire-accord-hub",
         "REFERRAL_RETENTION_DAYS": _int(env, "REFERRAL_RETENTION_DAYS", 365),
+        # Referrals sent but never accepted lose their personal details after this.
+        "REFERRAL_UNACCEPTED_DAYS": _int(env, "REFERRAL_UNACCEPTED_DAYS", 90),
+        # Residents' details are encrypted with these (accord.sealing); newest key first.
+        "SEALING_KEYS": sealing_keys,
+        "SEALING_INDEX_KEY": index_key,
         # Emergency volunteers' details are kept this long after sign-up (or last renewal).
         "VOLUNTEER_RETENTION_DAYS": _int(env, "VOLUNTEER_RETENTION_DAYS", 730),
         "PUBLIC_BASE_URL": public_base,

@@ -1,7 +1,13 @@
-"""`make bench`: in-process latency of the main pages on demo data, against a bare baseline.
+"""`make bench`: every benchmark in one run, one sectioned table, appended to results.md.
 
-Prints one table and appends it to bench/results.md with the date and machine. Numbers are
-for reading, not asserting: tests never check wall-clock times.
+1. The main pages on demo data, in-process, against a trivial Flask endpoint.
+2. The county (bench/county.py) on SQLite and PostgreSQL: six page kinds in-process against
+   their bare SQL, a trivial endpoint and a naive folium map (bench/pages.py); throughput
+   under gunicorn with wrk, and the 60-second load test at 32 connections (bench/load.py).
+3. Directory search, the ORUK API and the emergency map at county scale (their own modules).
+
+Numbers are for reading, not asserting: tests never check wall-clock times. The run exits 1
+when the load test breaks a promise (a 5xx, a socket error, or p99 at or over 1 s).
 """
 
 from __future__ import annotations
@@ -53,7 +59,15 @@ def main() -> int:
     url = os.environ.get("BENCH_DATABASE_URL")
     with tempfile.TemporaryDirectory() as folder:
         url = url or f"sqlite:///{Path(folder) / 'bench.db'}"
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": url,
+                "SECRET_KEY": "bench",
+                # Public pages' per-address limits (/help: 60 a minute) would refuse the rounds.
+                "RATELIMIT_ENABLED": False,
+            }
+        )
         with app.app_context():
             upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
             app.test_cli_runner().invoke(args=["demo", "load"])
@@ -68,16 +82,24 @@ def main() -> int:
         with app.app_context():
             db.engine.dispose()
 
+    from bench import load, pages
+
+    county = pages.run(float(os.environ.get("BENCH_SCALE", "1")))
+
     from bench import directory_search
 
     with tempfile.TemporaryDirectory() as folder:
-        county = directory_search.measure(f"sqlite:///{Path(folder) / 'county.db'}", "SQLite")
+        searched = directory_search.measure(f"sqlite:///{Path(folder) / 'county.db'}", "SQLite")
     if os.environ.get("BENCH_POSTGRES_URL"):
         reset = os.environ["BENCH_POSTGRES_URL"]
         from tests.conftest import reset_postgresql
 
         reset_postgresql(reset)
-        county += directory_search.measure(reset, "PostgreSQL")
+        searched += directory_search.measure(reset, "PostgreSQL")
+
+    from bench import oruk_api
+
+    oruk = oruk_api.run()
 
     from bench import emergency_maps
 
@@ -86,8 +108,10 @@ def main() -> int:
     engine = url.split(":", 1)[0]
     header = (
         f"\n## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.node()} · "
-        f"{platform.processor() or platform.machine()} · Python {platform.python_version()} · "
-        f"{engine} · {ROUNDS} requests a page, in-process test client\n\n"
+        f"{platform.processor() or platform.machine()} · {os.cpu_count()} CPUs · "
+        f"{memory()} · Python {platform.python_version()} · load average at the end "
+        f"{'/'.join(f'{x:.1f}' for x in os.getloadavg())}\n\n"
+        f"### Demo data ({engine}, {ROUNDS} requests a page, in-process test client)\n\n"
         f"Baseline: a trivial Flask endpoint, p50 {base:.3f} ms.\n\n"
         "| page | p50 ms | p95 ms | p99 ms | p50 / baseline |\n|---|---:|---:|---:|---:|\n"
     )
@@ -96,20 +120,38 @@ def main() -> int:
         for path, p50, p95, p99, ratio in rows
     )
     table += (
+        "\n### The county-scale dataset\n"
+        + pages.counts_line(county.counts)
+        + pages.table(county.rows)
+    )
+    if county.loads:
+        table += load.table(county.throughput, county.loads)
+    table += (
         "\n| search at county scale | p50 ms | p95 ms | p99 ms | p50 / bare SQL | |\n"
         "|---|---:|---:|---:|---:|---|\n"
     )
     table += "".join(
         f"| {name} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {ratio:.1f}× | {note} |\n"
-        for name, p50, p95, p99, ratio, note in county
+        for name, p50, p95, p99, ratio, note in searched
     )
+    table += oruk_api.table(oruk)
     table += emergency_maps.table(layered)
     print(table)
     if not RESULTS.exists():
         RESULTS.write_text("# Benchmark results\n\nAppended by `make bench`.\n", encoding="utf-8")
     with RESULTS.open("a", encoding="utf-8") as handle:
         handle.write(table)
-    return 0
+    return 0 if all(load.kept(x) for x in county.loads) else 1
+
+
+def memory() -> str:
+    """The machine's memory, for the results header."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            kb = int(info.readline().split()[1])
+        return f"{kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, ValueError, IndexError):
+        return "memory unknown"
 
 
 if __name__ == "__main__":

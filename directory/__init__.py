@@ -9,11 +9,20 @@ def init_app(app: Flask) -> None:
     from directory import demo_data, models  # noqa: F401 - the tables and demo loader
     from directory.admin_views import bp as admin_bp
     from directory.cli import directory_cli
+    from directory.oruk_api import bp as oruk_bp
+    from directory.referral_cli import referrals_cli
+    from directory.referral_views import bp as referrals_bp
     from directory.views import bp, building_count, service_count
 
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(oruk_bp)
+    app.register_blueprint(referrals_bp)
     app.cli.add_command(directory_cli)
+    app.cli.add_command(referrals_cli)
     admin.register_queue("Listings from new providers", "directory_admin.reviews", Role.coordinator)
+    admin.register_queue(
+        "Referrals: anonymous figures and unmet need", "referrals.statistics", Role.coordinator
+    )
     home.register_counter("services", "local services listed", service_count)
     home.register_counter("buildings", "community buildings listed", building_count)

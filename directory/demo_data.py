@@ -319,6 +319,8 @@ def _add(rng, name, need, terms, org, description, who, routes, ages, source_id,
         source="demo",
         source_id=source_id,
         phone="01743 000000",
+        # What a referrer is asked for, beyond the name and the reason (see the referral pages).
+        referral_fields=["contact", "needs"] if "professional_referral" in routes else [],
     )
     if not service.is_free:
         service.fees = "A small charge for some sessions; ask about help with costs."

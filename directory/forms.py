@@ -25,7 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from accord.forms import strip
-from directory.models import ACCESS_ROUTES, CAPACITY_LABELS
+from directory.models import ACCESS_ROUTES, CAPACITY_LABELS, REFERRAL_FIELDS
 
 DAY_NAMES = {
     "MO": "Monday",
@@ -103,6 +103,24 @@ class ServiceForm(FlaskForm):
         widget=GovCheckboxesInput(),
         choices=[SelectChoice(k, v) for k, v in ACCESS_ROUTES.items()],
         validators=[InputRequired(message="Select how people get help")],
+    )
+    referral_fields = SelectMultipleField(
+        "What should professionals tell you when they refer someone?",
+        widget=GovCheckboxesInput(),
+        description="Only if you take professional referrals. You always get the person's name "
+        "and the reason. Ask for no more than you need: the person must agree to share it.",
+        choices=[SelectChoice(k, v) for k, v in REFERRAL_FIELDS.items()],
+        validators=[Optional()],
+    )
+    referral_response_days = IntegerField(
+        "How many working days do you need to answer a referral?",
+        widget=GovTextInput(),
+        description="If a referral has had no answer after this, we remind you and the referrer",
+        default=5,
+        validators=[
+            Optional(),
+            NumberRange(1, 30, message="Working days must be between 1 and 30"),
+        ],
     )
     location = SelectField(
         "Where it happens", widget=GovSelect(), choices=[], validate_choice=False

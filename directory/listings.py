@@ -28,7 +28,10 @@ def document(service: Service) -> str:
         service.eligibility,
         " ".join(term.name for term in service.terms),
         " ".join(term.description for term in service.terms),
-        " ".join(f"{loc.name} {loc.town}" for loc in service.locations),
+        # Only published buildings: one waiting for review must not be found by its name.
+        " ".join(
+            f"{loc.name} {loc.town}" for loc in service.locations if loc.review == "published"
+        ),
         " ".join(service.languages or []),
     ]
     return " ".join(" ".join(parts).split())

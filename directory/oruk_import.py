@@ -5,18 +5,20 @@ finds the services in it; `import_services(services, source)` upserts them with 
 organisation, locations, schedules and taxonomy terms. The caller commits.
 
 Identity: a service's feed id is its `Service.uuid` when it is a UUID (so ids stay the same
-across re-imports and sources), otherwise a uuid5 of source and id. Locations, schedules,
-links and terms follow the same rule. A service whose content did not change is skipped
-untouched, so importing the same feed twice changes nothing.
+across re-imports and sources), otherwise a uuid5 of source and id. Organisations, locations,
+schedules, links and terms follow the same rule (an organisation already here keeps its own).
+A service whose content did not change is skipped untouched, so importing the same feed twice
+changes nothing; its `last_modified`, when given, is its `updated_at`.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -25,6 +27,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import requests
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from accord import geo
 from accord.extensions import db
@@ -74,10 +77,12 @@ ACCESS_WORDS = [
     ("accessible_toilet", re.compile(r"\b(accessible|disabled) (toilet|wc|loo)", re.I)),
     ("blue_badge_parking", re.compile(r"\b(blue badge|disabled parking)", re.I)),
     ("parking", re.compile(r"\bparking\b", re.I)),
-    ("guide_dog_friendly", re.compile(r"\b(guide|assistance) dogs?\b", re.I)),
+    ("guide_dog_friendly", re.compile(r"\b(guide|assistance)[- ]dogs?\b", re.I)),
     ("dementia_friendly", re.compile(r"\bdementia\b", re.I)),
     ("changing_places", re.compile(r"\bchanging places\b", re.I)),
 ]
+LABELS = {label.lower(): key for key, label in geo.ACCESSIBILITY.items()}
+ACCESS_ORDER = list(dict.fromkeys([key for key, _ in ACCESS_WORDS] + list(geo.ACCESSIBILITY)))
 SECTOR_WORDS = [
     (Sector.parish, re.compile(r"\b(parish|town council)\b", re.I)),
     (Sector.public, re.compile(r"\b(public|statutory|nhs|local authority|council)\b", re.I)),
@@ -86,6 +91,7 @@ SECTOR_WORDS = [
 ]
 FREE = re.compile(r"\b(free|no charge|no cost)\b", re.I)
 NOT_FREE = re.compile(r"\b(not|non)[\s-]+free\b", re.I)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not tab, \n or \r
 TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--")
 BARE_HOST = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(/\S*)?$", re.I)
 EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
@@ -400,16 +406,21 @@ def _canonical_uuid(value: str) -> str | None:
         return None
 
 
-def _as_html(raw: Any) -> str:
-    """A feed description as HTML: HTML as given; plain text in paragraphs, entities kept."""
-    if not isinstance(raw, str):
-        return ""
-    if TAG.search(raw):
-        return raw
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", raw) if p.strip()]
-    return "".join(
-        "<p>" + p.replace("<", "&lt;").replace("\n", "<br>") + "</p>" for p in paragraphs
-    )
+def _typed(value: Any) -> str:
+    """Feed text that may run over lines (a description, eligibility): plain text as typed,
+    line breaks kept and entities decoded once, as this site keeps a provider's words (so our
+    own feed reads back the same); HTML as one line of plain text."""
+    if isinstance(value, str) and not TAG.search(value):
+        return CONTROL.sub("", html.unescape(value)).strip()
+    return _plain(value)
+
+
+def _describe(target, raw: Any) -> None:
+    """A feed description on a service (or a probe): plain text as typed, HTML sanitised."""
+    if isinstance(raw, str) and TAG.search(raw):
+        listings.set_description(target, html=raw)
+    else:
+        listings.set_description(target, plain=_typed(raw))
 
 
 def _web_address(value: Any) -> str | None:
@@ -455,7 +466,7 @@ class _Draft:
     uuid: str
     label: str
     values: dict
-    description: str | None
+    description: Any  # the feed's, as given; None when not given
     organisation: dict
     locations: list[tuple[str, dict]] | None  # (service_at_location id, location object)
     schedules: list[dict] | None
@@ -464,6 +475,9 @@ class _Draft:
 
 def import_services(services: list, source: str) -> Result:
     """Create or update each service in `services` (feed objects); the caller commits."""
+    # Our own feed's needs link to this site's terms by id, so they must exist first (an
+    # emptied database has none until something else asks for them).
+    needs.ensure()
     return _Importer(source).run(services)
 
 
@@ -619,12 +633,14 @@ class _Importer:
             values["online_only"] = bool(virtual or online) and not locations
         if given("assured_date"):
             values["assured_at"] = self._assured(item, label)
+        if given("last_modified") and (modified := self._modified(item, label)):
+            values["updated_at"] = modified
         return _Draft(
             feed_id=feed_id,
             uuid=self._service_uuid(feed_id),
             label=label,
             values=values,
-            description=_as_html(item["description"]) if given("description") else None,
+            description=item["description"] if given("description") else None,
             organisation=organisation,
             locations=locations if given("service_at_locations") else None,
             schedules=rows
@@ -671,7 +687,7 @@ class _Importer:
 
     @staticmethod
     def _eligibility(item: dict) -> str:
-        parts = [_plain(item.get("eligibility_description"))]
+        parts = [_typed(item.get("eligibility_description"))]
         parts += [_plain(e.get("eligibility")) for e in _dicts(item.get("eligibilitys"))]
         return "; ".join(p for p in parts if p)
 
@@ -757,6 +773,18 @@ class _Importer:
             self.note(f'{label}: assured_date "{_text(item.get("assured_date"))}" is not a date')
             return None
 
+    def _modified(self, item: dict, label: str) -> datetime | None:
+        """last_modified (ISO 8601, any offset) as stored: naive UTC."""
+        given = _text(item.get("last_modified"))
+        if not given:
+            return None
+        try:
+            moment = datetime.fromisoformat(given)
+            return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+        except (ValueError, OverflowError):
+            self.note(f'{label}: last_modified "{given[:40]}" is not a date and time; ignored')
+            return None
+
     # -- saving one service --
 
     def _save(self, draft: _Draft, service: Service | None) -> None:
@@ -788,7 +816,7 @@ class _Importer:
                 review=Review.published,
                 **{"is_free": False, **draft.values},
             )
-            listings.set_description(service, html=draft.description or "")
+            _describe(service, draft.description)
             service.terms = terms
             for location in locations:
                 link_uuid = self._link_uuid(link_ids[id(location)], draft.uuid, location)
@@ -799,15 +827,18 @@ class _Importer:
             self.result.created += 1
             return
 
-        probe = SimpleNamespace(description_html=service.description_html)
+        probe = SimpleNamespace(
+            description=service.description, description_html=service.description_html
+        )
         if draft.description is not None:
-            listings.set_description(probe, html=draft.description)
+            _describe(probe, draft.description)
         linked = [link.location for link in service.at_locations]
         new_schedules = rows is not None and [_schedule_key(s) for s in service.schedules] != [
             _schedule_key(SimpleNamespace(**row)) for row in rows
         ]
         changed = (
             any(getattr(service, key) != value for key, value in draft.values.items())
+            or service.description != probe.description
             or service.description_html != probe.description_html
             or service.organisation is not organisation
             or (draft.terms is not None and set(service.terms) != set(terms))
@@ -820,8 +851,11 @@ class _Importer:
             return
         for key, value in draft.values.items():
             setattr(service, key, value)
+        if "updated_at" in draft.values:
+            # Sent even when unchanged: onupdate would otherwise stamp the feed's time as now.
+            flag_modified(service, "updated_at")
         if draft.description is not None:
-            listings.set_description(service, html=draft.description)
+            _describe(service, draft.description)
         service.organisation = organisation
         if draft.terms is not None:
             service.terms = terms
@@ -850,8 +884,15 @@ class _Importer:
         name = _plain(raw.get("name"))[:200]
         identifier = _org_identifier(raw)
         slug = slugify(name)
+        # The feed's id as ours (as for services), so exporting an import gives the same ids.
+        org_uuid = feed_id and (
+            _canonical_uuid(feed_id)
+            or str(uuid.uuid5(NAMESPACE, f"{self.source}/organisation/{feed_id}"))
+        )
         found = None
-        if identifier:
+        if org_uuid:
+            found = db.session.scalar(select(Organisation).where(Organisation.uuid == org_uuid))
+        if identifier and found is None:
             found = self.organisations.get(f"identifier:{identifier}") or db.session.scalar(
                 select(Organisation)
                 .where(Organisation.identifier == identifier)
@@ -864,6 +905,7 @@ class _Importer:
         description = _plain(raw.get("description"))
         if found is None:
             found = Organisation(
+                **({"uuid": org_uuid} if org_uuid else {}),  # else a fresh one (the default)
                 slug=slug,
                 name=name,
                 sector=_sector(raw),
@@ -872,7 +914,7 @@ class _Importer:
                 description=description,
             )
             db.session.add(found)
-        else:  # an organisation already here keeps what it says; only gaps are filled
+        else:  # an organisation already here keeps what it says (and its uuid); gaps filled
             found.identifier = found.identifier or identifier
             found.website = found.website or website[:300]
             found.description = found.description or description
@@ -952,11 +994,8 @@ class _Importer:
         uprn = _text(raw.get("uprn"))
         if _text(raw.get("external_identifier_type")).upper() == "UPRN":
             uprn = _text(raw.get("external_identifier"))
-        said = " ".join(
-            _plain(a.get(k))
-            for a in _dicts(raw.get("accessibility"))
-            + _dicts(raw.get("accessibility_for_disabilities"))
-            for k in ("accessibility", "description", "details")
+        entries = _dicts(raw.get("accessibility")) + _dicts(
+            raw.get("accessibility_for_disabilities")
         )
         return {
             "name": name[:200],
@@ -967,7 +1006,7 @@ class _Importer:
             "latitude": latitude,
             "longitude": longitude,
             "uprn": uprn if uprn.isdigit() and len(uprn) <= 12 else None,
-            "accessibility": [key for key, words in ACCESS_WORDS if words.search(said)],
+            "accessibility": _accessibility(entries),
         }
 
     def _link_uuid(self, feed_id: str, service_uuid: str, location: Location) -> str:
@@ -1159,6 +1198,20 @@ class _Importer:
 def _is_need(term: TaxonomyTerm) -> bool:
     """One of this site's needs: imports link to them but never change them."""
     return term.taxonomy is not None and term.taxonomy.uuid == needs.TAXONOMY_UUID
+
+
+def _accessibility(entries: list[dict]) -> list[str]:
+    """accord.geo.ACCESSIBILITY keys of a location's accessibility entries, each read alone.
+
+    An entry saying just one of our labels (as our own feed does) is that feature and no
+    other ("Blue Badge parking" is not also "Parking"); other entries are read for words."""
+    found = set()
+    for entry in entries:
+        said = [_plain(entry.get(k)) for k in ("accessibility", "description", "details")]
+        named = {LABELS[s.lower()] for s in said if s.lower() in LABELS}
+        joined = " ".join(said)
+        found |= named or {key for key, words in ACCESS_WORDS if words.search(joined)}
+    return [key for key in ACCESS_ORDER if key in found]
 
 
 def _org_identifier(raw: dict) -> str | None:

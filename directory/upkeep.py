@@ -13,7 +13,15 @@ from accord.extensions import db
 from accord.models import Location, Membership, Organisation, Role, User, utcnow
 from accord.outbox import queue_email
 from directory import listings, taxonomy
-from directory.models import Capacity, ListingReport, Review, Schedule, Service, ServiceAtLocation
+from directory.models import (
+    REFERRAL_FIELDS,
+    Capacity,
+    ListingReport,
+    Review,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+)
 
 REMIND_AT = (timedelta(days=335), timedelta(days=365))  # about 11 and 12 months
 
@@ -46,6 +54,10 @@ def save_service(service: Service, answers: dict, *, trusted: bool) -> Service:
     service.is_free = answers.get("cost") == "free"
     service.fees = "" if service.is_free else answers.get("fees") or ""
     service.access_routes = list(answers.get("access_routes") or [])
+    service.referral_fields = [
+        key for key in REFERRAL_FIELDS if key in (answers.get("referral_fields") or [])
+    ]
+    service.referral_response_days = answers.get("referral_response_days") or 5
     service.phone = answers.get("phone") or ""
     service.email = answers.get("email") or ""
     terms = {t.code: t for t in taxonomy.needs()}

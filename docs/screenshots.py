@@ -56,6 +56,73 @@ def declare_demo_incident(app) -> None:
             networks.set_active(network, incident, True, None)
 
 
+def referral_service(app) -> int:
+    """A demo service taking professional referrals, run by the demo member's organisation
+    (so the member's inbox can be photographed)."""
+    from accord.extensions import db
+    from accord.models import Membership, Role, User
+    from directory.models import Capacity, Service
+
+    with app.app_context():
+        member = db.session.scalar(db.select(User).where(User.email.startswith("member@")))
+        accepting = db.select(Service).where(Service.capacity == Capacity.accepting)
+        service = db.session.scalars(
+            accepting.where(Service.organisation_id.in_(member.organisation_ids()))
+        ).first()
+        if service is None:
+            service = db.session.scalars(accepting.order_by(Service.id)).first()
+            db.session.add(
+                Membership(user=member, role=Role.member, organisation=service.organisation)
+            )
+        service.access_routes = ["professional_referral"]
+        service.referral_fields = ["contact", "needs"]
+        db.session.commit()
+        return service.id
+
+
+def sign_in(page, base: str, who: str) -> None:
+    page.goto(base + "/sign-in")
+    page.get_by_label("Email address").fill(f"{who}@demo.example.org")
+    page.get_by_label("Password", exact=True).fill("shropshire-demo-2025")
+    page.get_by_role("button", name="Sign in").click()
+
+
+def sign_out(page, base: str) -> None:
+    page.goto(base + "/account")
+    page.get_by_role("button", name="Sign out").click()
+
+
+def shoot(page, name: str) -> None:
+    page.screenshot(path=str(ROOT / "docs" / "screenshots" / f"{name}.png"), full_page=True)
+
+
+def refer(page, base: str, service_id: int) -> None:
+    """A frontline worker's referral, photographed at the check-answers page."""
+    from datetime import date
+
+    page.goto(base + f"/referrals/new/{service_id}")
+    page.get_by_label("The person is not at immediate risk").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("The person themselves", exact=True).check()
+    page.get_by_label("By phone").check()
+    today = date.today()
+    page.get_by_label("Day").fill(str(today.day))
+    page.get_by_label("Month").fill(str(today.month))
+    page.get_by_label("Year").fill(str(today.year))
+    page.get_by_label("How and when to contact them").check()
+    page.get_by_label("What help they need").check()
+    page.get_by_label("They understand who their details").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("The person's full name").fill("Sam Example")
+    page.get_by_label("Why are you referring them?").fill("Lost work; no food this week")
+    page.get_by_label("How and when can the service contact them?").fill("07700 900000, mornings")
+    page.get_by_label("What help do they need?").fill("A food parcel for two adults")
+    page.get_by_label("Their postcode (optional)").fill("SY1 1AA")
+    page.get_by_role("button", name="Continue").click()
+    shoot(page, "referral-check")
+    page.get_by_role("button", name="Send referral").click()
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'shots.db'}"
@@ -85,16 +152,19 @@ def main() -> None:
                 page.goto(base + path)
                 page.screenshot(path=str(ROOT / "docs" / "screenshots" / f"{name}.png"))
             declare_demo_incident(app)
-            page.goto(base + "/sign-in")
-            page.get_by_label("Email address").fill("cvec@demo.example.org")
-            page.get_by_label("Password", exact=True).fill("shropshire-demo-2025")
-            page.get_by_role("button", name="Sign in").click()
+            sign_in(page, base, "cvec")
             for name, path in INCIDENT_PAGES.items():
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
-                page.screenshot(
-                    path=str(ROOT / "docs" / "screenshots" / f"{name}.png"), full_page=True
-                )
+                shoot(page, name)
+            sign_out(page, base)
+            service_id = referral_service(app)
+            sign_in(page, base, "frontline")
+            refer(page, base, service_id)
+            sign_out(page, base)
+            sign_in(page, base, "member")
+            page.goto(base + "/referrals/")
+            shoot(page, "referral-inbox")
             browser.close()
         httpd.shutdown()
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from accord import audit, geo
 from accord.extensions import db
-from accord.models import Role, User, utcnow
+from accord.models import Location, Role, User, utcnow
 from emergency import incidents
 from emergency.models import (
     HUB_FACILITIES,
     HUB_KIND_LABELS,
+    HUB_STATUS_LABELS,
     Hub,
     HubKind,
     HubStatus,
@@ -38,13 +39,76 @@ def all_hubs() -> list[Hub]:
 
 
 def receiving() -> list[Hub]:
-    """Hubs open or full right now, with their buildings."""
+    """Hubs open or full right now, with their buildings and operators (public_view names
+    the operator: loading it per hub was a query a hub on the public map)."""
     statement = (
         select(Hub)
         .where(Hub.status.in_([s.value for s in RECEIVING]))
-        .options(selectinload(Hub.location))
+        .options(selectinload(Hub.location), selectinload(Hub.organisation))
     )
     return list(db.session.scalars(statement))
+
+
+def receiving_count() -> int:
+    statement = select(func.count(Hub.id)).where(Hub.status.in_([s.value for s in RECEIVING]))
+    return db.session.scalar(statement) or 0
+
+
+@dataclass(frozen=True)
+class Marker:
+    """What a map pin shows of a hub: public_view's name, status, occupancy, capacity and
+    needs, read as columns (no key-holders) so a county's thousands of hubs cost one query."""
+
+    id: int
+    point: geo.Point
+    name: str
+    status: HubStatus
+    occupancy: int | None  # only while open or full, as in public_view
+    capacity: int | None
+    needs: str
+
+    @property
+    def status_label(self) -> str:
+        return HUB_STATUS_LABELS[self.status]
+
+
+def markers(statuses: tuple[HubStatus, ...] | None = None) -> list[Marker]:
+    """Every placed hub (or those with these statuses) as map pins, in id order."""
+    statement = (
+        select(
+            Hub.id,
+            Hub.status,
+            Hub.occupancy,
+            Hub.day_capacity,
+            Hub.night_capacity,
+            Hub.needs,
+            Location.name,
+            Location.latitude,
+            Location.longitude,
+        )
+        .join(Location, Location.id == Hub.location_id)
+        .where(Location.latitude.is_not(None), Location.longitude.is_not(None))
+        .order_by(Hub.id)
+    )
+    if statuses is not None:
+        statement = statement.where(Hub.status.in_([s.value for s in statuses]))
+    found = []
+    for hub_id, status, occupancy, day, night, needs, name, lat, lon in db.session.execute(
+        statement
+    ):
+        status = HubStatus(status)
+        found.append(
+            Marker(
+                hub_id,
+                geo.Point(lat, lon),
+                name,
+                status,
+                occupancy if status in RECEIVING else None,
+                night or day,
+                needs,
+            )
+        )
+    return found
 
 
 def can_manage(user: User, hub: Hub) -> bool:
@@ -113,16 +177,30 @@ def save_profile(hub: Hub, by_id: int | None) -> Hub:
 
 
 def nearest_receiving(origin: geo.Point, limit: int = 10) -> list[Nearby]:
-    """Open hubs nearest first, then full ones nearest first."""
-    found = []
-    for hub in receiving():
-        building = hub.location
-        if building.latitude is None or building.longitude is None:
-            continue
-        miles = geo.miles_between(origin, geo.Point(building.latitude, building.longitude))
-        found.append(Nearby(hub, miles))
-    found.sort(key=lambda n: (n.hub.status != HubStatus.open, n.miles))
-    return found[:limit]
+    """Open hubs nearest first, then full ones nearest first.
+
+    Distances come from the hubs' points alone; only the `limit` nearest are loaded whole (a
+    county has thousands of hubs, and loading each with its building cost most of /help)."""
+    points = db.session.execute(
+        select(Hub.id, Hub.status, Location.latitude, Location.longitude)
+        .join(Location, Location.id == Hub.location_id)
+        .where(
+            Hub.status.in_([s.value for s in RECEIVING]),
+            Location.latitude.is_not(None),
+            Location.longitude.is_not(None),
+        )
+    ).all()
+    ranked = sorted(
+        (status != HubStatus.open, geo.miles_between(origin, geo.Point(lat, lon)), hub_id)
+        for hub_id, status, lat, lon in points
+    )[:limit]
+    statement = (
+        select(Hub)
+        .where(Hub.id.in_([hub_id for _, _, hub_id in ranked]))
+        .options(selectinload(Hub.location), selectinload(Hub.organisation))
+    )
+    loaded = {hub.id: hub for hub in db.session.scalars(statement)}
+    return [Nearby(loaded[hub_id], miles) for _, miles, hub_id in ranked]
 
 
 def counts_by_status(hubs: list[Hub]) -> dict[str, int]:

@@ -23,25 +23,19 @@ DISTRICT_MILES = 2.0  # a postcode district drawn as a circle round its centre
 TOWN_MILES = incidents.TOWN_MILES
 
 
-def hub_layer(listed, *, public: bool) -> maps.Layer:
+def hub_layer(listed: list[hubs.Marker], *, public: bool) -> maps.Layer:
     pins = []
     for hub in listed:
-        building = hub.location
-        if building.latitude is None or building.longitude is None:
-            continue
-        view = hubs.public_view(hub)
-        detail = view["status_label"]
-        if view["occupancy"] is not None:
-            detail += f" · {view['occupancy']} people" + (
-                f" of {view['capacity']}" if view["capacity"] else ""
-            )
-        if view["needs"]:
-            detail += f" · needs {view['needs']}"
+        detail = hub.status_label
+        if hub.occupancy is not None:
+            detail += f" · {hub.occupancy} people" + (f" of {hub.capacity}" if hub.capacity else "")
+        if hub.needs:
+            detail += f" · needs {hub.needs}"
         pins.append(
             maps.Pin(
-                geo.Point(building.latitude, building.longitude),
-                view["name"],
-                HUB_STATUS_COLOURS[HubStatus(hub.status)],
+                hub.point,
+                hub.name,
+                HUB_STATUS_COLOURS[hub.status],
                 detail=detail,
                 href=f"/help#hub-{hub.id}" if public else f"/emergency/hubs/{hub.id}",
             )
@@ -136,7 +130,7 @@ def coordination(flood_state: floods.FloodState) -> tuple[list[maps.Layer], list
         flood_layer(flood_state),
         network_layer(networks.published(), active_ids),
         volunteer_layer(),
-        hub_layer(hubs.all_hubs(), public=False),
+        hub_layer(hubs.markers(), public=False),
     ]
     legend = [
         *LEGEND,
@@ -159,7 +153,7 @@ def public() -> tuple[list[maps.Layer], list]:
             active_networks[network.id] = network
     layers = [
         network_layer(list(active_networks.values()), set(active_networks)),
-        hub_layer(hubs.receiving(), public=True),
+        hub_layer(hubs.markers(hubs.RECEIVING), public=True),
     ]
     legend = [*LEGEND[:2], (ACTIVE_NETWORK, "Mutual-aid network helping now")]
     return layers, legend

@@ -338,7 +338,7 @@ def help_page():
         active=active,
         nearby=[(n, hubs.public_view(n.hub)) for n in nearby],
         networks=helpers,
-        open_count=len(hubs.receiving()),
+        open_count=hubs.receiving_count(),
     )
 
 

@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
@@ -17,7 +16,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DateField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -26,10 +24,9 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, Optional
 
-from accord.forms import email_field, line, required_text, text
+from accord.forms import DayMonthYear, choices, email_field, line, required_text, text
 from accord.geo import Point
 from emergency import volunteers
 from emergency.volunteers import AVAILABILITY, RADII, SKILLS
@@ -37,48 +34,6 @@ from emergency.volunteers import AVAILABILITY, RADII, SKILLS
 PHONE = re.compile(r"^\+?[0-9 ()-]+$")
 # DBS checks replaced CRB checks, which began in 2002.
 FIRST_CHECK_YEAR = 2002
-
-
-def _choices(mapping: dict[str, str]) -> list[SelectChoice]:
-    return [SelectChoice(key, label) for key, label in mapping.items()]
-
-
-class DayMonthYear(DateField):
-    """GOV.UK's day, month and year boxes → a date, never raising on odd input.
-
-    GovDateInput unpacks exactly three values from what was posted, so a POST that omits the
-    boxes (or repeats them) is made three here. A problem is kept in `problem` rather than
-    raised: whether it matters depends on other answers (a DBS date only counts after "Yes").
-    """
-
-    widget = GovDateInput()
-
-    def process(self, formdata, data=unset_value, extra_filters=None):
-        self.problem = ""
-        super().process(formdata, data, extra_filters)
-        if self.raw_data is not None:
-            self.raw_data = [line(v) or "" for v in (list(self.raw_data) + ["", "", ""])[:3]]
-
-    def process_formdata(self, valuelist):
-        day, month, year = [line(v) or "" for v in (list(valuelist) + ["", "", ""])[:3]]
-        self.data = None
-        if not (day or month or year):
-            return
-        parts = {"day": day, "month": month, "year": year}
-        missing = [name for name, part in parts.items() if not part]
-        if missing:
-            self.problem = f"The date must include a {' and a '.join(missing)}"
-            return
-        if not all(p.isascii() and p.isdigit() for p in (day, month, year)) or len(year) != 4:
-            self.problem = "Enter the date as numbers, for example 27 3 2024"
-            return
-        if len(day) > 2 or len(month) > 2:
-            self.problem = "The date must be a real date"
-            return
-        try:
-            self.data = date(int(year), int(month), int(day))
-        except ValueError:
-            self.problem = "The date must be a real date"
 
 
 class VolunteerForm(FlaskForm):
@@ -114,7 +69,7 @@ class VolunteerForm(FlaskForm):
         "What could you help with?",
         widget=GovCheckboxesInput(),
         description="Select all that apply. You do not need any of these to volunteer.",
-        choices=_choices(SKILLS),
+        choices=choices(SKILLS),
         invalid_choice_message="Select what you could help with from the list",
     )
     languages = StringField(
@@ -143,7 +98,7 @@ class VolunteerForm(FlaskForm):
         "When could you help?",
         widget=GovCheckboxesInput(),
         description="Select all that apply.",
-        choices=_choices(AVAILABILITY),
+        choices=choices(AVAILABILITY),
         validators=[InputRequired(message="Select when you could help")],
         invalid_choice_message="Select when you could help from the list",
     )
@@ -251,14 +206,14 @@ class SearchForm(FlaskForm):
         "Skills",
         widget=GovCheckboxesInput(),
         description="Volunteers with every skill ticked",
-        choices=_choices(SKILLS),
+        choices=choices(SKILLS),
         invalid_choice_message="Choose skills from the list",
     )
     availability = SelectMultipleField(
         "Available",
         widget=GovCheckboxesInput(),
         description="Volunteers available at any of the times ticked",
-        choices=_choices(AVAILABILITY),
+        choices=choices(AVAILABILITY),
         invalid_choice_message="Choose times from the list",
     )
     dbs = SelectField(

@@ -45,6 +45,10 @@ def decide(signup_id: int):
         if form.decision.data == "approve":
             link_to = None
             if form.link_to.data:
+                # Only a record the page offered (a forged value is no number, or another's).
+                offered = {choice.value for choice in form.link_to.choices}
+                if form.link_to.data not in offered:
+                    abort(400)
                 link_to = db.session.get(Organisation, int(form.link_to.data))
                 if link_to is None:
                     abort(400)

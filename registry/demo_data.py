@@ -47,6 +47,7 @@ def load() -> list[str]:
         added += 1
     lines.append(f"{added} new published signatories")
     lines.append(f"{_queue(version)} new sign-ups waiting in the coordinator's queue")
+    lines.append(f"{_mediators()} new independent mediators for Accord concerns")
     db.session.commit()
     return lines
 
@@ -106,3 +107,22 @@ def _queue(version) -> int:
 
 
 demo.register(20, "the Accord and its signatories", load)
+
+
+# Independent people the coordinator can appoint to mediate an Accord concern.
+MEDIATORS = [
+    ("Morgan Ellis", "mediator.ellis@demo.example.org"),
+    ("Priya Raman", "mediator.raman@demo.example.org"),
+]
+
+
+def _mediators() -> int:
+    from registry.concern_models import Mediator
+
+    existing = set(db.session.scalars(select(Mediator.name)))
+    added = 0
+    for name, contact in MEDIATORS:
+        if name not in existing:
+            db.session.add(Mediator(name=name, contact=contact))
+            added += 1
+    return added

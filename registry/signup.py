@@ -105,6 +105,19 @@ def locate(postcode: str) -> Place:
     return Place(found.point.latitude, found.point.longitude, "found")
 
 
+def pending_locations(limit: int) -> list[SignUp]:
+    """Undecided sign-ups the geocoder could not place when they were made: `flask geo retry`
+    places them, so the coordinator deciding sees where the organisation is."""
+    undecided = (SignUpStatus.unconfirmed, SignUpStatus.pending, SignUpStatus.changes_requested)
+    return list(
+        db.session.scalars(
+            select(SignUp)
+            .where(SignUp.location_status == "pending", SignUp.status.in_(undecided))
+            .limit(limit)
+        )
+    )
+
+
 # --- submitting and confirming --------------------------------------------------------------
 
 

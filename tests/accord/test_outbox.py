@@ -1,6 +1,8 @@
 """Every email is an OutboxMessage first; the sender delivers, retries and never loses one."""
 
 import json
+import socket
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -61,6 +63,28 @@ def test_a_failure_is_retried_later_then_delivered(app):
     with FakeSMTP(port) as smtp:
         assert send_pending()["sent"] == 1
     assert len(smtp.inbox.messages) == 1
+
+
+def test_a_silent_mail_server_costs_one_timeout_per_run_not_one_per_message(app):
+    # A real listening socket that never says hello: SMTP's greeting times out.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT_S=0.5)
+        for n in range(3):
+            queue_email(f"lead{n}@example.org", "Subject", "Body")
+        db.session.commit()
+        started = time.monotonic()
+        assert send_pending() == {"sent": 0, "retrying": 1, "failed": 0}
+        assert time.monotonic() - started < 1.4
+    first, *rest = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+    assert first.attempts == 1 and "timed out" in first.last_error
+    # The others were not tried: still due, no attempt spent on the server's fault.
+    assert [(m.status, m.attempts) for m in rest] == [(OutboxStatus.pending, 0)] * 2
+    first.next_attempt_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    with FakeSMTP(port) as smtp:
+        assert send_pending()["sent"] == 3
+    assert len(smtp.inbox.messages) == 3
 
 
 def test_after_the_last_attempt_a_message_waits_for_an_admin(app):

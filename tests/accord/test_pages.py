@@ -46,6 +46,8 @@ def test_method_not_allowed_is_a_govuk_page(client):
     response = client.delete("/sign-in")
     assert response.status_code == 405
     assert "This page cannot be used in that way" in response.get_data(as_text=True)
+    # The error page keeps the error's own headers: RFC 9110 asks a 405 to say what is allowed.
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
 
 
 def test_server_error_is_a_govuk_page_not_a_traceback(make_app):

@@ -1,5 +1,6 @@
 """CSRF, headers, cookies, body size and rate limits (memory and Redis)."""
 
+import os
 import uuid
 
 import pytest
@@ -7,7 +8,8 @@ import redis
 
 from tests.factories import PASSWORD
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# A database of its own on the local Redis, one per pytest-xdist worker (15, 14 …).
+REDIS_URL = f"redis://127.0.0.1:6379/{15 - int(os.environ.get('PYTEST_XDIST_WORKER', 'gw0')[2:])}"
 
 
 def test_a_post_without_csrf_token_is_a_clear_error(client, make):
@@ -53,7 +55,9 @@ def test_session_cookie_flags(client, make):
 
 def test_session_cookie_is_secure_in_production(make_app):
     app = make_app(
-        TESTING=False, APP_ENV="production", PUBLIC_BASE_URL="https://accord.example.org"
+        TESTING=False,
+        APP_ENV="production",
+        PUBLIC_BASE_URL="https://accord.example.org",
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/")

@@ -6,16 +6,17 @@ from __future__ import annotations
 import json
 import socket
 import uuid
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from werkzeug.wrappers import Request, Response
 
+from accord import geo
 from accord.extensions import db
 from accord.models import Location, Organisation
-from directory import search
+from directory import oruk_import, search, text
 from directory import taxonomy as needs
 from directory.models import (
     Schedule,
@@ -523,3 +524,341 @@ def test_a_url_that_fails_says_so_in_one_line(app, server):
     assert f"could not connect to http://127.0.0.1:{port}/feed" in fails(
         app, f"http://127.0.0.1:{port}/feed"
     )
+
+
+# --- our own feed read back -----------------------------------------------------------------
+# What /api/oruk/ emits (directory.oruk_feed) imports into the same stored values, so export,
+# import into an empty database and export again gives the same documents.
+
+SERVICE = "5f0b8a52-8c3e-4d8e-9a57-0e7d1b2c3d4e"
+ORG = "9a1c4f0e-2b7d-4c55-8e43-5a2d7a1c0b22"
+PLACE = "c2d4e6f8-1a3b-4c5d-8e7f-9a0b1c2d3e4f"
+LINK = "0b1c2d3e-4f5a-4b6c-8d7e-8f9a0b1c2d3e"
+OURS = f'service {SERVICE} "Wem Lunch Club"'
+
+
+def ours(**fields) -> dict:
+    """A service as our feed gives it (directory.oruk_feed.service_full)."""
+    return {
+        "id": SERVICE,
+        "organization_id": ORG,
+        "name": "Wem Lunch Club",
+        "description": "A hot lunch.",
+        "status": "active",
+        "last_modified": "2026-11-23T10:00:00Z",
+        "organization": {"id": ORG, "name": "Wem Friends", "description": ""},
+        **fields,
+    }
+
+
+def building(**fields) -> dict:
+    """A service_at_location of ours, with its location in full."""
+    location = {
+        "id": PLACE,
+        "location_type": "physical",
+        "name": "Wem Town Hall",
+        "latitude": 52.8555,
+        "longitude": -2.7246,
+        **fields,
+    }
+    return {"id": LINK, "service_id": SERVICE, "location_id": PLACE, "location": location}
+
+
+def imported(app, tmp_path, *services: dict) -> Service:
+    """The first service, after importing a page of ours that gives no notes."""
+    page = {"total_pages": 1, "page_number": 1, "contents": list(services)}
+    assert run(app, write(tmp_path / "ours.json", page)) == [
+        f"created {len(services)}, updated 0, skipped 0"
+    ]
+    return by_uuid(services[0]["id"])
+
+
+def test_our_organisation_id_is_its_uuid_and_finds_it_again(app, tmp_path):
+    assert imported(app, tmp_path, ours()).organisation.uuid == ORG
+    assert run(app, tmp_path / "ours.json") == ["created 0, updated 0, skipped 1"]
+    assert count(Organisation) == 1
+
+
+def test_an_organisation_id_that_is_no_uuid_gives_a_uuid5_and_no_id_a_fresh_uuid(app, tmp_path):
+    other = "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b"
+    first = imported(
+        app,
+        tmp_path,
+        ours(organization={"id": "org-7", "name": "Wem Friends"}),
+        ours(id=other, name="Ludlow Larder", organization={"name": "Ludlow Larder"}),
+    )
+    source_id = "oruk:ours.json/organisation/org-7"
+    assert first.organisation.uuid == str(uuid.uuid5(oruk_import.NAMESPACE, source_id))
+    fresh = by_uuid(other).organisation.uuid
+    assert str(uuid.UUID(fresh)) == fresh and fresh != first.organisation.uuid
+
+
+def test_an_organisation_here_is_found_by_uuid_first_and_keeps_its_own_uuid(app, tmp_path, make):
+    mine = make.organisation(uuid=ORG, slug="wem-friends-cio", name="Wem Friends CIO")
+    make.organisation(slug="wem-friends", name="Wem Friends")  # same name, another uuid
+    larder = make.organisation(slug="ludlow-larder", name="Ludlow Larder")
+    other = "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b"
+    elsewhere = "7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a"
+    own_uuid = larder.uuid
+    record = imported(
+        app,
+        tmp_path,
+        ours(),
+        ours(id=other, name="Larder", organization={"id": elsewhere, "name": "Ludlow Larder"}),
+    )
+    assert (record.organisation.id, record.organisation.name) == (mine.id, "Wem Friends CIO")
+    assert by_uuid(other).organisation.id == larder.id  # by its name, as before
+    assert by_uuid(other).organisation.uuid == own_uuid
+    assert count(Organisation) == 3
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("2026-11-23T10:00:00Z", datetime(2026, 11, 23, 10, 0)),
+        ("2026-11-23T10:00:00.250000Z", datetime(2026, 11, 23, 10, 0, 0, 250000)),
+        ("2026-11-23T11:00:00+01:00", datetime(2026, 11, 23, 10, 0)),
+    ],
+    ids=["utc", "microseconds", "offset"],
+)
+def test_last_modified_is_the_services_updated_at(app, tmp_path, given, stored):
+    assert imported(app, tmp_path, ours(last_modified=given)).updated_at == stored
+    path = tmp_path / "ours.json"
+    assert run(app, path) == ["created 0, updated 0, skipped 1"]
+    assert by_uuid(SERVICE).updated_at == stored
+
+    # A change with the same time keeps the feed's time (the model's onupdate does not win).
+    assert run(app, write(path, ours(last_modified=given, name="Wem Lunch"))) == [
+        "created 0, updated 1, skipped 0"
+    ]
+    assert by_uuid(SERVICE).updated_at == stored
+    # A new time alone is a change.
+    assert run(app, write(path, ours(last_modified="2026-12-01T08:30:00Z", name="Wem Lunch"))) == [
+        "created 0, updated 1, skipped 0"
+    ]
+    assert by_uuid(SERVICE).updated_at == datetime(2026, 12, 1, 8, 30)
+
+
+def test_an_unreadable_last_modified_is_said_and_ignored(app, tmp_path):
+    imported(app, tmp_path, ours())
+    path = write(tmp_path / "ours.json", ours(last_modified="last Tuesday"))
+    assert run(app, path) == [
+        "created 0, updated 0, skipped 1",
+        f'{OURS}: last_modified "last Tuesday" is not a date and time; ignored',
+    ]
+    assert by_uuid(SERVICE).updated_at == datetime(2026, 11, 23, 10, 0)
+
+
+@pytest.mark.parametrize(
+    ("entries", "keys"),
+    [
+        # Ours: one entry a feature, saying its label.
+        (
+            [{"description": label} for label in geo.ACCESSIBILITY.values()],
+            [key for key, _ in oruk_import.ACCESS_WORDS],
+        ),
+        ([{"description": "Blue Badge parking"}], ["blue_badge_parking"]),
+        ([{"description": "Guide-dog friendly"}], ["guide_dog_friendly"]),
+        ([{"description": " changing places TOILET "}], ["changing_places"]),
+        # Others' words, each entry read on its own.
+        (
+            [{"description": "Ramp at the side door"}, {"details": "Car parking behind"}],
+            ["step_free", "parking"],
+        ),
+        ([{"accessibility": "Assistance dogs welcome"}], ["guide_dog_friendly"]),
+    ],
+    ids=["every-label", "blue-badge", "guide-dog", "case-and-spaces", "words", "oruk1"],
+)
+def test_accessibility_labels_are_their_features(app, tmp_path, entries, keys):
+    record = imported(app, tmp_path, ours(service_at_locations=[building(accessibility=entries)]))
+    assert record.locations[0].accessibility == keys
+
+
+def test_our_needs_import_into_an_empty_database(app, tmp_path):
+    assert count(Taxonomy) == 0  # every table is emptied between tests, needs too
+    detail = {"id": needs.TAXONOMY_UUID, "name": needs.TAXONOMY_NAME, "version": "2025"}
+    term = {
+        "id": needs.term_uuid("food"),
+        "name": "Food",
+        "taxonomy": needs.TAXONOMY_NAME,
+        "taxonomy_id": needs.TAXONOMY_UUID,
+        "term": "Food",
+        "description": "Food banks, community larders, lunch clubs and meals",
+        "taxonomy_detail": {**detail, "description": "Needs people in Shropshire look for"},
+    }
+    attribute = {"id": LINK, "link_id": SERVICE, "link_type": "service", "taxonomy_term": term}
+    record = imported(app, tmp_path, ours(attributes=[attribute]))
+    assert [(t.uuid, t.code, t.taxonomy.uuid) for t in record.terms] == [
+        (needs.term_uuid("food"), "food", needs.TAXONOMY_UUID)
+    ]
+    assert found("food") == ["Wem Lunch Club"]
+
+
+def test_terms_of_another_taxonomy_keep_their_details_and_parents(app, tmp_path):
+    vocabulary = "4a5b6c7d-8e9f-4a0b-8c1d-2e3f4a5b6c7d"
+    parent, child = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e"
+    detail = {
+        "id": vocabulary,
+        "name": "Community services",
+        "description": "Kinds of community service",
+        "uri": "https://example.org/community-services",
+        "version": "1.2",
+    }
+
+    def attribute(term_id: str, name: str, **more) -> dict:
+        term = {
+            "id": term_id,
+            "name": name,
+            "taxonomy": "Community services",
+            "taxonomy_id": vocabulary,
+            "term": name,
+            "description": f"{name} for all",
+            "taxonomy_detail": detail,
+            **more,
+        }
+        return {"id": str(uuid.uuid4()), "link_type": "service", "taxonomy_term": term}
+
+    record = imported(
+        app,
+        tmp_path,
+        ours(attributes=[attribute(parent, "Meals"), attribute(child, "Lunch", parent_id=parent)]),
+    )
+    terms = {t.uuid: t for t in record.terms}
+    assert (terms[child].name, terms[child].description) == ("Lunch", "Lunch for all")
+    assert terms[child].parent_id == terms[parent].id
+    taxonomy = terms[child].taxonomy
+    assert (taxonomy.uuid, taxonomy.name, taxonomy.description) == (
+        vocabulary,
+        "Community services",
+        "Kinds of community service",
+    )
+    assert (taxonomy.uri, taxonomy.version) == ("https://example.org/community-services", "1.2")
+
+
+@pytest.mark.parametrize(
+    ("fields", "stored"),
+    [
+        (
+            {"phones": [{"id": str(uuid.uuid4()), "number": "01939 232 000"}]},
+            {"phone": "01939 232 000"},
+        ),
+        (
+            {"eligibility_description": "Over 60s and carers"},
+            {"eligibility": "Over 60s and carers"},
+        ),
+        (
+            {
+                "service_areas": [
+                    {"id": str(uuid.uuid4()), "service_id": SERVICE, "name": c, "service_area": c}
+                    for c in ("SY4", "SY1")
+                ]
+            },
+            {"service_areas": ["SY4", "SY1"]},
+        ),
+        (
+            {
+                "languages": [
+                    {"id": str(uuid.uuid4()), "service_id": SERVICE, "name": name}
+                    for name in ("Welsh", "Polish")
+                ]
+            },
+            {"languages": ["Welsh", "Polish"]},
+        ),
+        ({"fees": "£3 a session"}, {"fees": "£3 a session", "is_free": False}),
+        ({"fees": "Free"}, {"fees": "Free", "is_free": True}),
+        ({}, {"fees": "", "is_free": False}),  # our feed leaves fees out: not free
+    ],
+    ids=["phones", "eligibility", "areas", "languages", "fees", "free", "no-fees"],
+)
+def test_our_service_fields_are_stored_as_given(app, tmp_path, fields, stored):
+    record = imported(app, tmp_path, ours(**fields))
+    assert {key: getattr(record, key) for key in stored} == stored
+
+
+def test_our_typed_words_keep_their_lines(app, tmp_path):
+    # A provider's description and eligibility are typed over lines and our feed sends them
+    # as typed: they come back the same (entities, as other feeds send them, decoded once).
+    words = "Hot lunches on Tuesdays.\r\n\r\nFish &amp; chips on Fridays.\r\nAll welcome."
+    rules = "Over 60s\nCarers too"
+    record = imported(app, tmp_path, ours(description=words, eligibility_description=rules))
+    assert record.description == (
+        "Hot lunches on Tuesdays.\r\n\r\nFish & chips on Fridays.\r\nAll welcome."
+    )
+    assert record.description_html == text.from_text(record.description)  # as typed here
+    assert record.eligibility == "Over 60s\nCarers too"
+    assert run(app, tmp_path / "ours.json") == ["created 0, updated 0, skipped 1"]
+
+
+@pytest.mark.parametrize(
+    ("address_1", "city", "address", "town"),
+    [
+        # Our feed gives the address without its town (as city); an import puts it back.
+        ("Wem Town Hall, High Street", "Wem", "Wem Town Hall, High Street, Wem", "Wem"),
+        # An address that was only the town; exported again it is "" and "Ludlow" again.
+        ("", "Ludlow", "Ludlow", "Ludlow"),
+        ("1 Mill Lane", "", "1 Mill Lane", ""),
+        # An address naming its town inside: one more ", Ludlow", taken off again on export.
+        (
+            "1 Corve St, Ludlow, Shropshire",
+            "Ludlow",
+            "1 Corve St, Ludlow, Shropshire, Ludlow",
+            "Ludlow",
+        ),
+    ],
+    ids=["street-and-town", "town-only", "no-town", "town-inside"],
+)
+def test_our_addresses_give_address_and_town(app, tmp_path, address_1, city, address, town):
+    given = {
+        "id": str(uuid.uuid4()),
+        "location_id": PLACE,
+        "address_1": address_1,
+        "city": city,
+        "state_province": "",
+        "postal_code": "SY4 5DG",
+        "country": "GB",
+        "address_type": "physical",
+    }
+    record = imported(app, tmp_path, ours(service_at_locations=[building(addresses=[given])]))
+    [place] = record.locations
+    assert (place.uuid, place.name, place.address, place.town, place.postcode) == (
+        PLACE,
+        "Wem Town Hall",
+        address,
+        town,
+        "SY4 5DG",
+    )
+    assert [link.uuid for link in record.at_locations] == [LINK]
+
+
+def test_our_schedules_keep_their_ids_and_times(app, tmp_path):
+    ids = [str(uuid.UUID(int=n)) for n in range(1, 5)]
+    rows = [
+        {"freq": "WEEKLY", "byday": "MO,WE", "opens_at": "09:30:00", "closes_at": "12:00:00"},
+        {
+            "freq": "MONTHLY",
+            "byday": "1FR",
+            "opens_at": "18:00:00",
+            "closes_at": "20:30:00",
+            "valid_from": "2026-01-01",
+            "valid_to": "2026-12-31",
+            "description": "First Friday of the month",
+        },
+        {"freq": "MONTHLY", "bymonthday": "15", "opens_at": "10:00:00", "closes_at": "11:00:00"},
+        {"description": "Ring to book a time"},  # no rule: our feed sends no freq
+    ]
+    schedules = [{"id": i, "service_id": SERVICE, **row} for i, row in zip(ids, rows, strict=True)]
+    record = imported(app, tmp_path, ours(schedules=schedules))
+    assert [
+        (s.uuid, s.freq, s.byday, s.bymonthday, s.opens_at, s.closes_at, s.description)
+        for s in record.schedules
+    ] == [
+        (ids[0], "WEEKLY", "MO,WE", "", "09:30", "12:00", ""),
+        (ids[1], "MONTHLY", "1FR", "", "18:00", "20:30", "First Friday of the month"),
+        (ids[2], "MONTHLY", "", "15", "10:00", "11:00", ""),
+        (ids[3], "WEEKLY", "", "", "", "", "Ring to book a time"),
+    ]
+    assert (record.schedules[1].valid_from, record.schedules[1].valid_to) == (
+        date(2026, 1, 1),
+        date(2026, 12, 31),
+    )
+    assert run(app, tmp_path / "ours.json") == ["created 0, updated 0, skipped 1"]

@@ -1,7 +1,8 @@
 """A real HTTP postcodes.io (plus Nominatim's /search) on loopback, from captured responses.
 
 GET /postcodes/<pc> answers NW10 4DG with the captured body and every SY/TF postcode in the
-bundled ONS table with a body of the same shape; GET /terminated_postcodes/<pc> knows E1W 1UU.
+bundled ONS table (and any in `known`) with a body of the same shape;
+GET /terminated_postcodes/<pc> knows E1W 1UU.
 Everything else gets postcodes.io's captured 404 bodies. Set `mode` to "slow", "garbage" or
 "error" to misbehave; `paths` records what was asked.
 """
@@ -80,9 +81,11 @@ def nominatim_hit(query: str) -> dict:
 
 
 class FakePostcodes(LocalServer):
-    def __init__(self, delay: float = 1.0):
+    def __init__(self, delay: float = 1.0, known: dict[str, geo.Point] | None = None):
         super().__init__()
         self.mode = "ok"
+        # More postcodes to answer, beyond the ONS table (ones no offline table can place).
+        self.known = dict(known or {})
         # How long "slow" waits: longer than the client's timeout, cut short by shutdown.
         self.delay = delay
         self.paths: list[str] = []
@@ -124,7 +127,7 @@ class FakePostcodes(LocalServer):
             return json_response(fixture("resource-not-found"), 404)
         if postcode == "NW10 4DG":
             return json_response(fixture("postcode-nw10-4dg"))
-        if postcode and (point := geo.postcode_point(postcode)):
+        if postcode and (point := self.known.get(postcode) or geo.postcode_point(postcode)):
             return json_response(shropshire_body(postcode, point))
         if postcode:
             return json_response(fixture("postcode-not-found"), 404)

@@ -5,6 +5,7 @@ import io
 
 from sqlalchemy import func, select
 
+from accord import geo
 from accord.extensions import db
 from accord.models import AuditEvent, OutboxMessage, Role
 from registry.models import Signatory, SignUp, SignUpStatus
@@ -319,6 +320,29 @@ def test_ask_for_changes_then_amend(app, client, make):
     assert db.session.scalar(select(func.count(SignUp.id))) == 1
     # The amend link is spent.
     assert app.test_client().get(link).status_code == 404
+
+
+def test_geo_retry_places_a_waiting_sign_up_once_the_geocoder_is_back(app, client):
+    publish_accord()
+    sign_up(client, postcode="ZZ9 9ZZ")  # the test geocoder is unreachable
+    client.get(confirm_link())
+    record = db.session.scalar(select(SignUp))
+    assert (record.status, record.location_status) == (SignUpStatus.pending, "pending")
+    refused = app.test_cli_runner().invoke(args=["geo", "retry"])
+    assert refused.exit_code == 0 and "0 located" in refused.output
+    with FakePostcodes(known={"ZZ9 9ZZ": geo.Point(52.71, -2.75)}) as fake:
+        app.config["POSTCODES_API_URL"] = fake.url
+        result = app.test_cli_runner().invoke(args=["geo", "retry"])
+    assert "1 located" in result.output, result.output
+    db.session.refresh(record)
+    assert (record.location_status, record.latitude, record.longitude) == ("found", 52.71, -2.75)
+    # A decided sign-up is history: its organisation holds the location from then on.
+    record.status, record.location_status = SignUpStatus.rejected, "pending"
+    db.session.commit()
+    with FakePostcodes(known={"ZZ9 9ZZ": geo.Point(52.71, -2.75)}) as fake:
+        app.config["POSTCODES_API_URL"] = fake.url
+        app.test_cli_runner().invoke(args=["geo", "retry"])
+        assert fake.paths == []
 
 
 def test_geocoder_down_keeps_the_sign_up_with_location_pending(app, client, make):

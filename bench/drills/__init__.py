@@ -1,0 +1,1 @@
+"""Failure drills (issue 9): scripts that exit non-zero when a promise breaks."""

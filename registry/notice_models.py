@@ -1,0 +1,99 @@
+"""Accord in action: consultations and funding-change notices logged by public-sector
+signatories, and the Accord Ambassadors the coordinator keeps."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accord.extensions import db
+from accord.models import Organisation, utcnow
+
+
+class Consultation(db.Model):
+    """A public consultation a public-sector signatory ran: were 12 weeks allowed?"""
+
+    __tablename__ = "consultation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date, index=True)
+    link: Mapped[str] = mapped_column(String(300), default="")
+    # Who logged it: shown to no one, kept for the audit trail.
+    logged_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class FundingNotice(db.Model):
+    """Notice given of a change to funding or a contract: was it 6 months (3 at least)?"""
+
+    __tablename__ = "funding_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    change: Mapped[str] = mapped_column(Text)
+    notice_date: Mapped[date] = mapped_column(Date)
+    change_date: Mapped[date] = mapped_column(Date, index=True)
+    logged_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class AmbassadorSector(enum.StrEnum):
+    vcse = "vcse"
+    local_authority = "local_authority"
+    health = "health"
+    other_public = "other_public"
+    theme = "theme"  # a theme ambassador: theme_number says which
+
+
+AMBASSADOR_SECTORS = {
+    AmbassadorSector.vcse: "Voluntary, community and social enterprise sector",
+    AmbassadorSector.local_authority: "Local authority",
+    AmbassadorSector.health: "Health",
+    AmbassadorSector.other_public: "Other public sector",
+    AmbassadorSector.theme: "A theme of the Accord",
+}
+
+
+class Ambassador(db.Model):
+    """A named point of connection for a sector or a theme: published with a role contact
+    route (a shared mailbox, a web form), never a personal one."""
+
+    __tablename__ = "ambassador"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    sector: Mapped[str] = mapped_column(String(20))
+    theme_number: Mapped[int | None]
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    contact: Mapped[str] = mapped_column(String(300))
+    retired_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def sector_label(self) -> str:
+        if self.sector == AmbassadorSector.theme and self.theme_number:
+            return f"Theme {self.theme_number}"
+        return AMBASSADOR_SECTORS.get(self.sector, self.sector)
+
+    @property
+    def contact_is_email(self) -> bool:
+        return "@" in self.contact and not self.contact.startswith(("http://", "https://"))
