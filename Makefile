@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 VENDOR := accord/static/vendor
 
-.PHONY: install install-test assets run test lint format bench drills clean
+.PHONY: install install-test assets run test lint format bench drills audit clean
 
 install: $(VENV)/.stamp-app assets
 
@@ -13,7 +13,8 @@ install-test: $(VENV)/.stamp-test assets
 
 $(VENV)/.stamp-app: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	# setuptools too: the one a venv starts with (65.5 on Python 3.11) has known advisories.
+	$(BIN)/pip install --quiet --upgrade pip setuptools
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
@@ -67,6 +68,13 @@ bench: install-test
 drills: install-test
 	status=0; for drill in kill_worker pg_restart outside_services sqlite_storage; do \
 		$(BIN)/python -m bench.drills.$$drill || status=1; done; exit $$status
+
+# Known vulnerabilities in what is installed: pip-audit, with a fallback for a machine that
+# reaches only PyPI's project pages (bench/audit.py says which verdicts it could give); then
+# npm's advisories for the front-end assets we serve. Both run; the target fails if either did.
+audit: install-test
+	status=0; $(BIN)/python -m bench.audit || status=1; \
+		npm audit --omit=dev || status=1; exit $$status
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) instance/accord.db
