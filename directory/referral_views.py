@@ -111,9 +111,14 @@ def index():
 @bp.get("/statistics")
 @role_required(Role.coordinator)
 def statistics():
+    figures = referrals.statistics()
+    unmet, unmet_small = referrals.unmet_shown(figures["unmet"])
     return render_template(
         "directory/referrals/statistics.html",
-        figures=referrals.statistics(),
+        figures=figures,
+        unmet=unmet,
+        unmet_small=unmet_small,
+        small_count=referrals.SMALL_COUNT,
         need_names={term.code: term.name for term in taxonomy.needs()},
         **_common(),
     )

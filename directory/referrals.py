@@ -519,5 +519,21 @@ def statistics(year: int | None = None) -> dict:
     }
 
 
+# Unmet need is counted by need and postcode district, which together could point to one
+# household in a small place: a cell under this is not shown on its own (ONS practice for
+# published counts) but added into one "each fewer than 5" row.
+SMALL_COUNT = 5
+
+
+def unmet_shown(unmet: dict[tuple[str, str], int]) -> tuple[list[tuple[tuple[str, str], int]], int]:
+    """The need-and-district cells of at least SMALL_COUNT, largest first, and the sum of the
+    rest (so no small cell can be read off, not even by subtraction)."""
+    shown = sorted(
+        ((key, n) for key, n in unmet.items() if n >= SMALL_COUNT),
+        key=lambda item: (-item[1], item[0]),
+    )
+    return shown, sum(n for n in unmet.values() if n < SMALL_COUNT)
+
+
 def total() -> int:
     return db.session.scalar(select(func.count()).select_from(Referral)) or 0

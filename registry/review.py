@@ -144,19 +144,26 @@ def referrals_section(year: int) -> ReviewSection:
     from directory.models import DECLINE_REASONS, STATUS_LABELS
 
     figures = referrals.statistics(year=year)
+    small_count = referrals.SMALL_COUNT
     need_names = {term.code: term.name for term in taxonomy.needs()}
     rows: list[tuple[str, int | str]] = [("Referrals sent", figures["total"])]
     for outcome, n in sorted(figures["by_outcome"].items()):
         label = DECLINE_REASONS.get(outcome) or STATUS_LABELS.get(outcome, outcome)
         rows.append((f"Outcome: {label}", n))
-    unmet = sorted(figures["unmet"].items(), key=lambda item: (-item[1], item[0]))
+    unmet, small = referrals.unmet_shown(figures["unmet"])
     for (need, area), n in unmet:
         rows.append((f"Unmet need: {need_names.get(need, need)} in {area}", n))
+    if small:
+        rows.append(
+            (f"Unmet need: other needs and districts, each fewer than {small_count}", small)
+        )
     return ReviewSection(
         "Referrals and unmet need",
         rows,
         "Referrals sent through the directory this year. Unmet need counts referrals declined "
-        "as not eligible or for lack of capacity, by need and postcode district.",
+        "as not eligible or for lack of capacity, by need and postcode district; a need in a "
+        f"district with fewer than {small_count} is counted only in the last row, so no household "
+        "can be picked out.",
     )
 
 
@@ -175,8 +182,9 @@ def self_assessment_section(year: int) -> ReviewSection:
     return ReviewSection(
         "Self-assessment by theme",
         rows,
-        "Answers to the annual checklist, counted over every commitment of each theme in the "
-        "self-assessments sent this year. No organisation is named.",
+        "Answers to the annual checklist, counted over the commitments of each theme in the "
+        "self-assessments sent this year. No organisation is named, and a commitment fewer "
+        f"than {self_assessment.MIN_ANSWERS} organisations answered is left out.",
     )
 
 

@@ -243,12 +243,22 @@ def complete(assessment: SelfAssessment, themes: list[ThemeCommitments]) -> list
 # --- county results (anonymous) --------------------------------------------------------------
 
 
+# A commitment only some sectors answer (the public sector's, say) may have one or two
+# answers: those would be one organisation's own. Such a commitment's counts are not shown,
+# nor added into its theme's totals, where subtraction would give them back.
+MIN_ANSWERS = 3
+
+
 @dataclass
 class CommitmentResult:
     key: str
     group: str
     text: str
     counts: Counter = field(default_factory=Counter)
+
+    @property
+    def hidden(self) -> bool:
+        return sum(self.counts.values()) < MIN_ANSWERS
 
 
 @dataclass
@@ -259,10 +269,16 @@ class ThemeResult:
 
     @property
     def counts(self) -> Counter:
+        """Over the commitments shown only."""
         total: Counter = Counter()
         for commitment in self.commitments:
-            total.update(commitment.counts)
+            if not commitment.hidden:
+                total.update(commitment.counts)
         return total
+
+    @property
+    def hidden(self) -> int:
+        return sum(commitment.hidden for commitment in self.commitments)
 
 
 def _order(key: str) -> tuple:

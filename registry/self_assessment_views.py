@@ -186,5 +186,6 @@ def results():
         years=sorted(set(years) | {current}, reverse=True),
         themes=work.results_by_theme(year),
         counts=work.assessment_counts(year),
+        min_answers=work.MIN_ANSWERS,
         **_common(),
     )

@@ -265,6 +265,14 @@ def test_statistics_count_outcomes_and_unmet_need_by_area(parties):
     assert found["median_hours_to_answer"] is not None
 
 
+def test_unmet_need_shows_small_cells_only_as_one_sum():
+    unmet = {("food", "SY1"): 7, ("housing", "SY1"): 5, ("food", "TF9"): 1, ("debt", "SY7"): 4}
+    shown, small = referrals.unmet_shown(unmet)
+    assert shown == [(("food", "SY1"), 7), (("housing", "SY1"), 5)]
+    assert small == 5
+    assert referrals.unmet_shown({}) == ([], 0)
+
+
 # --- the commands ---------------------------------------------------------------------------
 
 

@@ -497,7 +497,9 @@ def test_the_review_counts_referrals_sent_that_year(app, make):
     page = app.test_client().get_page(f"/accord/review/{LAST_YEAR}")
     shown = figures(page, "referrals")
     assert shown["Referrals sent"] == "2"
-    assert any(label.startswith("Unmet need:") and "SY1" in label for label in shown)
+    # One declined referral for food in SY1: counted, but not by need and district.
+    assert not any("SY1" in label for label in shown)
+    assert shown["Unmet need: other needs and districts, each fewer than 5"] == "1"
 
 
 def test_another_job_adds_a_section_to_the_review(app):

@@ -136,7 +136,10 @@ def test_results_by_theme_count_sent_assessments_only(version):
     assert [dict(c.counts) for c in vcs_only] == [{"do_well": 1, "do_better": 1}]
     assert all(dict(c.counts) == {"not_relevant": 1} for c in public_only)
     assert [c.group for c in first.commitments] == ["all"] * 4 + ["public"] * 2 + ["vcs"]
-    assert first.counts["do_well"] == 5
+    # Two charities' or one public body's answers would be theirs: left out of the totals.
+    assert [c.hidden for c in first.commitments] == [False] * 4 + [True] * 3
+    assert first.hidden == 3
+    assert first.counts == {"do_well": 4, "do_better": 4, "not_relevant": 4}
     assert work.assessment_counts(YEAR) == {"sent": 3, "in_progress": 1}
     assert len(work.results_by_theme(YEAR - 1)) == 15
     assert work.results_by_theme(YEAR - 5) == []
@@ -368,16 +371,25 @@ def test_self_assessment_role_matrix(app, charity, version, visitor):
 def test_the_coordinator_sees_anonymous_counts_by_theme(app, charity, version):
     fill_all(charity, version, answer=Answer.do_better)
     fill_all(signatory(version, name="Ludlow Larder", sector="vcs"), version)
+    fill_all(signatory(version, name="Oswestry Shed", sector="vcs"), version)
+    fill_all(
+        signatory(version, name="A Council", sector="public"), version, answer=Answer.not_relevant
+    )
     factories.user(Role.coordinator, email="coordinator@example.org")
     coordinator = signed_in(app, "coordinator@example.org")
     assert "Self-assessment: county results" in coordinator.get_page("/admin/").get_text()
     page = coordinator.get_page("/self-assessment/results")
     text = page.get_text()
     assert "Wem Friends" not in text and "Ludlow Larder" not in text
-    assert page.find(attrs={"data-figure": "sent"}).get_text() == "2"
+    assert page.find(attrs={"data-figure": "sent"}).get_text() == "4"
+    # Theme 1: four commitments everyone answers, one three charities answer (all shown), and
+    # two only the council answers: not shown, and not in the theme's total.
     total = page.find("tr", attrs={"data-total": "1"})
     cells = [td.get_text(strip=True) for td in total.find_all("td")]
-    assert cells == ["0", "5", "5"]
+    assert cells == ["4", "10", "5"]
+    hidden = page.find("table", attrs={"data-theme": "1"}).find_all(attrs={"data-hidden": True})
+    assert len(hidden) == 2
+    assert {td.get_text(strip=True) for td in hidden} == {"Not shown: fewer than 3 answers"}
     coordinator.get_page(f"/self-assessment/results?year={YEAR - 7}", status=404)
     assert coordinator.get("/self-assessment/results?year=abc").status_code == 200
     assert len(themes_of(version)) == 15
