@@ -25,9 +25,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
+from urllib3.util import Retry
 
 from accord import geo
 from accord.extensions import db
@@ -167,9 +169,36 @@ def _load_file(where: str) -> Feed:
     return feed
 
 
-def _load_url(url: str, timeout: float, details: bool) -> Feed:
+# A feed that asks us to slow down (429), or is briefly unavailable (502–504), is asked again
+# after the Retry-After it gives (at most a minute) or a growing pause (0, 2, 4, 8 s), up to
+# four times, before the import gives up. Timeouts and refused connections are not retried:
+# `--timeout` already bounds how long a dead feed can hold an import up.
+RETRY_STATUSES = (429, 502, 503, 504)
+RETRIES = Retry(
+    total=4,
+    connect=0,
+    read=0,
+    status=4,
+    status_forcelist=RETRY_STATUSES,
+    allowed_methods={"GET"},
+    backoff_factor=1,
+    respect_retry_after_header=True,
+    retry_after_max=60,
+    raise_on_status=False,
+)
+
+
+def _session() -> requests.Session:
     http = requests.Session()
     http.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
+    adapter = HTTPAdapter(max_retries=RETRIES)
+    http.mount("http://", adapter)
+    http.mount("https://", adapter)
+    return http
+
+
+def _load_url(url: str, timeout: float, details: bool) -> Feed:
+    http = _session()
     with http:
         document = _get_json(http, url, timeout)
         if _is_api_root(document):
@@ -220,6 +249,11 @@ def _get_json(http: requests.Session, url: str, timeout: float) -> Any:
         raise FeedError(f"could not connect to {url}") from exc
     except requests.RequestException as exc:
         raise FeedError(f"could not fetch {url} ({exc.__class__.__name__})") from exc
+    if response.status_code in RETRY_STATUSES:
+        raise FeedError(
+            f"{url} answered HTTP {response.status_code} {response.reason or ''}".rstrip()
+            + f" after {RETRIES.status + 1} tries; try the import again later"
+        )
     if response.status_code >= 400:
         raise FeedError(f"{url} answered HTTP {response.status_code}")
     return _parse_json(response.content, url)

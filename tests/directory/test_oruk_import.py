@@ -3,8 +3,10 @@ bad input. Feeds are unchanged copies in tests/fixtures/oruk (see its README).""
 
 from __future__ import annotations
 
+import itertools
 import json
 import socket
+import time
 import uuid
 from datetime import date, datetime
 from pathlib import Path
@@ -446,15 +448,27 @@ class FeedServer(LocalServer):
     def __init__(self):
         super().__init__()
         self.paths: list[str] = []
+        self.asked_at: list[float] = []
         self.services = json.loads(NORTH_LINCS.read_text(encoding="utf-8"))[:7]
+        self.busy = 0  # how many more requests get "429 Too Many Requests"
+        self.retry_after = "0"
 
     def _wsgi(self, environ, start_response):
         request = Request(environ)
         self.paths.append(request.full_path.rstrip("?"))
+        self.asked_at.append(time.monotonic())
         return self._respond(request)(environ, start_response)
 
     def _respond(self, request: Request) -> Response:
         path = request.path
+        if self.busy:
+            self.busy -= 1
+            return Response(
+                '{"error": "slow down"}',
+                status=429,
+                mimetype="application/json",
+                headers={"Retry-After": self.retry_after},
+            )
         if path == "/feeds/service_full.json":
             return Response(SERVICE_FULL.read_bytes(), mimetype="application/json")
         if path == "/api/":
@@ -524,6 +538,28 @@ def test_a_url_that_fails_says_so_in_one_line(app, server):
     assert f"could not connect to http://127.0.0.1:{port}/feed" in fails(
         app, f"http://127.0.0.1:{port}/feed"
     )
+
+
+def test_a_feed_that_asks_us_to_slow_down_is_asked_again_after_its_retry_after(app, server):
+    server.busy, server.retry_after = 2, "1"
+    assert run(app, f"{server.url}/feeds/service_full.json")[0] == (
+        "created 1, updated 0, skipped 0"
+    )
+    assert server.paths == ["/feeds/service_full.json"] * 3
+    gaps = [later - earlier for earlier, later in itertools.pairwise(server.asked_at)]
+    assert all(gap >= 0.9 for gap in gaps), gaps  # it waited the second it was told to
+
+
+def test_a_feed_that_stays_busy_fails_in_one_line(app, server, monkeypatch):
+    # No pauses between tries here, so the test does not sit through the backoff.
+    monkeypatch.setattr(oruk_import, "RETRIES", oruk_import.RETRIES.new(backoff_factor=0))
+    server.busy = 100
+    said = fails(app, f"{server.url}/feeds/service_full.json")
+    assert (
+        f"{server.url}/feeds/service_full.json answered HTTP 429 TOO MANY REQUESTS after 5 "
+        "tries; try the import again later"
+    ) in said
+    assert len(server.paths) == 5
 
 
 # --- our own feed read back -----------------------------------------------------------------
