@@ -24,6 +24,9 @@ PAGES = {
     "directory": "/directory",
     "sign-in": "/sign-in",
     "volunteer": "/volunteer",
+    "consultations": "/accord/consultations",
+    "ambassadors": "/accord/ambassadors",
+    "annual-review": "/accord/review",
 }
 # Taken during a demo incident, signed in as the demo CVEC coordinator.
 INCIDENT_PAGES = {
