@@ -38,6 +38,8 @@ from registry.publish import current_version
 # Staffordshire's and Herefordshire's target for the formal stage: six weeks.
 TARGET = timedelta(days=42)
 OPEN_STAGES = tuple(s for s in Stage if s not in (Stage.outcome_recorded, Stage.closed))
+# A case's address under the site's base (emails sent outside a request build it from this).
+PATH = "/concerns/"
 
 
 class WrongState(Exception):
@@ -470,6 +472,49 @@ def due_by(concern: Concern) -> datetime | None:
 def is_overdue(concern: Concern, now: datetime | None = None) -> bool:
     due = due_by(concern)
     return due is not None and concern.stage in OPEN_STAGES and (now or utcnow()) > due
+
+
+def overdue_unflagged(now: datetime | None = None) -> list[Concern]:
+    """Open cases past their six-week target that nobody has been told about yet. Locked on
+    PostgreSQL (SKIP LOCKED), so two runners of the command never email about one twice."""
+    query = (
+        select(Concern)
+        .where(
+            Concern.stage.in_(OPEN_STAGES),
+            Concern.acknowledged_at < (now or utcnow()) - TARGET,
+            Concern.overdue_flagged_at.is_(None),
+        )
+        .order_by(Concern.id)
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(db.session.scalars(query))
+
+
+def flag_overdue(link_for, now: datetime | None = None) -> int:
+    """Tell the coordinators and the appointed mediator once about each case past its
+    six-week target; the count told. Only the reference, dates and `link_for(concern)`
+    (its address): the details stay behind sign-in."""
+    told = 0
+    for concern in overdue_unflagged(now):
+        concern.overdue_flagged_at = utcnow()
+        emails = set(coordinator_emails())
+        if concern.mediator is not None and concern.mediator.contact:
+            emails.add(concern.mediator.contact)
+        for email in sorted(emails):
+            outbox.queue_email(
+                email,
+                f"Accord concern {concern.reference} is past its six-week target",
+                f"Accord concern {concern.reference} was acknowledged on "
+                f"{concern.acknowledged_at:%d %B %Y}. Its six-week target passed on "
+                f"{due_by(concern):%d %B %Y} and it is still open.\n\n"
+                f"See it here (you will need to sign in):\n{link_for(concern)}\n\n"
+                "The details are not in this email.",
+                kind="concern",
+            )
+        audit.record("concern.overdue", "concern", concern.id)
+        told += 1
+    return told
 
 
 def all_concerns() -> list[Concern]:

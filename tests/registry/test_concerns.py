@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from accord.extensions import db
-from accord.models import AuditEvent, OutboxMessage, Role
-from registry import publish
+from accord.models import AuditEvent, OutboxMessage, Role, utcnow
+from registry import concerns, publish
+from registry.concern_cli import link_for
 from registry.concern_models import Concern, ConcernStep, Mediator, Stage
 from registry.models import Signatory
 from tests import factories
@@ -469,3 +470,75 @@ def test_the_annual_review_counts_concerns_without_naming_them(app, sides):
     assert "Outcome within six weeks of acknowledgement,1" in csv
     assert "Median days from acknowledgement to outcome,20" in csv
     assert "Borderland" not in text + csv and "Oswestry" not in text + csv
+
+
+# --- overdue cases are emailed once ---------------------------------------------------------
+
+
+def flag(app) -> str:
+    result = app.test_cli_runner().invoke(args=["concerns", "flag-overdue"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def late_emails() -> list[OutboxMessage]:
+    return db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.subject.contains("six-week target"))
+        .order_by(OutboxMessage.to)
+    ).all()
+
+
+def test_an_overdue_concern_is_emailed_once_with_no_details(app, sides):
+    at = raise_one(signed_in(app, "raiser@example.org"), sides)
+    coordinator = signed_in(app, "coordinator@example.org")
+    coordinator.submit(f"{at}/stage", {"stage-stage": "acknowledged", "stage-on": ON}, form_path=at)
+    alex = db.session.scalar(select(Mediator.id).where(Mediator.name == "Alex Independent"))
+    coordinator.submit(
+        f"{at}/mediator", {"mediator-mediator": str(alex), "mediator-on": ON}, form_path=at
+    )
+    assert flag(app).strip() == "flagged 0 overdue concerns"  # within six weeks
+    concern = concern_at(at)
+    concern.acknowledged_at -= timedelta(days=43)
+    db.session.commit()
+
+    assert flag(app).strip() == "flagged 1 overdue concerns"
+    told = late_emails()
+    assert [m.to for m in told] == ["coordinator@example.org", "mediator@example.org"]
+    due = f"{concern.acknowledged_at + concerns.TARGET:%d %B %Y}"
+    for message in told:
+        assert concern.reference in message.subject
+        assert f"target passed on {due}" in message.body
+        assert link_for(concern) in message.body and link_for(concern).endswith(at)
+        for detail in (HAPPENED, "Borderland", "Oswestry", "12 weeks' notice", "commissioning"):
+            assert detail not in message.subject + message.body
+    assert concern_at(at).overdue_flagged_at is not None
+    [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "concern.overdue"))
+    assert event.target_id == str(concern.id) and event.details == {}
+
+    assert flag(app).strip() == "flagged 0 overdue concerns"  # twice: still one email each
+    assert len(late_emails()) == 2
+
+
+def test_only_open_acknowledged_cases_past_six_weeks_are_flagged(app, sides):
+    raiser = signed_in(app, "raiser@example.org")
+    never, closed, late, fresh = (concern_at(raise_one(raiser, sides)) for _ in range(4))
+    now = utcnow()
+    never.raised_at = now - timedelta(days=100)  # not acknowledged: no target yet
+    closed.acknowledged_at = now - timedelta(days=60)
+    closed.stage = Stage.outcome_recorded
+    late.acknowledged_at = now - timedelta(days=50)
+    late.stage = Stage.meeting_held
+    fresh.acknowledged_at = now - timedelta(days=41)
+    fresh.stage = Stage.acknowledged
+    db.session.commit()
+    links = []
+    assert concerns.flag_overdue(lambda c: links.append(c.reference) or "L", now=now) == 1
+    db.session.commit()
+    assert set(links) == {late.reference}
+    assert [c.reference for c in db.session.scalars(select(Concern)) if c.overdue_flagged_at] == [
+        late.reference
+    ]
+    later = now + timedelta(days=2)  # fresh passes its target now; late is not told again
+    assert concerns.flag_overdue(lambda c: "L", now=later) == 1
+    assert fresh.overdue_flagged_at is not None
