@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from accord.extensions import db
-from accord.models import AuditEvent, OutboxMessage, Role, utcnow
+from accord.models import AuditEvent, OutboxMessage, Role, User, utcnow
 from registry import concerns, publish
 from registry.concern_cli import link_for
 from registry.concern_models import Concern, ConcernStep, Mediator, OpenLetter, Stage
@@ -697,3 +697,29 @@ def test_open_letter_role_matrix(app, repeated, visitor):
     assert response.status_code == (302 if allowed else 403)
     recorded = db.session.scalar(select(func.count()).select_from(OpenLetter))
     assert recorded == (1 if allowed else 0)
+
+
+def test_the_same_letter_recorded_at_the_same_moment_is_one_row(app, repeated, monkeypatch):
+    council = repeated["council"]
+    coordinator = db.session.scalar(select(User).where(User.email == "coordinator@example.org"))
+    url = "https://example.org/letter"
+    first, created = concerns.record_open_letter(council, TODAY, url, coordinator)
+    db.session.commit()
+    assert created
+    # The other coordinator's check ran before this row was committed: the insert then
+    # meets the unique constraint, and they are given the first row.
+    looked = []
+    real = db.session.scalar
+
+    def missed_once(statement):
+        looked.append(statement)
+        return None if len(looked) == 1 else real(statement)
+
+    monkeypatch.setattr(db.session, "scalar", missed_once)
+    again, created = concerns.record_open_letter(council, TODAY, url, coordinator)
+    monkeypatch.undo()
+    db.session.commit()
+    assert not created and again.id == first.id
+    assert db.session.scalar(select(func.count()).select_from(OpenLetter)) == 1
+    events = select(func.count()).where(AuditEvent.action == "open_letter.recorded")
+    assert db.session.scalar(events) == 1
