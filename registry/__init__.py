@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     )
     from registry.admin_views import bp as admin_bp
     from registry.cli import accord_cli
+    from registry.concern_cli import concerns_cli
     from registry.concern_views import bp as concerns_bp
     from registry.notice_views import bp as notices_bp
     from registry.publish import published_count
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(self_assessment_bp)
     app.register_blueprint(concerns_bp)
     app.cli.add_command(accord_cli)
+    app.cli.add_command(concerns_cli)
     cli.register_pending_locations(pending_locations)
     home.register_counter("signatories", "organisations have signed the Accord", published_count)
     admin.register_queue(

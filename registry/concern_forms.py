@@ -13,6 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
     GovSubmitInput,
     GovTextArea,
+    GovTextInput,
 )
 from wtforms import (
     BooleanField,
@@ -20,15 +21,26 @@ from wtforms import (
     RadioField,
     SelectField,
     SelectMultipleField,
+    StringField,
     SubmitField,
     TextAreaField,
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from accord.forms import DayMonthYear, choices, email_field, long_text, required_text, text
+from accord.forms import (
+    DayMonthYear,
+    choices,
+    email_field,
+    line,
+    long_text,
+    required_text,
+    strip,
+    text,
+)
 from registry.concern_models import OUTCOME_LABELS, PERMISSION_LABELS, Stage
+from registry.concerns import is_public_address
 
 
 class ConcernForm(FlaskForm):
@@ -228,3 +240,32 @@ class NewMediatorForm(FlaskForm):
         validators=[Optional()],
     )
     submit = SubmitField("Add mediator", widget=GovSubmitInput())
+
+
+class OpenLetterForm(FlaskForm):
+    """Record an open letter the VCS Assembly has published (the Accord's step 7)."""
+
+    published_on = DayMonthYear("Date published", description="For example, 27 3 2026")
+    url = StringField(
+        "Web address of the letter",
+        widget=GovTextInput(),
+        description="Where anyone can read it, starting https://",
+        filters=[strip, line],
+        validators=[
+            InputRequired(message="Enter the web address of the letter"),
+            # Checked again after the filters: control characters alone are no answer.
+            DataRequired(message="Enter the web address of the letter"),
+            Length(max=500, message="The web address must be 500 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Record the open letter", widget=GovSubmitInput())
+
+    def validate_published_on(self, field) -> None:
+        _date_check(field)
+
+    def validate_url(self, field) -> None:
+        if not is_public_address(field.data):
+            raise ValidationError(
+                "Enter the web address in the correct format, starting https://, "
+                "like https://www.example.org/open-letter"
+            )

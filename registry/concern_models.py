@@ -11,10 +11,10 @@ case is closed. Every step is a ConcernStep on the case's timeline.
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from uuid import uuid4
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accord.extensions import db
@@ -129,6 +129,8 @@ class Concern(db.Model):
     meeting_held_at: Mapped[datetime | None]
     outcome_recorded_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # When `flask concerns flag-overdue` told the coordinator it passed six weeks: once only.
+    overdue_flagged_at: Mapped[datetime | None]
 
     mediator_id: Mapped[int | None] = mapped_column(
         ForeignKey("mediator.id", ondelete="SET NULL"), index=True
@@ -199,3 +201,24 @@ class ConcernStep(db.Model):
 
     concern: Mapped[Concern] = relationship(back_populates="steps")
     actor: Mapped[User | None] = relationship()
+
+
+class OpenLetter(db.Model):
+    """The Accord's last resort (step 7): an open letter the VCS Assembly published about a
+    public-sector signatory that keeps failing to respect the ways of working. Recorded after
+    it is published, with where anyone can read it."""
+
+    __tablename__ = "open_letter"
+    # The same letter posted twice (a double click) is one row.
+    __table_args__ = (UniqueConstraint("organisation_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    published_on: Mapped[date]
+    url: Mapped[str] = mapped_column(String(500))
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()

@@ -26,6 +26,7 @@ from registry.concern_forms import (
     ConcernForm,
     MediatorForm,
     NewMediatorForm,
+    OpenLetterForm,
     OutcomeForm,
     StageForm,
     StatementForm,
@@ -132,6 +133,8 @@ def index():
         coordinator=coordinator,
         can_raise=bool(concerns.signatory_organisations(current_user)),
         overdue=[c for c in cases if concerns.is_overdue(c)] if coordinator else [],
+        repeated=concerns.repeated_breaches() if coordinator else [],
+        letters=concerns.open_letters() if coordinator else [],
         **_common(),
     )
 
@@ -330,6 +333,35 @@ def mediators():
     return render_template(
         "registry/concerns/mediators.html", form=form, mediators=concerns.mediator_list()
     )
+
+
+# --- the open letter (step 7) ---------------------------------------------------------------
+
+
+@bp.route("/concerns/open-letters/<int:organisation_id>", methods=["GET", "POST"])
+@role_required(Role.coordinator)
+def open_letter(organisation_id: int):
+    # The VCS Assembly's decision, so the coordinator's alone (not an administrator's, as for
+    # the cases); then only a public-sector organisation with repeated breaches, else a 404.
+    if not concerns.is_coordinator(current_user):
+        abort(403)
+    candidate = concerns.open_letter_candidate(organisation_id)
+    if candidate is None:
+        abort(404)
+    form = OpenLetterForm()
+    if form.validate_on_submit():
+        _, created = concerns.record_open_letter(
+            candidate.organisation, form.published_on.data, form.url.data, current_user
+        )
+        db.session.commit()
+        name = candidate.organisation.name
+        flash(
+            f"The open letter about {name} is recorded."
+            if created
+            else f"That open letter about {name} was already recorded."
+        )
+        return redirect(url_for("concerns.index") + "#repeated-breaches")
+    return render_template("registry/concerns/open_letter.html", form=form, candidate=candidate)
 
 
 # --- public learning ----------------------------------------------------------------------

@@ -13,19 +13,22 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from accord import accounts, audit, outbox
 from accord.extensions import db
-from accord.models import Membership, Organisation, Role, User, utcnow
+from accord.models import Membership, Organisation, Role, Sector, User, utcnow
 from registry.concern_models import (
     OUTCOME_LABELS,
     STAGE_LABELS,
     Concern,
     ConcernStep,
     Mediator,
+    OpenLetter,
     Outcome,
     Party,
     Permission,
@@ -38,6 +41,8 @@ from registry.publish import current_version
 # Staffordshire's and Herefordshire's target for the formal stage: six weeks.
 TARGET = timedelta(days=42)
 OPEN_STAGES = tuple(s for s in Stage if s not in (Stage.outcome_recorded, Stage.closed))
+# A case's address under the site's base (emails sent outside a request build it from this).
+PATH = "/concerns/"
 
 
 class WrongState(Exception):
@@ -472,6 +477,49 @@ def is_overdue(concern: Concern, now: datetime | None = None) -> bool:
     return due is not None and concern.stage in OPEN_STAGES and (now or utcnow()) > due
 
 
+def overdue_unflagged(now: datetime | None = None) -> list[Concern]:
+    """Open cases past their six-week target that nobody has been told about yet. Locked on
+    PostgreSQL (SKIP LOCKED), so two runners of the command never email about one twice."""
+    query = (
+        select(Concern)
+        .where(
+            Concern.stage.in_(OPEN_STAGES),
+            Concern.acknowledged_at < (now or utcnow()) - TARGET,
+            Concern.overdue_flagged_at.is_(None),
+        )
+        .order_by(Concern.id)
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(db.session.scalars(query))
+
+
+def flag_overdue(link_for, now: datetime | None = None) -> int:
+    """Tell the coordinators and the appointed mediator once about each case past its
+    six-week target; the count told. Only the reference, dates and `link_for(concern)`
+    (its address): the details stay behind sign-in."""
+    told = 0
+    for concern in overdue_unflagged(now):
+        concern.overdue_flagged_at = utcnow()
+        emails = set(coordinator_emails())
+        if concern.mediator is not None and concern.mediator.contact:
+            emails.add(concern.mediator.contact)
+        for email in sorted(emails):
+            outbox.queue_email(
+                email,
+                f"Accord concern {concern.reference} is past its six-week target",
+                f"Accord concern {concern.reference} was acknowledged on "
+                f"{concern.acknowledged_at:%d %B %Y}. Its six-week target passed on "
+                f"{due_by(concern):%d %B %Y} and it is still open.\n\n"
+                f"See it here (you will need to sign in):\n{link_for(concern)}\n\n"
+                "The details are not in this email.",
+                kind="concern",
+            )
+        audit.record("concern.overdue", "concern", concern.id)
+        told += 1
+    return told
+
+
 def all_concerns() -> list[Concern]:
     return list(db.session.scalars(select(Concern).order_by(Concern.raised_at.desc())))
 
@@ -580,3 +628,110 @@ def add_mediator(name: str, contact: str, organisations: list[Organisation], by:
     db.session.flush()
     audit.record("mediator.added", "mediator", mediator.id, actor_id=by.id)
     return mediator
+
+
+# --- repeated breaches and the open letter (the Accord's step 7) ---------------------------
+
+BREACH_WINDOW = timedelta(days=365)
+REPEATED = 2
+
+
+@dataclass
+class Repeated:
+    organisation: Organisation
+    breaches: int
+
+    @property
+    def may_publish(self) -> bool:
+        """Step 7 is about public-sector signatories only."""
+        return self.organisation.sector == Sector.public
+
+
+def repeated_breaches(now: datetime | None = None) -> list[Repeated]:
+    """Organisations with REPEATED or more cases whose outcome found a breach of the Accord in
+    the last twelve months, most first. Anonymous learning is left out: its raiser did not
+    allow it to be taken forward with the organisation, let alone publicly."""
+    count = func.count(Concern.id)
+    rows = db.session.execute(
+        select(Concern.concerned_organisation_id, count)
+        .where(
+            Concern.breach.is_(True),
+            Concern.permission == Permission.named,
+            Concern.outcome_recorded_at >= (now or utcnow()) - BREACH_WINDOW,
+        )
+        .group_by(Concern.concerned_organisation_id)
+        .having(count >= REPEATED)
+    ).all()
+    found = [Repeated(db.session.get(Organisation, org_id), n) for org_id, n in rows]
+    return sorted(found, key=lambda r: (-r.breaches, r.organisation.name))
+
+
+def open_letter_candidate(organisation_id: int) -> Repeated | None:
+    """The organisation if an open letter about it may be recorded now: public sector, with
+    repeated breaches. None otherwise."""
+    for repeated in repeated_breaches():
+        if repeated.organisation.id == organisation_id and repeated.may_publish:
+            return repeated
+    return None
+
+
+def open_letters() -> list[OpenLetter]:
+    return list(
+        db.session.scalars(
+            select(OpenLetter).order_by(OpenLetter.published_on.desc(), OpenLetter.id.desc())
+        )
+    )
+
+
+def is_public_address(url: str) -> bool:
+    """An https address with a real host name and nothing that could break out of a link."""
+    if len(url) > 500 or any(c.isspace() or c in "<>\"'\\`" for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # an impossible port raises here
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    return (
+        parts.scheme == "https"
+        and "." in host
+        and not parts.username
+        and not parts.password
+        and port in (None, 443)
+        and all(label and len(label) <= 63 for label in host.split("."))
+    )
+
+
+def record_open_letter(
+    organisation: Organisation, published_on: date, url: str, by: User
+) -> tuple[OpenLetter, bool]:
+    """Record a published open letter; (the letter, whether it is new). The same organisation
+    and address again, a double click or two coordinators at once, gives the first row."""
+    if not is_public_address(url):
+        raise ValueError("an open letter's address is an https web address")
+    same = select(OpenLetter).where(
+        OpenLetter.organisation_id == organisation.id, OpenLetter.url == url
+    )
+    found = db.session.scalar(same)
+    if found is not None:
+        return found, False
+    letter = OpenLetter(
+        organisation_id=organisation.id,
+        published_on=published_on,
+        url=url,
+        recorded_by_id=by.id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(letter)
+    except IntegrityError:  # recorded at the same moment by someone else
+        return db.session.scalar(same), False
+    audit.record(
+        "open_letter.recorded",
+        "open_letter",
+        letter.id,
+        actor_id=by.id,
+        details={"organisation_id": organisation.id},
+    )
+    return letter, True

@@ -1,6 +1,7 @@
 """An Accord concern in Chromium: a signatory raises one, the coordinator acknowledges it,
 appoints a mediator and records the outcome, and the lesson shows on the public learning
-page; axe-core on every page on the way (the error summary too)."""
+page; then the coordinator records an open letter about a council with repeated breaches.
+axe-core on every page on the way (the error summary too)."""
 
 from datetime import date
 
@@ -8,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import scan
 from tests.factories import PASSWORD
-from tests.registry.test_concerns import sides  # noqa: F401 - the fixture
+from tests.registry.test_concerns import repeated, sides  # noqa: F401 - the fixtures
 
 TODAY = date.today()
 
@@ -101,5 +102,29 @@ def test_raise_a_concern_through_to_a_recorded_outcome(page, server, sides, cons
     page.goto(server + "/accord/learning")
     expect(page.get_by_text("Talk before changing grants")).to_be_visible()
     expect(page.get_by_text("Borderland Council")).to_have_count(0)
+    assert scan(page) == []
+    assert console_errors == []
+
+
+def test_record_an_open_letter(page, server, repeated, console_errors):  # noqa: F811
+    page.goto(server + "/sign-in")
+    page.get_by_label("Email address").fill("coordinator@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(server + "/concerns/")
+    expect(page.get_by_role("heading", name="Repeated breaches")).to_be_visible()
+    assert scan(page) == []
+    page.get_by_role("link", name="Record an open letter about Borderland Council").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record an open letter")
+    assert scan(page) == []
+    page.get_by_label("Web address of the letter").fill("http://example.org/letter")
+    page.get_by_role("button", name="Record the open letter").click()
+    expect(page.get_by_role("link", name="Enter the date")).to_be_visible()
+    assert scan(page) == []  # the error summary too
+    for part, value in zip(range(3), (TODAY.day, TODAY.month, TODAY.year), strict=True):
+        page.locator('input[name="published_on"]').nth(part).fill(str(value))
+    page.get_by_label("Web address of the letter").fill("https://example.org/letter")
+    page.get_by_role("button", name="Record the open letter").click()
+    expect(page.get_by_role("link", name="https://example.org/letter")).to_be_visible()
     assert scan(page) == []
     assert console_errors == []

@@ -4,6 +4,7 @@ double clicks, bad input, and the role matrix (anyone not on the case gets a 404
 
 from __future__ import annotations
 
+import itertools
 import logging
 from datetime import date, datetime, timedelta
 
@@ -11,9 +12,10 @@ import pytest
 from sqlalchemy import func, select
 
 from accord.extensions import db
-from accord.models import AuditEvent, OutboxMessage, Role
-from registry import publish
-from registry.concern_models import Concern, ConcernStep, Mediator, Stage
+from accord.models import AuditEvent, OutboxMessage, Role, User, utcnow
+from registry import concerns, publish
+from registry.concern_cli import link_for
+from registry.concern_models import Concern, ConcernStep, Mediator, OpenLetter, Stage
 from registry.models import Signatory
 from tests import factories
 from tests.factories import PASSWORD
@@ -469,3 +471,255 @@ def test_the_annual_review_counts_concerns_without_naming_them(app, sides):
     assert "Outcome within six weeks of acknowledgement,1" in csv
     assert "Median days from acknowledgement to outcome,20" in csv
     assert "Borderland" not in text + csv and "Oswestry" not in text + csv
+
+
+# --- overdue cases are emailed once ---------------------------------------------------------
+
+
+def flag(app) -> str:
+    result = app.test_cli_runner().invoke(args=["concerns", "flag-overdue"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def late_emails() -> list[OutboxMessage]:
+    return db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.subject.contains("six-week target"))
+        .order_by(OutboxMessage.to)
+    ).all()
+
+
+def test_an_overdue_concern_is_emailed_once_with_no_details(app, sides):
+    at = raise_one(signed_in(app, "raiser@example.org"), sides)
+    coordinator = signed_in(app, "coordinator@example.org")
+    coordinator.submit(f"{at}/stage", {"stage-stage": "acknowledged", "stage-on": ON}, form_path=at)
+    alex = db.session.scalar(select(Mediator.id).where(Mediator.name == "Alex Independent"))
+    coordinator.submit(
+        f"{at}/mediator", {"mediator-mediator": str(alex), "mediator-on": ON}, form_path=at
+    )
+    assert flag(app).strip() == "flagged 0 overdue concerns"  # within six weeks
+    concern = concern_at(at)
+    concern.acknowledged_at -= timedelta(days=43)
+    db.session.commit()
+
+    assert flag(app).strip() == "flagged 1 overdue concerns"
+    told = late_emails()
+    assert [m.to for m in told] == ["coordinator@example.org", "mediator@example.org"]
+    due = f"{concern.acknowledged_at + concerns.TARGET:%d %B %Y}"
+    for message in told:
+        assert concern.reference in message.subject
+        assert f"target passed on {due}" in message.body
+        assert link_for(concern) in message.body and link_for(concern).endswith(at)
+        for detail in (HAPPENED, "Borderland", "Oswestry", "12 weeks' notice", "commissioning"):
+            assert detail not in message.subject + message.body
+    assert concern_at(at).overdue_flagged_at is not None
+    [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "concern.overdue"))
+    assert event.target_id == str(concern.id) and event.details == {}
+
+    assert flag(app).strip() == "flagged 0 overdue concerns"  # twice: still one email each
+    assert len(late_emails()) == 2
+
+
+def test_only_open_acknowledged_cases_past_six_weeks_are_flagged(app, sides):
+    raiser = signed_in(app, "raiser@example.org")
+    never, closed, late, fresh = (concern_at(raise_one(raiser, sides)) for _ in range(4))
+    now = utcnow()
+    never.raised_at = now - timedelta(days=100)  # not acknowledged: no target yet
+    closed.acknowledged_at = now - timedelta(days=60)
+    closed.stage = Stage.outcome_recorded
+    late.acknowledged_at = now - timedelta(days=50)
+    late.stage = Stage.meeting_held
+    fresh.acknowledged_at = now - timedelta(days=41)
+    fresh.stage = Stage.acknowledged
+    db.session.commit()
+    links = []
+    assert concerns.flag_overdue(lambda c: links.append(c.reference) or "L", now=now) == 1
+    db.session.commit()
+    assert set(links) == {late.reference}
+    assert [c.reference for c in db.session.scalars(select(Concern)) if c.overdue_flagged_at] == [
+        late.reference
+    ]
+    later = now + timedelta(days=2)  # fresh passes its target now; late is not told again
+    assert concerns.flag_overdue(lambda c: "L", now=later) == 1
+    assert fresh.overdue_flagged_at is not None
+
+
+# --- repeated breaches and the open letter (step 7) -----------------------------------------
+
+_references = itertools.count(1)
+
+
+def breached(raiser, concerned, days_ago: int = 30, permission: str = "named", breach=True):
+    """A case whose outcome was recorded `days_ago` days ago, found a breach or not."""
+    when = utcnow() - timedelta(days=days_ago)
+    concern = Concern(
+        reference=f"C-TEST{next(_references):04d}",
+        raiser_organisation_id=raiser.id,
+        concerned_organisation_id=concerned.id,
+        what_happened=HAPPENED,
+        tried="We wrote",
+        good_outcome="Talk",
+        permission=permission,
+        stage=Stage.closed,
+        raised_at=when - timedelta(days=30),
+        acknowledged_at=when - timedelta(days=28),
+        outcome="not_resolved",
+        outcome_recorded_at=when,
+        closed_at=when,
+        breach=breach,
+    )
+    db.session.add(concern)
+    db.session.commit()
+    return concern
+
+
+@pytest.fixture
+def repeated(sides):
+    """The council (public sector): 2 breaches this year, 1 older, 1 anonymous, 1 without.
+    A charity: 3 breaches this year. Another council: 1 breach."""
+    trust, council = sides["trust"], sides["council"]
+    charity = factories.organisation(name="Wem Friends", sector="vcs")
+    other = factories.organisation(name="Marches Council", sector="public")
+    for days in (10, 300):
+        breached(trust, council, days)
+    breached(trust, council, 400)
+    breached(trust, council, 20, permission="anonymous")
+    breached(trust, council, 5, breach=False)
+    for days in (1, 2, 3):
+        breached(council, charity, days)
+    breached(trust, other, 10)
+    return {**sides, "charity": charity, "other": other}
+
+
+STEP_7 = "the VCS Assembly may choose to highlight concerns publicly through an open letter"
+
+
+def test_repeated_breaches_are_listed_for_the_coordinator_with_step_7(app, repeated):
+    council, charity = repeated["council"], repeated["charity"]
+    page = signed_in(app, "coordinator@example.org").get_page("/concerns/")
+    section = page.find(id="repeated-breaches").find_parent()
+    text = " ".join(section.get_text().split())
+    assert STEP_7 in text and "all other options and opportunities have been exhausted" in text
+    counts = {cell["data-breaches"]: cell.get_text() for cell in page.select("[data-breaches]")}
+    assert counts == {charity.slug: "3", council.slug: "2"}  # most first; Marches has one
+    assert [c["data-breaches"] for c in page.select("[data-breaches]")] == [
+        charity.slug,
+        council.slug,
+    ]
+    letters = [a["href"] for a in page.select("a[href^='/concerns/open-letters/']")]
+    assert letters == [f"/concerns/open-letters/{council.id}"]  # the charity is not public
+    assert "Not public sector" in text
+    assert [r.organisation.name for r in concerns.repeated_breaches()] == [
+        "Wem Friends",
+        "Borderland Council",
+    ]
+    for email in ("raiser@example.org", "council@example.org"):
+        shown = signed_in(app, email).get_page("/concerns/")
+        assert shown.find(id="repeated-breaches") is None and STEP_7 not in shown.get_text()
+
+
+def test_an_open_letter_is_recorded_once_by_the_coordinator(app, repeated):
+    council, charity = repeated["council"], repeated["charity"]
+    path = f"/concerns/open-letters/{council.id}"
+    coordinator = signed_in(app, "coordinator@example.org")
+    form = coordinator.get_page(path)
+    assert len(form.find_all("h1")) == 1 and "Borderland Council" in form.get_text()
+    url_box = form.find("input", attrs={"name": "url"})
+    assert form.find("label", attrs={"for": url_box["id"]}).get_text(strip=True) == (
+        "Web address of the letter"
+    )
+    assert form.find("legend").get_text(strip=True) == "Date published"
+    assert len(form.find_all("input", attrs={"name": "published_on"})) == 3
+    url = "https://vcsassembly.example.org/open-letter-2026"
+    good = {"published_on": ON, "url": url}
+    future = [str(TODAY.day), str(TODAY.month), str(TODAY.year + 1)]
+    for changes, message in [
+        ({"url": ""}, "Enter the web address of the letter"),
+        ({"url": "http://vcsassembly.example.org/letter"}, "starting https://"),
+        ({"url": "javascript:alert(1)"}, "starting https://"),
+        ({"url": "https://localhost/letter"}, "starting https://"),
+        ({"url": 'https://example.org/"><script>'}, "starting https://"),
+        ({"url": "https://example.org:99999/"}, "starting https://"),
+        ({"url": "https://" + "a" * 500 + ".org"}, "500 characters or fewer"),
+        ({"url": "\x00"}, "Enter the web address of the letter"),
+        ({"published_on": ["31", "2", "2026"]}, "real date"),
+        ({"published_on": future}, "today or in the past"),
+        ({"published_on": ["", "", ""]}, "Enter the date"),
+    ]:
+        response = coordinator.submit(path, {**good, **changes})
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200 and "govuk-error-summary" in body, changes
+        assert message in body, changes
+    assert db.session.scalar(select(func.count()).select_from(OpenLetter)) == 0
+    assert coordinator.post(path, data=good).status_code == 400  # no CSRF
+
+    first = coordinator.submit(path, good)
+    assert first.status_code == 302 and first.location == "/concerns/#repeated-breaches"
+    again = coordinator.submit(path, good, follow_redirects=True)
+    assert "already recorded" in again.get_data(as_text=True)
+    [letter] = db.session.scalars(select(OpenLetter)).all()
+    assert (letter.organisation_id, letter.published_on, letter.url) == (council.id, TODAY, url)
+    [event] = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "open_letter.recorded")
+    )
+    assert event.details == {"organisation_id": council.id} and url not in str(event.details)
+
+    page = coordinator.get_page("/concerns/")
+    shown = page.find("a", href=url)
+    assert shown is not None and shown.get_text() == url
+    row = " ".join(shown.find_parent("tr").get_text().split())
+    assert TODAY.strftime("%d %b %Y") in row and "Borderland Council" in row
+
+    # Only a public-sector organisation with repeated breaches: others are a 404.
+    for other in (charity.id, repeated["other"].id, 987654):
+        coordinator.get_page(f"/concerns/open-letters/{other}", status=404)
+        token = coordinator.csrf_token("/account")
+        response = coordinator.post(
+            f"/concerns/open-letters/{other}", data={"csrf_token": token, **good}
+        )
+        assert response.status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(OpenLetter)) == 1
+
+
+@pytest.mark.parametrize("visitor", VISITORS, ids=lambda v: v or "anonymous")
+def test_open_letter_role_matrix(app, repeated, visitor):
+    path = f"/concerns/open-letters/{repeated['council'].id}"
+    data = {"published_on": ON, "url": "https://example.org/letter"}
+    client = visitor_client(app, repeated, visitor)
+    if visitor is None:
+        assert client.get(path).location.startswith("/sign-in")
+        return
+    token = client.csrf_token("/account")
+    allowed = visitor == Role.coordinator  # not the administrator: the Assembly decides
+    assert client.get(path).status_code == (200 if allowed else 403)
+    response = client.post(path, data={"csrf_token": token, **data})
+    assert response.status_code == (302 if allowed else 403)
+    recorded = db.session.scalar(select(func.count()).select_from(OpenLetter))
+    assert recorded == (1 if allowed else 0)
+
+
+def test_the_same_letter_recorded_at_the_same_moment_is_one_row(app, repeated, monkeypatch):
+    council = repeated["council"]
+    coordinator = db.session.scalar(select(User).where(User.email == "coordinator@example.org"))
+    url = "https://example.org/letter"
+    first, created = concerns.record_open_letter(council, TODAY, url, coordinator)
+    db.session.commit()
+    assert created
+    # The other coordinator's check ran before this row was committed: the insert then
+    # meets the unique constraint, and they are given the first row.
+    looked = []
+    real = db.session.scalar
+
+    def missed_once(statement):
+        looked.append(statement)
+        return None if len(looked) == 1 else real(statement)
+
+    monkeypatch.setattr(db.session, "scalar", missed_once)
+    again, created = concerns.record_open_letter(council, TODAY, url, coordinator)
+    monkeypatch.undo()
+    db.session.commit()
+    assert not created and again.id == first.id
+    assert db.session.scalar(select(func.count()).select_from(OpenLetter)) == 1
+    events = select(func.count()).where(AuditEvent.action == "open_letter.recorded")
+    assert db.session.scalar(events) == 1

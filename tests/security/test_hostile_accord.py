@@ -20,7 +20,7 @@ from accord.extensions import db
 from accord.models import OutboxMessage, Role
 from registry import publish
 from registry import self_assessment as work
-from registry.concern_models import Concern, Mediator
+from registry.concern_models import Concern, Mediator, OpenLetter
 from registry.models import Signatory, SignatoryStatus
 from registry.notice_models import Ambassador
 from tests import hostile
@@ -186,7 +186,7 @@ def test_concerns_from_raising_to_lessons(app, client, make):
         assert submit(coordinator, f"{at}/stage", step).status_code == 302
         outcome = {
             "outcome-outcome": "resolved",
-            "outcome-breach": "no",
+            "outcome-breach": "yes",  # so the council has repeated breaches (step 7)
             "outcome-summary": texts["tried"],
             "outcome-lessons": texts["good_outcome"],
             "outcome-on": ON,
@@ -201,6 +201,20 @@ def test_concerns_from_raising_to_lessons(app, client, make):
         assert submit(coordinator, f"{at}/close", {}).status_code == 302
     db.session.expire_all()
     assert len(db.session.scalars(select(Concern)).all()) == len(cases)
+
+    # Step 7, the open letter about the council: hostile addresses and dates get a clean
+    # answer; an https address carrying a hostile string may be stored, and shows escaped.
+    letter = f"/concerns/open-letters/{council_org.id}"
+    for text in (*hostile.EVERY, *ODD):
+        clean(submit(coordinator, letter, {"published_on": ON, "url": text}), "letter url")
+        on = {"published_on": [text, "1", str(YEAR)], "url": "https://example.org/letter"}
+        clean(submit(coordinator, letter, on), "letter date")
+    for text in hostile.STORABLE:
+        url = f"https://example.org/{text}"
+        clean(submit(coordinator, letter, {"published_on": ON, "url": url}), "letter url")
+    assert db.session.scalars(select(OpenLetter)).all()  # some were stored
+    checked(coordinator, ["/concerns/"], shows=("tpl{{7*7}}tpl",))
+
     ats = [at for at, _ in cases]
     for who in (raiser, council, coordinator):
         checked(who, ["/concerns/"])

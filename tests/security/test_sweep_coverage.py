@@ -37,6 +37,7 @@ SWEPT = {
     "concerns.mediator": CONCERNS,
     "concerns.mediators": CONCERNS,
     "concerns.new": CONCERNS,
+    "concerns.open_letter": CONCERNS,
     "concerns.outcome": CONCERNS,
     "concerns.stage": CONCERNS,
     "concerns.statement": CONCERNS,
