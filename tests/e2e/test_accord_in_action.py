@@ -12,7 +12,7 @@ from accord.models import Role
 from registry.models import AccordVersion, Signatory, SignatoryStatus
 from registry.notice_models import FundingNotice
 from tests.e2e.conftest import scan
-from tests.factories import PASSWORD
+from tests.e2e.people import sign_in, sign_out
 from tests.registry.journey import publish_accord
 
 
@@ -43,18 +43,7 @@ def test_log_a_consultation_name_an_ambassador_and_read_the_review(
     make.user(role=Role.member, organisation=council, email="council@example.org")
     make.user(role=Role.coordinator, email="coordinator@example.org")
 
-    def sign_in(email):
-        page.goto(server + "/sign-in")
-        page.get_by_label("Email address").fill(email)
-        page.get_by_label("Password", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-    def sign_out():
-        page.goto(server + "/account")
-        page.get_by_role("button", name="Sign out").click()
-
-    sign_in("council@example.org")
+    sign_in(page, server, "council@example.org")
     page.goto(server + "/accord/consultations")
     page.get_by_role("link", name="Log a consultation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Log a consultation")
@@ -71,7 +60,7 @@ def test_log_a_consultation_name_an_ambassador_and_read_the_review(
     fill_date(page, "When did it close?", date(2026, 3, 30))
     page.get_by_role("button", name="Log the consultation").click()
     expect(page.get_by_text("it meets the 12-week commitment")).to_be_visible()
-    sign_out()
+    sign_out(page, server)
 
     page.goto(server + "/accord/consultations")
     expect(page.get_by_role("heading", level=1)).to_have_text("Consultations and funding notices")
@@ -79,7 +68,7 @@ def test_log_a_consultation_name_an_ambassador_and_read_the_review(
     expect(page.get_by_text("Meets the 3-month minimum")).to_be_visible()
     assert scan(page) == []
 
-    sign_in("coordinator@example.org")
+    sign_in(page, server, "coordinator@example.org")
     page.goto(server + "/admin/")
     page.get_by_role("link", name="Accord Ambassadors").click()
     assert scan(page) == []
@@ -94,7 +83,7 @@ def test_log_a_consultation_name_an_ambassador_and_read_the_review(
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Ambassador saved.")).to_be_visible()
     assert scan(page) == []
-    sign_out()
+    sign_out(page, server)
 
     page.goto(server + "/accord/ambassadors")
     expect(page.get_by_role("link", name="vcs-ambassador@example.org")).to_be_visible()

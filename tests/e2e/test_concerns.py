@@ -8,29 +8,18 @@ from datetime import date
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import scan
-from tests.factories import PASSWORD
+from tests.e2e.people import sign_in, sign_out
 from tests.registry.test_concerns import repeated, sides  # noqa: F401 - the fixtures
 
 TODAY = date.today()
 
 
 def test_raise_a_concern_through_to_a_recorded_outcome(page, server, sides, console_errors):  # noqa: F811
-    def sign_in(email):
-        page.goto(server + "/sign-in")
-        page.get_by_label("Email address").fill(email)
-        page.get_by_label("Password", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-    def sign_out():
-        page.goto(server + "/account")
-        page.get_by_role("button", name="Sign out").click()
-
     def fill_date(name):
         for part, value in zip(range(3), (TODAY.day, TODAY.month, TODAY.year), strict=True):
             page.locator(f'input[name="{name}"]').nth(part).fill(str(value))
 
-    sign_in("raiser@example.org")
+    sign_in(page, server, "raiser@example.org")
     page.goto(server + "/concerns/new")
     expect(page.get_by_role("heading", level=1)).to_have_text("Raise a concern about the Accord")
     assert scan(page) == []
@@ -49,9 +38,9 @@ def test_raise_a_concern_through_to_a_recorded_outcome(page, server, sides, cons
     expect(page.get_by_role("heading", level=1)).to_contain_text("Concern C-")
     assert scan(page) == []
     case = page.url
-    sign_out()
+    sign_out(page, server)
 
-    sign_in("coordinator@example.org")
+    sign_in(page, server, "coordinator@example.org")
     page.goto(server + "/concerns/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Accord concerns")
     assert scan(page) == []
@@ -69,9 +58,9 @@ def test_raise_a_concern_through_to_a_recorded_outcome(page, server, sides, cons
     page.goto(server + "/concerns/mediators")
     expect(page.get_by_role("heading", level=1)).to_have_text("Independent mediators")
     assert scan(page) == []
-    sign_out()
+    sign_out(page, server)
 
-    sign_in("council@example.org")
+    sign_in(page, server, "council@example.org")
     page.goto(case)
     page.get_by_role("button", name="Add statement").click()
     expect(page.get_by_role("link", name="Enter your statement")).to_be_visible()
@@ -80,9 +69,9 @@ def test_raise_a_concern_through_to_a_recorded_outcome(page, server, sides, cons
     page.get_by_role("button", name="Add statement").click()
     expect(page.get_by_text("The budget was cut in the middle of the year")).to_be_visible()
     assert scan(page) == []
-    sign_out()
+    sign_out(page, server)
 
-    sign_in("coordinator@example.org")
+    sign_in(page, server, "coordinator@example.org")
     page.goto(case)
     page.get_by_role("button", name="Record the outcome").click()
     expect(page.get_by_role("link", name="Select the outcome")).to_be_visible()
@@ -97,7 +86,7 @@ def test_raise_a_concern_through_to_a_recorded_outcome(page, server, sides, cons
     assert scan(page) == []
     page.get_by_role("button", name="Close the case").click()
     expect(page.locator("#stage")).to_have_text("Closed")
-    sign_out()
+    sign_out(page, server)
 
     page.goto(server + "/accord/learning")
     expect(page.get_by_text("Talk before changing grants")).to_be_visible()
@@ -107,10 +96,7 @@ def test_raise_a_concern_through_to_a_recorded_outcome(page, server, sides, cons
 
 
 def test_record_an_open_letter(page, server, repeated, console_errors):  # noqa: F811
-    page.goto(server + "/sign-in")
-    page.get_by_label("Email address").fill("coordinator@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, server, "coordinator@example.org")
     page.goto(server + "/concerns/")
     expect(page.get_by_role("heading", name="Repeated breaches")).to_be_visible()
     assert scan(page) == []

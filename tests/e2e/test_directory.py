@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from accord.extensions import db
 from tests.directory.data import service
 from tests.e2e.conftest import scan
+from tests.e2e.people import sign_in
 
 
 @pytest.fixture
@@ -65,20 +66,13 @@ def test_provider_adds_a_service_and_the_coordinator_publishes_it(
 ):
     from accord.models import Role
     from tests.directory.data import organisation
-    from tests.factories import PASSWORD
 
     org = organisation()
     db.session.commit()
     make.user(role=Role.member, organisation=org, email="provider@example.org")
     make.user(role=Role.coordinator, email="coordinator@example.org")
 
-    def sign_in(email):
-        page.goto(server + "/sign-in")
-        page.get_by_label("Email address").fill(email)
-        page.get_by_label("Password", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-
-    sign_in("provider@example.org")
+    sign_in(page, server, "provider@example.org")
     page.get_by_role("link", name="Your listings").click()
     page.get_by_role("link", name=f"Add a service for {org.name}").click()
     page.get_by_label("Service name").fill("Clun Repair Café")
@@ -96,7 +90,7 @@ def test_provider_adds_a_service_and_the_coordinator_publishes_it(
     page.goto(server + "/account")
     page.get_by_role("button", name="Sign out").click()
 
-    sign_in("coordinator@example.org")
+    sign_in(page, server, "coordinator@example.org")
     page.goto(server + "/admin/directory/reviews")
     page.get_by_role("link", name="Clun Repair Café").click()
     page.get_by_label("Publish", exact=True).check()

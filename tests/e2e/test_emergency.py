@@ -9,15 +9,8 @@ from playwright.sync_api import expect
 from emergency import networks
 from emergency.models import HubStatus
 from tests.e2e.conftest import scan
+from tests.e2e.people import sign_in
 from tests.emergency import data
-from tests.factories import PASSWORD
-
-
-def sign_in(page, server, email):
-    page.goto(server + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_declare_open_a_hub_and_a_resident_finds_it(page, server, make, console_errors):

@@ -18,8 +18,8 @@ from registry.models import Signatory
 from registry.publish import CONTENT, current_version, publish
 from tests import hostile
 from tests.directory.data import service
+from tests.e2e.people import sign_in
 from tests.emergency import data
-from tests.factories import PASSWORD
 
 # Opens every popup and tooltip of every Leaflet map in the page (folium's maps are globals),
 # so their HTML is put into the document as a person clicking each pin would.
@@ -109,14 +109,6 @@ def accord_in_action(make) -> dict[str, str]:
         "theme": f"{mine}/themes/{theme.number}",
         "review": f"/accord/review/{day.year}",
     }
-
-
-def sign_in(page, server: str, email: str) -> None:
-    page.goto(server + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/sign-in" not in url)
 
 
 def safe(page, path: str) -> None:

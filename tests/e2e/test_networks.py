@@ -9,8 +9,8 @@ from accord.extensions import db
 from accord.models import Role
 from emergency.models import MutualAidNetwork, Review
 from tests.e2e.conftest import scan
+from tests.e2e.people import sign_in
 from tests.emergency import data
-from tests.factories import PASSWORD
 
 
 def test_a_network_registers_and_sees_the_thank_you_page(page, server, console_errors):
@@ -63,10 +63,7 @@ def test_the_cvec_pages_have_no_wcag_violations(axe, page, server, make):
     pending = data.network(name="Wem Good Neighbours", review=Review.pending)
     data.network(name="Castlefields Mutual Aid")
     incident = data.incident()
-    page.goto(server + "/sign-in")
-    page.get_by_label("Email address").fill("cvec@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, server, "cvec@example.org")
     assert axe("/emergency/networks") == []
     assert axe(f"/emergency/networks/{pending.id}") == []
     page.get_by_role("button", name="Save decision").click()

@@ -9,7 +9,7 @@ from accord.extensions import db
 from accord.models import Role
 from tests.directory.data import service
 from tests.e2e.conftest import scan
-from tests.factories import PASSWORD
+from tests.e2e.people import sign_in, sign_out
 
 
 def test_refer_accept_and_see_it_accepted(page, server, make, console_errors):
@@ -25,18 +25,7 @@ def test_refer_accept_and_see_it_accepted(page, server, make, console_errors):
     make.user(role=Role.frontline, email="worker@example.org")
     make.user(role=Role.coordinator, email="coordinator@example.org")
 
-    def sign_in(email):
-        page.goto(server + "/sign-in")
-        page.get_by_label("Email address").fill(email)
-        page.get_by_label("Password", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-    def sign_out():
-        page.goto(server + "/account")
-        page.get_by_role("button", name="Sign out").click()
-
-    sign_in("worker@example.org")
+    sign_in(page, server, "worker@example.org")
     page.goto(server + f"/directory/services/{larder.id}")
     page.get_by_role("link", name="Refer someone").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Before you refer someone")
@@ -79,9 +68,9 @@ def test_refer_accept_and_see_it_accepted(page, server, make, console_errors):
     assert scan(page) == []
     page.goto(server + "/referrals/")
     assert scan(page) == []
-    sign_out()
+    sign_out(page, server)
 
-    sign_in("larder@example.org")
+    sign_in(page, server, "larder@example.org")
     page.get_by_role("link", name="Referrals").click()
     expect(page.locator("[data-count=sent]")).to_have_text("1")
     assert scan(page) == []
@@ -93,15 +82,15 @@ def test_refer_accept_and_see_it_accepted(page, server, make, console_errors):
     page.go_back()
     page.get_by_role("button", name="Accept referral").click()
     expect(page.get_by_text(f"You accepted referral {reference}")).to_be_visible()
-    sign_out()
+    sign_out(page, server)
 
-    sign_in("worker@example.org")
+    sign_in(page, server, "worker@example.org")
     page.goto(server + "/referrals/")
     row = page.get_by_role("row").filter(has_text=reference)
     expect(row.get_by_text("Accepted")).to_be_visible()
-    sign_out()
+    sign_out(page, server)
 
-    sign_in("coordinator@example.org")
+    sign_in(page, server, "coordinator@example.org")
     page.goto(server + "/referrals/statistics")
     expect(page.locator("[data-figure=total]")).to_have_text("1")
     assert "Ann Persona" not in page.content()

@@ -8,7 +8,7 @@ from accord.extensions import db
 from accord.models import Role
 from registry.models import SignUp
 from tests.e2e.conftest import scan
-from tests.factories import PASSWORD
+from tests.e2e.people import sign_in
 from tests.registry.journey import confirm_link, publish_accord
 
 
@@ -55,10 +55,7 @@ def test_sign_up_confirm_approve_and_publish(page, server, make, console_errors)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sign-up confirmed")
     assert scan(page) == []
 
-    page.goto(server + "/sign-in")
-    page.get_by_label("Email address").fill("coordinator@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, server, "coordinator@example.org")
     page.goto(server + "/admin/registry/signups")
     page.get_by_role("link", name="Clun Valley Lunch Club").click()
     page.get_by_label("Approve and publish").check()

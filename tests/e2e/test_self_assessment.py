@@ -12,7 +12,7 @@ from registry.models import Signatory, SignatoryStatus
 from registry.publish import CONTENT, publish
 from registry.self_assessment_models import Answer
 from tests.e2e.conftest import scan
-from tests.factories import PASSWORD
+from tests.e2e.people import sign_in
 
 YEAR = date.today().year
 
@@ -30,13 +30,7 @@ def test_a_member_completes_a_theme_and_the_coordinator_sees_counts(
     make.user(role=Role.coordinator, email="coordinator@example.org")
     theme = work.themes_for(version, "vcs")[0]
 
-    def sign_in(email):
-        page.goto(server + "/sign-in")
-        page.get_by_label("Email address").fill(email)
-        page.get_by_label("Password", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-
-    sign_in("member@example.org")
+    sign_in(page, server, "member@example.org")
     page.goto(server + "/self-assessment/")
     assert scan(page) == []
     page.get_by_role("link", name="Open").click()
@@ -80,7 +74,7 @@ def test_a_member_completes_a_theme_and_the_coordinator_sees_counts(
     assert answers[theme.commitments[0].key].action_by == date(YEAR + 1, 3, 31)
 
     page.context.clear_cookies()
-    sign_in("coordinator@example.org")
+    sign_in(page, server, "coordinator@example.org")
     page.goto(server + "/self-assessment/results")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Self-assessment: county results {YEAR}"

@@ -10,8 +10,8 @@ from accord.models import OutboxMessage, Role
 from emergency import volunteers
 from emergency.models import Volunteer
 from tests.e2e.conftest import scan
+from tests.e2e.people import sign_in
 from tests.emergency import data
-from tests.factories import PASSWORD
 
 
 def test_a_person_signs_up_to_volunteer(page, server, console_errors):
@@ -128,10 +128,7 @@ def test_the_other_volunteer_pages_have_no_wcag_violations(axe, page, server, ma
     data.incident()
     data.hub()
     make.user(role=Role.cvec, email="cvec@example.org")
-    page.goto(server + "/sign-in")
-    page.get_by_label("Email address").fill("cvec@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, server, "cvec@example.org")
     for path in (
         "/emergency/volunteers?place=Shrewsbury&skills=first_aid",
         f"/emergency/volunteers/{volunteer.id}",
