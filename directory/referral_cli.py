@@ -37,7 +37,7 @@ def purge() -> None:
         current_app.config["REFERRAL_UNACCEPTED_DAYS"],
     )
     db.session.commit()
-    click.echo(f"purged the personal details of {count} referrals")
+    click.echo(f"referrals whose personal details were purged: {count}")
 
 
 @referrals_cli.command("flag-overdue")
@@ -46,7 +46,7 @@ def flag_overdue() -> None:
     its service's working days."""
     count = referrals.flag_overdue(link_for)
     db.session.commit()
-    click.echo(f"flagged {count} overdue referrals")
+    click.echo(f"overdue referrals flagged: {count}")
 
 
 @referrals_cli.command("subject-access")

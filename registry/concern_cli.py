@@ -27,4 +27,4 @@ def flag_overdue() -> None:
     its six-week target."""
     count = concerns.flag_overdue(link_for)
     db.session.commit()
-    click.echo(f"flagged {count} overdue concerns")
+    click.echo(f"overdue concerns flagged: {count}")

@@ -287,10 +287,10 @@ def test_purge_command_uses_the_retention_settings(app, parties, make_app):
     referral = sent(service, worker)
     referral.sent_at = utcnow() - timedelta(days=40)
     db.session.commit()
-    assert "of 0 referrals" in cli(app, "purge")
+    assert "were purged: 0" in cli(app, "purge")
     short = make_app(REFERRAL_UNACCEPTED_DAYS=30)
     with short.app_context():
-        assert "of 1 referrals" in cli(short, "purge")
+        assert "were purged: 1" in cli(short, "purge")
     db.session.expire_all()
     assert referral.sealed == ""
 
@@ -300,7 +300,7 @@ def test_flag_overdue_command_emails_a_link_to_the_referral(app, parties):
     referral = sent(service, worker)
     referral.sent_at = utcnow() - timedelta(days=30)
     db.session.commit()
-    assert "flagged 1 overdue" in cli(app, "flag-overdue")
+    assert "overdue referrals flagged: 1" in cli(app, "flag-overdue")
     bodies = [m.body for m in db.session.scalars(select(OutboxMessage)) if "no answer" in m.subject]
     assert bodies and all(f"/referrals/{referral.uuid}" in body for body in bodies)
 

@@ -498,12 +498,12 @@ def test_an_overdue_concern_is_emailed_once_with_no_details(app, sides):
     coordinator.submit(
         f"{at}/mediator", {"mediator-mediator": str(alex), "mediator-on": ON}, form_path=at
     )
-    assert flag(app).strip() == "flagged 0 overdue concerns"  # within six weeks
+    assert flag(app).strip() == "overdue concerns flagged: 0"  # within six weeks
     concern = concern_at(at)
     concern.acknowledged_at -= timedelta(days=43)
     db.session.commit()
 
-    assert flag(app).strip() == "flagged 1 overdue concerns"
+    assert flag(app).strip() == "overdue concerns flagged: 1"
     told = late_emails()
     assert [m.to for m in told] == ["coordinator@example.org", "mediator@example.org"]
     due = f"{concern.acknowledged_at + concerns.TARGET:%d %B %Y}"
@@ -517,7 +517,7 @@ def test_an_overdue_concern_is_emailed_once_with_no_details(app, sides):
     [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "concern.overdue"))
     assert event.target_id == str(concern.id) and event.details == {}
 
-    assert flag(app).strip() == "flagged 0 overdue concerns"  # twice: still one email each
+    assert flag(app).strip() == "overdue concerns flagged: 0"  # twice: still one email each
     assert len(late_emails()) == 2
 
 
