@@ -18,26 +18,13 @@ from accord import accounts, geo, sealing
 from accord.extensions import db
 from accord.models import Location, Membership, Organisation, Role, User
 from directory import taxonomy
-from directory.models import (
-    Referral,
-    ReferralStatus,
-    Schedule,
-    Service,
-    ServiceAtLocation,
-    ServiceSearch,
-    service_term,
-)
-from emergency.models import (
-    Deployment,
-    Hub,
-    HubStatus,
-    Incident,
-    MutualAidNetwork,
-    NetworkActivation,
-    Review,
-    Volunteer,
-)
-from registry.models import AccordVersion, Signatory, SignatoryStatus
+from directory.models import Schedule, Service, ServiceAtLocation, ServiceSearch, service_term
+from directory.referrals.models import Referral, ReferralStatus
+from emergency.models import Hub, HubStatus, Incident, Review
+from emergency.networks.models import MutualAidNetwork, NetworkActivation
+from emergency.volunteers.models import Deployment, Volunteer
+from registry.models import AccordVersion
+from registry.signatories.models import Signatory, SignatoryStatus
 
 WORDS = [
     "advice",

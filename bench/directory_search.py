@@ -16,7 +16,7 @@ from sqlalchemy import text
 from accord import create_app, geo
 from accord.extensions import db
 from bench.county import build
-from directory import search
+from directory.search import search
 
 QUERIES = [
     "food",

@@ -1,4 +1,7 @@
-"""Directory: services and community buildings (Open Referral UK), search, signposting."""
+"""Directory: services and community buildings (Open Referral UK), search, signposting.
+
+Services, buildings, provider editing and review sit here; each feature is a sub-package:
+search/ (search and the signposting list), referrals/ and oruk/ (the API and the importer)."""
 
 from flask import Flask
 
@@ -9,9 +12,10 @@ def init_app(app: Flask) -> None:
     from directory import demo_data, models  # noqa: F401 - the tables and demo loader
     from directory.admin_views import bp as admin_bp
     from directory.cli import directory_cli
-    from directory.oruk_api import bp as oruk_bp
-    from directory.referral_cli import referrals_cli
-    from directory.referral_views import bp as referrals_bp
+    from directory.oruk.api import bp as oruk_bp
+    from directory.referrals import models as referral_models  # noqa: F401 - the tables
+    from directory.referrals.cli import referrals_cli
+    from directory.referrals.views import bp as referrals_bp
     from directory.views import bp, building_count, service_count
 
     app.register_blueprint(bp)

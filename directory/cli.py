@@ -6,7 +6,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from accord.extensions import db
-from directory import oruk_import, search
+from directory.oruk import importer as oruk_import
+from directory.search import search
 
 directory_cli = AppGroup("directory", help="The directory of services.")
 

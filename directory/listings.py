@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from accord.extensions import db
-from directory import search, text
+from directory import text
 from directory.models import Service, ServiceSearch
+from directory.search import search
 
 
 def set_description(service: Service, *, plain: str | None = None, html: str | None = None):

@@ -25,8 +25,7 @@ from accord.extensions import db, limiter
 from accord.geo import ACCESSIBILITY, ATTRIBUTION, FACILITIES, Point
 from accord.models import Location, Organisation, Role
 from accord.security import csp_nonce, link_base, map_document
-from directory import query as query_form
-from directory import schedules, search, signposting, taxonomy, upkeep
+from directory import schedules, taxonomy, upkeep
 from directory.forms import CapacityForm, ReportForm, ServiceForm
 from directory.models import (
     ACCESS_ROUTES,
@@ -35,6 +34,8 @@ from directory.models import (
     Service,
     ServiceAtLocation,
 )
+from directory.search import query as query_form
+from directory.search import search, signposting
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 

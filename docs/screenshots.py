@@ -40,8 +40,9 @@ OFFLINE = "http://127.0.0.1:9"  # no outside calls: flood and postcode feeds fai
 
 def declare_demo_incident(app) -> None:
     from accord import geo
-    from emergency import hubs, incidents, networks
+    from emergency import hubs, incidents
     from emergency.models import Hub
+    from emergency.networks import networks
 
     with app.app_context():
         area = incidents.Area("Shrewsbury", geo.place_named("Shrewsbury").point, 3.0, [])

@@ -1,4 +1,7 @@
-"""Emergency mode for CVEC: incidents, hubs, mutual aid, volunteers, maps, public help."""
+"""Emergency mode for CVEC: incidents, hubs, mutual aid, volunteers, maps, public help.
+
+Incidents, hubs, floods, the sitrep and map layers sit here; networks/ and volunteers/ are
+features of their own."""
 
 from flask import Flask
 
@@ -7,10 +10,12 @@ def init_app(app: Flask) -> None:
     from accord import banners
     from emergency import demo_data, incidents, models  # noqa: F401 - tables, demo loader
     from emergency.cli import emergency_cli
-    from emergency.network_views import init_app as init_networks
+    from emergency.networks import models as network_models  # noqa: F401 - the tables
+    from emergency.networks.views import init_app as init_networks
     from emergency.views import bp
-    from emergency.volunteer_cli import purge_volunteers
-    from emergency.volunteer_views import bp as volunteers_bp
+    from emergency.volunteers import models as volunteer_models  # noqa: F401 - the tables
+    from emergency.volunteers.cli import purge_volunteers
+    from emergency.volunteers.views import bp as volunteers_bp
 
     app.register_blueprint(bp)
     app.register_blueprint(volunteers_bp)

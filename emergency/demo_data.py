@@ -14,8 +14,10 @@ from sqlalchemy import select
 from accord import demo, geo
 from accord.extensions import db
 from accord.models import Location
-from emergency import volunteers
-from emergency.models import Hub, HubKind, HubStatus, MutualAidNetwork, Review, Volunteer
+from emergency.models import Hub, HubKind, HubStatus, Review
+from emergency.networks.models import MutualAidNetwork
+from emergency.volunteers import volunteers
+from emergency.volunteers.models import Volunteer
 
 # Building name (from the shell's demo buildings) → what it can be as a hub.
 HUBS = {

@@ -11,8 +11,11 @@ from __future__ import annotations
 import math
 
 from accord import geo, maps
-from emergency import floods, hubs, incidents, networks, volunteers
-from emergency.models import HUB_STATUS_COLOURS, HubStatus, Incident, MutualAidNetwork
+from emergency import floods, hubs, incidents
+from emergency.models import HUB_STATUS_COLOURS, HubStatus, Incident
+from emergency.networks import networks
+from emergency.networks.models import MutualAidNetwork
+from emergency.volunteers import volunteers
 
 ACTIVE_NETWORK = "#00703c"
 NETWORK = "#1d70b8"

@@ -1,5 +1,6 @@
-"""Emergency mode: incidents, hubs and their history, the incident log, mutual-aid networks,
-emergency volunteers and their deployments, and the cached flood-warning feed.
+"""Emergency mode: incidents, hubs and their history, the incident log and the cached
+flood-warning feed. Mutual-aid networks and volunteers have their own models
+(emergency/networks/models.py, emergency/volunteers/models.py).
 
 Personal data lives in two places only: `Volunteer` (name, email, phone) and
 `Hub.keyholders` / `MutualAidNetwork.private_contact`. Those columns are shown to CVEC alone and
@@ -9,13 +10,17 @@ never serialised to a public page, GeoJSON, map or log line.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accord.extensions import db
 from accord.models import Location, Organisation, User, utcnow
+
+if TYPE_CHECKING:  # the networks feature's table, named here only for the relationship
+    from emergency.networks.models import NetworkActivation
 
 
 class IncidentKind(enum.StrEnum):
@@ -215,111 +220,6 @@ class HubUpdate(db.Model):
 
     hub: Mapped[Hub] = relationship(back_populates="history")
     by: Mapped[User | None] = relationship()
-
-
-class MutualAidNetwork(db.Model):
-    """A neighbourhood mutual-aid group; registers itself, published once CVEC approves."""
-
-    __tablename__ = "mutual_aid_network"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), index=True)
-    offers: Mapped[str] = mapped_column(Text, default="")  # what they offer, public
-    # Coverage: towns and/or postcode districts, and/or a circle round a place.
-    towns: Mapped[list[str]] = mapped_column(JSON, default=list)
-    outcodes: Mapped[list[str]] = mapped_column(JSON, default=list)
-    place: Mapped[str] = mapped_column(String(100), default="")
-    latitude: Mapped[float | None]
-    longitude: Mapped[float | None]
-    radius_miles: Mapped[float | None]
-    # How the public reaches them (a website, a phone, a Facebook group), shown only if they
-    # chose so; the private contact is for CVEC alone.
-    public_contact: Mapped[str] = mapped_column(Text, default="")
-    show_contact: Mapped[bool] = mapped_column(default=False)
-    private_contact: Mapped[str] = mapped_column(Text, default="")
-    review: Mapped[str] = mapped_column(String(10), default=Review.pending, index=True)
-    review_note: Mapped[str] = mapped_column(Text, default="")
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisation.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    activations: Mapped[list[NetworkActivation]] = relationship(
-        back_populates="network", cascade="all, delete-orphan"
-    )
-
-
-class NetworkActivation(db.Model):
-    """CVEC marked this network active in this incident."""
-
-    __tablename__ = "network_activation"
-    __table_args__ = (UniqueConstraint("incident_id", "network_id", name="uq_network_activation"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id", ondelete="CASCADE"))
-    network_id: Mapped[int] = mapped_column(
-        ForeignKey("mutual_aid_network.id", ondelete="CASCADE"), index=True
-    )
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    incident: Mapped[Incident] = relationship(back_populates="networks")
-    network: Mapped[MutualAidNetwork] = relationship(back_populates="activations")
-
-
-class Volunteer(db.Model):
-    """An emergency volunteer. Personal data: CVEC only; deleted when `retain_until` passes."""
-
-    __tablename__ = "volunteer"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    email: Mapped[str] = mapped_column(String(254))
-    phone: Mapped[str] = mapped_column(String(40), default="")
-    # Home postcode district only (e.g. SY1), and its centroid: enough to deploy nearby.
-    outcode: Mapped[str] = mapped_column(String(4), index=True)
-    latitude: Mapped[float | None]
-    longitude: Mapped[float | None]
-    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
-    languages: Mapped[str] = mapped_column(String(200), default="")
-    dbs_checked: Mapped[bool] = mapped_column(default=False)
-    dbs_date: Mapped[date | None]
-    availability: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # What they agreed to, in the words shown on the form, and when.
-    consent: Mapped[str] = mapped_column(Text)
-    consent_at: Mapped[datetime] = mapped_column(default=utcnow)
-    active: Mapped[bool] = mapped_column(default=True)
-    retain_until: Mapped[date] = mapped_column(index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    deployments: Mapped[list[Deployment]] = relationship(
-        back_populates="volunteer", cascade="all, delete-orphan"
-    )
-
-
-class Deployment(db.Model):
-    """A volunteer sent to a hub or a request during an incident, with check-in and out."""
-
-    __tablename__ = "deployment"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    volunteer_id: Mapped[int] = mapped_column(
-        ForeignKey("volunteer.id", ondelete="CASCADE"), index=True
-    )
-    incident_id: Mapped[int | None] = mapped_column(
-        ForeignKey("incident.id", ondelete="SET NULL"), index=True
-    )
-    hub_id: Mapped[int | None] = mapped_column(ForeignKey("hub.id", ondelete="SET NULL"))
-    # For a request rather than a hub, e.g. "sandbags to Frankwell" (no resident's details).
-    task: Mapped[str] = mapped_column(Text, default="")
-    deployed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    checked_in_at: Mapped[datetime | None]
-    checked_out_at: Mapped[datetime | None]
-    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-
-    volunteer: Mapped[Volunteer] = relationship(back_populates="deployments")
-    hub: Mapped[Hub | None] = relationship()
-    incident: Mapped[Incident | None] = relationship()
 
 
 class FloodFeed(db.Model):

@@ -11,16 +11,12 @@ from datetime import datetime
 
 from accord.models import utcnow
 from accord.text import csv_cell
-from emergency import floods, hubs, networks, volunteers
-from emergency.models import (
-    HUB_STATUS_LABELS,
-    Deployment,
-    Hub,
-    HubStatus,
-    Incident,
-    IncidentLog,
-    MutualAidNetwork,
-)
+from emergency import floods, hubs
+from emergency.models import HUB_STATUS_LABELS, Hub, HubStatus, Incident, IncidentLog
+from emergency.networks import networks
+from emergency.networks.models import MutualAidNetwork
+from emergency.volunteers import volunteers
+from emergency.volunteers.models import Deployment
 
 
 @dataclass

@@ -22,7 +22,7 @@ from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Location, Organisation, Role
 from accord.security import csp_nonce, map_document
-from emergency import floods, hubs, incidents, layers, networks, sitrep
+from emergency import floods, hubs, incidents, layers, sitrep
 from emergency.forms import (
     HelpForm,
     HubForm,
@@ -43,6 +43,7 @@ from emergency.models import (
     HubStatus,
     Incident,
 )
+from emergency.networks import networks
 
 bp = Blueprint("emergency", __name__)
 

@@ -1,4 +1,8 @@
-"""Registry: the Accord text, sign-up, moderation and the published list of signatories."""
+"""Registry: the Accord text, sign-up, moderation and the published list of signatories.
+
+The Accord's text (content, publish, its pages) sits here; each feature is a sub-package:
+signatories/, concerns/, notices/ (consultations, funding notices, ambassadors, annual
+review) and self_assessment/."""
 
 from flask import Flask
 
@@ -6,26 +10,25 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from accord import admin, cli, home
     from accord.models import Role
-    from registry import (  # noqa: F401 - models and demo loaders register
-        concern_models,
-        demo_data,
-        models,
-        notice_demo,
-        notice_models,
-        self_assessment_models,
-    )
-    from registry.admin_views import bp as admin_bp
+    from registry import admin_views, demo_data, models, views  # noqa: F401 - tables, demo loader
     from registry.cli import accord_cli
-    from registry.concern_cli import concerns_cli
-    from registry.concern_views import bp as concerns_bp
-    from registry.notice_views import bp as notices_bp
+    from registry.concerns import models as concern_models  # noqa: F401 - the tables
+    from registry.concerns.cli import concerns_cli
+    from registry.concerns.views import bp as concerns_bp
+    from registry.notices import demo_data as notice_demo  # noqa: F401 - the demo loader
+    from registry.notices import models as notice_models  # noqa: F401 - the tables
+    from registry.notices.views import bp as notices_bp
     from registry.publish import published_count
-    from registry.self_assessment_views import bp as self_assessment_bp
-    from registry.signup import pending_locations
-    from registry.views import bp
+    from registry.self_assessment import models as self_assessment_models  # noqa: F401
+    from registry.self_assessment.views import bp as self_assessment_bp
+    from registry.signatories import admin_views as signup_admin  # noqa: F401 - its routes
+    from registry.signatories import models as signatory_models  # noqa: F401 - the tables
+    from registry.signatories import views as signatory_views  # noqa: F401 - its routes
+    from registry.signatories.signup import pending_locations
 
-    app.register_blueprint(bp)
-    app.register_blueprint(admin_bp)
+    # The signatories' pages join the Accord's own blueprints before those are registered.
+    app.register_blueprint(views.bp)
+    app.register_blueprint(admin_views.bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(self_assessment_bp)
     app.register_blueprint(concerns_bp)

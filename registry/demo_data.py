@@ -9,8 +9,8 @@ from accord import demo, geo
 from accord.extensions import db
 from accord.models import Organisation
 from accord.text import slugify
-from registry.models import Signatory, SignatoryStatus, SignUp, SignUpStatus
 from registry.publish import CONTENT, publish, version_named
+from registry.signatories.models import Signatory, SignatoryStatus, SignUp, SignUpStatus
 
 # Organisations in the demo that have not signed (yet): the list has gaps, as real ones do.
 NOT_SIGNED = {"marches-employment-partnership", "oswestry-community-pantry"}
@@ -68,7 +68,7 @@ WAITING = [
 
 def _queue(version) -> int:
     from accord.demo_data import demo_postcode
-    from registry.forms import STATEMENTS
+    from registry.signatories.forms import STATEMENTS
 
     existing = set(db.session.scalars(select(SignUp.name)))
     added = 0
@@ -117,7 +117,7 @@ MEDIATORS = [
 
 
 def _mediators() -> int:
-    from registry.concern_models import Mediator
+    from registry.concerns.models import Mediator
 
     existing = set(db.session.scalars(select(Mediator.name)))
     added = 0

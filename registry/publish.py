@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from accord import audit
 from accord.extensions import db
 from registry.content import parse
-from registry.models import AccordSection, AccordVersion, Signatory, SignatoryStatus
+from registry.models import AccordSection, AccordVersion
+from registry.signatories.models import Signatory, SignatoryStatus
 
 CONTENT = Path(__file__).resolve().parent / "content"
 

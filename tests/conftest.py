@@ -172,7 +172,7 @@ def fresh_caches():
     """Geocoder answers, outage breaks and the search vocabulary are per process; no test
     inherits another's."""
     from accord import geocoding
-    from directory import search
+    from directory.search import search
 
     geocoding.clear_cache()
     search.clear_vocabulary()

@@ -2,8 +2,8 @@
 
 Promise: every sign-up whose last step ("Sign the Accord") got its success answer is in the
 database completely, and no sign-up is half-written. A sign-up is written by one commit
-(registry.views.sign_check): the SignUp row, its confirmation email in the outbox and its
-"signup.submitted" audit event. Half-written is any of the three without the others, or a
+(registry.signatories.views.sign_check): the SignUp row, its confirmation email in the outbox
+and its "signup.submitted" audit event. Half-written is any of the three without the others, or a
 SignUp missing what was typed. Requests in flight on the killed worker may fail (reset
 connection) and may or may not be stored, but never in part.
 

@@ -4,7 +4,8 @@ from sqlalchemy import func, select
 
 from accord.extensions import db
 from accord.models import AuditEvent, Location, Organisation, Outcode, User
-from registry.models import AccordVersion, Signatory, SignatoryStatus
+from registry.models import AccordVersion
+from registry.signatories.models import Signatory, SignatoryStatus
 
 
 def run(app, *args):

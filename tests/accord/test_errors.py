@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from accord.extensions import db
-from registry.models import SignUp
-from tests.registry.journey import fill_in, publish_accord
+from registry.signatories.models import SignUp
+from tests.registry.signatories.journey import fill_in, publish_accord
 
 NOBODY_LISTENS = "postgresql+psycopg://postgres@127.0.0.1:9/nothing?connect_timeout=2"
 

@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 
 from accord.extensions import db
 from bench import county, load, pages
-from directory.models import Referral
-from emergency.models import Hub, MutualAidNetwork, NetworkActivation
-from registry.models import Signatory
+from directory.referrals.models import Referral
+from emergency.models import Hub
+from emergency.networks.models import MutualAidNetwork, NetworkActivation
+from registry.signatories.models import Signatory
 
 
 def test_county_counts_shapes_and_pages(app):

@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from accord.extensions import db
 from accord.models import Role
-from registry.models import AccordVersion, Signatory, SignatoryStatus
-from registry.notice_models import FundingNotice
+from registry.models import AccordVersion
+from registry.notices.models import FundingNotice
+from registry.signatories.models import Signatory, SignatoryStatus
 from tests.e2e.conftest import scan
 from tests.e2e.people import sign_in, sign_out
-from tests.registry.journey import publish_accord
+from tests.registry.signatories.journey import publish_accord
 
 
 def fill_date(page, legend: str, day: date) -> None:

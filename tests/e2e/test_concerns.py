@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import scan
 from tests.e2e.people import sign_in, sign_out
-from tests.registry.test_concerns import repeated, sides  # noqa: F401 - the fixtures
+from tests.registry.concerns.test_concerns import repeated, sides  # noqa: F401 - the fixtures
 
 TODAY = date.today()
 

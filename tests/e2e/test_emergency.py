@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from emergency import networks
 from emergency.models import HubStatus
+from emergency.networks import networks
 from tests.e2e.conftest import scan
 from tests.e2e.people import sign_in
 from tests.emergency import data

@@ -12,10 +12,11 @@ from accord.extensions import db
 from accord.models import Role
 from directory.models import ServiceAtLocation
 from emergency.models import HubStatus, Incident
-from registry import concerns, notices
-from registry import self_assessment as work
-from registry.models import Signatory
+from registry.concerns import concerns
+from registry.notices import notices
 from registry.publish import CONTENT, current_version, publish
+from registry.self_assessment import self_assessment as work
+from registry.signatories.models import Signatory
 from tests import hostile
 from tests.directory.data import service
 from tests.e2e.people import sign_in

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from accord.extensions import db
 from accord.models import Role
-from emergency.models import MutualAidNetwork, Review
+from emergency.models import Review
+from emergency.networks.models import MutualAidNetwork
 from tests.e2e.conftest import scan
 from tests.e2e.people import sign_in
 from tests.emergency import data

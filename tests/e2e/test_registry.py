@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from accord.extensions import db
 from accord.models import Role
-from registry.models import SignUp
+from registry.signatories.models import SignUp
 from tests.e2e.conftest import scan
 from tests.e2e.people import sign_in
-from tests.registry.journey import confirm_link, publish_accord
+from tests.registry.signatories.journey import confirm_link, publish_accord
 
 
 def test_sign_up_confirm_approve_and_publish(page, server, make, console_errors):
@@ -101,8 +101,8 @@ def test_error_summary_page_has_no_wcag_violations(axe, page):
 
 
 def test_lifecycle_pages_have_no_wcag_violations(page, server, make):
-    from registry import signup
-    from registry.models import Signatory, SignatoryStatus
+    from registry.signatories import signup
+    from registry.signatories.models import Signatory, SignatoryStatus
 
     version = publish_accord()
     newer = publish_accord("2027")

@@ -7,10 +7,10 @@ from playwright.sync_api import expect
 
 from accord.extensions import db
 from accord.models import Role
-from registry import self_assessment as work
-from registry.models import Signatory, SignatoryStatus
 from registry.publish import CONTENT, publish
-from registry.self_assessment_models import Answer
+from registry.self_assessment import self_assessment as work
+from registry.self_assessment.models import Answer
+from registry.signatories.models import Signatory, SignatoryStatus
 from tests.e2e.conftest import scan
 from tests.e2e.people import sign_in
 

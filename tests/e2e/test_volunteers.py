@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from accord.extensions import db
 from accord.models import OutboxMessage, Role
-from emergency import volunteers
-from emergency.models import Volunteer
+from emergency.volunteers import volunteers
+from emergency.volunteers.models import Volunteer
 from tests.e2e.conftest import scan
 from tests.e2e.people import sign_in
 from tests.emergency import data

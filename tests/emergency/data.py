@@ -7,15 +7,9 @@ from datetime import date, timedelta
 
 from accord.extensions import db
 from accord.models import Location, Organisation
-from emergency.models import (
-    Hub,
-    HubStatus,
-    Incident,
-    IncidentKind,
-    MutualAidNetwork,
-    Review,
-    Volunteer,
-)
+from emergency.models import Hub, HubStatus, Incident, IncidentKind, Review
+from emergency.networks.models import MutualAidNetwork
+from emergency.volunteers.models import Volunteer
 from tests import factories
 
 _numbers = itertools.count(1)

@@ -9,8 +9,10 @@ import io
 import pytest
 
 from accord.extensions import db
-from emergency import incidents, networks
-from emergency.models import Deployment, HubStatus
+from emergency import incidents
+from emergency.models import HubStatus
+from emergency.networks import networks
+from emergency.volunteers.models import Deployment
 from tests.emergency import data
 from tests.factories import PASSWORD
 

@@ -4,9 +4,9 @@ import pytest
 
 from accord.extensions import db
 from accord.models import Role
-from registry.models import Signatory, SignatoryStatus, SignUp, SignUpStatus
+from registry.signatories.models import Signatory, SignatoryStatus, SignUp, SignUpStatus
 from tests.factories import PASSWORD
-from tests.registry.journey import publish_accord
+from tests.registry.signatories.journey import publish_accord
 
 VISITORS = [
     None,

@@ -12,7 +12,7 @@ from accord.models import Role
 from tests.directory.data import place, service
 from tests.emergency import data
 from tests.factories import PASSWORD
-from tests.registry.test_signatory_pages import make_signatory
+from tests.registry.signatories.test_signatory_pages import make_signatory
 
 YEAR = "2026"
 STRICT_REFERRER = {"strict-origin-when-cross-origin", "strict-origin", "same-origin", "no-referrer"}

@@ -19,10 +19,10 @@ from sqlalchemy import select
 from accord.extensions import db
 from accord.models import OutboxMessage, Role
 from registry import publish
-from registry import self_assessment as work
-from registry.concern_models import Concern, Mediator, OpenLetter
-from registry.models import Signatory, SignatoryStatus
-from registry.notice_models import Ambassador
+from registry.concerns.models import Concern, Mediator, OpenLetter
+from registry.notices.models import Ambassador
+from registry.self_assessment import self_assessment as work
+from registry.signatories.models import Signatory, SignatoryStatus
 from tests import hostile
 from tests.security.test_hostile_forms import address, checked, clean, rounds, sign_in, submit
 
@@ -319,9 +319,9 @@ def test_consultations_notices_and_ambassadors(app, client, make):
 
 
 def test_sign_up_decision_notes_accord_text_and_invitations(app, client, make):
-    from registry.models import SignUp
-    from tests.registry.journey import ANSWERS as SIGNUP
-    from tests.registry.journey import confirm_link
+    from registry.signatories.models import SignUp
+    from tests.registry.signatories.journey import ANSWERS as SIGNUP
+    from tests.registry.signatories.journey import confirm_link
 
     publish.publish((publish.CONTENT / "accord-2025.md").read_text(encoding="utf-8"), "2025")
     db.session.commit()

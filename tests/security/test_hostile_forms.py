@@ -17,16 +17,18 @@ from sqlalchemy import select
 from accord.extensions import db
 from accord.models import Role
 from directory.models import Service
-from emergency.models import Hub, Incident, MutualAidNetwork, Volunteer
-from registry.models import Signatory, SignUp
+from emergency.models import Hub, Incident
+from emergency.networks.models import MutualAidNetwork
+from emergency.volunteers.models import Volunteer
+from registry.signatories.models import Signatory, SignUp
 from tests import hostile
 from tests.directory.data import organisation, place, service
 from tests.emergency import data
-from tests.emergency.test_networks import VALID as NETWORK
-from tests.emergency.test_volunteers import ANSWERS as VOLUNTEER
+from tests.emergency.networks.test_networks import VALID as NETWORK
+from tests.emergency.volunteers.test_volunteers import ANSWERS as VOLUNTEER
 from tests.factories import PASSWORD
-from tests.registry.journey import ANSWERS as SIGNUP
-from tests.registry.journey import confirm_link, publish_accord
+from tests.registry.signatories.journey import ANSWERS as SIGNUP
+from tests.registry.signatories.journey import confirm_link, publish_accord
 
 _addresses = itertools.count(1)
 CLEAN = {200, 302, 400, 413}
@@ -316,7 +318,7 @@ def referral_parties(app, make):
 
 
 def test_referral_steps(app, make):
-    from tests.directory.test_referral_pages import CONSENT, DETAILS, start
+    from tests.directory.referrals.test_pages import CONSENT, DETAILS, start
 
     larder, worker, provider = referral_parties(app, make)
     sent = []
@@ -342,7 +344,7 @@ def test_referral_steps(app, make):
 
 
 def test_a_signatory_website_is_a_link_and_a_javascript_address_is_not(client, make):
-    from tests.registry.test_signatory_pages import make_signatory
+    from tests.registry.signatories.test_signatory_pages import make_signatory
 
     safe = make_signatory(make, website="https://larder.example.org/?a=1&b=<2>").organisation
     page = client.get_page(f"/signatories/{safe.slug}")

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from accord.extensions import db
 from accord.models import Role
 from directory.models import Review, Service
-from emergency.models import Incident, Volunteer
+from emergency.models import Incident
+from emergency.volunteers.models import Volunteer
 from tests import hostile
 from tests.directory.data import organisation, service
 from tests.emergency import data
@@ -113,7 +114,7 @@ def test_directory_provider_and_moderator_forms(app, client, make):
 
 
 def test_referral_consent_new_and_decline(app, make):
-    from tests.directory.test_referral_pages import CONSENT, DETAILS, start
+    from tests.directory.referrals.test_pages import CONSENT, DETAILS, start
 
     larder, worker, provider = referral_parties(app, make)
     new = f"/referrals/new/{larder.id}"

@@ -1,0 +1,161 @@
+"""Forms for making and answering a referral. Every free-text answer about the resident is
+sealed once saved (directory.referrals.referrals); the forms only check it is there and sensible."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    ValidationError,
+)
+from wtforms.validators import InputRequired, Length, Optional
+
+from accord.forms import DayMonthYear, choices, line, long_text, required_text
+from accord.geo import normalise_postcode
+from directory.referrals.models import DECLINE_REASONS
+from directory.referrals.referrals import CONSENT_BY, CONSENT_HOW, CONSENT_SCOPE
+
+# Consent older than this is too old to rely on: ask the person again.
+CONSENT_MAX_AGE = timedelta(days=90)
+
+
+class SafeguardingForm(FlaskForm):
+    # A random token made when the page is shown: posting it twice finds the same draft.
+    token = HiddenField()
+    checked = BooleanField(
+        "The person is not at immediate risk of harm, or I have already followed my "
+        "organisation's safeguarding procedure",
+        widget=GovCheckboxInput(),
+        validators=[InputRequired(message="Confirm you have checked for safeguarding concerns")],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class ConsentForm(FlaskForm):
+    by = RadioField(
+        "Who gave consent?",
+        widget=GovRadioInput(),
+        choices=choices(CONSENT_BY),
+        validators=[InputRequired(message="Select who gave consent")],
+    )
+    note = StringField(
+        "Their name and relationship to the person (if not the person themselves)",
+        widget=GovTextInput(),
+        description="For example, Sam Jones, mother",
+        filters=[line],
+        validators=[
+            Length(max=200, message="Name and relationship must be 200 characters or fewer")
+        ],
+    )
+    how = RadioField(
+        "How did they give it?",
+        widget=GovRadioInput(),
+        choices=choices(CONSENT_HOW),
+        validators=[InputRequired(message="Select how consent was given")],
+    )
+    given_on = DayMonthYear("When did they give it?", description="For example, 27 3 2026")
+    scope = SelectMultipleField(
+        "What did they agree the service may be told, besides their name and the reason?",
+        widget=GovCheckboxesInput(),
+        choices=choices(CONSENT_SCOPE),
+        validators=[Optional()],
+    )
+    agreed = BooleanField(
+        "They understand who their details will be shared with, and why, and that they can "
+        "withdraw their consent at any time",
+        widget=GovCheckboxInput(),
+        validators=[InputRequired(message="Confirm the person understands and agrees")],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+    def validate_note(self, field) -> None:
+        if self.by.data and self.by.data != "resident" and not field.data:
+            raise ValidationError("Enter the name of the person who gave consent")
+
+    def validate_given_on(self, field) -> None:
+        if field.problem:
+            raise ValidationError(field.problem)
+        if field.data is None:
+            raise ValidationError("Enter the date consent was given")
+        if field.data > date.today():
+            raise ValidationError("The date consent was given must be today or in the past")
+        if field.data < date.today() - CONSENT_MAX_AGE:
+            raise ValidationError(
+                "Consent must have been given in the last 90 days: ask the person again"
+            )
+
+
+class DetailsForm(FlaskForm):
+    """The person's details. The view removes the fields the service does not ask for (or
+    that the person did not agree to share); the ones left are all needed."""
+
+    name = required_text("The person's full name", "Enter the person's full name", 200)
+    reason = long_text(
+        "Why are you referring them?",
+        "What has happened and what you hope the service can do. Keep to what the service "
+        "needs to know.",
+        "Enter why you are referring them",
+    )
+    contact = long_text(
+        "How and when can the service contact them?",
+        "For example, a phone number and the best times to call, or that they prefer a letter",
+        "Enter how and when the service can contact them",
+        500,
+    )
+    needs = long_text(
+        "What help do they need?",
+        "Anything the service asked to know, such as who lives with them",
+        "Enter what help they need",
+    )
+    access = long_text(
+        "Accessibility needs and language",
+        "For example, step-free access, an interpreter for Polish, large print",
+        "Enter their accessibility needs and language, or ‘none’",
+        500,
+    )
+    postcode = StringField(
+        "Their postcode (optional)",
+        widget=GovTextInput(),
+        description="Only the first half (like SY1) is kept for anonymous figures on unmet "
+        "need. The service sees the full postcode only if they agreed to share how to "
+        "contact them.",
+        filters=[line],
+        validators=[Length(max=10, message="Enter a real postcode, like SY1 1HQ")],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+    def validate_postcode(self, field) -> None:
+        if field.data and normalise_postcode(field.data) is None:
+            raise ValidationError("Enter a real postcode, like SY1 1HQ")
+
+
+class SendForm(FlaskForm):
+    submit = SubmitField("Send referral", widget=GovSubmitInput())
+
+
+class DeclineForm(FlaskForm):
+    reason = RadioField(
+        "Why can the service not help?",
+        widget=GovRadioInput(),
+        choices=choices(DECLINE_REASONS),
+        validators=[InputRequired(message="Select why the service cannot help")],
+    )
+    submit = SubmitField("Decline referral", widget=GovSubmitInput())
+
+
+class ActionForm(FlaskForm):
+    """Accept, complete or withdraw: one button, with CSRF."""

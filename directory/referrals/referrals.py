@@ -1,0 +1,532 @@
+"""Consented referrals: plain functions for the whole life of one, and the rules on who sees
+what. The Accord (theme 9) separates signposting, which shares nothing, from referral, which
+"directs a client to another specific organisation … sharing detailed client information
+with the receiving organisation"; theme 5 asks that sharing be GDPR-compliant.
+
+Who may read a resident's details: the referrer, and members of the receiving organisation
+(once sent). Nobody else — not coordinators, not admins, not other organisations — and to
+them a referral does not exist (`find` gives None; the views answer 404). Every reading of
+the details and every change of state is audited; the audit log holds ids and statuses only.
+The caller commits.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select, update
+
+from accord import accounts, audit, outbox, sealing
+from accord.extensions import db
+from accord.models import Role, User, utcnow
+from directory import schedules
+from directory.models import Capacity, Service, ServiceStatus
+from directory.referrals.models import CLOSED_STATUSES, DECLINE_REASONS, Referral, ReferralStatus
+
+# Where a referral is seen (the views live there; emails sent outside a request link to it).
+PATH = "/referrals/"
+# Details every referral carries; services may ask for more (models.REFERRAL_FIELDS).
+ALWAYS = ("name", "reason")
+CONSENT_BY = {
+    "resident": "The person themselves",
+    "parent_or_guardian": "A parent or guardian (for a child)",
+    "attorney": "Someone with lasting power of attorney",
+    "carer": "A carer, with the person's agreement",
+}
+CONSENT_HOW = {
+    "in_person": "In person",
+    "phone": "By phone",
+    "video": "By video call",
+    "writing": "In writing or by email",
+}
+# What the resident agreed may be shared (the service sees only these).
+CONSENT_SCOPE = {
+    "contact": "How and when to contact them",
+    "needs": "What help they need",
+    "access": "Their accessibility needs and language",
+}
+
+
+class NotAccepting(Exception):
+    """The service does not take referrals now: the message says why, before anything is
+    typed."""
+
+
+class WrongState(Exception):
+    """The referral is not in a state this change can be made from (e.g. a replayed POST)."""
+
+
+# --- whether a service takes referrals ------------------------------------------------------
+
+
+def why_not_accepting(service: Service) -> str | None:
+    """None when professionals can refer to the service now; otherwise what to tell them."""
+    if "professional_referral" not in (service.access_routes or []):
+        return "This service does not take referrals from professionals. Signpost instead."
+    if service.status != ServiceStatus.active:
+        return "This service is not running at the moment, so it cannot take referrals."
+    if service.capacity == Capacity.at_capacity:
+        return "This service is at capacity and is not taking new referrals at the moment."
+    if service.capacity == Capacity.closed_to_referrals:
+        return "This service is closed to referrals at the moment."
+    return None
+
+
+def asked_for(service: Service) -> list[str]:
+    """The details this service asks for: the person's name and the reason, then its own."""
+    return [*ALWAYS, *[key for key in service.referral_fields or [] if key not in ALWAYS]]
+
+
+# --- who sees what ------------------------------------------------------------------------
+
+
+def is_referrer(user: User, referral: Referral) -> bool:
+    return referral.referrer_id is not None and referral.referrer_id == user.id
+
+
+def is_receiver(user: User, referral: Referral) -> bool:
+    """A member of the receiving organisation, once the referral has been sent to it."""
+    return (
+        referral.status != ReferralStatus.draft
+        and referral.organisation_id is not None
+        and referral.organisation_id in user.organisation_ids(Role.member)
+    )
+
+
+def find(user: User, referral_uuid: str) -> Referral | None:
+    """The referral if this user may see it, else None (never say it exists)."""
+    referral = db.session.scalar(select(Referral).where(Referral.uuid == referral_uuid))
+    if referral is None or not (is_referrer(user, referral) or is_receiver(user, referral)):
+        return None
+    return referral
+
+
+def details(user: User, referral: Referral) -> dict:
+    """The resident's details, opened for someone allowed to see them; the viewing is
+    audited. The receiving organisation sees only what consent allows."""
+    if not (is_referrer(user, referral) or is_receiver(user, referral)):
+        raise PermissionError("not a party to this referral")
+    opened = sealing.unseal(referral.sealed)
+    if referral.purged_at is None:
+        audit.record("referral.viewed", "referral", referral.id, actor_id=user.id)
+    if is_referrer(user, referral):
+        return opened
+    allowed = {*ALWAYS, "consent_note", *referral.consent_scope}
+    return {key: value for key, value in opened.items() if key.split("_")[0] in allowed}
+
+
+# --- making one ---------------------------------------------------------------------------
+
+
+def start(service: Service, referrer: User, token: str) -> Referral:
+    """A draft referral to `service`; the same form token again gives the same draft."""
+    found = db.session.scalar(select(Referral).where(Referral.start_token == token))
+    if found is not None and found.referrer_id == referrer.id:
+        return found
+    reason = why_not_accepting(service)
+    if reason:
+        raise NotAccepting(reason)
+    referral = Referral(
+        reference=_reference(),
+        service=service,
+        organisation_id=service.organisation_id,
+        referrer_id=referrer.id,
+        start_token=token if found is None else None,
+        need_codes=sorted(term.code for term in service.terms),
+    )
+    db.session.add(referral)
+    db.session.flush()
+    audit.record("referral.started", "referral", referral.id, actor_id=referrer.id)
+    return referral
+
+
+def check_safeguarding(referral: Referral) -> None:
+    """The referrer confirmed the person is not at immediate risk (or that they have followed
+    their safeguarding procedure) before anything about the person was typed."""
+    _must_be(referral, ReferralStatus.draft)
+    referral.safeguarding_checked = True
+
+
+def _reference() -> str:
+    """A short reference people can read out on the phone: R- and 8 letters and digits
+    without look-alikes (no 0/O, 1/I/L)."""
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    while True:
+        reference = "R-" + "".join(secrets.choice(alphabet) for _ in range(8))
+        if not db.session.scalar(select(Referral.id).where(Referral.reference == reference)):
+            return reference
+
+
+@dataclass
+class Consent:
+    by: str
+    how: str
+    at: datetime
+    scope: list[str]
+    note: str = ""  # e.g. the guardian's name: sealed with the details
+
+
+def record_consent(referral: Referral, consent: Consent, safeguarding_checked: bool) -> None:
+    _must_be(referral, ReferralStatus.draft)
+    referral.safeguarding_checked = safeguarding_checked
+    referral.consent_by = consent.by
+    referral.consent_how = consent.how
+    referral.consent_at = consent.at
+    referral.consent_scope = [key for key in CONSENT_SCOPE if key in consent.scope]
+    opened = sealing.unseal(referral.sealed)
+    opened["consent_note"] = consent.note
+    referral.sealed = sealing.seal(opened)
+    audit.record(
+        "referral.consent_recorded",
+        "referral",
+        referral.id,
+        actor_id=referral.referrer_id,
+        details={"by": consent.by, "how": consent.how, "scope": referral.consent_scope},
+    )
+
+
+def record_details(referral: Referral, answers: dict[str, str], outcode: str = "") -> None:
+    """The resident's details, sealed; only the postcode district is kept in the open."""
+    _must_be(referral, ReferralStatus.draft)
+    opened = sealing.unseal(referral.sealed)
+    opened.update({key: value for key, value in answers.items() if value is not None})
+    referral.sealed = sealing.seal(opened)
+    referral.outcode = outcode[:4]
+    referral.subject_key = subject_key(opened.get("name", ""))
+    audit.record(
+        "referral.details_recorded", "referral", referral.id, actor_id=referral.referrer_id
+    )
+
+
+def subject_key(name: str) -> str:
+    """Blind index of the person's name, to find their referrals for subject access. Names
+    are not unique: whoever answers a request checks each referral found is theirs."""
+    return sealing.blind_index(name) if name.strip() else ""
+
+
+def send(referral: Referral, link: str) -> bool:
+    """Draft → sent, once: a double click or replayed POST changes nothing and returns
+    False. The receiving organisation's members are emailed a link, never the details."""
+    if not referral.consent_at or not referral.safeguarding_checked or not referral.subject_key:
+        raise WrongState("consent, the safeguarding check and the details come first")
+    now = utcnow()
+    moved = db.session.execute(
+        update(Referral)
+        .where(Referral.id == referral.id, Referral.status == ReferralStatus.draft)
+        .values(status=ReferralStatus.sent, sent_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not moved:
+        return False
+    db.session.refresh(referral)
+    audit.record("referral.sent", "referral", referral.id)
+    service = referral.service.name if referral.service else "your service"
+    for email in accounts.member_emails(referral.organisation_id):
+        outbox.queue_email(
+            email,
+            f"New referral {referral.reference} to {service}",
+            f"A frontline worker has sent a referral to {service}.\n\n"
+            f"Open it here to accept or decline it (you will need to sign in):\n{link}\n\n"
+            "The person's details are not in this email, for their privacy.",
+            kind="referral",
+        )
+    return True
+
+
+# --- answering one ------------------------------------------------------------------------
+
+
+def _must_be(referral: Referral, *states: str) -> None:
+    if referral.status not in states:
+        raise WrongState(f"the referral is {referral.status}")
+
+
+def _respond(referral: Referral, status: str, link: str, by: User, **audit_details) -> None:
+    now = utcnow()
+    referral.status = status
+    referral.first_response_at = referral.first_response_at or now
+    if status == ReferralStatus.accepted:
+        referral.accepted_at = now
+    if status in CLOSED_STATUSES:
+        referral.closed_at = now
+    audit.record(
+        f"referral.{status}", "referral", referral.id, actor_id=by.id, details=audit_details
+    )
+    referrer = referral.referrer
+    if referrer is not None and referrer.active and referrer.id != by.id:
+        service = referral.service.name if referral.service else "the service"
+        outbox.queue_email(
+            referrer.email,
+            f"Referral {referral.reference}: {status}",
+            f"Your referral {referral.reference} to {service} is now {status}.\n\n"
+            f"See it here (you will need to sign in):\n{link}\n\n"
+            "The person's details are not in this email, for their privacy.",
+            kind="referral",
+        )
+
+
+def accept(referral: Referral, by: User, link: str) -> None:
+    _must_be(referral, ReferralStatus.sent)
+    _respond(referral, ReferralStatus.accepted, link, by)
+
+
+def decline(referral: Referral, by: User, reason: str, link: str) -> None:
+    if reason not in DECLINE_REASONS:
+        raise ValueError(f"unknown reason {reason!r}")
+    _must_be(referral, ReferralStatus.sent, ReferralStatus.accepted)
+    referral.decline_reason = reason
+    _respond(referral, ReferralStatus.declined, link, by, reason=reason)
+
+
+def complete(referral: Referral, by: User, link: str) -> None:
+    _must_be(referral, ReferralStatus.accepted)
+    _respond(referral, ReferralStatus.completed, link, by)
+
+
+def withdraw(referral: Referral, by: User) -> None:
+    """The referrer takes it back before the service has accepted it."""
+    _must_be(referral, ReferralStatus.draft, ReferralStatus.sent)
+    referral.status = ReferralStatus.withdrawn
+    referral.closed_at = utcnow()
+    audit.record("referral.withdrawn", "referral", referral.id, actor_id=by.id)
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+def inbox(user: User) -> list[Referral]:
+    """Referrals sent to the organisations this user is a member of, newest first."""
+    orgs = user.organisation_ids(Role.member)
+    if not orgs:
+        return []
+    return list(
+        db.session.scalars(
+            select(Referral)
+            .where(Referral.organisation_id.in_(orgs), Referral.status != ReferralStatus.draft)
+            .order_by(Referral.sent_at.desc(), Referral.id.desc())
+        )
+    )
+
+
+def sent_by(user: User) -> list[Referral]:
+    return list(
+        db.session.scalars(
+            select(Referral)
+            .where(Referral.referrer_id == user.id)
+            .order_by(Referral.created_at.desc(), Referral.id.desc())
+        )
+    )
+
+
+def counts(referrals: list[Referral]) -> dict[str, int]:
+    found = dict.fromkeys(ReferralStatus, 0)
+    for referral in referrals:
+        found[ReferralStatus(referral.status)] += 1
+    return {str(status): n for status, n in found.items()}
+
+
+# --- working days and overdue referrals -----------------------------------------------------
+
+
+def working_days_after(start: date, days: int) -> date:
+    """The date `days` working days after `start` (weekends and bank holidays skipped)."""
+    closed = schedules.bank_holidays([start.year, start.year + 1])
+    found, left = start, days
+    while left > 0:
+        found += timedelta(days=1)
+        if found.weekday() < 5 and found not in closed:
+            left -= 1
+    return found
+
+
+def overdue(now: datetime | None = None) -> list[Referral]:
+    """Sent referrals with no answer after their service's working days."""
+    now = now or utcnow()
+    waiting = db.session.scalars(
+        select(Referral).where(
+            Referral.status == ReferralStatus.sent, Referral.first_response_at.is_(None)
+        )
+    )
+    late = []
+    for referral in waiting:
+        days = referral.service.referral_response_days if referral.service else 5
+        if referral.sent_at and now.date() > working_days_after(referral.sent_at.date(), days):
+            late.append(referral)
+    return late
+
+
+def flag_overdue(link_for, now: datetime | None = None) -> int:
+    """Tell the provider and the referrer once about each overdue referral; the count told.
+    `link_for(referral)` gives the referral's address."""
+    told = 0
+    for referral in overdue(now):
+        if referral.overdue_flagged_at is not None:
+            continue
+        referral.overdue_flagged_at = utcnow()
+        service = referral.service.name if referral.service else "the service"
+        emails = set(accounts.member_emails(referral.organisation_id))
+        if referral.referrer is not None and referral.referrer.active:
+            emails.add(referral.referrer.email)
+        for email in sorted(emails):
+            outbox.queue_email(
+                email,
+                f"Referral {referral.reference} has had no answer",
+                f"Referral {referral.reference} to {service} was sent on "
+                f"{referral.sent_at:%d %B %Y} and has had no answer yet.\n\n"
+                f"See it here (you will need to sign in):\n{link_for(referral)}",
+                kind="referral",
+            )
+        audit.record("referral.overdue", "referral", referral.id)
+        told += 1
+    return told
+
+
+# --- retention, subject access and erasure --------------------------------------------------
+
+
+def forget(referral: Referral, action: str) -> None:
+    referral.sealed = ""
+    referral.subject_key = ""
+    referral.purged_at = utcnow()
+    audit.record(action, "referral", referral.id)
+
+
+def purge(retention_days: int, unaccepted_days: int, now: datetime | None = None) -> int:
+    """Forget the resident in closed referrals past `retention_days`, in referrals never
+    accepted after `unaccepted_days`, and in drafts abandoned for a day; statistics stay."""
+    now = now or utcnow()
+    rows = db.session.scalars(select(Referral).where(Referral.purged_at.is_(None)))
+    count = 0
+    for referral in rows:
+        closed = referral.closed_at and referral.closed_at < now - timedelta(days=retention_days)
+        never_accepted = (
+            referral.status != ReferralStatus.draft
+            and referral.accepted_at is None
+            and (referral.sent_at or referral.created_at) < now - timedelta(days=unaccepted_days)
+        )
+        abandoned = referral.status == ReferralStatus.draft and (
+            referral.created_at < now - timedelta(days=1)
+        )
+        if closed or never_accepted or abandoned:
+            forget(referral, "referral.purged")
+            count += 1
+    return count
+
+
+def of_subject(name: str) -> list[Referral]:
+    key = subject_key(name)
+    if not key:
+        return []
+    return list(
+        db.session.scalars(
+            select(Referral).where(Referral.subject_key == key).order_by(Referral.id)
+        )
+    )
+
+
+def subject_access(name: str) -> list[dict]:
+    """Everything held about the person named, for a subject access request."""
+    found = []
+    for referral in of_subject(name):
+        audit.record("referral.subject_access", "referral", referral.id)
+        found.append(
+            {
+                "reference": referral.reference,
+                "service": referral.service.name if referral.service else "",
+                "status": referral.status,
+                "decline_reason": referral.decline_reason,
+                "sent_at": referral.sent_at.isoformat() if referral.sent_at else None,
+                "consent_by": referral.consent_by,
+                "consent_how": referral.consent_how,
+                "consent_at": referral.consent_at.isoformat() if referral.consent_at else None,
+                "consent_scope": referral.consent_scope,
+                "details": sealing.unseal(referral.sealed),
+            }
+        )
+    return found
+
+
+def erase_subject(name: str) -> int:
+    found = of_subject(name)
+    for referral in found:
+        forget(referral, "referral.erased")
+    return len(found)
+
+
+def rotate_keys() -> int:
+    """Re-seal every referral with the newest key (after a new key is put first)."""
+    count = 0
+    for referral in db.session.scalars(select(Referral).where(Referral.sealed != "")):
+        referral.sealed = sealing.reseal(referral.sealed)
+        count += 1
+    return count
+
+
+# --- anonymous statistics -------------------------------------------------------------------
+
+
+def statistics(year: int | None = None) -> dict:
+    """Counts only: by service and status, by need, by outcome, and the median hours to a
+    first answer. No referral can be picked out from these. A year counts the referrals
+    sent in it (the annual review)."""
+    query = (
+        select(Referral.service_id, Referral.status, Referral.decline_reason,
+               Referral.need_codes, Referral.outcode, Referral.sent_at,
+               Referral.first_response_at)
+        .where(Referral.status != ReferralStatus.draft)
+    )  # fmt: skip
+    if year is not None:
+        query = query.where(
+            Referral.sent_at >= datetime(year, 1, 1), Referral.sent_at < datetime(year + 1, 1, 1)
+        )
+    rows = db.session.execute(query).all()
+    names = dict(db.session.execute(select(Service.id, Service.name)).all())
+    by_service: dict[str, dict[str, int]] = {}
+    by_need: dict[str, int] = {}
+    by_outcome: dict[str, int] = {}
+    unmet: dict[tuple[str, str], int] = {}
+    waits: list[float] = []
+    for service_id, status, reason, needs, outcode, sent_at, answered in rows:
+        name = names.get(service_id, "A service no longer listed")
+        by_service.setdefault(name, {}).setdefault(status, 0)
+        by_service[name][status] += 1
+        for need in needs or ["(none)"]:
+            by_need[need] = by_need.get(need, 0) + 1
+        by_outcome[reason or status] = by_outcome.get(reason or status, 0) + 1
+        if reason in ("not_eligible", "no_capacity"):
+            for need in needs or ["(none)"]:
+                key = (need, outcode or "unknown")
+                unmet[key] = unmet.get(key, 0) + 1
+        if sent_at and answered:
+            waits.append((answered - sent_at).total_seconds() / 3600)
+    waits.sort()
+    return {
+        "total": len(rows),
+        "by_service": by_service,
+        "by_need": by_need,
+        "by_outcome": by_outcome,
+        "unmet": unmet,
+        "median_hours_to_answer": waits[len(waits) // 2] if waits else None,
+    }
+
+
+# Unmet need is counted by need and postcode district, which together could point to one
+# household in a small place: a cell under this is not shown on its own (ONS practice for
+# published counts) but added into one "each fewer than 5" row.
+SMALL_COUNT = 5
+
+
+def unmet_shown(unmet: dict[tuple[str, str], int]) -> tuple[list[tuple[tuple[str, str], int]], int]:
+    """The need-and-district cells of at least SMALL_COUNT, largest first, and the sum of the
+    rest (so no small cell can be read off, not even by subtraction)."""
+    shown = sorted(
+        ((key, n) for key, n in unmet.items() if n >= SMALL_COUNT),
+        key=lambda item: (-item[1], item[0]),
+    )
+    return shown, sum(n for n in unmet.values() if n < SMALL_COUNT)
+
+
+def total() -> int:
+    return db.session.scalar(select(func.count()).select_from(Referral)) or 0

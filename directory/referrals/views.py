@@ -1,0 +1,338 @@
+"""Referral pages: make one (safeguarding → consent → details → check → send), answer one,
+follow the ones you sent, and the coordinator's anonymous figures.
+
+Every page that names a referral asks `referrals.find`, which gives None to anyone who is
+neither the referrer nor a member of the receiving organisation: they get a 404, so a
+guessed address does not even say the referral exists.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, time
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from accord.accounts import role_required
+from accord.extensions import db, limiter
+from accord.geo import normalise_postcode, outcode_of
+from accord.models import Role, utcnow
+from accord.security import link_base
+from directory import taxonomy
+from directory.models import REFERRAL_FIELDS, Review, Service
+from directory.referrals import referrals
+from directory.referrals.forms import (
+    ActionForm,
+    ConsentForm,
+    DeclineForm,
+    DetailsForm,
+    SafeguardingForm,
+    SendForm,
+)
+from directory.referrals.models import DECLINE_REASONS, STATUS_LABELS, Referral, ReferralStatus
+
+bp = Blueprint("referrals", __name__, url_prefix="/referrals")
+
+# Who can open a referral at all; `referrals.find` then decides which ones.
+PARTIES = (Role.frontline, Role.member)
+
+
+def _link(referral: Referral) -> str:
+    return link_base() + url_for("referrals.show", uuid=referral.uuid)
+
+
+def _common() -> dict:
+    return {
+        "status_labels": STATUS_LABELS,
+        "decline_reasons": DECLINE_REASONS,
+        "consent_by": referrals.CONSENT_BY,
+        "consent_how": referrals.CONSENT_HOW,
+        "consent_scope": referrals.CONSENT_SCOPE,
+        "field_labels": REFERRAL_FIELDS,
+    }
+
+
+def _found(uuid: str) -> Referral:
+    referral = referrals.find(current_user, uuid)
+    if referral is None:
+        abort(404)
+    return referral
+
+
+def _draft(uuid: str) -> Referral | None:
+    """The referrer's own draft; None once it has been sent (the caller shows it instead)."""
+    referral = _found(uuid)
+    if not referrals.is_referrer(current_user, referral):
+        abort(404)
+    return referral if referral.status == ReferralStatus.draft else None
+
+
+def _opened(referral: Referral) -> dict:
+    """The resident's details for this user; the viewing is audited at once."""
+    answers = referrals.details(current_user, referral)
+    db.session.commit()
+    return answers
+
+
+def _asked(referral: Referral) -> list[str]:
+    """The details to ask for: what the service wants and the person agreed to share."""
+    wanted = referrals.asked_for(referral.service) if referral.service else ["name", "reason"]
+    return [key for key in wanted if key in referrals.ALWAYS or key in referral.consent_scope]
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@role_required(*PARTIES)
+def index():
+    received = referrals.inbox(current_user)
+    status = request.args.get("status", "")
+    shown = [r for r in received if r.status == status] if status in STATUS_LABELS else received
+    return render_template(
+        "directory/referrals/index.html",
+        received=shown,
+        counts=referrals.counts(received),
+        status=status if status in STATUS_LABELS else "",
+        is_member=bool(current_user.organisation_ids(Role.member)),
+        sent=referrals.sent_by(current_user),
+        overdue={r.id for r in referrals.overdue()},
+        **_common(),
+    )
+
+
+@bp.get("/statistics")
+@role_required(Role.coordinator)
+def statistics():
+    figures = referrals.statistics()
+    unmet, unmet_small = referrals.unmet_shown(figures["unmet"])
+    return render_template(
+        "directory/referrals/statistics.html",
+        figures=figures,
+        unmet=unmet,
+        unmet_small=unmet_small,
+        small_count=referrals.SMALL_COUNT,
+        need_names={term.code: term.name for term in taxonomy.needs()},
+        **_common(),
+    )
+
+
+# --- making one -----------------------------------------------------------------------------
+
+
+@bp.route("/new/<int:service_id>", methods=["GET", "POST"])
+@role_required(Role.frontline)
+@limiter.limit("30 per minute", methods=["POST"])
+def new(service_id: int):
+    service = db.session.get(Service, service_id)
+    if service is None or service.review != Review.published:
+        abort(404)
+    form = SafeguardingForm()
+    refusal = referrals.why_not_accepting(service)
+    if refusal is None and form.validate_on_submit() and form.token.data:
+        try:
+            referral = referrals.start(service, current_user, form.token.data[:64])
+        except referrals.NotAccepting as problem:
+            refusal = str(problem)
+        else:
+            if referral.status != ReferralStatus.draft:
+                return redirect(url_for("referrals.show", uuid=referral.uuid))
+            referrals.check_safeguarding(referral)
+            db.session.commit()
+            return redirect(url_for("referrals.consent", uuid=referral.uuid))
+    if not form.token.data:
+        form.token.data = secrets.token_urlsafe(32)
+    return render_template(
+        "directory/referrals/new.html", form=form, service=service, refusal=refusal
+    )
+
+
+@bp.route("/<uuid>/consent", methods=["GET", "POST"])
+@role_required(*PARTIES)
+def consent(uuid: str):
+    referral = _draft(uuid)
+    if referral is None:
+        return redirect(url_for("referrals.show", uuid=uuid))
+    form = ConsentForm()
+    if request.method == "GET" and referral.consent_at:
+        form.by.data, form.how.data = referral.consent_by, referral.consent_how
+        form.given_on.data = referral.consent_at.date()
+        form.scope.data = list(referral.consent_scope)
+        form.note.data = _opened(referral).get("consent_note", "")
+        form.agreed.data = True
+    if form.validate_on_submit():
+        # Consent given today is recorded now; an earlier day, at its midday.
+        given = (
+            utcnow()
+            if form.given_on.data == date.today()
+            else datetime.combine(form.given_on.data, time(12))
+        )
+        referrals.record_consent(
+            referral,
+            referrals.Consent(
+                by=form.by.data,
+                how=form.how.data,
+                at=given,
+                scope=list(form.scope.data or []),
+                note=form.note.data if form.by.data != "resident" else "",
+            ),
+            safeguarding_checked=referral.safeguarding_checked,
+        )
+        db.session.commit()
+        return redirect(url_for("referrals.details", uuid=uuid))
+    return render_template(
+        "directory/referrals/consent.html", form=form, referral=referral, **_common()
+    )
+
+
+@bp.route("/<uuid>/details", methods=["GET", "POST"])
+@role_required(*PARTIES)
+def details(uuid: str):
+    referral = _draft(uuid)
+    if referral is None:
+        return redirect(url_for("referrals.show", uuid=uuid))
+    if not referral.consent_at:
+        return redirect(url_for("referrals.consent", uuid=uuid))
+    asked = _asked(referral)
+    form = DetailsForm()
+    for key in REFERRAL_FIELDS:
+        if key not in asked:
+            delattr(form, key)
+    if request.method == "GET":
+        saved = _opened(referral)
+        for key in ("name", "reason", *REFERRAL_FIELDS):
+            if key in asked and saved.get(key):
+                form[key].data = saved[key]
+        form.postcode.data = saved.get("contact_postcode", "")
+    if form.validate_on_submit():
+        answers = {key: form[key].data for key in asked}
+        answers["contact_postcode"] = normalise_postcode(form.postcode.data) or ""
+        referrals.record_details(referral, answers, outcode_of(form.postcode.data) or "")
+        db.session.commit()
+        return redirect(url_for("referrals.check", uuid=uuid))
+    return render_template(
+        "directory/referrals/details.html", form=form, referral=referral, **_common()
+    )
+
+
+@bp.route("/<uuid>/check", methods=["GET", "POST"])
+@role_required(*PARTIES)
+@limiter.limit("30 per minute", methods=["POST"])
+def check(uuid: str):
+    referral = _draft(uuid)
+    if referral is None:
+        # Sent already: a second click or a replayed POST lands on the sent referral.
+        return redirect(url_for("referrals.show", uuid=uuid))
+    if not referral.consent_at:
+        return redirect(url_for("referrals.consent", uuid=uuid))
+    if not referral.subject_key:
+        return redirect(url_for("referrals.details", uuid=uuid))
+    form = SendForm()
+    if form.validate_on_submit():
+        if referrals.send(referral, _link(referral)):
+            db.session.commit()
+            flash(f"Referral {referral.reference} sent to {referral.service.name}.")
+        return redirect(url_for("referrals.show", uuid=uuid))
+    return render_template(
+        "directory/referrals/check.html",
+        form=form,
+        referral=referral,
+        answers=_opened(referral),
+        asked=_asked(referral),
+        wanted=referrals.asked_for(referral.service) if referral.service else [],
+        **_common(),
+    )
+
+
+# --- one referral ---------------------------------------------------------------------------
+
+
+@bp.get("/<uuid>")
+@role_required(*PARTIES)
+def show(uuid: str):
+    referral = _found(uuid)
+    answers = _opened(referral)
+    return render_template(
+        "directory/referrals/show.html",
+        referral=referral,
+        answers=answers,
+        is_referrer=referrals.is_referrer(current_user, referral),
+        is_receiver=referrals.is_receiver(current_user, referral),
+        form=ActionForm(),
+        decline_form=DeclineForm(),
+        **_common(),
+    )
+
+
+def _answer(uuid: str, change, done: str):
+    """Run one change of state for a party allowed to make it; a repeat says so, no 500."""
+    referral = _found(uuid)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        change(referral)
+    except referrals.WrongState:
+        db.session.rollback()
+        flash(f"Nothing changed: this referral is {STATUS_LABELS[referral.status].lower()}.")
+    else:
+        db.session.commit()
+        flash(done.format(reference=referral.reference))
+    return redirect(url_for("referrals.show", uuid=uuid))
+
+
+def _receiver(referral: Referral) -> None:
+    if not referrals.is_receiver(current_user, referral):
+        abort(404 if not referrals.is_referrer(current_user, referral) else 403)
+
+
+@bp.post("/<uuid>/accept")
+@role_required(*PARTIES)
+def accept(uuid: str):
+    def change(referral):
+        _receiver(referral)
+        referrals.accept(referral, current_user, _link(referral))
+
+    return _answer(uuid, change, "You accepted referral {reference}. We have told the referrer.")
+
+
+@bp.post("/<uuid>/complete")
+@role_required(*PARTIES)
+def complete(uuid: str):
+    def change(referral):
+        _receiver(referral)
+        referrals.complete(referral, current_user, _link(referral))
+
+    return _answer(uuid, change, "Referral {reference} is marked as completed.")
+
+
+@bp.post("/<uuid>/withdraw")
+@role_required(*PARTIES)
+def withdraw(uuid: str):
+    def change(referral):
+        if not referrals.is_referrer(current_user, referral):
+            abort(403)
+        referrals.withdraw(referral, current_user)
+
+    return _answer(uuid, change, "You withdrew referral {reference}.")
+
+
+@bp.route("/<uuid>/decline", methods=["GET", "POST"])
+@role_required(*PARTIES)
+def decline(uuid: str):
+    referral = _found(uuid)
+    _receiver(referral)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            referrals.decline(referral, current_user, form.reason.data, _link(referral))
+        except referrals.WrongState:
+            db.session.rollback()
+            flash(f"Nothing changed: this referral is {STATUS_LABELS[referral.status].lower()}.")
+        else:
+            db.session.commit()
+            flash(f"You declined referral {referral.reference}. We have told the referrer.")
+        return redirect(url_for("referrals.show", uuid=uuid))
+    return render_template(
+        "directory/referrals/decline.html", form=form, referral=referral, **_common()
+    )

@@ -1,0 +1,67 @@
+"""Emergency volunteers (personal data: CVEC only) and their deployments to hubs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accord.extensions import db
+from accord.models import utcnow
+from emergency.models import Hub, Incident
+
+
+class Volunteer(db.Model):
+    """An emergency volunteer. Personal data: CVEC only; deleted when `retain_until` passes."""
+
+    __tablename__ = "volunteer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    # Home postcode district only (e.g. SY1), and its centroid: enough to deploy nearby.
+    outcode: Mapped[str] = mapped_column(String(4), index=True)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[str] = mapped_column(String(200), default="")
+    dbs_checked: Mapped[bool] = mapped_column(default=False)
+    dbs_date: Mapped[date | None]
+    availability: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What they agreed to, in the words shown on the form, and when.
+    consent: Mapped[str] = mapped_column(Text)
+    consent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    active: Mapped[bool] = mapped_column(default=True)
+    retain_until: Mapped[date] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    deployments: Mapped[list[Deployment]] = relationship(
+        back_populates="volunteer", cascade="all, delete-orphan"
+    )
+
+
+class Deployment(db.Model):
+    """A volunteer sent to a hub or a request during an incident, with check-in and out."""
+
+    __tablename__ = "deployment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteer.id", ondelete="CASCADE"), index=True
+    )
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incident.id", ondelete="SET NULL"), index=True
+    )
+    hub_id: Mapped[int | None] = mapped_column(ForeignKey("hub.id", ondelete="SET NULL"))
+    # For a request rather than a hub, e.g. "sandbags to Frankwell" (no resident's details).
+    task: Mapped[str] = mapped_column(Text, default="")
+    deployed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    checked_in_at: Mapped[datetime | None]
+    checked_out_at: Mapped[datetime | None]
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    volunteer: Mapped[Volunteer] = relationship(back_populates="deployments")
+    hub: Mapped[Hub | None] = relationship()
+    incident: Mapped[Incident | None] = relationship()

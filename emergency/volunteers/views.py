@@ -1,0 +1,338 @@
+"""Emergency volunteers' pages: the public sign-up (and leaving), and CVEC's search, volunteer
+record and deployments. Thin: parse, call emergency.volunteers.volunteers, render."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from accord import text
+from accord.accounts import role_required
+from accord.extensions import db, limiter
+from accord.models import Role
+from accord.security import link_base
+from emergency import incidents
+from emergency.models import Hub, Incident
+from emergency.volunteers import volunteers
+from emergency.volunteers.forms import (
+    ChangeForm,
+    ConfirmForm,
+    DeleteForm,
+    DeployForm,
+    FindForm,
+    LeaveForm,
+    SearchForm,
+    VolunteerForm,
+)
+from emergency.volunteers.models import Deployment, Volunteer
+from emergency.volunteers.volunteers import AVAILABILITY, SKILLS
+
+bp = Blueprint("volunteers", __name__)
+
+# Per address: enough for a family sharing a connection, too few to fill the list with junk.
+PUBLIC_FORM_LIMIT = "5 per minute; 30 per day"
+FIRST_NAME_KEY = "volunteer_first_name"
+MAX_PAGE_DIGITS = 6
+# PostgreSQL's integer: no record has a larger id, and asking for one makes the database raise.
+MAX_ID = 2**31 - 1
+NO_INCIDENT = "There is no active incident. Declare an incident before deploying volunteers."
+
+
+@bp.context_processor
+def helpers() -> dict:
+    return {
+        "skill_labels": SKILLS,
+        "availability_labels": AVAILABILITY,
+        "number": volunteers.number,
+        "where": volunteers.where,
+        "uk_time": uk_time,
+        "retention": volunteers.retention_words(current_app.config["VOLUNTEER_RETENTION_DAYS"]),
+    }
+
+
+def uk_time(at: datetime | None) -> str:
+    """A stored UTC time as people in Shropshire read it (BST in summer)."""
+    local = text.uk_time(at)
+    return local.strftime("%d %b %Y %H:%M") if local else ""
+
+
+def _volunteer(volunteer_id: int) -> Volunteer:
+    if volunteer_id > MAX_ID:
+        abort(404)
+    return db.get_or_404(Volunteer, volunteer_id)
+
+
+def _by_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
+# --- public: signing up ----------------------------------------------------------------------
+
+
+@bp.route("/volunteer", methods=["GET", "POST"])
+@limiter.limit(PUBLIC_FORM_LIMIT, methods=["POST"])
+def sign_up():
+    consent = volunteers.consent_text(current_app.config["VOLUNTEER_RETENTION_DAYS"])
+    form = VolunteerForm(consent=consent)
+    if form.validate_on_submit():
+        # A known address is emailed a link instead of being changed; the same page follows
+        # either way, named with what was typed, so nobody learns who is listed.
+        details = form.details()
+        volunteers.sign_up(details, consent, link_base())
+        db.session.commit()
+        session[FIRST_NAME_KEY] = volunteers.first_name(details.name)
+        return redirect(url_for("volunteers.thanks"))
+    return render_template("emergency/volunteers/sign_up.html", form=form)
+
+
+@bp.get("/volunteer/thanks")
+def thanks():
+    return render_template(
+        "emergency/volunteers/thanks.html", first_name=session.pop(FIRST_NAME_KEY, "")
+    )
+
+
+@bp.get("/volunteer/privacy")
+def privacy():
+    return render_template("emergency/volunteers/privacy.html")
+
+
+@bp.route("/volunteer/leave", methods=["GET", "POST"])
+@limiter.limit(PUBLIC_FORM_LIMIT, methods=["POST"])
+def leave():
+    form = LeaveForm()
+    if form.validate_on_submit():
+        volunteers.request_leave(form.email.data, link_base())
+        db.session.commit()
+        return redirect(url_for("volunteers.leave_sent"))
+    return render_template("emergency/volunteers/leave.html", form=form)
+
+
+@bp.get("/volunteer/leave/sent")
+def leave_sent():
+    return render_template("emergency/volunteers/leave_sent.html")
+
+
+@bp.route("/volunteer/leave/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def leave_confirm(token: str):
+    # Deleting takes a button press: mail scanners open links, and must not delete anyone.
+    volunteer = volunteers.volunteer_for_leave_token(token)
+    if volunteer is None:
+        return render_template("emergency/volunteers/link_invalid.html"), 404
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        volunteers.delete(volunteer, by_volunteer=True)
+        db.session.commit()
+        return render_template("emergency/volunteers/left.html")
+    return render_template("emergency/volunteers/leave_confirm.html", form=form)
+
+
+def _private(body: str, status: int = 200):
+    # A page showing a person's details, at an address holding them: kept out of caches, and
+    # the address out of Referer headers.
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/volunteer/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def confirm_change(token: str):
+    # Opening the link only shows the change: mail scanners open links, and must change nothing.
+    change = volunteers.change_for_token(token, lock=request.method == "POST")
+    if change is None:
+        return _private(render_template("emergency/volunteers/change_invalid.html"), 404)
+    volunteer, details = change
+    consent = volunteers.consent_text(current_app.config["VOLUNTEER_RETENTION_DAYS"])
+    form = ChangeForm()
+    if form.validate_on_submit():
+        volunteers.apply_change(volunteer, details, consent)
+        db.session.commit()
+        return _private(render_template("emergency/volunteers/changed.html"))
+    page = render_template(
+        "emergency/volunteers/change_confirm.html", form=form, details=details, consent=consent
+    )
+    return _private(page)
+
+
+# --- CVEC: finding volunteers ----------------------------------------------------------------
+
+
+def _page_number(raw: str | None) -> int | None:
+    """The page asked for, or None when it is not a sensible page number."""
+    raw = raw or "1"
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_PAGE_DIGITS or int(raw) < 1:
+        return None
+    return int(raw)
+
+
+@bp.get("/emergency/volunteers")
+@role_required(Role.cvec)
+def search():
+    form = SearchForm(formdata=request.args)
+    form.validate()
+    filters = form.filters()
+    page = _page_number(request.args.get("page"))
+    page_problem = page is None
+    found = volunteers.search(filters, page or 1)
+    if found.page > found.pages:
+        page_problem = True
+        found = volunteers.search(filters, 1)
+    # Only the form's own fields: url_for treats keys like _external and _scheme as orders.
+    args = {key: request.args.getlist(key) for key in form.data if key in request.args}
+    return _search_page(form, filters, found, args=args, page_problem=page_problem)
+
+
+@bp.post("/emergency/volunteers/find")
+@role_required(Role.cvec)
+def find():
+    find = FindForm()
+    if not find.validate_on_submit():
+        form = SearchForm(formdata=None)
+        return _search_page(form, form.filters(), volunteers.search(form.filters()), find=find)
+    filters = volunteers.Filters(words=find.who.data, include_inactive=True)
+    return _search_page(SearchForm(formdata=None), filters, volunteers.search(filters), find=find)
+
+
+def _search_page(form, filters, found, *, find=None, args=None, page_problem=False):
+    return render_template(
+        "emergency/volunteers/search.html",
+        form=form,
+        find=find or FindForm(formdata=None),
+        filters=filters,
+        found=found,
+        args=args or {},
+        page_problem=page_problem,
+        on_duty=[(incident, volunteers.on_duty(incident)) for incident in incidents.active()],
+    )
+
+
+# --- CVEC: one volunteer ---------------------------------------------------------------------
+
+
+def _deploy_form(active: list[Incident], hubs: list[Hub]) -> DeployForm:
+    form = DeployForm()
+    form.incident.choices = [SelectChoice(str(i.id), i.name) for i in active]
+    if len(active) == 1 and not form.incident.data:
+        form.incident.data = str(active[0].id)
+    form.hub.choices = [SelectChoice("", "None: a task")] + [
+        SelectChoice(str(h.id), f"{h.location.name}, {h.location.town} ({h.status_label})")
+        for h in hubs
+    ]
+    return form
+
+
+def _detail(volunteer: Volunteer, form: DeployForm | None = None, problem: str = ""):
+    active = incidents.active()
+    hubs = volunteers.hubs()
+    return render_template(
+        "emergency/volunteers/detail.html",
+        volunteer=volunteer,
+        current=volunteers.current(volunteer),
+        history=volunteers.history(volunteer),
+        active=active,
+        form=form or _deploy_form(active, hubs),
+        problem=problem,
+    )
+
+
+@bp.get("/emergency/volunteers/<int:volunteer_id>")
+@role_required(Role.cvec)
+def detail(volunteer_id: int):
+    return _detail(_volunteer(volunteer_id))
+
+
+@bp.post("/emergency/volunteers/<int:volunteer_id>/deploy")
+@role_required(Role.cvec)
+def deploy(volunteer_id: int):
+    volunteer = _volunteer(volunteer_id)
+    active = incidents.active()
+    if not active:
+        return _detail(volunteer, problem=NO_INCIDENT)
+    form = _deploy_form(active, volunteers.hubs())
+    if not form.validate_on_submit():
+        return _detail(volunteer, form)
+    incident = db.session.get(Incident, int(form.incident.data))
+    if incident is None:
+        abort(404)
+    hub = db.session.get(Hub, int(form.hub.data)) if form.hub.data else None
+    try:
+        volunteers.deploy(volunteer, incident, hub=hub, task=form.task.data or "", by_id=_by_id())
+    except volunteers.Refused as exc:
+        db.session.rollback()
+        return _detail(volunteer, form, str(exc))
+    db.session.commit()
+    flash(f"{volunteers.number(volunteer)} deployed.")
+    return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+
+
+def _deployment(volunteer_id: int, deployment_id: int) -> Deployment:
+    deployment = db.session.get(Deployment, deployment_id) if deployment_id <= MAX_ID else None
+    if deployment is None or deployment.volunteer_id != volunteer_id:
+        abort(404)
+    return deployment
+
+
+@bp.post("/emergency/volunteers/<int:volunteer_id>/deployments/<int:deployment_id>/check-in")
+@role_required(Role.cvec)
+def check_in(volunteer_id: int, deployment_id: int):
+    return _change(volunteer_id, deployment_id, volunteers.check_in, "checked in")
+
+
+@bp.post("/emergency/volunteers/<int:volunteer_id>/deployments/<int:deployment_id>/check-out")
+@role_required(Role.cvec)
+def check_out(volunteer_id: int, deployment_id: int):
+    return _change(volunteer_id, deployment_id, volunteers.check_out, "checked out")
+
+
+def _change(volunteer_id: int, deployment_id: int, change, said: str):
+    deployment = _deployment(volunteer_id, deployment_id)
+    try:
+        change(deployment, by_id=_by_id())
+    except volunteers.Refused as exc:
+        db.session.rollback()
+        return _detail(deployment.volunteer, problem=str(exc))
+    db.session.commit()
+    flash(f"{volunteers.number(volunteer_id)} {said}.")
+    return redirect(url_for("volunteers.detail", volunteer_id=volunteer_id))
+
+
+@bp.post("/emergency/volunteers/<int:volunteer_id>/active")
+@role_required(Role.cvec)
+def set_active(volunteer_id: int):
+    volunteer = _volunteer(volunteer_id)
+    active = request.form.get("active") == "yes"
+    volunteers.set_active(volunteer, active, by_id=_by_id())
+    db.session.commit()
+    flash(f"{volunteers.number(volunteer)} marked {'active' if active else 'inactive'}.")
+    return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+
+
+@bp.route("/emergency/volunteers/<int:volunteer_id>/delete", methods=["GET", "POST"])
+@role_required(Role.cvec)
+def delete(volunteer_id: int):
+    volunteer = _volunteer(volunteer_id)
+    form = DeleteForm()
+    if form.validate_on_submit():
+        said = volunteers.number(volunteer)
+        volunteers.delete(volunteer, by_id=_by_id())
+        db.session.commit()
+        flash(f"{said}'s details have been deleted.")
+        return redirect(url_for("volunteers.search"))
+    return render_template("emergency/volunteers/delete.html", volunteer=volunteer, form=form)

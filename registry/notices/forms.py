@@ -1,0 +1,160 @@
+"""Forms for logging a consultation or a funding-change notice, and keeping ambassadors."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from accord.forms import DayMonthYear, line, required_text, text
+from registry.notices.models import AMBASSADOR_SECTORS, AmbassadorSector
+from registry.signatories.forms import website_check
+
+# The Shropshire Accord's themes (see registry/content): a theme ambassador names one.
+THEME_NUMBERS = range(1, 16)
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+def _checked_date(field, missing: str, label: str) -> None:
+    if field.problem:
+        raise ValidationError(field.problem.replace("The date", label))
+    if field.data is None:
+        raise ValidationError(missing)
+    if not EARLIEST <= field.data <= LATEST:
+        raise ValidationError(f"{label} must be between 2000 and 2100")
+
+
+def _organisation_field() -> SelectField:
+    return SelectField(
+        "Organisation",
+        widget=GovSelect(),
+        choices=[],
+        validators=[InputRequired(message="Select your organisation")],
+    )
+
+
+class ConsultationForm(FlaskForm):
+    organisation = _organisation_field()
+    title = required_text(
+        "Title of the consultation", "Enter the title of the consultation", max_length=200
+    )
+    start = DayMonthYear("When did it open?", description="For example, 6 1 2026")
+    end = DayMonthYear("When did it close?", description="For example, 31 3 2026")
+    link = StringField(
+        "Web address of the consultation (optional)",
+        widget=GovTextInput(),
+        filters=[line],
+        validators=[
+            Optional(),
+            Length(max=300, message="Web address must be 300 characters or fewer"),
+            website_check,
+        ],
+    )
+    submit = SubmitField("Log the consultation", widget=GovSubmitInput())
+
+    def validate_start(self, field) -> None:
+        _checked_date(field, "Enter the date the consultation opened", "The opening date")
+
+    def validate_end(self, field) -> None:
+        _checked_date(field, "Enter the date the consultation closed", "The closing date")
+        if self.start.data and not self.start.problem and field.data < self.start.data:
+            raise ValidationError("The closing date must be the same as or after the opening date")
+
+
+class NoticeForm(FlaskForm):
+    organisation = _organisation_field()
+    change = TextAreaField(
+        "What is changing?",
+        widget=GovTextArea(),
+        description="For example, the grant for the county's lunch clubs ends. Name no person.",
+        filters=[text],
+        validators=[
+            InputRequired(message="Enter what is changing"),
+            DataRequired(message="Enter what is changing"),
+            Length(max=1000, message="What is changing must be 1,000 characters or fewer"),
+        ],
+    )
+    notice_date = DayMonthYear(
+        "When was notice given?",
+        description="The date the organisations affected were told in writing, e.g. 1 4 2026",
+    )
+    change_date = DayMonthYear(
+        "When does the change take effect?", description="For example, 1 10 2026"
+    )
+    submit = SubmitField("Log the notice", widget=GovSubmitInput())
+
+    def validate_notice_date(self, field) -> None:
+        _checked_date(field, "Enter the date notice was given", "The notice date")
+
+    def validate_change_date(self, field) -> None:
+        _checked_date(field, "Enter the date the change takes effect", "The change date")
+        notice = self.notice_date
+        if notice.data and not notice.problem and field.data < notice.data:
+            raise ValidationError("The change date must be the same as or after the notice date")
+
+
+class AmbassadorForm(FlaskForm):
+    name = required_text("Name", "Enter the ambassador's name")
+    sector = RadioField(
+        "Who do they represent?",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(key.value, label) for key, label in AMBASSADOR_SECTORS.items()],
+        validators=[InputRequired(message="Select who the ambassador represents")],
+    )
+    theme_number = SelectField(
+        "Which theme? (theme ambassadors only)",
+        widget=GovSelect(),
+        choices=[SelectChoice("", "Not a theme ambassador")]
+        + [SelectChoice(str(n), f"Theme {n}") for n in THEME_NUMBERS],
+    )
+    organisation = StringField(
+        "Organisation (optional)",
+        widget=GovTextInput(),
+        filters=[line],
+        validators=[Length(max=200, message="Organisation must be 200 characters or fewer")],
+    )
+    contact = required_text(
+        "Contact route",
+        "Enter a contact route",
+        max_length=300,
+        hint="A shared role mailbox or web page, like accord@example.gov.uk, "
+        "not a personal email address. It is published.",
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_theme_number(self, field) -> None:
+        if self.sector.data == AmbassadorSector.theme and not field.data:
+            raise ValidationError("Select the theme they are ambassador for")
+
+    def validate_contact(self, field) -> None:
+        value = field.data or ""
+        if value.lower().startswith(("http://", "https://")):
+            website_check(self, field)
+            return
+        if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", value):
+            raise ValidationError(
+                "Enter a role email address like accord@example.gov.uk, or a web address "
+                "starting https://"
+            )
+        local = value.split("@", 1)[0].casefold()
+        names = [part for part in re.split(r"[^a-z]+", (self.name.data or "").casefold())]
+        if any(len(part) >= 3 and part in local for part in names):
+            raise ValidationError(
+                "Enter a shared role address, not the ambassador's personal email address"
+            )
+
+    @property
+    def theme(self) -> int | None:
+        return int(self.theme_number.data) if self.theme_number.data else None

@@ -1,0 +1,107 @@
+"""Sign-ups waiting for moderation, and signatories: an organisation's signature of a version."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accord.extensions import db
+from accord.models import Organisation, User, utcnow
+from registry.models import AccordVersion
+
+
+class SignatoryStatus(enum.StrEnum):
+    published = "published"
+    withdrawn = "withdrawn"
+
+
+class Signatory(db.Model):
+    """An organisation's signature of the Accord: one row an organisation, holding a version."""
+
+    __tablename__ = "signatory"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), unique=True
+    )
+    accord_version_id: Mapped[int] = mapped_column(ForeignKey("accord_version.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=SignatoryStatus.published, index=True)
+    # The person signing and the Accord lead: personal data, never on a public page or export.
+    signer_name: Mapped[str] = mapped_column(String(120), default="")
+    signer_position: Mapped[str] = mapped_column(String(120), default="")
+    signer_email: Mapped[str] = mapped_column(String(254), default="")
+    lead_name: Mapped[str] = mapped_column(String(120), default="")
+    lead_email: Mapped[str] = mapped_column(String(254), default="")
+    signed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+    reaffirmed_at: Mapped[datetime | None]
+    reaffirm_requested_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    accord_version: Mapped[AccordVersion] = relationship()
+
+
+class SignUpKind(enum.StrEnum):
+    signup = "signup"  # a new signature from the online form
+    change = "change"  # a signatory's change of name or number, checked before it shows
+
+
+class SignUpStatus(enum.StrEnum):
+    unconfirmed = "unconfirmed"  # waiting for the signer to open the emailed link
+    pending = "pending"  # in the coordinator's queue
+    changes_requested = "changes_requested"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class SignUp(db.Model):
+    """What someone submitted, kept apart from the published records until a coordinator decides."""
+
+    __tablename__ = "signup"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), default=SignUpKind.signup)
+    status: Mapped[str] = mapped_column(String(20), default=SignUpStatus.unconfirmed, index=True)
+    # Part of every emailed link, so a link only ever acts on this sign-up (and rotates on reuse).
+    token_nonce: Mapped[str] = mapped_column(String(32))
+    accord_version_id: Mapped[int | None] = mapped_column(ForeignKey("accord_version.id"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+
+    name: Mapped[str] = mapped_column(String(200))
+    sector: Mapped[str] = mapped_column(String(20), default="")
+    org_type: Mapped[str] = mapped_column(String(60), default="")
+    identifier: Mapped[str | None] = mapped_column(String(60), index=True)
+    website: Mapped[str] = mapped_column(String(300), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="", index=True)
+    town: Mapped[str] = mapped_column(String(100), default="")
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    location_status: Mapped[str] = mapped_column(String(10), default="pending")
+    statements: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    signer_name: Mapped[str] = mapped_column(String(120), default="")
+    signer_position: Mapped[str] = mapped_column(String(120), default="")
+    signer_email: Mapped[str] = mapped_column(String(254), default="")
+    lead_name: Mapped[str] = mapped_column(String(120), default="")
+    lead_email: Mapped[str] = mapped_column(String(254), default="")
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+
+    accord_version: Mapped[AccordVersion | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    decided_by: Mapped[User | None] = relationship()

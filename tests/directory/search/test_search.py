@@ -1,0 +1,201 @@
+"""Search correctness on a fixed dataset, on SQLite (FTS5) and PostgreSQL (tsvector)."""
+
+from datetime import datetime
+
+import pytest
+
+from directory.search import search
+from directory.search.search import Query
+from tests.directory.data import service
+
+
+def names(results) -> list[str]:
+    return [hit.service.name for hit in results.hits]
+
+
+@pytest.fixture
+def county(app):
+    service(
+        "Shrewsbury Food Bank",
+        "food",
+        "shrewsbury",
+        description="Emergency food parcels.",
+        hours=[("MO,WE,FR", "10:00", "12:00")],
+        is_free=True,
+    )
+    service(
+        "Ludlow Counselling",
+        "mental-health",
+        "ludlow",
+        description="Counselling for adults.",
+        hours=[("TU", "09:00", "17:00")],
+        minimum_age=18,
+        is_free=False,
+        access_routes=["professional_referral"],
+        capacity="at_capacity",
+    )
+    service(
+        "Oswestry Lunch Club",
+        "food",
+        "oswestry",
+        description="Hot lunches for older people.",
+        hours=[("TH", "12:00", "14:00")],
+        minimum_age=60,
+        access_routes=["drop_in"],
+    )
+    service(
+        "South Shropshire Befriending",
+        "loneliness",
+        None,
+        service_areas=["SY8", "SY7"],
+        description="Volunteers visit at home.",
+    )
+    service(
+        "Carers Helpline", "carers", None, online_only=True, description="Phone support for carers."
+    )
+    service("Hidden Service", "food", "shrewsbury", review="pending", description="Food.")
+    return None
+
+
+def test_words_find_services_by_name_and_description_best_first(county):
+    # The need's own words ("food banks, … lunch clubs") bring in related services, after.
+    assert names(search.run(Query(words="food bank")))[0] == "Shrewsbury Food Bank"
+    assert names(search.run(Query(words="lunches")))[0] == "Oswestry Lunch Club"
+    assert names(search.run(Query(words="parcels"))) == ["Shrewsbury Food Bank"]
+
+
+def test_common_misspellings_are_corrected(county):
+    results = search.run(Query(words="councelling"))
+    assert names(results) == ["Ludlow Counselling"]
+    assert results.corrected == "counselling"
+
+
+def test_near_misses_match_indexed_words(county):
+    assert names(search.run(Query(words="befrending"))) == ["South Shropshire Befriending"]
+
+
+def test_pending_listings_are_never_found(county):
+    assert "Hidden Service" not in names(search.run(Query(need="food")))
+
+
+def test_need_filter(county):
+    assert sorted(names(search.run(Query(need="food")))) == [
+        "Oswestry Lunch Club",
+        "Shrewsbury Food Bank",
+    ]
+
+
+def test_radius_is_nearest_first_with_distances(county):
+    results = search.run(Query(place="SY1 1AA", radius=50))
+    hits = [(h.service.name, h.miles) for h in results.hits if h.miles is not None]
+    assert hits[0] == ("Shrewsbury Food Bank", 0.0)
+    assert [name for name, _ in hits] == [
+        "Shrewsbury Food Bank",
+        "Ludlow Counselling",
+        "Oswestry Lunch Club",
+    ] or [name for name, _ in hits][:3] == [
+        "Shrewsbury Food Bank",
+        "Oswestry Lunch Club",
+        "Ludlow Counselling",
+    ]
+    miles = [m for _, m in hits]
+    assert miles == sorted(miles)
+    # Online-only services are included without a distance.
+    assert "Carers Helpline" in names(results)
+
+
+def test_radius_boundary_is_inclusive(county):
+    ludlow = next(
+        h
+        for h in search.run(Query(place="SY1 1AA", radius=50)).hits
+        if h.service.name == "Ludlow Counselling"
+    )
+    exact = ludlow.miles
+    assert 23 < exact < 26
+    inside = search.run(Query(place="SY1 1AA", radius=50))
+    assert "Ludlow Counselling" in names(inside)
+    outside = search.run(Query(place="SY1 1AA", radius=20))
+    assert "Ludlow Counselling" not in names(outside)
+
+
+def test_service_areas_without_a_building(county):
+    results = search.run(Query(place="SY8 1AA", radius=1))
+    hit = next(h for h in results.hits if h.service.name == "South Shropshire Befriending")
+    assert hit.covers_area and hit.miles == 0.0
+    assert "South Shropshire Befriending" not in names(search.run(Query(place="SY1 1AA", radius=5)))
+
+
+def test_unknown_place_says_so(county):
+    results = search.run(Query(place="Atlantis"))
+    assert "could not find" in results.place_note
+
+
+def test_open_now_and_day(county):
+    wednesday_11 = datetime(2026, 11, 25, 11, 0)
+    results = search.run(Query(when="now"), now=wednesday_11)
+    assert names(results) == ["Shrewsbury Food Bank"]
+    assert names(search.run(Query(when="TH"), now=wednesday_11)) == ["Oswestry Lunch Club"]
+    christmas = datetime(2026, 12, 25, 11, 0)  # a Friday, and a bank holiday
+    assert names(search.run(Query(when="now"), now=christmas)) == []
+
+
+def test_free_age_route_access_and_capacity_filters(county):
+    assert "Ludlow Counselling" not in names(search.run(Query(free=True)))
+    assert "Oswestry Lunch Club" not in names(search.run(Query(age=30)))
+    assert "Ludlow Counselling" not in names(search.run(Query(age=16)))
+    assert names(search.run(Query(route="drop_in"))) == ["Oswestry Lunch Club"]
+    assert names(search.run(Query(access=["hearing_loop"]))) == ["Shrewsbury Food Bank"]
+    assert "Ludlow Counselling" not in names(search.run(Query(accepting=True)))
+
+
+def test_sql_and_html_in_words_are_just_words(county):
+    for words in [
+        '" OR 1=1 --',
+        "<script>alert(1)</script>",
+        "food'; DROP TABLE service;--",
+        "*",
+        "NEAR(a b)",
+    ]:
+        search.run(Query(words=words))
+    assert names(search.run(Query(words="food bank")))[0] == "Shrewsbury Food Bank"
+
+
+def test_words_and_place_together(county):
+    # The full-text match drives the query; buildings, areas and online services all come.
+    results = search.run(Query(words="food", place="SY1 1AA", radius=50))
+    assert names(results)[0] == "Shrewsbury Food Bank" and results.hits[0].miles == 0.0
+    assert "Hidden Service" not in names(results)
+    assert [h.miles for h in results.hits] == sorted(h.miles for h in results.hits)
+    online = search.run(Query(words="carers", place="SY1 1AA", radius=1))
+    assert [(h.service.name, h.miles) for h in online.hits] == [("Carers Helpline", None)]
+    area = search.run(Query(words="volunteers visit", place="SY8 1AA", radius=1))
+    assert [(h.service.name, h.covers_area) for h in area.hits] == [
+        ("South Shropshire Befriending", True)
+    ]
+    assert names(search.run(Query(words="food", need="food", place="SY1 1AA", radius=50))) == [
+        "Shrewsbury Food Bank",
+        "Oswestry Lunch Club",
+    ]
+    assert names(search.run(Query(words="food", place="SY1 1AA", access=["hearing_loop"]))) == [
+        "Shrewsbury Food Bank"
+    ]
+
+
+def test_none_within_the_radius_counts_those_within_twice_it(county):
+    # Ludlow Counselling is 23-26 miles from SY1 1AA: outside 20, inside 40.
+    for query in (
+        Query(need="mental-health", place="SY1 1AA", radius=20),
+        Query(words="counselling", place="SY1 1AA", radius=20),
+    ):
+        results = search.run(query)
+        assert (results.hits, results.total, results.wider) == ([], 0, 1)
+    assert search.run(Query(words="counselling", place="SY1 1AA", radius=10)).wider == 0
+    found = search.run(Query(words="counselling", place="SY1 1AA", radius=50))
+    assert (found.total, found.wider) == (1, 0)
+
+
+def test_paging_keeps_the_order_and_the_total(county):
+    everything = search.run(Query(place="SY1 1AA", radius=50))
+    pages = [search.run(Query(place="SY1 1AA", radius=50), page=p, per_page=2) for p in (1, 2, 3)]
+    assert [n for page in pages for n in names(page)] == names(everything)
+    assert {page.total for page in pages} == {everything.total}
