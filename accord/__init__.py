@@ -6,7 +6,7 @@ from flask import Flask, send_from_directory
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from accord import settings, text
+from accord import clock, settings
 from accord.extensions import csrf, db, limiter, login, migrate
 from accord.requests import AccordRequest
 
@@ -76,10 +76,12 @@ def create_app(config: dict | None = None) -> Flask:
     for job in (registry, directory, emergency):
         job.init_app(app)
 
-    @app.template_filter("uk")
-    def uk(moment):
-        """A stored time (naive UTC) as Shropshire's clocks show it (GMT or BST)."""
-        return text.uk_time(moment)
+    # Dates and times the GOV.UK way, on Shropshire's clocks: "3 December 2026", "3:05pm".
+    app.add_template_filter(clock.to_uk, "uk")
+    app.add_template_filter(clock.date_text, "date")
+    app.add_template_filter(clock.short_date, "short_date")
+    app.add_template_filter(clock.time_text, "time")
+    app.add_template_filter(clock.datetime_text, "datetime")
 
     @app.template_filter("labels")
     def labels(keys, mapping: dict) -> list[str]:

@@ -2,8 +2,6 @@
 
 import re
 import unicodedata
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def slugify(text: str, max_length: int = 100) -> str:
@@ -21,14 +19,3 @@ def csv_cell(value: object) -> str:
     """A value for a CSV cell that a spreadsheet will show, never run."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def uk_time(moment: datetime | None) -> datetime | None:
-    """Naive UTC (how times are stored) → the same moment on UK clocks; unchanged (still
-    UTC) on a machine without time-zone data."""
-    if moment is None:
-        return None
-    try:
-        return moment.replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/London"))
-    except ZoneInfoNotFoundError:
-        return moment

@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from urllib3.exceptions import ReadTimeoutError
 
-from accord import text
+from accord import clock
 from accord.extensions import db
 from accord.models import utcnow
 from emergency.models import FloodFeed
@@ -133,9 +133,8 @@ class FloodState:
 
 def uk_time(at: datetime) -> str:
     """Naive UTC → "10:42 on 23 November 2026", as the clocks in Shropshire show it."""
-    local = text.uk_time(at)
-    suffix = "" if local.tzinfo else " UTC"  # a machine without time-zone data
-    return f"{local:%H:%M} on {local.day} {local:%B %Y}{suffix}"
+    local = clock.to_uk(at)
+    return f"{local:%H:%M} on {local.day} {local:%B %Y}"
 
 
 # --- what pages call ------------------------------------------------------------------------

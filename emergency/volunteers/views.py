@@ -20,7 +20,7 @@ from flask import (
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from accord import text
+from accord import clock
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Role
@@ -66,8 +66,7 @@ def helpers() -> dict:
 
 def uk_time(at: datetime | None) -> str:
     """A stored UTC time as people in Shropshire read it (BST in summer)."""
-    local = text.uk_time(at)
-    return local.strftime("%d %b %Y %H:%M") if local else ""
+    return clock.to_uk(at).strftime("%d %b %Y %H:%M") if at else ""
 
 
 def _volunteer(volunteer_id: int) -> Volunteer:
