@@ -6,7 +6,7 @@ from flask import Flask, send_from_directory
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from accord import clock, settings
+from accord import clock, emails, links, settings
 from accord.extensions import csrf, db, limiter, login, migrate
 from accord.requests import AccordRequest
 
@@ -82,6 +82,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.add_template_filter(clock.short_date, "short_date")
     app.add_template_filter(clock.time_text, "time")
     app.add_template_filter(clock.datetime_text, "datetime")
+    # Emails (accord/emails.py): links from the route table, user text on one line.
+    app.add_template_global(links.absolute_url, "absolute_url")
+    app.add_template_filter(emails.oneline, "oneline")
 
     @app.template_filter("labels")
     def labels(keys, mapping: dict) -> list[str]:
