@@ -46,6 +46,15 @@ ROLE_LABELS = {
 }
 
 
+class Review(enum.StrEnum):
+    """Where a record stands with its moderator: a new provider's listing, a mutual-aid
+    network waiting for CVEC. Only published records appear on public pages."""
+
+    pending = "pending"
+    published = "published"
+    rejected = "rejected"
+
+
 class Organisation(db.Model):
     __tablename__ = "organisation"
 

@@ -13,7 +13,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import text
 
-from accord import accounts, audit, home
+from accord import accounts, audit, home, limits
 from accord.extensions import db, limiter
 from accord.forms import ChangePasswordForm, SetPasswordForm, SignInForm
 from accord.security import safe_next
@@ -38,7 +38,7 @@ def healthz():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+@limiter.limit(limits.SIGN_IN, methods=["POST"])
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("core.account"))
@@ -92,7 +92,7 @@ def account():
 
 
 @bp.route("/account/invite/<token>", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+@limiter.limit(limits.INVITE, methods=["POST"])
 def accept_invite(token: str):
     user = accounts.user_for_invite(token)
     if user is None:

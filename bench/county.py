@@ -16,11 +16,11 @@ from sqlalchemy import insert, select, text
 
 from accord import accounts, geo, sealing
 from accord.extensions import db
-from accord.models import Location, Membership, Organisation, Role, User
+from accord.models import Location, Membership, Organisation, Review, Role, User
 from directory import taxonomy
 from directory.models import Schedule, Service, ServiceAtLocation, ServiceSearch, service_term
 from directory.referrals.models import Referral, ReferralStatus
-from emergency.models import Hub, HubStatus, Incident, Review
+from emergency.models import Hub, HubStatus, Incident
 from emergency.networks.models import MutualAidNetwork, NetworkActivation
 from emergency.volunteers.models import Deployment, Volunteer
 from registry.models import AccordVersion

@@ -4,10 +4,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from accord.accounts import role_required
 from accord.extensions import db
-from accord.models import Role
+from accord.models import Review, Role
 from directory import upkeep
 from directory.forms import ReviewForm
-from directory.models import Review, Service
+from directory.models import Service
 
 bp = Blueprint("directory_admin", __name__, url_prefix="/admin/directory")
 

@@ -15,7 +15,7 @@ from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accord.extensions import db
-from accord.models import Location, Organisation, User, utcnow
+from accord.models import Location, Organisation, Review, User, utcnow
 
 
 def new_uuid() -> str:
@@ -48,12 +48,6 @@ ACCESS_ROUTES = {
     "self_referral": "Self-referral",
     "professional_referral": "Professional referral",
 }
-
-
-class Review(enum.StrEnum):
-    published = "published"
-    pending = "pending"  # a new provider's listing waits for the coordinator
-    rejected = "rejected"
 
 
 class Taxonomy(db.Model):

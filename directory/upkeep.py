@@ -10,14 +10,13 @@ from sqlalchemy import select
 
 from accord import audit
 from accord.extensions import db
-from accord.models import Location, Membership, Organisation, Role, User, utcnow
+from accord.models import Location, Membership, Organisation, Review, Role, User, utcnow
 from accord.outbox import queue_email
 from directory import listings, taxonomy
 from directory.models import (
     REFERRAL_FIELDS,
     Capacity,
     ListingReport,
-    Review,
     Schedule,
     Service,
     ServiceAtLocation,

@@ -19,21 +19,15 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
-from accord import maps
+from accord import limits, maps
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.geo import ACCESSIBILITY, ATTRIBUTION, FACILITIES, Point
-from accord.models import Location, Organisation, Role
+from accord.models import Location, Organisation, Review, Role
 from accord.security import csp_nonce, link_base, map_document
 from directory import schedules, taxonomy, upkeep
 from directory.forms import CapacityForm, ReportForm, ServiceForm
-from directory.models import (
-    ACCESS_ROUTES,
-    CAPACITY_LABELS,
-    Review,
-    Service,
-    ServiceAtLocation,
-)
+from directory.models import ACCESS_ROUTES, CAPACITY_LABELS, Service, ServiceAtLocation
 from directory.search import query as query_form
 from directory.search import search, signposting
 
@@ -172,7 +166,7 @@ def signposting_list():
 
 
 @bp.post("/list")
-@limiter.limit("120 per minute")
+@limiter.limit(limits.LIST_CHANGE)
 def change_list():
     action, item = request.form.get("action", ""), request.form.get("service", "")
     items = _list()
@@ -328,7 +322,7 @@ def still_correct(service_id: int):
 
 
 @bp.route("/services/<int:service_id>/report", methods=["GET", "POST"])
-@limiter.limit("5 per minute; 30 per day", methods=["POST"])
+@limiter.limit(limits.ANONYMOUS, methods=["POST"])
 def report(service_id: int):
     service = db.session.get(Service, service_id)
     if service is None or service.review != Review.published:

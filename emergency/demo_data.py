@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from accord import demo, geo
 from accord.extensions import db
-from accord.models import Location
-from emergency.models import Hub, HubKind, HubStatus, Review
+from accord.models import Location, Review
+from emergency.models import Hub, HubKind, HubStatus
 from emergency.networks.models import MutualAidNetwork
 from emergency.volunteers import volunteers
 from emergency.volunteers.models import Volunteer

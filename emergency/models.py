@@ -93,12 +93,6 @@ HUB_FACILITIES = {
 }
 
 
-class Review(enum.StrEnum):
-    pending = "pending"
-    published = "published"
-    rejected = "rejected"
-
-
 class Incident(db.Model):
     """An emergency CVEC declared; `ended_at` set when it was stood down. Kept for the record."""
 

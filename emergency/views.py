@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from accord import geo, geocoding, maps
+from accord import geo, geocoding, limits, maps
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Location, Organisation, Role
@@ -319,7 +319,7 @@ def hub_quick(hub_id: int):
 
 
 @bp.get("/help")
-@limiter.limit("60 per minute")
+@limiter.limit(limits.LOOKUP)
 def help_page():
     form = HelpForm(request.args)
     searched = "where" in request.args
@@ -357,7 +357,7 @@ def _networks_near(origin: geo.Point, where: str, active: list[Incident]) -> lis
 
 
 @bp.get("/emergency/hubs.geojson")
-@limiter.limit("60 per minute")
+@limiter.limit(limits.LOOKUP)
 def hubs_geojson():
     """Public hub data (no key-holders, no people): open and full hubs, or every hub with
     ?status=all for partners' maps."""
@@ -406,7 +406,7 @@ def map_frame():
 
 
 @bp.get("/help/map")
-@limiter.limit("60 per minute")
+@limiter.limit(limits.LOOKUP)
 def help_map():
     return render_template(
         "emergency/help_map.html", open_hubs=[hubs.public_view(h) for h in hubs.receiving()]
@@ -414,7 +414,7 @@ def help_map():
 
 
 @bp.get("/help/map/frame")
-@limiter.limit("60 per minute")
+@limiter.limit(limits.LOOKUP)
 def help_map_frame():
     return _map(layers.public())
 

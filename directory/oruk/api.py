@@ -9,6 +9,7 @@ import math
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
+from accord import limits
 from accord.extensions import limiter
 from accord.security import link_base
 from directory.oruk import feed as oruk_feed
@@ -18,8 +19,7 @@ from directory.oruk import spec as oruk_spec
 bp = Blueprint("oruk_api", __name__, url_prefix="/api/oruk")
 # Generous: a consumer fetching every service in full (the validator, our own importer with
 # --details) makes one request a service; this still stops one address flooding the site.
-LIMIT = "3000 per minute"
-limiter.limit(LIMIT)(bp)
+limiter.limit(limits.API)(bp)
 
 
 @bp.after_app_request

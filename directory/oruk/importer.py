@@ -33,12 +33,11 @@ from urllib3.util import Retry
 
 from accord import geo
 from accord.extensions import db
-from accord.models import Location, Organisation, Sector
+from accord.models import Location, Organisation, Review, Sector
 from accord.text import slugify
 from directory import listings, schedules, text
 from directory import taxonomy as needs
 from directory.models import (
-    Review,
     Schedule,
     Service,
     ServiceAtLocation,

@@ -27,9 +27,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from accord import geo, geocoding
 from accord.extensions import db
-from accord.models import Location
+from accord.models import Location, Review
 from directory.models import (
-    Review,
     Schedule,
     Service,
     ServiceAtLocation,

@@ -12,7 +12,6 @@ The caller commits.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -21,6 +20,7 @@ from sqlalchemy import func, select, update
 from accord import accounts, audit, outbox, sealing
 from accord.extensions import db
 from accord.models import Role, User, utcnow
+from accord.references import new_reference
 from directory import schedules
 from directory.models import Capacity, Service, ServiceStatus
 from directory.referrals.models import CLOSED_STATUSES, DECLINE_REASONS, Referral, ReferralStatus
@@ -129,7 +129,7 @@ def start(service: Service, referrer: User, token: str) -> Referral:
     if reason:
         raise NotAccepting(reason)
     referral = Referral(
-        reference=_reference(),
+        reference=new_reference("R", Referral.reference),
         service=service,
         organisation_id=service.organisation_id,
         referrer_id=referrer.id,
@@ -147,16 +147,6 @@ def check_safeguarding(referral: Referral) -> None:
     their safeguarding procedure) before anything about the person was typed."""
     _must_be(referral, ReferralStatus.draft)
     referral.safeguarding_checked = True
-
-
-def _reference() -> str:
-    """A short reference people can read out on the phone: R- and 8 letters and digits
-    without look-alikes (no 0/O, 1/I/L)."""
-    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-    while True:
-        reference = "R-" + "".join(secrets.choice(alphabet) for _ in range(8))
-        if not db.session.scalar(select(Referral.id).where(Referral.reference == reference)):
-            return reference
 
 
 @dataclass

@@ -14,13 +14,14 @@ from datetime import date, datetime, time
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from accord import limits
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.geo import normalise_postcode, outcode_of
-from accord.models import Role, utcnow
+from accord.models import Review, Role, utcnow
 from accord.security import link_base
 from directory import taxonomy
-from directory.models import REFERRAL_FIELDS, Review, Service
+from directory.models import REFERRAL_FIELDS, Service
 from directory.referrals import referrals
 from directory.referrals.forms import (
     ActionForm,
@@ -123,7 +124,7 @@ def statistics():
 
 @bp.route("/new/<int:service_id>", methods=["GET", "POST"])
 @role_required(Role.frontline)
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit(limits.SIGNED_IN_SEND, methods=["POST"])
 def new(service_id: int):
     service = db.session.get(Service, service_id)
     if service is None or service.review != Review.published:
@@ -218,7 +219,7 @@ def details(uuid: str):
 
 @bp.route("/<uuid>/check", methods=["GET", "POST"])
 @role_required(*PARTIES)
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit(limits.SIGNED_IN_SEND, methods=["POST"])
 def check(uuid: str):
     referral = _draft(uuid)
     if referral is None:

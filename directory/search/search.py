@@ -35,11 +35,10 @@ from sqlalchemy.orm import joinedload
 
 from accord import geo, geocoding
 from accord.extensions import db
-from accord.models import Location
+from accord.models import Location, Review
 from directory import schedules
 from directory.models import (
     Capacity,
-    Review,
     Schedule,
     Service,
     ServiceAtLocation,

@@ -12,7 +12,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from accord.extensions import db
-from directory.models import Review, Service
+from accord.models import Review
+from directory.models import Service
 
 MAX_ITEMS = 30
 

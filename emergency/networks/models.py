@@ -8,8 +8,8 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accord.extensions import db
-from accord.models import utcnow
-from emergency.models import Incident, Review
+from accord.models import Review, utcnow
+from emergency.models import Incident
 
 
 class MutualAidNetwork(db.Model):

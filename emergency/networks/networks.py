@@ -19,8 +19,9 @@ from sqlalchemy import Select, func, select
 from accord import audit, geo, geocoding
 from accord.extensions import db
 from accord.geo import Point
+from accord.models import Review
 from emergency import incidents
-from emergency.models import Incident, Review
+from emergency.models import Incident
 from emergency.networks.models import MutualAidNetwork, NetworkActivation
 
 # What networks commonly offer: ticked on the form, stored as readable words in `offers`.

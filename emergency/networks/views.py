@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from accord import admin, geo, geocoding
+from accord import admin, geo, geocoding, limits
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Role
@@ -18,7 +18,6 @@ from emergency.networks.networks import ActivationError, UnknownPlace
 
 bp = Blueprint("networks", __name__)
 
-REGISTER_LIMIT = "5 per minute; 30 per day"
 PER_PAGE = 20
 
 
@@ -93,7 +92,7 @@ def detail(network_id: int):
 
 
 @bp.route("/mutual-aid/register", methods=["GET", "POST"])
-@limiter.limit(REGISTER_LIMIT, methods=["POST"])
+@limiter.limit(limits.ANONYMOUS, methods=["POST"])
 def register():
     form = RegisterForm()
     if form.validate_on_submit():

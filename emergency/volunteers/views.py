@@ -20,7 +20,7 @@ from flask import (
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from accord import clock
+from accord import clock, limits
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Role
@@ -44,7 +44,6 @@ from emergency.volunteers.volunteers import AVAILABILITY, SKILLS
 bp = Blueprint("volunteers", __name__)
 
 # Per address: enough for a family sharing a connection, too few to fill the list with junk.
-PUBLIC_FORM_LIMIT = "5 per minute; 30 per day"
 FIRST_NAME_KEY = "volunteer_first_name"
 MAX_PAGE_DIGITS = 6
 # PostgreSQL's integer: no record has a larger id, and asking for one makes the database raise.
@@ -83,7 +82,7 @@ def _by_id() -> int | None:
 
 
 @bp.route("/volunteer", methods=["GET", "POST"])
-@limiter.limit(PUBLIC_FORM_LIMIT, methods=["POST"])
+@limiter.limit(limits.ANONYMOUS, methods=["POST"])
 def sign_up():
     consent = volunteers.consent_text(current_app.config["VOLUNTEER_RETENTION_DAYS"])
     form = VolunteerForm(consent=consent)
@@ -111,7 +110,7 @@ def privacy():
 
 
 @bp.route("/volunteer/leave", methods=["GET", "POST"])
-@limiter.limit(PUBLIC_FORM_LIMIT, methods=["POST"])
+@limiter.limit(limits.ANONYMOUS, methods=["POST"])
 def leave():
     form = LeaveForm()
     if form.validate_on_submit():
@@ -127,7 +126,7 @@ def leave_sent():
 
 
 @bp.route("/volunteer/leave/<token>", methods=["GET", "POST"])
-@limiter.limit("30 per minute")
+@limiter.limit(limits.EMAILED_LINK)
 def leave_confirm(token: str):
     # Deleting takes a button press: mail scanners open links, and must not delete anyone.
     volunteer = volunteers.volunteer_for_leave_token(token)
@@ -151,7 +150,7 @@ def _private(body: str, status: int = 200):
 
 
 @bp.route("/volunteer/confirm/<token>", methods=["GET", "POST"])
-@limiter.limit("30 per minute")
+@limiter.limit(limits.EMAILED_LINK)
 def confirm_change(token: str):
     # Opening the link only shows the change: mail scanners open links, and must change nothing.
     change = volunteers.change_for_token(token, lock=request.method == "POST")

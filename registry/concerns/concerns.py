@@ -10,7 +10,6 @@ answer 404). Emails carry a link, never the details; the audit log holds ids and
 
 from __future__ import annotations
 
-import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from accord import accounts, audit, outbox
 from accord.extensions import db
 from accord.models import Membership, Organisation, Role, Sector, User, utcnow
+from accord.references import new_reference
 from registry.concerns.models import (
     OUTCOME_LABELS,
     STAGE_LABELS,
@@ -152,7 +152,7 @@ def raise_concern(by: User, answers: Raised, token: str, link_for) -> Concern:
         raise ValueError("a concern is about another organisation")
     version = current_version()
     concern = Concern(
-        reference=_reference(),
+        reference=new_reference("C", Concern.reference),
         start_token=token if found is None else None,
         raised_by_id=by.id,
         raiser_organisation_id=answers.raiser_organisation.id,
@@ -196,15 +196,6 @@ def raise_concern(by: User, answers: Raised, token: str, link_for) -> Concern:
         kind="concern",
     )
     return concern
-
-
-def _reference() -> str:
-    """C- and 8 letters and digits without look-alikes (no 0/O, 1/I/L)."""
-    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-    while True:
-        reference = "C-" + "".join(secrets.choice(alphabet) for _ in range(8))
-        if not db.session.scalar(select(Concern.id).where(Concern.reference == reference)):
-            return reference
 
 
 def _step(

@@ -15,7 +15,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from accord import audit
+from accord import audit, limits
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Organisation, Role, utcnow
@@ -82,7 +82,7 @@ def _common() -> dict:
 
 @bp.route("/concerns/new", methods=["GET", "POST"])
 @role_required(Role.member)
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit(limits.CONCERN, methods=["POST"])
 def new():
     mine = concerns.signatory_organisations(current_user)
     form = ConcernForm()

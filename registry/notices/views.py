@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from accord import limits
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Role
@@ -53,7 +54,7 @@ def consultations():
 
 @bp.route("/accord/consultations/new", methods=["GET", "POST"])
 @role_required(Role.member)
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit(limits.SIGNED_IN_SEND, methods=["POST"])
 def new_consultation():
     form = ConsultationForm()
     orgs = _with_organisations(form)
@@ -78,7 +79,7 @@ def new_consultation():
 
 @bp.route("/accord/notices/new", methods=["GET", "POST"])
 @role_required(Role.member)
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit(limits.SIGNED_IN_SEND, methods=["POST"])
 def new_notice():
     form = NoticeForm()
     orgs = _with_organisations(form)

@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
+from accord import limits
 from accord.extensions import db, limiter
 from accord.models import SECTOR_LABELS, Organisation, Role
 from accord.security import link_base
@@ -50,7 +51,6 @@ STEPS = {
     "people": (PeopleForm, signup.PEOPLE_FIELDS),
     "agreement": (AgreementForm, ("statements",)),
 }
-PUBLIC_FORM_LIMIT = "60 per minute; 500 per day"
 
 
 # --- signing up -----------------------------------------------------------------------------
@@ -83,7 +83,7 @@ def sign_start():
 
 
 @bp.route("/accord/sign/<step>", methods=["GET", "POST"])
-@limiter.limit(PUBLIC_FORM_LIMIT, methods=["POST"])
+@limiter.limit(limits.FORM_STEP, methods=["POST"])
 def sign_step(step: str):
     if step not in STEPS:
         abort(404)
@@ -110,7 +110,7 @@ def sign_step(step: str):
 
 
 @bp.route("/accord/sign/check", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per day", methods=["POST"])
+@limiter.limit(limits.SUBMIT, methods=["POST"])
 def sign_check():
     answers = _answers()
     missing = _first_missing(answers)
@@ -146,7 +146,7 @@ def sign_sent():
 
 
 @bp.get("/accord/sign/confirm/<token>")
-@limiter.limit("30 per minute")
+@limiter.limit(limits.EMAILED_LINK)
 def sign_confirm(token: str):
     record = signup.confirm(token)
     if record is None:
@@ -156,7 +156,7 @@ def sign_confirm(token: str):
 
 
 @bp.get("/accord/sign/amend/<token>")
-@limiter.limit("30 per minute")
+@limiter.limit(limits.EMAILED_LINK)
 def sign_amend(token: str):
     record = signup.signup_from_token(token, "amend", signup.AMEND_MAX_AGE_S)
     if record is None or record.status != SignUpStatus.changes_requested:
@@ -274,7 +274,7 @@ def edit_signatory(slug: str):
 
 
 @bp.route("/signatories/<slug>/withdraw", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per day", methods=["POST"])
+@limiter.limit(limits.SUBMIT, methods=["POST"])
 def withdraw(slug: str):
     record = _signatory(slug)
     if _manages(record.organisation):
@@ -304,7 +304,7 @@ def _linked(slug: str, token: str, purpose: str, max_age: int) -> tuple[Signator
 
 
 @bp.route("/signatories/<slug>/withdraw/<token>", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(limits.EMAILED_LINK_ACTION, methods=["POST"])
 def withdraw_confirm(slug: str, token: str):
     found = _linked(slug, token, "withdraw", signup.WITHDRAW_MAX_AGE_S)
     if found is None:
@@ -321,7 +321,7 @@ def withdraw_confirm(slug: str, token: str):
 
 
 @bp.route("/signatories/<slug>/reaffirm/<token>", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(limits.EMAILED_LINK_ACTION, methods=["POST"])
 def reaffirm(slug: str, token: str):
     found = _linked(slug, token, "reaffirm", signup.REAFFIRM_MAX_AGE_S)
     if found is None:

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from accord.extensions import db
-from accord.models import OutboxMessage, Role
+from accord.models import OutboxMessage, Review, Role
 from directory import upkeep
-from directory.models import Review, Service
+from directory.models import Service
 from tests.directory.data import organisation, place, service
 from tests.factories import PASSWORD
 

@@ -6,8 +6,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from accord.extensions import db
-from accord.models import Role
-from emergency.models import Review
+from accord.models import Review, Role
 from emergency.networks.models import MutualAidNetwork
 from tests.e2e.conftest import scan
 from tests.e2e.people import sign_in

@@ -6,8 +6,8 @@ import itertools
 from datetime import date, timedelta
 
 from accord.extensions import db
-from accord.models import Location, Organisation
-from emergency.models import Hub, HubStatus, Incident, IncidentKind, Review
+from accord.models import Location, Organisation, Review
+from emergency.models import Hub, HubStatus, Incident, IncidentKind
 from emergency.networks.models import MutualAidNetwork
 from emergency.volunteers.models import Volunteer
 from tests import factories

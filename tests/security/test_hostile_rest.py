@@ -9,8 +9,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from accord.extensions import db
-from accord.models import Role
-from directory.models import Review, Service
+from accord.models import Review, Role
+from directory.models import Service
 from emergency.models import Incident
 from emergency.volunteers.models import Volunteer
 from tests import hostile

@@ -21,8 +21,8 @@ from sqlalchemy import func, select, update
 
 from accord import geo
 from accord.extensions import db
-from accord.models import Location, Role, User
-from directory.models import ListingReport, Review, Service, ServiceAtLocation
+from accord.models import Location, Review, Role, User
+from directory.models import ListingReport, Service, ServiceAtLocation
 from directory.oruk import feed as oruk_feed
 from directory.oruk import query as oruk_query
 from tests.directory.data import service as local_service

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import select
 
 from accord.extensions import db
-from accord.models import Location, Organisation
-from directory.models import Review, Service, ServiceAtLocation
+from accord.models import Location, Organisation, Review
+from directory.models import Service, ServiceAtLocation
 
 API = "/api/oruk"
 TOTAL = 123  # published services; not a multiple of any page size used here

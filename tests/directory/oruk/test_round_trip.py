@@ -9,7 +9,8 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text, update
 
 from accord.extensions import db
-from directory.models import Review, Service
+from accord.models import Review
+from directory.models import Service
 from tests.conftest import MIGRATIONS
 from tests.directory.oruk.test_import import NORTH_LINCS
 from tests.fakes.server import LocalServer

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from accord import geo, geocoding
 from accord.extensions import db
-from accord.models import AuditEvent, Role, utcnow
-from emergency.models import IncidentLog, Review
+from accord.models import AuditEvent, Review, Role, utcnow
+from emergency.models import IncidentLog
 from emergency.networks import networks
 from emergency.networks.models import MutualAidNetwork
 from tests.emergency import data
