@@ -21,8 +21,9 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, SQLColumnExpression, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from accord import geo, geocoding
@@ -346,11 +347,12 @@ def _full_service_options() -> list:
 
 
 def service(service_uuid: str) -> Service | None:
-    if not (service_uuid := _canonical(service_uuid)):
+    stored = _canonical(service_uuid)
+    if stored is None:
         return None
     return db.session.scalar(
         select(Service)
-        .where(Service.uuid == service_uuid, Service.review == Review.published)
+        .where(Service.uuid == stored, Service.review == Review.published)
         .options(*_full_service_options())
     )
 
@@ -369,7 +371,7 @@ def links(wanted: Filters, paging: Paging) -> tuple[list[ServiceAtLocation], int
         .join(Location, Location.id == ServiceAtLocation.location_id)
         .where(Location.review == "published", *_conditions(wanted))
     )
-    order = [ServiceAtLocation.id]
+    order: list[SQLColumnExpression[Any]] = [ServiceAtLocation.id]
     if wanted.origin is not None:
         # Distance on a flat map around the origin: exact enough within a county, and both
         # engines can sort by it (SQLite has no trigonometry).
@@ -403,14 +405,15 @@ def links(wanted: Filters, paging: Paging) -> tuple[list[ServiceAtLocation], int
 
 
 def link(link_uuid: str) -> ServiceAtLocation | None:
-    if not (link_uuid := _canonical(link_uuid)):
+    stored = _canonical(link_uuid)
+    if stored is None:
         return None
     return db.session.scalar(
         select(ServiceAtLocation)
         .join(Service, Service.id == ServiceAtLocation.service_id)
         .join(Location, Location.id == ServiceAtLocation.location_id)
         .where(
-            ServiceAtLocation.uuid == link_uuid,
+            ServiceAtLocation.uuid == stored,
             Service.review == Review.published,
             Location.review == "published",
         )
@@ -427,9 +430,10 @@ def taxonomies(paging: Paging) -> tuple[list[Taxonomy], int]:
 
 
 def taxonomy(taxonomy_uuid: str) -> tuple[Taxonomy, list[TaxonomyTerm]] | None:
-    if not (taxonomy_uuid := _canonical(taxonomy_uuid)):
+    stored = _canonical(taxonomy_uuid)
+    if stored is None:
         return None
-    found = db.session.scalar(select(Taxonomy).where(Taxonomy.uuid == taxonomy_uuid))
+    found = db.session.scalar(select(Taxonomy).where(Taxonomy.uuid == stored))
     if found is None:
         return None
     terms = db.session.scalars(
@@ -451,10 +455,11 @@ def terms(paging: Paging) -> tuple[list[TaxonomyTerm], int]:
 
 
 def term(term_uuid: str) -> TaxonomyTerm | None:
-    if not (term_uuid := _canonical(term_uuid)):
+    stored = _canonical(term_uuid)
+    if stored is None:
         return None
     return db.session.scalar(
         select(TaxonomyTerm)
-        .where(TaxonomyTerm.uuid == term_uuid)
+        .where(TaxonomyTerm.uuid == stored)
         .options(joinedload(TaxonomyTerm.taxonomy), joinedload(TaxonomyTerm.parent))
     )

@@ -6,13 +6,13 @@ Derived from ../shared/oruk/openapi-3.0.json (tpximpact/mhclg-oruk). Differences
 purpose: OpenAPI 3.1 (the bundled schemas are JSON Schema 2020-12); `/service_at_locations/
 {id}` answers with a service_at_location, not a service as that document says; ids are
 `format: uuid`; the pagination fields are required, as we always send them. The query
-parameters are written exactly as directory/oruk_query.py reads them (an empty value is the
-same as none: `allowEmptyValue`), which tests/directory/test_oruk_fuzz.py checks with a fuzzer.
+parameters are written exactly as directory/oruk/query.py reads them (an empty value is the
+same as none: `allowEmptyValue`), which tests/directory/oruk/test_fuzz.py checks with a fuzzer.
 
 The schemas in directory/oruk/schema are unchanged copies of OpenReferralUK/uk-profile's
 compiled schemas; taxonomy.json and taxonomy_term.json are the `taxonomy` and
 `taxonomy_term` definitions of its service_with_definitions.json, with their one $ref
-written out (tests/directory/test_oruk_api.py checks both).
+written out (tests/directory/oruk/test_api.py checks both).
 """
 
 from __future__ import annotations
@@ -225,16 +225,6 @@ def document(base: str) -> dict:
 
 @functools.cache
 def _document() -> dict:
-    page_fields = {
-        "total_items": {"type": "integer", "minimum": 0},
-        "total_pages": {"type": "integer", "minimum": 0},
-        "page_number": {"type": "integer", "minimum": 1},
-        "size": {"type": "integer", "minimum": 0},
-        "first_page": {"type": "boolean"},
-        "last_page": {"type": "boolean"},
-        "empty": {"type": "boolean"},
-    }
-    with_place = [*LIST_FILTERS, "postcode", "proximity"]
     return {
         "openapi": "3.1.0",
         "info": {
@@ -250,69 +240,79 @@ def _document() -> dict:
                 "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
             },
         },
-        "paths": {
-            "/": {
-                "get": {
-                    "summary": "This API's ORUK version and profile.",
-                    "operationId": "getAPIMetaInformation",
-                    "responses": {
-                        "200": _json(
-                            "The API's version, profile and this document.", _ref("Meta")
-                        ),  # fmt: skip
-                        **TOO_MANY,
-                    },
-                }
-            },
-            "/services": _list("A page of services.", "service_list", LIST_FILTERS),
-            "/services/{id}": _one("A service with everything about it.", "service"),
-            "/service_at_locations": _list(
-                "A page of services at their buildings.", "service_at_location_list", with_place
-            ),
-            "/service_at_locations/{id}": _one(
-                "A service at one building, with both in full.", "service_at_location"
-            ),
-            "/taxonomies": _list("A page of taxonomies.", "taxonomy", ["page", "per_page"]),
-            "/taxonomies/{id}": _one("A taxonomy with its terms.", "taxonomy_full"),
-            "/taxonomy_terms": _list(
-                "A page of taxonomy terms.", "taxonomy_term", ["page", "per_page"]
-            ),
-            "/taxonomy_terms/{id}": _one("A taxonomy term.", "taxonomy_term"),
-        },
-        "components": {
-            "schemas": {
-                "Meta": {
-                    "type": "object",
-                    "required": ["version", "profile", "openapi_url"],
-                    "properties": {
-                        "version": {"const": VERSION},
-                        "profile": {"type": "string", "format": "uri"},
-                        "openapi_url": {"type": "string", "format": "uri"},
-                    },
+        "paths": _paths(),
+        "components": {"schemas": _schemas()},
+    }
+
+
+def _paths() -> dict:
+    with_place = [*LIST_FILTERS, "postcode", "proximity"]
+    return {
+        "/": {
+            "get": {
+                "summary": "This API's ORUK version and profile.",
+                "operationId": "getAPIMetaInformation",
+                "responses": {
+                    "200": _json("The API's version, profile and this document.", _ref("Meta")),
+                    **TOO_MANY,
                 },
-                "Page": {
-                    "type": "object",
-                    "required": list(page_fields),
-                    "properties": page_fields,
-                },
-                "Error": {
-                    "type": "object",
-                    "required": ["error", "status"],
-                    "properties": {
-                        "error": {"type": "string"},
-                        "message": {"type": "string"},
-                        "status": {"type": "integer"},
-                        "parameter": {"type": "string"},
-                    },
-                },
-                "service": schema("service"),
-                "service_list": schema("service_list"),
-                "service_at_location": schema("service_at_location"),
-                "service_at_location_list": schema("service_at_location_list"),
-                "taxonomy": _without_terms(schema("taxonomy")),
-                "taxonomy_full": schema("taxonomy"),
-                "taxonomy_term": schema("taxonomy_term"),
             }
         },
+        "/services": _list("A page of services.", "service_list", LIST_FILTERS),
+        "/services/{id}": _one("A service with everything about it.", "service"),
+        "/service_at_locations": _list(
+            "A page of services at their buildings.", "service_at_location_list", with_place
+        ),
+        "/service_at_locations/{id}": _one(
+            "A service at one building, with both in full.", "service_at_location"
+        ),
+        "/taxonomies": _list("A page of taxonomies.", "taxonomy", ["page", "per_page"]),
+        "/taxonomies/{id}": _one("A taxonomy with its terms.", "taxonomy_full"),
+        "/taxonomy_terms": _list(
+            "A page of taxonomy terms.", "taxonomy_term", ["page", "per_page"]
+        ),
+        "/taxonomy_terms/{id}": _one("A taxonomy term.", "taxonomy_term"),
+    }
+
+
+def _schemas() -> dict:
+    page_fields = {
+        "total_items": {"type": "integer", "minimum": 0},
+        "total_pages": {"type": "integer", "minimum": 0},
+        "page_number": {"type": "integer", "minimum": 1},
+        "size": {"type": "integer", "minimum": 0},
+        "first_page": {"type": "boolean"},
+        "last_page": {"type": "boolean"},
+        "empty": {"type": "boolean"},
+    }
+    return {
+        "Meta": {
+            "type": "object",
+            "required": ["version", "profile", "openapi_url"],
+            "properties": {
+                "version": {"const": VERSION},
+                "profile": {"type": "string", "format": "uri"},
+                "openapi_url": {"type": "string", "format": "uri"},
+            },
+        },
+        "Page": {"type": "object", "required": list(page_fields), "properties": page_fields},
+        "Error": {
+            "type": "object",
+            "required": ["error", "status"],
+            "properties": {
+                "error": {"type": "string"},
+                "message": {"type": "string"},
+                "status": {"type": "integer"},
+                "parameter": {"type": "string"},
+            },
+        },
+        "service": schema("service"),
+        "service_list": schema("service_list"),
+        "service_at_location": schema("service_at_location"),
+        "service_at_location_list": schema("service_at_location_list"),
+        "taxonomy": _without_terms(schema("taxonomy")),
+        "taxonomy_full": schema("taxonomy"),
+        "taxonomy_term": schema("taxonomy_term"),
     }
 
 
