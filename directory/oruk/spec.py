@@ -22,7 +22,7 @@ import functools
 import json
 from pathlib import Path
 
-from directory.oruk import query as oruk_query
+from directory.oruk import params as oruk_params
 
 SCHEMAS = Path(__file__).resolve().parent / "schema"
 PROFILE = "https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index.md"
@@ -33,9 +33,9 @@ def _any_case(word: str) -> str:
     return "".join(f"[{letter}{letter.lower()}]" for letter in word)
 
 
-# A day code or the day's English name, in any case (ASCII), as oruk_query.DAYS reads them.
+# A day code or the day's English name, in any case (ASCII), as oruk_params.DAYS reads them.
 DAY_PATTERN = "^({})$".format(
-    "|".join(_any_case(name) for name in sorted(oruk_query.DAYS, key=len, reverse=True))
+    "|".join(_any_case(name) for name in sorted(oruk_params.DAYS, key=len, reverse=True))
 )
 
 
@@ -54,26 +54,26 @@ def _parameter(name: str, description: str, kind: dict) -> dict:
 
 
 def _uuid_schema() -> dict:
-    return {"type": "string", "format": "uuid", "pattern": oruk_query.UUID.pattern}
+    return {"type": "string", "format": "uuid", "pattern": oruk_params.UUID.pattern}
 
 
 PARAMETERS = {
     "page": _parameter(
         "page",
         "Page number, from 1. A page after the last is empty.",
-        {"type": "integer", "minimum": 1, "maximum": oruk_query.MAX_PAGE},
+        {"type": "integer", "minimum": 1, "maximum": oruk_params.MAX_PAGE},
     ),
     "per_page": _parameter(
         "per_page",
-        f"Results a page, {oruk_query.PER_PAGE} unless given; more than "
-        f"{oruk_query.MAX_PER_PAGE} gives {oruk_query.MAX_PER_PAGE}.",
-        {"type": "integer", "minimum": 1, "maximum": oruk_query.MAX_WHOLE},
+        f"Results a page, {oruk_params.PER_PAGE} unless given; more than "
+        f"{oruk_params.MAX_PER_PAGE} gives {oruk_params.MAX_PER_PAGE}.",
+        {"type": "integer", "minimum": 1, "maximum": oruk_params.MAX_WHOLE},
     ),
     "search": _parameter(
         "search",
         "Words the service's text (name, description, organisation, needs, places) must all "
         "contain, each as a word or the start of one.",
-        {"type": "string", "maxLength": oruk_query.MAX_SEARCH},
+        {"type": "string", "maxLength": oruk_params.MAX_SEARCH},
     ),
     "taxonomy_term_id": _parameter(
         "taxonomy_term_id",
@@ -104,13 +104,13 @@ PARAMETERS = {
         "start_time",
         "Services with an opening time starting at or after this (HH:MM or HH:MM:SS); "
         "with day, on that day.",
-        {"type": "string", "pattern": oruk_query.CLOCK.pattern},
+        {"type": "string", "pattern": oruk_params.CLOCK.pattern},
     ),
     "end_time": _parameter(
         "end_time",
         "Services with an opening time ending at or before this (HH:MM or HH:MM:SS); "
         "with day, on that day.",
-        {"type": "string", "pattern": oruk_query.CLOCK.pattern},
+        {"type": "string", "pattern": oruk_params.CLOCK.pattern},
     ),
     "modified_after": _parameter(
         "modified_after",
@@ -119,9 +119,9 @@ PARAMETERS = {
         "are a 400: an offset can take them outside the years 1 to 9999.",
         {
             "type": "string",
-            "pattern": oruk_query.MOMENT.pattern,
+            "pattern": oruk_params.MOMENT.pattern,
             "anyOf": [{"format": "date-time"}, {"format": "date"}],
-            "not": {"pattern": oruk_query.CALENDAR_ENDS.pattern},
+            "not": {"pattern": oruk_params.CALENDAR_ENDS.pattern},
         },
     ),
     "postcode": _parameter(
@@ -129,7 +129,7 @@ PARAMETERS = {
         "A UK postcode or postcode district: results are ordered nearest first from its "
         "centre (one space, or none, between its halves). An unknown postcode is a 400; "
         "a 503 when postcodes cannot be looked up at the moment.",
-        {"type": "string", "pattern": oruk_query.POSTCODE.pattern},
+        {"type": "string", "pattern": oruk_params.POSTCODE.pattern},
     ),
     "proximity": _parameter(
         "proximity",
@@ -137,7 +137,7 @@ PARAMETERS = {
         {
             "type": "number",
             "exclusiveMinimum": 0,
-            "maximum": oruk_query.MAX_PROXIMITY_M,
+            "maximum": oruk_params.MAX_PROXIMITY_M,
         },
     ),
 }
