@@ -10,13 +10,12 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from accord import audit
+from accord import audit, emails, links
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import Membership, Organisation, Role, User, utcnow
-from accord.outbox import queue_email
+from accord.models import Membership, Organisation, Role, User
 
 # RFC 9106 low-memory argon2id in service; the cheapest argon2id parameters in the test suite
 # (ARGON2_CHEAP), where hundreds of hashes would otherwise take most of the run.
@@ -162,38 +161,30 @@ def create_user(
     return user
 
 
-def _invite_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="accord-invite")
+# The signing purpose of invitation links (the salt they have always had, so links already
+# sent still open).
+INVITE = "accord-invite"
 
 
 def invite_token(user: User) -> str:
     # The hash fragment makes the link single-use: once a password is set, it no longer matches.
-    return _invite_serializer().dumps({"u": user.id, "h": user.password_hash[-16:]})
+    return links.sign(INVITE, {"u": user.id, "h": user.password_hash[-16:]})
 
 
 def user_for_invite(token: str) -> User | None:
-    try:
-        data = _invite_serializer().loads(token, max_age=current_app.config["INVITE_MAX_AGE_S"])
-    except (SignatureExpired, BadSignature):
+    data = links.read(INVITE, token, current_app.config["INVITE_MAX_AGE_S"])
+    if not isinstance(data, dict):
         return None
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    user = db.session.get(User, data.get("u"))
     if user is None or user.password_hash[-16:] != data.get("h"):
         return None
     return user
 
 
-def invite(email: str, role: str, organisation: Organisation | None, link_base: str) -> User:
+def invite(email: str, role: str, organisation: Organisation | None) -> User:
     """Create a user without a password and email them a link to set one."""
     user = create_user(email, None, role, organisation)
-    link = f"{link_base.rstrip('/')}/account/invite/{invite_token(user)}"
-    queue_email(
-        user.email,
-        "You have been invited to the Shropshire Accord Hub",
-        "You have been given an account on the Shropshire Accord Hub.\n\n"
-        f"Set your password within 7 days using this link:\n{link}\n\n"
-        "If you were not expecting this, you can ignore this email.",
-        kind="invite",
-    )
+    emails.queue(user.email, "accord/invite", kind="invite", token=invite_token(user))
     audit.record("user.invited", "user", user.id, details={"role": role})
     return user
 
