@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, Response, send_from_directory
+from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -10,8 +10,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from accord import banners, clock, emails, links, settings
 from accord.extensions import csrf, db, limiter, login, migrate
 from accord.requests import AccordRequest
-
-VENDOR = settings.ROOT / "accord" / "static" / "vendor"
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -95,11 +93,6 @@ def _init_shell(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     cli.init_app(app)
     import accord.demo_data  # noqa: F401 - registers the shell's demo loader
-
-    # GOV.UK Frontend's CSS asks for fonts and images at /assets/…
-    @app.get("/assets/<path:filename>")
-    def govuk_assets(filename: str) -> Response:
-        return send_from_directory(VENDOR / "govuk" / "assets", filename, max_age=86400)
 
 
 def _init_jobs(app: Flask) -> None:

@@ -10,7 +10,7 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from accord import audit, emails, links
 from accord.clock import utcnow
@@ -206,10 +206,6 @@ def member_emails(organisation_id: int | None) -> list[str]:
             .distinct()
         )
     )
-
-
-def count_users() -> int:
-    return db.session.scalar(select(func.count(User.id))) or 0
 
 
 def role_required(*roles: str):
