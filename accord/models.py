@@ -14,36 +14,38 @@ from accord.clock import utcnow
 from accord.extensions import db
 
 
-class Sector(enum.StrEnum):
-    vcs = "vcs"
-    public = "public"
-    private = "private"
-    parish = "parish"
+class Labelled(enum.StrEnum):
+    """A stored value with the words people read beside it: Sector.vcs.label."""
+
+    label: str
+
+    # Defining members passes both; Sector("vcs") with the value alone looks a member up.
+    def __new__(cls, value: str, label: str = "") -> Labelled:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
 
 
-SECTOR_LABELS = {
-    Sector.vcs: "Voluntary and community sector",
-    Sector.public: "Public sector",
-    Sector.private: "Private sector",
-    Sector.parish: "Town and parish councils",
-}
+class Sector(Labelled):
+    vcs = "vcs", "Voluntary and community sector"
+    public = "public", "Public sector"
+    private = "private", "Private sector"
+    parish = "parish", "Town and parish councils"
 
 
-class Role(enum.StrEnum):
-    member = "member"
-    frontline = "frontline"
-    coordinator = "coordinator"
-    cvec = "cvec"
-    admin = "admin"
+SECTOR_LABELS = {sector: sector.label for sector in Sector}
 
 
-ROLE_LABELS = {
-    Role.member: "Organisation member (manages listings, receives referrals)",
-    Role.frontline: "Frontline worker (makes referrals)",
-    Role.coordinator: "VCS Assembly coordinator (moderation, concerns)",
-    Role.cvec: "CVEC emergency coordinator",
-    Role.admin: "Administrator",
-}
+class Role(Labelled):
+    member = "member", "Organisation member (manages listings, receives referrals)"
+    frontline = "frontline", "Frontline worker (makes referrals)"
+    coordinator = "coordinator", "VCS Assembly coordinator (moderation, concerns)"
+    cvec = "cvec", "CVEC emergency coordinator"
+    admin = "admin", "Administrator"
+
+
+ROLE_LABELS = {role: role.label for role in Role}
 
 
 class Review(enum.StrEnum):
