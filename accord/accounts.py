@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import abort, current_app, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -208,20 +211,24 @@ def member_emails(organisation_id: int | None) -> list[str]:
     )
 
 
-def role_required(*roles: str):
+View = Callable[..., ResponseReturnValue]
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
     """Signed-out visitors go to sign in; signed-in users without the role get a 403."""
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @functools.wraps(view)
-        def wrapped(*args, **kwargs):
+        def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
             if not current_user.is_authenticated:
                 return redirect(url_for("core.sign_in", next=request.full_path.rstrip("?")))
             if not current_user.has_role(*roles):
                 abort(403)
             return view(*args, **kwargs)
 
-        # Read by the access-rule test, which fails for any route with no rule at all.
-        wrapped.required_roles = roles
+        # Read by the access-rule test, which fails for any route with no rule at all. (Set
+        # through __dict__, as functools.wraps sets its own: typed functions take no new names.)
+        wrapped.__dict__["required_roles"] = roles
         return wrapped
 
     return decorator

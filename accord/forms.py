@@ -59,6 +59,9 @@ class DayMonthYear(DateField):
     """
 
     widget = GovDateInput()
+    raw_data: list[str] | None
+    data: date | None
+    problem: str
 
     def process(self, formdata, data=unset_value, extra_filters=None):
         self.problem = ""

@@ -11,7 +11,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accord.clock import utcnow
-from accord.extensions import db
+from accord.extensions import Model
 
 
 class Labelled(enum.StrEnum):
@@ -57,7 +57,7 @@ class Review(enum.StrEnum):
     rejected = "rejected"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,7 +91,7 @@ class Organisation(db.Model):
         return SECTOR_LABELS.get(Sector(self.sector), self.sector)
 
 
-class Location(db.Model):
+class Location(Model):
     """A place: a community building, a service venue, an emergency hub's building."""
 
     __tablename__ = "location"
@@ -123,7 +123,7 @@ class Location(db.Model):
     operator: Mapped[Organisation | None] = relationship(back_populates="locations")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -163,7 +163,7 @@ class User(UserMixin, db.Model):
         return {m.organisation_id for m in self.memberships if m.role == role and m.organisation_id}
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A user's role, optionally within an organisation (member role is always per organisation)."""
 
     __tablename__ = "membership"
@@ -181,7 +181,7 @@ class Membership(db.Model):
     organisation: Mapped[Organisation | None] = relationship(back_populates="memberships")
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what to which record, when. Written by accord.audit.record only."""
 
     __tablename__ = "audit_event"
@@ -206,7 +206,7 @@ class OutboxStatus(enum.StrEnum):
     failed = "failed"  # gave up after the maximum attempts; kept for an admin to retry
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """Every email is a row first; accord.outbox.send_pending delivers it."""
 
     __tablename__ = "outbox_message"
@@ -225,7 +225,7 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None]
 
 
-class Outcode(db.Model):
+class Outcode(Model):
     """Postcode-district centroids for offline geocoding (`flask geo import-outcodes CSV`)."""
 
     __tablename__ = "outcode"
