@@ -96,17 +96,13 @@ def markers(statuses: tuple[HubStatus, ...] | None = None) -> list[Marker]:
     for hub_id, status, occupancy, day, night, needs, name, lat, lon in db.session.execute(
         statement
     ):
-        status = HubStatus(status)
+        if lat is None or lon is None:  # never: the query reads placed hubs only
+            continue
+        now = HubStatus(status)
+        receiving = now in RECEIVING
+        point = geo.Point(lat, lon)
         found.append(
-            Marker(
-                hub_id,
-                geo.Point(lat, lon),
-                name,
-                status,
-                occupancy if status in RECEIVING else None,
-                night or day,
-                needs,
-            )
+            Marker(hub_id, point, name, now, occupancy if receiving else None, night or day, needs)
         )
     return found
 
@@ -193,6 +189,7 @@ def nearest_receiving(origin: geo.Point, limit: int = 10) -> list[Nearby]:
     ranked = sorted(
         (status != HubStatus.open, geo.miles_between(origin, geo.Point(lat, lon)), hub_id)
         for hub_id, status, lat, lon in points
+        if lat is not None and lon is not None  # always: the query reads placed hubs only
     )[:limit]
     statement = (
         select(Hub)

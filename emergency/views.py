@@ -92,7 +92,7 @@ def declare():
                 place=form.place.data or "",
                 point=point,
                 radius_miles=float(form.radius.data) if form.radius.data is not None else None,
-                towns=[geo.place_named(t).name for t in split_towns(form.towns.data)],
+                towns=[p.name for t in split_towns(form.towns.data) if (p := geo.place_named(t))],
             )
             incident = incidents.declare(
                 form.name.data, form.kind.data, area, form.public_message.data, current_user.id
@@ -254,7 +254,7 @@ def edit_hub(hub_id: int):
 
 
 def _fill(hub: Hub, form: HubForm) -> None:
-    hub.location = db.session.get(Location, form.location.data)
+    hub.location = db.get_or_404(Location, form.location.data)
     hub.organisation_id = form.organisation.data or None
     hub.kinds = list(form.kinds.data or [])
     hub.day_capacity = form.day_capacity.data

@@ -64,8 +64,9 @@ def _shown(items: list[str]) -> str:
     return text + (" and others" if len(items) > 3 else "")
 
 
-class CoverageChecks:
-    """The checks every network form shares: coverage, the circle and the public contact."""
+class CoverageChecks(FlaskForm):
+    """The checks every network form shares: coverage, the circle and the public contact.
+    It declares no fields: each form declares its own, in page order."""
 
     towns: TextAreaField
     outcodes: StringField
@@ -116,7 +117,7 @@ class CoverageChecks:
             raise ValidationError("Select yes if we can show this contact publicly")
 
     def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)  # type: ignore[misc] - FlaskForm's
+        valid = super().validate(extra_validators)
         return self.coverage_given() and valid
 
     def coverage_given(self) -> bool:
@@ -187,7 +188,7 @@ def _show_contact() -> RadioField:
     )
 
 
-class RegisterForm(CoverageChecks, FlaskForm):
+class RegisterForm(CoverageChecks):
     name = _text(
         "Name of your network",
         200,
@@ -251,7 +252,7 @@ class RegisterForm(CoverageChecks, FlaskForm):
         )
 
 
-class EditForm(CoverageChecks, FlaskForm):
+class EditForm(CoverageChecks):
     name = _text("Name", 200, missing="Enter the network's name")
     offers = _area("What they offer", 2000, missing="Enter what the network offers")
     towns = _towns()

@@ -165,6 +165,7 @@ def locate(place: str) -> Point | None:
     and the circle drawn later (`draw_circle`). UnknownPlace when no such place exists.
     """
     place = " ".join(place.split())
+    point: Point | None
     if geo.normalise_postcode(place):
         try:
             found = geocoding.lookup_postcode(place)
@@ -312,8 +313,8 @@ def _centres(network: MutualAidNetwork) -> list[Point]:
     points = []
     if network.latitude is not None and network.longitude is not None:
         points.append(Point(network.latitude, network.longitude))
-    points += [p.point for t in network.towns if (p := place_named(t))]
-    points += [p for o in network.outcodes if (p := geo.district_point(o))]
+    points += [town.point for t in network.towns if (town := place_named(t))]
+    points += [centre for o in network.outcodes if (centre := geo.district_point(o))]
     return points
 
 
@@ -470,7 +471,10 @@ def public_view(network: MutualAidNetwork) -> dict:
     place = network.place
     if postcode := geo.normalise_postcode(place):
         place = postcode.split(" ")[0]
-    has_centre = network.latitude is not None and network.longitude is not None
+    latitude = longitude = None
+    if network.latitude is not None and network.longitude is not None:
+        latitude = round(network.latitude, PUBLIC_DECIMALS)
+        longitude = round(network.longitude, PUBLIC_DECIMALS)
     return {
         "id": network.id,
         "name": network.name,
@@ -479,8 +483,8 @@ def public_view(network: MutualAidNetwork) -> dict:
         "outcodes": list(network.outcodes),
         "place": place,
         "radius_miles": network.radius_miles if place else None,
-        "latitude": round(network.latitude, PUBLIC_DECIMALS) if has_centre else None,
-        "longitude": round(network.longitude, PUBLIC_DECIMALS) if has_centre else None,
+        "latitude": latitude,
+        "longitude": longitude,
         "contact": contact,
         "contact_url": _contact_url(contact),
     }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -26,10 +25,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from accord.clock import today_uk
 from accord.forms import DayMonthYear, choices, email_field, line, required_text, text
 from accord.geo import Point
-from emergency.volunteers import volunteers
-from emergency.volunteers.volunteers import AVAILABILITY, RADII, SKILLS
+from emergency.volunteers.deployments import task_problem
+from emergency.volunteers.details import AVAILABILITY, SKILLS, Details, district
+from emergency.volunteers.finding import RADII, Filters, locate
 
 PHONE = re.compile(r"^\+?[0-9 ()-]+$")
 # DBS checks replaced CRB checks, which began in 2002.
@@ -125,7 +126,7 @@ class VolunteerForm(FlaskForm):
             raise ValidationError("Enter a phone number, like 01743 123456 or 07700 900982")
 
     def validate_postcode(self, field) -> None:
-        self.district = volunteers.district(field.data or "")
+        self.district = district(field.data or "")
         if self.district is None:
             raise ValidationError(
                 "Enter a real UK postcode, like SY1 1AA, or its first part, like SY1"
@@ -143,14 +144,14 @@ class VolunteerForm(FlaskForm):
             raise ValidationError(field.problem)
         if field.data is None:
             raise ValidationError("Enter the date your DBS certificate was issued")
-        if field.data > date.today():
+        if field.data > today_uk():
             raise ValidationError("The date your DBS certificate was issued must be in the past")
         if field.data.year < FIRST_CHECK_YEAR:
             raise ValidationError(f"The date must be in {FIRST_CHECK_YEAR} or later")
 
-    def details(self) -> volunteers.Details:
+    def details(self) -> Details:
         outcode = self.district[0] if self.district else ""
-        return volunteers.Details(
+        return Details(
             name=self.name.data,
             email=self.email.data,
             outcode=outcode,
@@ -245,14 +246,14 @@ class SearchForm(FlaskForm):
 
     def validate_place(self, field) -> None:
         if field.data:
-            self.origin = volunteers.locate(field.data)
+            self.origin = locate(field.data)
             if self.origin is None:
                 raise ValidationError(
                     "We could not find that place. Enter a postcode, like SY3 8HQ, a postcode "
                     "district, like SY3, or a Shropshire town, like Ludlow"
                 )
 
-    def filters(self) -> volunteers.Filters:
+    def filters(self) -> Filters:
         """The search asked for, leaving out any field with an error."""
 
         def ok(name: str):
@@ -261,7 +262,7 @@ class SearchForm(FlaskForm):
 
         dbs = ok("dbs")
         radius = ok("radius")
-        return volunteers.Filters(
+        return Filters(
             skills=list(ok("skills") or []),
             availability=list(ok("availability") or []),
             dbs=None if not dbs else dbs == "yes",
@@ -306,5 +307,5 @@ class DeployForm(FlaskForm):
     def validate_task(self, field) -> None:
         if field.data and self.hub.data:
             raise ValidationError("Choose a hub or describe a task, not both")
-        if field.data and (problem := volunteers.task_problem(field.data)):
+        if field.data and (problem := task_problem(field.data)):
             raise ValidationError(problem)

@@ -11,6 +11,9 @@ from accord.extensions import db
 from accord.models import utcnow
 from emergency.models import Hub, Incident
 
+# PostgreSQL's integer: no record has a larger id, and asking for one makes the database raise.
+MAX_ID = 2**31 - 1
+
 
 class Volunteer(db.Model):
     """An emergency volunteer. Personal data: CVEC only; deleted when `retain_until` passes."""
