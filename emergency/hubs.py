@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from accord import audit, geo
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import Location, Role, User, utcnow
+from accord.models import Location, Role, User
 from emergency import incidents
 from emergency.models import (
     HUB_FACILITIES,

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from accord import audit, geo
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import utcnow
 from emergency.models import Incident, IncidentLog
 
 

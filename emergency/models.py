@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import Location, Organisation, User, utcnow
+from accord.models import Location, Organisation, User
 
 if TYPE_CHECKING:  # the networks feature's table, named here only for the relationship
     from emergency.networks.models import NetworkActivation

@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from accord.models import utcnow
+from accord.clock import utcnow
 from accord.text import csv_cell
 from emergency import floods, hubs
 from emergency.models import HUB_STATUS_LABELS, Hub, HubStatus, Incident, IncidentLog

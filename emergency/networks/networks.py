@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 from sqlalchemy import Select, func, select
@@ -122,30 +123,27 @@ def shropshire_outcode(raw: str) -> str | None:
     return None
 
 
-def towns_of(text: str | None) -> tuple[list[str], list[str]]:
-    """The towns and villages named in `text` (as the place list spells them), and the rest."""
+def _sort_out(text: str | None, find: Callable[[str], str | None]) -> tuple[list[str], list[str]]:
+    """The items of a list `find` knows, as it names them (no repeats), and those it does not."""
     known: list[str] = []
     unknown: list[str] = []
     for item in split_list(text):
-        place = place_named(item)
-        if place is None:
+        name = find(item)
+        if name is None:
             unknown.append(item)
-        elif place.name not in known:
-            known.append(place.name)
+        elif name not in known:
+            known.append(name)
     return known, unknown
+
+
+def towns_of(text: str | None) -> tuple[list[str], list[str]]:
+    """The towns and villages named in `text` (as the place list spells them), and the rest."""
+    return _sort_out(text, lambda item: place.name if (place := place_named(item)) else None)
 
 
 def outcodes_of(text: str | None) -> tuple[list[str], list[str]]:
     """The Shropshire postcode districts in `text` (a full postcode counts as its district)."""
-    known: list[str] = []
-    unknown: list[str] = []
-    for item in split_list(text):
-        outcode = shropshire_outcode(item)
-        if outcode is None:
-            unknown.append(item)
-        elif outcode not in known:
-            known.append(outcode)
-    return known, unknown
+    return _sort_out(text, shropshire_outcode)
 
 
 def parse_miles(raw: str | None) -> float | None:

@@ -23,11 +23,12 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length
 
 from accord.clock import today_uk
 from accord.forms import DayMonthYear, choices, email_field, line, required_text, text
 from accord.geo import Point
+from emergency.forms import text_answer
 from emergency.volunteers.deployments import task_problem
 from emergency.volunteers.details import AVAILABILITY, SKILLS, Details, district
 from emergency.volunteers.finding import RADII, Filters, locate
@@ -35,6 +36,20 @@ from emergency.volunteers.finding import RADII, Filters, locate
 PHONE = re.compile(r"^\+?[0-9 ()-]+$")
 # DBS checks replaced CRB checks, which began in 2002.
 FIRST_CHECK_YEAR = 2002
+
+
+def _checkboxes(
+    label: str, hint: str, options: dict[str, str], invalid: str, missing: str = ""
+) -> SelectMultipleField:
+    """Tick any of `options` ({value: label}); one must be ticked when `missing` is given."""
+    return SelectMultipleField(
+        label,
+        widget=GovCheckboxesInput(),
+        description=hint,
+        choices=choices(options),
+        validators=[InputRequired(message=missing)] if missing else [],
+        invalid_choice_message=invalid,
+    )
 
 
 class VolunteerForm(FlaskForm):
@@ -45,33 +60,27 @@ class VolunteerForm(FlaskForm):
         "Signed up before? Use the same address: we will email it a link to confirm the change "
         "to your details",
     )
-    phone = StringField(
+    phone = text_answer(
         "Phone number (optional)",
-        widget=GovTextInput(),
-        description="A mobile number is best: in an emergency a coordinator may call or text you",
-        filters=[line],
-        validators=[
-            Optional(),
-            Length(max=40, message="Phone number must be 40 characters or fewer"),
-        ],
+        "Phone number must be 40 characters or fewer",
+        40,
+        hint="A mobile number is best: in an emergency a coordinator may call or text you",
+        filters=(line,),
     )
-    postcode = StringField(
+    postcode = text_answer(
         "Home postcode",
-        widget=GovTextInput(),
-        description="For example, SY1 1AA, or just the first part, SY1. We keep only the first "
-        "part, to find volunteers near an emergency.",
-        filters=[line],
-        validators=[
-            InputRequired(message="Enter your home postcode"),
-            Length(max=10, message="Enter a real postcode, like SY1 1AA, or its first part, SY1"),
-        ],
+        "Enter a real postcode, like SY1 1AA, or its first part, SY1",
+        10,
+        hint="For example, SY1 1AA, or just the first part, SY1. We keep only the first part, "
+        "to find volunteers near an emergency.",
+        missing="Enter your home postcode",
+        filters=(line,),
     )
-    skills = SelectMultipleField(
+    skills = _checkboxes(
         "What could you help with?",
-        widget=GovCheckboxesInput(),
-        description="Select all that apply. You do not need any of these to volunteer.",
-        choices=choices(SKILLS),
-        invalid_choice_message="Select what you could help with from the list",
+        "Select all that apply. You do not need any of these to volunteer.",
+        SKILLS,
+        "Select what you could help with from the list",
     )
     languages = StringField(
         "Which languages do you speak, other than English?",
@@ -81,13 +90,12 @@ class VolunteerForm(FlaskForm):
     )
     # One checkbox, not yes/no radios: GOV.UK Frontend marks radios that reveal a question with
     # aria-expanded, which ARIA does not allow on a radio (govuk-frontend#979) and axe fails.
-    dbs = SelectMultipleField(
+    dbs = _checkboxes(
         "Have you had a DBS check?",
-        widget=GovCheckboxesInput(),
-        description="A Disclosure and Barring Service check, needed for some work with children "
-        "or adults at risk",
-        choices=[SelectChoice("yes", "Yes, I have had a DBS check")],
-        invalid_choice_message="Tick the box if you have had a DBS check",
+        "A Disclosure and Barring Service check, needed for some work with children or adults "
+        "at risk",
+        {"yes": "Yes, I have had a DBS check"},
+        "Tick the box if you have had a DBS check",
     )
     # The summary links to the day box, GOV.UK's pattern; the template names the group.
     dbs_date = DayMonthYear(
@@ -95,13 +103,12 @@ class VolunteerForm(FlaskForm):
         id="dbs_date-day",
         description="For example, 27 3 2024",
     )
-    availability = SelectMultipleField(
+    availability = _checkboxes(
         "When could you help?",
-        widget=GovCheckboxesInput(),
-        description="Select all that apply.",
-        choices=choices(AVAILABILITY),
-        validators=[InputRequired(message="Select when you could help")],
-        invalid_choice_message="Select when you could help from the list",
+        "Select all that apply.",
+        AVAILABILITY,
+        "Select when you could help from the list",
+        missing="Select when you could help",
     )
     consent = BooleanField(
         "",
@@ -203,19 +210,14 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    skills = SelectMultipleField(
-        "Skills",
-        widget=GovCheckboxesInput(),
-        description="Volunteers with every skill ticked",
-        choices=choices(SKILLS),
-        invalid_choice_message="Choose skills from the list",
+    skills = _checkboxes(
+        "Skills", "Volunteers with every skill ticked", SKILLS, "Choose skills from the list"
     )
-    availability = SelectMultipleField(
+    availability = _checkboxes(
         "Available",
-        widget=GovCheckboxesInput(),
-        description="Volunteers available at any of the times ticked",
-        choices=choices(AVAILABILITY),
-        invalid_choice_message="Choose times from the list",
+        "Volunteers available at any of the times ticked",
+        AVAILABILITY,
+        "Choose times from the list",
     )
     dbs = SelectField(
         "DBS checked",

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import utcnow
 from emergency.models import Hub, Incident
 
 # PostgreSQL's integer: no record has a larger id, and asking for one makes the database raise.

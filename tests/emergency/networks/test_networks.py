@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from accord import geo, geocoding
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import AuditEvent, Review, Role, utcnow
+from accord.models import AuditEvent, Review, Role
 from emergency.models import IncidentLog
 from emergency.networks import networks
 from emergency.networks.models import MutualAidNetwork

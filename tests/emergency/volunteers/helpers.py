@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from accord.clock import today_uk
+from accord.clock import today_uk, utcnow
 from accord.extensions import db
-from accord.models import AuditEvent, OutboxMessage, Role, utcnow
+from accord.models import AuditEvent, OutboxMessage, Role
 from emergency.models import IncidentLog
 from emergency.volunteers import changes
 from emergency.volunteers.models import Volunteer

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import AuditEvent, utcnow
+from accord.models import AuditEvent
 from emergency.models import Incident
 from emergency.volunteers import deployments, finding
 from emergency.volunteers.models import Deployment
