@@ -55,6 +55,31 @@ def test_signing_up_again_changes_nothing_and_emails_the_address_on_record(clien
     assert audit_actions() == ["volunteer.change_requested"]
 
 
+def test_the_change_email_says_nothing_changed_and_links_to_the_public_address(app, make_app):
+    # `app` too: its teardown empties the tables this test fills.
+    other = make_app(PUBLIC_BASE_URL="https://accord.example.org")
+    with other.app_context():
+        volunteer = on_record()
+        change = details.Details("Robin Changed", "robin.helper@example.org", "SY8")
+        token = changes.change_token(volunteer, change)
+        changes.ask_to_confirm(volunteer, change)  # a plain function: no request to read
+        db.session.commit()
+        [message] = change_messages()
+        assert message.to == "robin.helper@example.org"
+        assert message.subject == "Confirm the change to your volunteer details"
+        assert message.body == (
+            "Someone filled in the form to volunteer in an emergency in Shropshire with this "
+            "email address, which is already on the list of emergency volunteers kept by "
+            "Shropshire's Community and Voluntary Emergency Cell (CVEC).\n\n"
+            "We have not changed your details. To change them to the ones given on the form, "
+            "open this link within 7 days, check them and confirm:\n"
+            f"https://accord.example.org/volunteer/confirm/{token}\n\n"
+            "If you did not fill in the form, ignore this email: nothing will change.\n"
+        )
+        found = changes.change_for_token(token)
+        assert found is not None and found[0] == volunteer and found[1].name == "Robin Changed"
+
+
 def test_opening_the_link_shows_the_change_and_only_the_button_applies_it(client):
     volunteer = on_record()
     before = snapshot(volunteer)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 from sqlalchemy import func, select
 
+from accord import clock
 from accord.clock import utcnow
 from accord.extensions import db
 from accord.models import AuditEvent
@@ -69,6 +72,29 @@ def test_deploy_check_in_and_check_out_are_logged_by_number(client, make):
         assert "Dana" not in str(event.details) and "07700" not in str(event.details)
     history = client.get_page(path).select_one("table").get_text(" ", strip=True)
     assert incident.name in history and "Frankwell Hall" in history
+
+
+def test_the_record_shows_times_on_uk_clocks(client, make, monkeypatch):
+    # 1:05pm UTC in July is 2:05pm in Shrewsbury (British Summer Time).
+    monkeypatch.setattr(clock, "system_time", lambda: datetime(2026, 7, 15, 13, 5, tzinfo=UTC))
+    volunteer = data.volunteer(dbs_checked=True, dbs_date=date(2024, 2, 14))
+    incident = data.incident()
+    deployment = deployments.deploy(volunteer, incident, task="Sandbags")
+    deployments.check_in(deployment)
+    db.session.commit()
+    signed_in(client, make)
+    page = client.get_page(f"/emergency/volunteers/{volunteer.id}")
+    rows = {
+        row.dt.get_text(strip=True): row.dd.get_text(" ", strip=True)
+        for row in page.select(".govuk-summary-list__row")
+    }
+    assert rows["DBS check"] == "Yes, issued 14 February 2024"
+    assert rows["Details kept until"] == clock.date_text(volunteer.retain_until)
+    assert rows["Deployed at"] == rows["Checked in"] == "15 July 2026 at 2:05pm"
+    history = page.select_one("table tbody tr").get_text(" ", strip=True)
+    assert "15 Jul 2026, 2:05pm 15 Jul 2026, 2:05pm –" in history
+    listed = client.get_page("/emergency/volunteers").select_one("tbody").get_text(" ", strip=True)
+    assert "Yes, 14 Feb 2024" in listed
 
 
 def test_deploying_to_a_task_when_several_incidents_are_active(client, make):

@@ -3,11 +3,11 @@ never become a 500."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from accord import geo
+from accord import clock, geo
 from accord.clock import today_uk
 from accord.extensions import db
 from emergency.volunteers import details
@@ -75,6 +75,26 @@ def test_the_retention_setting_changes_the_words_and_the_date(app, make_app):
         volunteer = db.session.scalar(select(Volunteer))
         assert volunteer.retain_until == today_uk() + timedelta(days=365)
         assert "1 year" in volunteer.consent
+
+
+def test_retention_counts_from_the_day_in_shropshire(client, monkeypatch):
+    # 11:30pm UTC on 30 June is half past midnight on 1 July in Shrewsbury (BST).
+    late = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    monkeypatch.setattr(clock, "system_time", lambda: late)
+    client.submit("/volunteer", answers())
+    volunteer = db.session.scalar(select(Volunteer))
+    assert volunteer.retain_until == date(2026, 7, 1) + timedelta(days=730)
+    assert volunteer.consent_at == datetime(2026, 6, 30, 23, 30)  # stored as naive UTC
+
+
+def test_a_dbs_date_after_today_in_shropshire_is_refused(client, monkeypatch):
+    # Half past midnight on 1 July in Shrewsbury: 1 July is today, 2 July is not yet.
+    monkeypatch.setattr(clock, "system_time", lambda: datetime(2026, 6, 30, 23, 30, tzinfo=UTC))
+    tomorrow = client.submit("/volunteer", answers(dbs_date=["2", "7", "2026"]))
+    assert "must be in the past" in tomorrow.get_data(as_text=True)
+    fresh_address(client)
+    today = client.submit("/volunteer", answers(dbs_date=["1", "7", "2026"]))
+    assert today.status_code == 302
 
 
 def test_missing_answers_are_named_in_the_error_summary(client):
