@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from accord import audit, geo
 from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import Location, Role, User
+from accord.models import Location, Organisation, Role, User
 from emergency import incidents
 from emergency.models import (
     HUB_FACILITIES,
@@ -162,6 +162,20 @@ def set_status(
     audit.record("hub.status", "hub", hub.id, actor_id=by_id, details={"status": str(hub.status)})
     db.session.commit()
     return update
+
+
+def free_buildings(hub: Hub | None = None) -> list[Location]:
+    """Published community buildings that are not a hub yet (and this hub's own), A to Z."""
+    taken = set(db.session.scalars(select(Hub.location_id)))
+    if hub is not None:
+        taken.discard(hub.location_id)
+    statement = select(Location).where(Location.review == "published").order_by(Location.name)
+    return [b for b in db.session.scalars(statement) if b.id not in taken]
+
+
+def operators() -> list[Organisation]:
+    """The organisations that may run a hub, A to Z."""
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
 
 
 def save_profile(hub: Hub, by_id: int | None) -> Hub:

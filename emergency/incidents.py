@@ -32,6 +32,12 @@ def active() -> list[Incident]:
     return list(db.session.scalars(statement.order_by(Incident.started_at.desc())))
 
 
+def past(limit: int) -> list[Incident]:
+    """Incidents stood down, the most recently ended first."""
+    statement = select(Incident).where(Incident.ended_at.is_not(None))
+    return list(db.session.scalars(statement.order_by(Incident.ended_at.desc()).limit(limit)))
+
+
 def log(incident: Incident | int, kind: str, text: str, by_id: int | None = None) -> IncidentLog:
     """Add a time-stamped line to an incident's log; the caller commits with the change.
 
