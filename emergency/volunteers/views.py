@@ -48,7 +48,7 @@ from emergency.volunteers.models import MAX_ID, Deployment, Volunteer
 
 bp = Blueprint("volunteers", __name__)
 
-# Per address: enough for a family sharing a connection, too few to fill the list with junk.
+# The thank-you page greets the person by the first name they typed, once.
 FIRST_NAME_KEY = "volunteer_first_name"
 MAX_PAGE_DIGITS = 6
 NO_INCIDENT = "There is no active incident. Declare an incident before deploying volunteers."

@@ -32,8 +32,8 @@ ANSWERS = {
 _addresses = itertools.count(1)
 
 
-def answers(**changes) -> dict:
-    return {**ANSWERS, **changes}
+def answers(**different) -> dict:
+    return {**ANSWERS, **different}
 
 
 def fresh_address(client) -> None:
@@ -104,9 +104,9 @@ def link_in(message: OutboxMessage) -> str:
     return "/" + message.body.split("http://localhost/", 1)[1].split()[0]
 
 
-def sign_up_again(client, **changes):
+def sign_up_again(client, **different):
     fresh_address(client)
-    return client.submit("/volunteer", {**CHANGED, **changes})
+    return client.submit("/volunteer", {**CHANGED, **different})
 
 
 def leave_link() -> str:
