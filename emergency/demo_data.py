@@ -12,11 +12,12 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from accord import demo, geo
+from accord.clock import today_uk
 from accord.extensions import db
 from accord.models import Location, Review
 from emergency.models import Hub, HubKind, HubStatus
 from emergency.networks.models import MutualAidNetwork
-from emergency.volunteers import volunteers
+from emergency.volunteers import details
 from emergency.volunteers.models import Volunteer
 
 # Building name (from the shell's demo buildings) → what it can be as a hub.
@@ -80,8 +81,8 @@ FIRST = ["Alex", "Sam", "Jordan", "Priya", "Gareth", "Rhiannon", "Tom", "Aisha",
 LAST = ["Evans", "Jones", "Price", "Patel", "Hughes", "Morris", "Owen", "Khan", "Davies", "Lloyd"]
 RETAIN_DAYS = 730
 OUTCODES = ["SY1", "SY2", "SY3", "SY4", "SY5", "SY8", "SY11", "TF1", "TF8", "WV16"]
-SKILLS = list(volunteers.SKILLS)
-AVAILABILITY = list(volunteers.AVAILABILITY)
+SKILLS = list(details.SKILLS)
+AVAILABILITY = list(details.AVAILABILITY)
 
 
 def _hubs() -> int:
@@ -152,8 +153,8 @@ def _volunteers() -> int:
                 availability=rng.sample(AVAILABILITY, k=rng.randint(1, 3)),
                 dbs_checked=n % 3 == 0,
                 dbs_date=date(2025, 1 + n % 12, 1) if n % 3 == 0 else None,
-                consent=volunteers.consent_text(RETAIN_DAYS),
-                retain_until=date.today() + timedelta(days=RETAIN_DAYS),
+                consent=details.consent_text(RETAIN_DAYS),
+                retain_until=today_uk() + timedelta(days=RETAIN_DAYS),
             )
         )
     return 40

@@ -1,5 +1,7 @@
 """CVEC's forms: declaring and standing down an incident, a hub's profile and its status."""
 
+from collections.abc import Callable
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -47,6 +49,29 @@ def towns_check(form, field) -> None:
         )
 
 
+def text_answer(
+    label: str,
+    too_long: str,
+    max_length: int,
+    *,
+    hint: str = "",
+    missing: str = "",
+    area: bool = False,
+    filters: tuple[Callable[[str | None], str | None], ...] = (strip,),
+) -> StringField | TextAreaField:
+    """A typed answer on one line (or in a text area), trimmed: required when `missing` gives
+    the message for leaving it out, else optional; `too_long` says the limit."""
+    field, widget = (TextAreaField, GovTextArea()) if area else (StringField, GovTextInput())
+    first = InputRequired(message=missing) if missing else Optional()
+    return field(
+        label,
+        widget=widget,
+        description=hint,
+        filters=list(filters),
+        validators=[first, Length(max=max_length, message=too_long)],
+    )
+
+
 def split_towns(raw: str | None) -> list[str]:
     return [part.strip() for part in (raw or "").split(",") if part.strip()][:50]
 
@@ -64,12 +89,11 @@ class IncidentForm(FlaskForm):
         choices=[SelectChoice(k.value, v) for k, v in INCIDENT_KIND_LABELS.items()],
         validators=[InputRequired(message="Select the type of incident")],
     )
-    place = StringField(
+    place = text_answer(
         "Centre of the affected area",
-        widget=GovTextInput(),
-        description="A postcode or a town, for example SY1 2AA or Ironbridge",
-        filters=[strip],
-        validators=[Optional(), Length(max=100, message="Centre must be 100 characters or fewer")],
+        "Centre must be 100 characters or fewer",
+        100,
+        hint="A postcode or a town, for example SY1 2AA or Ironbridge",
     )
     radius = DecimalField(
         "Radius of the affected area, in miles",
@@ -91,16 +115,14 @@ class IncidentForm(FlaskForm):
         filters=[strip],
         validators=[Optional(), Length(max=2000), towns_check],
     )
-    public_message = TextAreaField(
+    public_message = text_answer(
         "Message to the public",
-        widget=GovTextArea(),
-        description="Shown on every page of this site and on the get help page. Say what is "
-        "happening and what people should do, in plain English.",
-        filters=[strip],
-        validators=[
-            InputRequired(message="Enter a message to the public"),
-            Length(max=600, message="Message to the public must be 600 characters or fewer"),
-        ],
+        "Message to the public must be 600 characters or fewer",
+        600,
+        hint="Shown on every page of this site and on the get help page. Say what is happening "
+        "and what people should do, in plain English.",
+        missing="Enter a message to the public",
+        area=True,
     )
     submit = SubmitField("Declare the incident", widget=GovSubmitInput())
 
@@ -120,37 +142,33 @@ class IncidentForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    text = TextAreaField(
+    text = text_answer(
         "Add to the incident log",
-        widget=GovTextArea(),
-        description="What happened or what was decided. No names or details of residents.",
-        filters=[strip],
-        validators=[
-            InputRequired(message="Enter what to add to the log"),
-            Length(max=2000, message="Log entries must be 2000 characters or fewer"),
-        ],
+        "Log entries must be 2000 characters or fewer",
+        2000,
+        hint="What happened or what was decided. No names or details of residents.",
+        missing="Enter what to add to the log",
+        area=True,
     )
 
 
 class MessageForm(FlaskForm):
-    public_message = TextAreaField(
+    public_message = text_answer(
         "Message to the public",
-        widget=GovTextArea(),
-        filters=[strip],
-        validators=[
-            InputRequired(message="Enter a message to the public"),
-            Length(max=600, message="Message to the public must be 600 characters or fewer"),
-        ],
+        "Message to the public must be 600 characters or fewer",
+        600,
+        missing="Enter a message to the public",
+        area=True,
     )
 
 
 class StandDownForm(FlaskForm):
-    debrief = TextAreaField(
+    debrief = text_answer(
         "What went well and what we would change",
-        widget=GovTextArea(),
-        description="For the debrief: learning from the response helps the next one.",
-        filters=[strip],
-        validators=[Optional(), Length(max=5000, message="Keep this to 5000 characters")],
+        "Keep this to 5000 characters",
+        5000,
+        hint="For the debrief: learning from the response helps the next one.",
+        area=True,
     )
 
 
@@ -192,20 +210,20 @@ class HubForm(FlaskForm):
         widget=GovCheckboxesInput(),
         choices=[SelectChoice(k, v) for k, v in HUB_FACILITIES.items()],
     )
-    offer = TextAreaField(
+    offer = text_answer(
         "What residents can expect and how to get there",
-        widget=GovTextArea(),
-        description="Public. For example: hot drinks and phone charging; enter by the side door "
-        "on Abbey Foregate; bus 8 stops outside.",
-        filters=[strip],
-        validators=[Optional(), Length(max=1000, message="Keep this to 1000 characters")],
+        "Keep this to 1000 characters",
+        1000,
+        hint="Public. For example: hot drinks and phone charging; enter by the side door on "
+        "Abbey Foregate; bus 8 stops outside.",
+        area=True,
     )
-    keyholders = TextAreaField(
+    keyholders = text_answer(
         "Key-holders",
-        widget=GovTextArea(),
-        description="Names and phone numbers. Seen by CVEC only, never published.",
-        filters=[strip],
-        validators=[Optional(), Length(max=1000, message="Keep this to 1000 characters")],
+        "Keep this to 1000 characters",
+        1000,
+        hint="Names and phone numbers. Seen by CVEC only, never published.",
+        area=True,
     )
     submit = SubmitField("Save the hub", widget=GovSubmitInput())
 
@@ -218,12 +236,11 @@ class StatusForm(FlaskForm):
         validators=[InputRequired(message="Select the hub's status")],
     )
     occupancy = people("People here now")
-    needs = StringField(
+    needs = text_answer(
         "What the hub needs",
-        widget=GovTextInput(),
-        description="Public. For example: blankets, volunteers with cars. Leave blank if nothing.",
-        filters=[strip],
-        validators=[Optional(), Length(max=300, message="Keep needs to 300 characters")],
+        "Keep needs to 300 characters",
+        300,
+        hint="Public. For example: blankets, volunteers with cars. Leave blank if nothing.",
     )
     submit = SubmitField("Update the hub", widget=GovSubmitInput())
 
@@ -242,13 +259,10 @@ class HelpForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search: nothing changes
 
-    where = StringField(
+    where = text_answer(
         "Your postcode or town",
-        widget=GovTextInput(),
-        description="For example, SY2 6ND or Bridgnorth",
-        filters=[strip],
-        validators=[
-            InputRequired(message="Enter your postcode or town"),
-            Length(max=100, message="Postcode or town must be 100 characters or fewer"),
-        ],
+        "Postcode or town must be 100 characters or fewer",
+        100,
+        hint="For example, SY2 6ND or Bridgnorth",
+        missing="Enter your postcode or town",
     )

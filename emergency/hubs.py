@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from accord import audit, geo
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import Location, Role, User, utcnow
+from accord.models import Location, Organisation, Role, User
 from emergency import incidents
 from emergency.models import (
     HUB_FACILITIES,
@@ -96,17 +97,13 @@ def markers(statuses: tuple[HubStatus, ...] | None = None) -> list[Marker]:
     for hub_id, status, occupancy, day, night, needs, name, lat, lon in db.session.execute(
         statement
     ):
-        status = HubStatus(status)
+        if lat is None or lon is None:  # never: the query reads placed hubs only
+            continue
+        now = HubStatus(status)
+        receiving = now in RECEIVING
+        point = geo.Point(lat, lon)
         found.append(
-            Marker(
-                hub_id,
-                geo.Point(lat, lon),
-                name,
-                status,
-                occupancy if status in RECEIVING else None,
-                night or day,
-                needs,
-            )
+            Marker(hub_id, point, name, now, occupancy if receiving else None, night or day, needs)
         )
     return found
 
@@ -167,6 +164,20 @@ def set_status(
     return update
 
 
+def free_buildings(hub: Hub | None = None) -> list[Location]:
+    """Published community buildings that are not a hub yet (and this hub's own), A to Z."""
+    taken = set(db.session.scalars(select(Hub.location_id)))
+    if hub is not None:
+        taken.discard(hub.location_id)
+    statement = select(Location).where(Location.review == "published").order_by(Location.name)
+    return [b for b in db.session.scalars(statement) if b.id not in taken]
+
+
+def operators() -> list[Organisation]:
+    """The organisations that may run a hub, A to Z."""
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
 def save_profile(hub: Hub, by_id: int | None) -> Hub:
     created = hub.id is None
     db.session.add(hub)
@@ -193,6 +204,7 @@ def nearest_receiving(origin: geo.Point, limit: int = 10) -> list[Nearby]:
     ranked = sorted(
         (status != HubStatus.open, geo.miles_between(origin, geo.Point(lat, lon)), hub_id)
         for hub_id, status, lat, lon in points
+        if lat is not None and lon is not None  # always: the query reads placed hubs only
     )[:limit]
     statement = (
         select(Hub)

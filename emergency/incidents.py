@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from accord import audit, geo
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import utcnow
 from emergency.models import Incident, IncidentLog
 
 
@@ -30,6 +30,12 @@ def active() -> list[Incident]:
     """Incidents not yet stood down, newest first."""
     statement = select(Incident).where(Incident.ended_at.is_(None))
     return list(db.session.scalars(statement.order_by(Incident.started_at.desc())))
+
+
+def past(limit: int) -> list[Incident]:
+    """Incidents stood down, the most recently ended first."""
+    statement = select(Incident).where(Incident.ended_at.is_not(None))
+    return list(db.session.scalars(statement.order_by(Incident.ended_at.desc()).limit(limit)))
 
 
 def log(incident: Incident | int, kind: str, text: str, by_id: int | None = None) -> IncidentLog:

@@ -15,7 +15,7 @@ from emergency import floods, hubs, incidents
 from emergency.models import HUB_STATUS_COLOURS, HubStatus, Incident
 from emergency.networks import networks
 from emergency.networks.models import MutualAidNetwork
-from emergency.volunteers import volunteers
+from emergency.volunteers import finding
 
 ACTIVE_NETWORK = "#00703c"
 NETWORK = "#1d70b8"
@@ -56,8 +56,8 @@ def coverage(network: MutualAidNetwork, colour: str) -> list[maps.Circle]:
         point = geo.Point(view["latitude"], view["longitude"])
         circles.append(maps.Circle(point, view["radius_miles"], label, colour, detail))
     for outcode in view["outcodes"]:
-        if point := geo.district_point(outcode):
-            circles.append(maps.Circle(point, DISTRICT_MILES, label, colour, detail))
+        if centre := geo.district_point(outcode):
+            circles.append(maps.Circle(centre, DISTRICT_MILES, label, colour, detail))
     for town in view["towns"]:
         if place := geo.place_named(town):
             circles.append(maps.Circle(place.point, TOWN_MILES, label, colour, detail))
@@ -88,7 +88,7 @@ def incident_layer(active: list[Incident]) -> maps.Layer:
 def volunteer_layer() -> maps.Layer:
     """Counts per postcode district: never a volunteer's own point."""
     circles = []
-    for outcode, count in sorted(volunteers.counts_by_outcode().items()):
+    for outcode, count in sorted(finding.counts_by_outcode().items()):
         point = geo.district_point(outcode)
         if point is None or count <= 0:
             continue

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accord.extensions import db
-from accord.models import Location, Organisation, User, utcnow
+from accord.clock import utcnow
+from accord.extensions import Model
+from accord.models import Location, Organisation, User
 
 if TYPE_CHECKING:  # the networks feature's table, named here only for the relationship
     from emergency.networks.models import NetworkActivation
@@ -93,7 +94,7 @@ HUB_FACILITIES = {
 }
 
 
-class Incident(db.Model):
+class Incident(Model):
     """An emergency CVEC declared; `ended_at` set when it was stood down. Kept for the record."""
 
     __tablename__ = "incident"
@@ -133,7 +134,7 @@ class Incident(db.Model):
         return INCIDENT_KIND_LABELS.get(IncidentKind(self.kind), self.kind)
 
 
-class IncidentLog(db.Model):
+class IncidentLog(Model):
     """The incident's timeline: every change of state during it, time-stamped, no personal data."""
 
     __tablename__ = "incident_log"
@@ -152,7 +153,7 @@ class IncidentLog(db.Model):
     by: Mapped[User | None] = relationship()
 
 
-class Hub(db.Model):
+class Hub(Model):
     """A community building's emergency profile. One per Location."""
 
     __tablename__ = "hub"
@@ -196,7 +197,7 @@ class Hub(db.Model):
         return self.night_capacity or self.day_capacity
 
 
-class HubUpdate(db.Model):
+class HubUpdate(Model):
     """One change of a hub's status, occupancy or needs: its history."""
 
     __tablename__ = "hub_update"
@@ -216,7 +217,7 @@ class HubUpdate(db.Model):
     by: Mapped[User | None] = relationship()
 
 
-class FloodFeed(db.Model):
+class FloodFeed(Model):
     """The last flood warnings fetched from the Environment Agency, shared by every app server.
 
     One row per feed (`name`, e.g. "warnings"); `items` is the simplified list the maps and pages

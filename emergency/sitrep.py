@@ -9,13 +9,13 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from accord.models import utcnow
+from accord.clock import utcnow
 from accord.text import csv_cell
 from emergency import floods, hubs
 from emergency.models import HUB_STATUS_LABELS, Hub, HubStatus, Incident, IncidentLog
 from emergency.networks import networks
 from emergency.networks.models import MutualAidNetwork
-from emergency.volunteers import volunteers
+from emergency.volunteers import deployments
 from emergency.volunteers.models import Deployment
 
 
@@ -45,8 +45,8 @@ def build(incident: Incident, now: datetime | None = None) -> Sitrep:
         max((h.capacity or 0) - h.occupancy, 0) for h in report.by_status[HubStatus.open]
     )
     report.needs = [(h.location.name, h.needs) for h in every if h.needs]
-    report.deployments = volunteers.deployed(incident)
-    report.on_duty = volunteers.on_duty(incident)
+    report.deployments = deployments.deployed(incident)
+    report.on_duty = deployments.on_duty(incident)
     report.networks = networks.active_in(incident)
     report.floods = floods.current() if incident.active else None
     report.timeline = list(incident.log)

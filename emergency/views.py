@@ -20,7 +20,7 @@ from flask_login import current_user, login_required
 from accord import geo, geocoding, limits, maps
 from accord.accounts import role_required
 from accord.extensions import db, limiter
-from accord.models import Location, Organisation, Role
+from accord.models import Location, Role
 from accord.security import csp_nonce, map_document
 from emergency import floods, hubs, incidents, layers, sitrep
 from emergency.forms import (
@@ -66,13 +66,10 @@ def _hub_for_manager(hub_id: int) -> Hub:
 @role_required(Role.cvec)
 def index():
     every = hubs.all_hubs()
-    past = db.session.scalars(
-        db.select(Incident).where(Incident.ended_at.is_not(None)).order_by(Incident.ended_at.desc())
-    ).all()
     return render_template(
         "emergency/index.html",
         active=incidents.active(),
-        past=past[:20],
+        past=incidents.past(20),
         hubs=every,
         counts=hubs.counts_by_status(every),
         labels=HUB_STATUS_LABELS,
@@ -92,7 +89,7 @@ def declare():
                 place=form.place.data or "",
                 point=point,
                 radius_miles=float(form.radius.data) if form.radius.data is not None else None,
-                towns=[geo.place_named(t).name for t in split_towns(form.towns.data)],
+                towns=[p.name for t in split_towns(form.towns.data) if (p := geo.place_named(t))],
             )
             incident = incidents.declare(
                 form.name.data, form.kind.data, area, form.public_message.data, current_user.id
@@ -205,18 +202,11 @@ def _hub_form(hub: Hub | None) -> HubForm:
             offer=hub.offer,
             keyholders=hub.keyholders,
         )
-    taken = set(db.session.scalars(db.select(Hub.location_id)))
-    buildings = db.session.scalars(
-        db.select(Location).where(Location.review == "published").order_by(Location.name)
-    ).all()
     form.location.choices = [(0, "Choose a building")] + [
-        (b.id, f"{b.name}, {b.town}" if b.town else b.name)
-        for b in buildings
-        if b.id not in taken or (hub is not None and b.id == hub.location_id)
+        (b.id, f"{b.name}, {b.town}" if b.town else b.name) for b in hubs.free_buildings(hub)
     ]
-    organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
     form.organisation.choices = [(0, "None: CVEC manages it")] + [
-        (o.id, o.name) for o in organisations
+        (o.id, o.name) for o in hubs.operators()
     ]
     return form
 
@@ -254,7 +244,7 @@ def edit_hub(hub_id: int):
 
 
 def _fill(hub: Hub, form: HubForm) -> None:
-    hub.location = db.session.get(Location, form.location.data)
+    hub.location = db.get_or_404(Location, form.location.data)
     hub.organisation_id = form.organisation.data or None
     hub.kinds = list(form.kinds.data or [])
     hub.day_capacity = form.day_capacity.data

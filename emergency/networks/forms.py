@@ -64,8 +64,37 @@ def _shown(items: list[str]) -> str:
     return text + (" and others" if len(items) > 3 else "")
 
 
-class CoverageChecks:
-    """The checks every network form shares: coverage, the circle and the public contact."""
+# The lists of places a network covers: how each is read, what to say of an unknown item
+# ({} is what was typed), and what the items are called.
+PLACE_LISTS = {
+    "towns": (
+        networks.towns_of,
+        "We do not know {} as a Shropshire town or village. Check the spelling, or give its "
+        "postcode district or a distance around a place instead",
+        "towns and villages",
+    ),
+    "outcodes": (
+        networks.outcodes_of,
+        "{} is not a Shropshire postcode district. Enter the first part of a postcode, like SY1 "
+        "or TF9",
+        "postcode districts",
+    ),
+}
+
+
+def _check_list(text: str | None, which: str) -> None:
+    """Every place in the list known, and not too many of them."""
+    sort_out, unknown_message, noun = PLACE_LISTS[which]
+    known, unknown = sort_out(text)
+    if unknown:
+        raise ValidationError(unknown_message.format(_shown(unknown)))
+    if len(known) > MAX_ITEMS:
+        raise ValidationError(f"Enter {MAX_ITEMS} {noun} or fewer")
+
+
+class CoverageChecks(FlaskForm):
+    """The checks every network form shares: coverage, the circle and the public contact.
+    It declares no fields: each form declares its own, in page order."""
 
     towns: TextAreaField
     outcodes: StringField
@@ -75,24 +104,10 @@ class CoverageChecks:
     show_contact: RadioField
 
     def validate_towns(self, field) -> None:
-        known, unknown = networks.towns_of(field.data)
-        if unknown:
-            raise ValidationError(
-                f"We do not know {_shown(unknown)} as a Shropshire town or village. Check the "
-                "spelling, or give its postcode district or a distance around a place instead"
-            )
-        if len(known) > MAX_ITEMS:
-            raise ValidationError(f"Enter {MAX_ITEMS} towns and villages or fewer")
+        _check_list(field.data, "towns")
 
     def validate_outcodes(self, field) -> None:
-        known, unknown = networks.outcodes_of(field.data)
-        if unknown:
-            raise ValidationError(
-                f"{_shown(unknown)} is not a Shropshire postcode district. Enter the first part "
-                "of a postcode, like SY1 or TF9"
-            )
-        if len(known) > MAX_ITEMS:
-            raise ValidationError(f"Enter {MAX_ITEMS} postcode districts or fewer")
+        _check_list(field.data, "outcodes")
 
     def validate_place(self, field) -> None:
         if self.radius.data and not field.data:
@@ -116,7 +131,7 @@ class CoverageChecks:
             raise ValidationError("Select yes if we can show this contact publicly")
 
     def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)  # type: ignore[misc] - FlaskForm's
+        valid = super().validate(extra_validators)
         return self.coverage_given() and valid
 
     def coverage_given(self) -> bool:
@@ -140,54 +155,44 @@ class CoverageChecks:
         }
 
 
-def _towns() -> TextAreaField:
-    return _area(
-        "Towns and villages (optional)",
-        2000,
-        "Separate them with commas, for example Shrewsbury, Bayston Hill, Condover",
+def _coverage_fields() -> tuple:
+    """Where a network helps and its public contact: towns, outcodes, place, radius,
+    public_contact, show_contact. Made afresh for each form, at the point it names them, so each
+    form's fields (and its error summary) stay in page order."""
+    return (
+        _area(
+            "Towns and villages (optional)",
+            2000,
+            "Separate them with commas, for example Shrewsbury, Bayston Hill, Condover",
+        ),
+        _text(
+            "Postcode districts (optional)",
+            300,
+            "The first part of the postcode, separated with commas, for example SY1, SY2",
+        ),
+        _text(
+            "The middle of the area (optional)",
+            100,
+            "A town, village or postcode. If you give a full postcode, the public only see its "
+            "first part",
+        ),
+        _text("Miles around it", 20, "For example, 2"),
+        _text(
+            "How residents can contact you (optional)",
+            300,
+            "A website, a phone number or a social media group, for example "
+            "www.facebook.com/groups/yourgroup",
+        ),
+        RadioField(
+            "Can we show this contact on the public list?",
+            widget=GovRadioInput(),
+            choices=YES_NO,
+            validate_choice=False,
+        ),
     )
 
 
-def _outcodes() -> StringField:
-    return _text(
-        "Postcode districts (optional)",
-        300,
-        "The first part of the postcode, separated with commas, for example SY1, SY2",
-    )
-
-
-def _place() -> StringField:
-    return _text(
-        "The middle of the area (optional)",
-        100,
-        "A town, village or postcode. If you give a full postcode, the public only see its first "
-        "part",
-    )
-
-
-def _radius() -> StringField:
-    return _text("Miles around it", 20, "For example, 2")
-
-
-def _public_contact() -> StringField:
-    return _text(
-        "How residents can contact you (optional)",
-        300,
-        "A website, a phone number or a social media group, for example "
-        "www.facebook.com/groups/yourgroup",
-    )
-
-
-def _show_contact() -> RadioField:
-    return RadioField(
-        "Can we show this contact on the public list?",
-        widget=GovRadioInput(),
-        choices=YES_NO,
-        validate_choice=False,
-    )
-
-
-class RegisterForm(CoverageChecks, FlaskForm):
+class RegisterForm(CoverageChecks):
     name = _text(
         "Name of your network",
         200,
@@ -205,12 +210,7 @@ class RegisterForm(CoverageChecks, FlaskForm):
         2000,
         "For example, the hours you can help or the streets you cover",
     )
-    towns = _towns()
-    outcodes = _outcodes()
-    place = _place()
-    radius = _radius()
-    public_contact = _public_contact()
-    show_contact = _show_contact()
+    towns, outcodes, place, radius, public_contact, show_contact = _coverage_fields()
     contact_name = _text(
         "Your name",
         120,
@@ -251,15 +251,10 @@ class RegisterForm(CoverageChecks, FlaskForm):
         )
 
 
-class EditForm(CoverageChecks, FlaskForm):
+class EditForm(CoverageChecks):
     name = _text("Name", 200, missing="Enter the network's name")
     offers = _area("What they offer", 2000, missing="Enter what the network offers")
-    towns = _towns()
-    outcodes = _outcodes()
-    place = _place()
-    radius = _radius()
-    public_contact = _public_contact()
-    show_contact = _show_contact()
+    towns, outcodes, place, radius, public_contact, show_contact = _coverage_fields()
     private_contact = _area(
         "Private contact for CVEC",
         500,

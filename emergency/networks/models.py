@@ -7,12 +7,13 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accord.extensions import db
-from accord.models import Review, utcnow
+from accord.clock import utcnow
+from accord.extensions import Model
+from accord.models import Review
 from emergency.models import Incident
 
 
-class MutualAidNetwork(db.Model):
+class MutualAidNetwork(Model):
     """A neighbourhood mutual-aid group; registers itself, published once CVEC approves."""
 
     __tablename__ = "mutual_aid_network"
@@ -45,7 +46,7 @@ class MutualAidNetwork(db.Model):
     )
 
 
-class NetworkActivation(db.Model):
+class NetworkActivation(Model):
     """CVEC marked this network active in this incident."""
 
     __tablename__ = "network_activation"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 from sqlalchemy import Select, func, select
@@ -122,30 +123,27 @@ def shropshire_outcode(raw: str) -> str | None:
     return None
 
 
-def towns_of(text: str | None) -> tuple[list[str], list[str]]:
-    """The towns and villages named in `text` (as the place list spells them), and the rest."""
+def _sort_out(text: str | None, find: Callable[[str], str | None]) -> tuple[list[str], list[str]]:
+    """The items of a list `find` knows, as it names them (no repeats), and those it does not."""
     known: list[str] = []
     unknown: list[str] = []
     for item in split_list(text):
-        place = place_named(item)
-        if place is None:
+        name = find(item)
+        if name is None:
             unknown.append(item)
-        elif place.name not in known:
-            known.append(place.name)
+        elif name not in known:
+            known.append(name)
     return known, unknown
+
+
+def towns_of(text: str | None) -> tuple[list[str], list[str]]:
+    """The towns and villages named in `text` (as the place list spells them), and the rest."""
+    return _sort_out(text, lambda item: place.name if (place := place_named(item)) else None)
 
 
 def outcodes_of(text: str | None) -> tuple[list[str], list[str]]:
     """The Shropshire postcode districts in `text` (a full postcode counts as its district)."""
-    known: list[str] = []
-    unknown: list[str] = []
-    for item in split_list(text):
-        outcode = shropshire_outcode(item)
-        if outcode is None:
-            unknown.append(item)
-        elif outcode not in known:
-            known.append(outcode)
-    return known, unknown
+    return _sort_out(text, shropshire_outcode)
 
 
 def parse_miles(raw: str | None) -> float | None:
@@ -165,6 +163,7 @@ def locate(place: str) -> Point | None:
     and the circle drawn later (`draw_circle`). UnknownPlace when no such place exists.
     """
     place = " ".join(place.split())
+    point: Point | None
     if geo.normalise_postcode(place):
         try:
             found = geocoding.lookup_postcode(place)
@@ -312,8 +311,8 @@ def _centres(network: MutualAidNetwork) -> list[Point]:
     points = []
     if network.latitude is not None and network.longitude is not None:
         points.append(Point(network.latitude, network.longitude))
-    points += [p.point for t in network.towns if (p := place_named(t))]
-    points += [p for o in network.outcodes if (p := geo.district_point(o))]
+    points += [town.point for t in network.towns if (town := place_named(t))]
+    points += [centre for o in network.outcodes if (centre := geo.district_point(o))]
     return points
 
 
@@ -470,7 +469,10 @@ def public_view(network: MutualAidNetwork) -> dict:
     place = network.place
     if postcode := geo.normalise_postcode(place):
         place = postcode.split(" ")[0]
-    has_centre = network.latitude is not None and network.longitude is not None
+    latitude = longitude = None
+    if network.latitude is not None and network.longitude is not None:
+        latitude = round(network.latitude, PUBLIC_DECIMALS)
+        longitude = round(network.longitude, PUBLIC_DECIMALS)
     return {
         "id": network.id,
         "name": network.name,
@@ -479,8 +481,8 @@ def public_view(network: MutualAidNetwork) -> dict:
         "outcodes": list(network.outcodes),
         "place": place,
         "radius_miles": network.radius_miles if place else None,
-        "latitude": round(network.latitude, PUBLIC_DECIMALS) if has_centre else None,
-        "longitude": round(network.longitude, PUBLIC_DECIMALS) if has_centre else None,
+        "latitude": latitude,
+        "longitude": longitude,
         "contact": contact,
         "contact_url": _contact_url(contact),
     }

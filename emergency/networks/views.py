@@ -50,21 +50,21 @@ def _search(q: str) -> tuple[list[MutualAidNetwork], str]:
 def index():
     form = SearchForm(request.args)
     q = (form.q.data or "").strip()
-    if q and form.validate():
+    searched = bool(q) and form.validate()
+    page = None
+    if searched:
         found, message = _search(q)
         if message:
             form.q.errors = [*form.q.errors, message]
-        results = [networks.public_view(n) for n in found]
-        page = None
     else:
-        results = None
         page = db.paginate(networks.published_statement(), per_page=PER_PAGE, error_out=False)
-    shown = results if results is not None else [networks.public_view(n) for n in page.items]
+        found = list(page.items)
+    shown = [networks.public_view(n) for n in found]
     return render_template(
         "emergency/networks/index.html",
         form=form,
         q=q,
-        searched=results is not None,
+        searched=searched,
         shown=shown,
         page=page,
         active=_active_everywhere(),

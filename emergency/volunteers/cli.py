@@ -4,14 +4,13 @@ Run daily on a schedule (cron or a systemd timer); safe on several machines at o
 attaches it to the `flask emergency` group.
 """
 
-from datetime import date
-
 import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
+from accord.clock import today_uk
 from accord.extensions import db
-from emergency.volunteers import volunteers
+from emergency.volunteers import retention
 
 
 @click.command("purge-volunteers")
@@ -19,7 +18,7 @@ from emergency.volunteers import volunteers
 def purge_volunteers() -> None:
     """Delete volunteers (and their deployments) kept past their retention date."""
     try:
-        count = volunteers.purge(date.today())
+        count = retention.purge(today_uk())
         db.session.commit()
     except SQLAlchemyError as exc:
         db.session.rollback()

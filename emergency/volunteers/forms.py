@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -24,16 +23,33 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length
 
+from accord.clock import today_uk
 from accord.forms import DayMonthYear, choices, email_field, line, required_text, text
 from accord.geo import Point
-from emergency.volunteers import volunteers
-from emergency.volunteers.volunteers import AVAILABILITY, RADII, SKILLS
+from emergency.forms import text_answer
+from emergency.volunteers.deployments import task_problem
+from emergency.volunteers.details import AVAILABILITY, SKILLS, Details, district
+from emergency.volunteers.finding import RADII, Filters, locate
 
 PHONE = re.compile(r"^\+?[0-9 ()-]+$")
 # DBS checks replaced CRB checks, which began in 2002.
 FIRST_CHECK_YEAR = 2002
+
+
+def _checkboxes(
+    label: str, hint: str, options: dict[str, str], invalid: str, missing: str = ""
+) -> SelectMultipleField:
+    """Tick any of `options` ({value: label}); one must be ticked when `missing` is given."""
+    return SelectMultipleField(
+        label,
+        widget=GovCheckboxesInput(),
+        description=hint,
+        choices=choices(options),
+        validators=[InputRequired(message=missing)] if missing else [],
+        invalid_choice_message=invalid,
+    )
 
 
 class VolunteerForm(FlaskForm):
@@ -44,33 +60,27 @@ class VolunteerForm(FlaskForm):
         "Signed up before? Use the same address: we will email it a link to confirm the change "
         "to your details",
     )
-    phone = StringField(
+    phone = text_answer(
         "Phone number (optional)",
-        widget=GovTextInput(),
-        description="A mobile number is best: in an emergency a coordinator may call or text you",
-        filters=[line],
-        validators=[
-            Optional(),
-            Length(max=40, message="Phone number must be 40 characters or fewer"),
-        ],
+        "Phone number must be 40 characters or fewer",
+        40,
+        hint="A mobile number is best: in an emergency a coordinator may call or text you",
+        filters=(line,),
     )
-    postcode = StringField(
+    postcode = text_answer(
         "Home postcode",
-        widget=GovTextInput(),
-        description="For example, SY1 1AA, or just the first part, SY1. We keep only the first "
-        "part, to find volunteers near an emergency.",
-        filters=[line],
-        validators=[
-            InputRequired(message="Enter your home postcode"),
-            Length(max=10, message="Enter a real postcode, like SY1 1AA, or its first part, SY1"),
-        ],
+        "Enter a real postcode, like SY1 1AA, or its first part, SY1",
+        10,
+        hint="For example, SY1 1AA, or just the first part, SY1. We keep only the first part, "
+        "to find volunteers near an emergency.",
+        missing="Enter your home postcode",
+        filters=(line,),
     )
-    skills = SelectMultipleField(
+    skills = _checkboxes(
         "What could you help with?",
-        widget=GovCheckboxesInput(),
-        description="Select all that apply. You do not need any of these to volunteer.",
-        choices=choices(SKILLS),
-        invalid_choice_message="Select what you could help with from the list",
+        "Select all that apply. You do not need any of these to volunteer.",
+        SKILLS,
+        "Select what you could help with from the list",
     )
     languages = StringField(
         "Which languages do you speak, other than English?",
@@ -80,13 +90,12 @@ class VolunteerForm(FlaskForm):
     )
     # One checkbox, not yes/no radios: GOV.UK Frontend marks radios that reveal a question with
     # aria-expanded, which ARIA does not allow on a radio (govuk-frontend#979) and axe fails.
-    dbs = SelectMultipleField(
+    dbs = _checkboxes(
         "Have you had a DBS check?",
-        widget=GovCheckboxesInput(),
-        description="A Disclosure and Barring Service check, needed for some work with children "
-        "or adults at risk",
-        choices=[SelectChoice("yes", "Yes, I have had a DBS check")],
-        invalid_choice_message="Tick the box if you have had a DBS check",
+        "A Disclosure and Barring Service check, needed for some work with children or adults "
+        "at risk",
+        {"yes": "Yes, I have had a DBS check"},
+        "Tick the box if you have had a DBS check",
     )
     # The summary links to the day box, GOV.UK's pattern; the template names the group.
     dbs_date = DayMonthYear(
@@ -94,13 +103,12 @@ class VolunteerForm(FlaskForm):
         id="dbs_date-day",
         description="For example, 27 3 2024",
     )
-    availability = SelectMultipleField(
+    availability = _checkboxes(
         "When could you help?",
-        widget=GovCheckboxesInput(),
-        description="Select all that apply.",
-        choices=choices(AVAILABILITY),
-        validators=[InputRequired(message="Select when you could help")],
-        invalid_choice_message="Select when you could help from the list",
+        "Select all that apply.",
+        AVAILABILITY,
+        "Select when you could help from the list",
+        missing="Select when you could help",
     )
     consent = BooleanField(
         "",
@@ -125,7 +133,7 @@ class VolunteerForm(FlaskForm):
             raise ValidationError("Enter a phone number, like 01743 123456 or 07700 900982")
 
     def validate_postcode(self, field) -> None:
-        self.district = volunteers.district(field.data or "")
+        self.district = district(field.data or "")
         if self.district is None:
             raise ValidationError(
                 "Enter a real UK postcode, like SY1 1AA, or its first part, like SY1"
@@ -143,14 +151,14 @@ class VolunteerForm(FlaskForm):
             raise ValidationError(field.problem)
         if field.data is None:
             raise ValidationError("Enter the date your DBS certificate was issued")
-        if field.data > date.today():
+        if field.data > today_uk():
             raise ValidationError("The date your DBS certificate was issued must be in the past")
         if field.data.year < FIRST_CHECK_YEAR:
             raise ValidationError(f"The date must be in {FIRST_CHECK_YEAR} or later")
 
-    def details(self) -> volunteers.Details:
+    def details(self) -> Details:
         outcode = self.district[0] if self.district else ""
-        return volunteers.Details(
+        return Details(
             name=self.name.data,
             email=self.email.data,
             outcode=outcode,
@@ -202,19 +210,14 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    skills = SelectMultipleField(
-        "Skills",
-        widget=GovCheckboxesInput(),
-        description="Volunteers with every skill ticked",
-        choices=choices(SKILLS),
-        invalid_choice_message="Choose skills from the list",
+    skills = _checkboxes(
+        "Skills", "Volunteers with every skill ticked", SKILLS, "Choose skills from the list"
     )
-    availability = SelectMultipleField(
+    availability = _checkboxes(
         "Available",
-        widget=GovCheckboxesInput(),
-        description="Volunteers available at any of the times ticked",
-        choices=choices(AVAILABILITY),
-        invalid_choice_message="Choose times from the list",
+        "Volunteers available at any of the times ticked",
+        AVAILABILITY,
+        "Choose times from the list",
     )
     dbs = SelectField(
         "DBS checked",
@@ -245,14 +248,14 @@ class SearchForm(FlaskForm):
 
     def validate_place(self, field) -> None:
         if field.data:
-            self.origin = volunteers.locate(field.data)
+            self.origin = locate(field.data)
             if self.origin is None:
                 raise ValidationError(
                     "We could not find that place. Enter a postcode, like SY3 8HQ, a postcode "
                     "district, like SY3, or a Shropshire town, like Ludlow"
                 )
 
-    def filters(self) -> volunteers.Filters:
+    def filters(self) -> Filters:
         """The search asked for, leaving out any field with an error."""
 
         def ok(name: str):
@@ -261,7 +264,7 @@ class SearchForm(FlaskForm):
 
         dbs = ok("dbs")
         radius = ok("radius")
-        return volunteers.Filters(
+        return Filters(
             skills=list(ok("skills") or []),
             availability=list(ok("availability") or []),
             dbs=None if not dbs else dbs == "yes",
@@ -306,5 +309,5 @@ class DeployForm(FlaskForm):
     def validate_task(self, field) -> None:
         if field.data and self.hub.data:
             raise ValidationError("Choose a hub or describe a task, not both")
-        if field.data and (problem := volunteers.task_problem(field.data)):
+        if field.data and (problem := task_problem(field.data)):
             raise ValidationError(problem)

@@ -7,12 +7,15 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accord.extensions import db
-from accord.models import utcnow
+from accord.clock import utcnow
+from accord.extensions import Model
 from emergency.models import Hub, Incident
 
+# PostgreSQL's integer: no record has a larger id, and asking for one makes the database raise.
+MAX_ID = 2**31 - 1
 
-class Volunteer(db.Model):
+
+class Volunteer(Model):
     """An emergency volunteer. Personal data: CVEC only; deleted when `retain_until` passes."""
 
     __tablename__ = "volunteer"
@@ -42,7 +45,7 @@ class Volunteer(db.Model):
     )
 
 
-class Deployment(db.Model):
+class Deployment(Model):
     """A volunteer sent to a hub or a request during an incident, with check-in and out."""
 
     __tablename__ = "deployment"

@@ -1,9 +1,8 @@
 """Emergency volunteers' pages: the public sign-up (and leaving), and CVEC's search, volunteer
-record and deployments. Thin: parse, call emergency.volunteers.volunteers, render."""
+record and deployments. Thin: parse, call the feature's plain functions (signup, changes,
+leaving, finding, deployments, retention), render."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -20,14 +19,21 @@ from flask import (
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from accord import clock, limits
+from accord import limits
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Role
-from accord.security import link_base
 from emergency import incidents
 from emergency.models import Hub, Incident
-from emergency.volunteers import volunteers
+from emergency.volunteers import (
+    changes,
+    deployments,
+    details,
+    finding,
+    leaving,
+    retention,
+    signup,
+)
 from emergency.volunteers.forms import (
     ChangeForm,
     ConfirmForm,
@@ -38,34 +44,25 @@ from emergency.volunteers.forms import (
     SearchForm,
     VolunteerForm,
 )
-from emergency.volunteers.models import Deployment, Volunteer
-from emergency.volunteers.volunteers import AVAILABILITY, SKILLS
+from emergency.volunteers.models import MAX_ID, Deployment, Volunteer
 
 bp = Blueprint("volunteers", __name__)
 
-# Per address: enough for a family sharing a connection, too few to fill the list with junk.
+# The thank-you page greets the person by the first name they typed, once.
 FIRST_NAME_KEY = "volunteer_first_name"
 MAX_PAGE_DIGITS = 6
-# PostgreSQL's integer: no record has a larger id, and asking for one makes the database raise.
-MAX_ID = 2**31 - 1
 NO_INCIDENT = "There is no active incident. Declare an incident before deploying volunteers."
 
 
 @bp.context_processor
 def helpers() -> dict:
     return {
-        "skill_labels": SKILLS,
-        "availability_labels": AVAILABILITY,
-        "number": volunteers.number,
-        "where": volunteers.where,
-        "uk_time": uk_time,
-        "retention": volunteers.retention_words(current_app.config["VOLUNTEER_RETENTION_DAYS"]),
+        "skill_labels": details.SKILLS,
+        "availability_labels": details.AVAILABILITY,
+        "number": deployments.number,
+        "where": deployments.where,
+        "retention": details.retention_words(current_app.config["VOLUNTEER_RETENTION_DAYS"]),
     }
-
-
-def uk_time(at: datetime | None) -> str:
-    """A stored UTC time as people in Shropshire read it (BST in summer)."""
-    return clock.to_uk(at).strftime("%d %b %Y %H:%M") if at else ""
 
 
 def _volunteer(volunteer_id: int) -> Volunteer:
@@ -84,15 +81,15 @@ def _by_id() -> int | None:
 @bp.route("/volunteer", methods=["GET", "POST"])
 @limiter.limit(limits.ANONYMOUS, methods=["POST"])
 def sign_up():
-    consent = volunteers.consent_text(current_app.config["VOLUNTEER_RETENTION_DAYS"])
+    consent = details.consent_text(current_app.config["VOLUNTEER_RETENTION_DAYS"])
     form = VolunteerForm(consent=consent)
     if form.validate_on_submit():
         # A known address is emailed a link instead of being changed; the same page follows
         # either way, named with what was typed, so nobody learns who is listed.
-        details = form.details()
-        volunteers.sign_up(details, consent, link_base())
+        given = form.details()
+        signup.sign_up(given, consent)
         db.session.commit()
-        session[FIRST_NAME_KEY] = volunteers.first_name(details.name)
+        session[FIRST_NAME_KEY] = signup.first_name(given.name)
         return redirect(url_for("volunteers.thanks"))
     return render_template("emergency/volunteers/sign_up.html", form=form)
 
@@ -114,7 +111,7 @@ def privacy():
 def leave():
     form = LeaveForm()
     if form.validate_on_submit():
-        volunteers.request_leave(form.email.data, link_base())
+        leaving.request_leave(form.email.data)
         db.session.commit()
         return redirect(url_for("volunteers.leave_sent"))
     return render_template("emergency/volunteers/leave.html", form=form)
@@ -129,12 +126,12 @@ def leave_sent():
 @limiter.limit(limits.EMAILED_LINK)
 def leave_confirm(token: str):
     # Deleting takes a button press: mail scanners open links, and must not delete anyone.
-    volunteer = volunteers.volunteer_for_leave_token(token)
+    volunteer = leaving.volunteer_for_leave_token(token)
     if volunteer is None:
         return render_template("emergency/volunteers/link_invalid.html"), 404
     form = ConfirmForm()
     if form.validate_on_submit():
-        volunteers.delete(volunteer, by_volunteer=True)
+        retention.delete(volunteer, by_volunteer=True)
         db.session.commit()
         return render_template("emergency/volunteers/left.html")
     return render_template("emergency/volunteers/leave_confirm.html", form=form)
@@ -153,18 +150,18 @@ def _private(body: str, status: int = 200):
 @limiter.limit(limits.EMAILED_LINK)
 def confirm_change(token: str):
     # Opening the link only shows the change: mail scanners open links, and must change nothing.
-    change = volunteers.change_for_token(token, lock=request.method == "POST")
+    change = changes.change_for_token(token, lock=request.method == "POST")
     if change is None:
         return _private(render_template("emergency/volunteers/change_invalid.html"), 404)
-    volunteer, details = change
-    consent = volunteers.consent_text(current_app.config["VOLUNTEER_RETENTION_DAYS"])
+    volunteer, given = change
+    consent = details.consent_text(current_app.config["VOLUNTEER_RETENTION_DAYS"])
     form = ChangeForm()
     if form.validate_on_submit():
-        volunteers.apply_change(volunteer, details, consent)
+        changes.apply_change(volunteer, given, consent)
         db.session.commit()
         return _private(render_template("emergency/volunteers/changed.html"))
     page = render_template(
-        "emergency/volunteers/change_confirm.html", form=form, details=details, consent=consent
+        "emergency/volunteers/change_confirm.html", form=form, details=given, consent=consent
     )
     return _private(page)
 
@@ -188,10 +185,10 @@ def search():
     filters = form.filters()
     page = _page_number(request.args.get("page"))
     page_problem = page is None
-    found = volunteers.search(filters, page or 1)
+    found = finding.search(filters, page or 1)
     if found.page > found.pages:
         page_problem = True
-        found = volunteers.search(filters, 1)
+        found = finding.search(filters, 1)
     # Only the form's own fields: url_for treats keys like _external and _scheme as orders.
     args = {key: request.args.getlist(key) for key in form.data if key in request.args}
     return _search_page(form, filters, found, args=args, page_problem=page_problem)
@@ -203,9 +200,9 @@ def find():
     find = FindForm()
     if not find.validate_on_submit():
         form = SearchForm(formdata=None)
-        return _search_page(form, form.filters(), volunteers.search(form.filters()), find=find)
-    filters = volunteers.Filters(words=find.who.data, include_inactive=True)
-    return _search_page(SearchForm(formdata=None), filters, volunteers.search(filters), find=find)
+        return _search_page(form, form.filters(), finding.search(form.filters()), find=find)
+    filters = finding.Filters(words=find.who.data, include_inactive=True)
+    return _search_page(SearchForm(formdata=None), filters, finding.search(filters), find=find)
 
 
 def _search_page(form, filters, found, *, find=None, args=None, page_problem=False):
@@ -217,7 +214,7 @@ def _search_page(form, filters, found, *, find=None, args=None, page_problem=Fal
         found=found,
         args=args or {},
         page_problem=page_problem,
-        on_duty=[(incident, volunteers.on_duty(incident)) for incident in incidents.active()],
+        on_duty=[(incident, deployments.on_duty(incident)) for incident in incidents.active()],
     )
 
 
@@ -238,12 +235,12 @@ def _deploy_form(active: list[Incident], hubs: list[Hub]) -> DeployForm:
 
 def _detail(volunteer: Volunteer, form: DeployForm | None = None, problem: str = ""):
     active = incidents.active()
-    hubs = volunteers.hubs()
+    hubs = deployments.hubs()
     return render_template(
         "emergency/volunteers/detail.html",
         volunteer=volunteer,
-        current=volunteers.current(volunteer),
-        history=volunteers.history(volunteer),
+        current=deployments.current(volunteer),
+        history=deployments.history(volunteer),
         active=active,
         form=form or _deploy_form(active, hubs),
         problem=problem,
@@ -263,7 +260,7 @@ def deploy(volunteer_id: int):
     active = incidents.active()
     if not active:
         return _detail(volunteer, problem=NO_INCIDENT)
-    form = _deploy_form(active, volunteers.hubs())
+    form = _deploy_form(active, deployments.hubs())
     if not form.validate_on_submit():
         return _detail(volunteer, form)
     incident = db.session.get(Incident, int(form.incident.data))
@@ -271,12 +268,12 @@ def deploy(volunteer_id: int):
         abort(404)
     hub = db.session.get(Hub, int(form.hub.data)) if form.hub.data else None
     try:
-        volunteers.deploy(volunteer, incident, hub=hub, task=form.task.data or "", by_id=_by_id())
-    except volunteers.Refused as exc:
+        deployments.deploy(volunteer, incident, hub=hub, task=form.task.data or "", by_id=_by_id())
+    except deployments.Refused as exc:
         db.session.rollback()
         return _detail(volunteer, form, str(exc))
     db.session.commit()
-    flash(f"{volunteers.number(volunteer)} deployed.")
+    flash(f"{deployments.number(volunteer)} deployed.")
     return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
 
 
@@ -290,24 +287,24 @@ def _deployment(volunteer_id: int, deployment_id: int) -> Deployment:
 @bp.post("/emergency/volunteers/<int:volunteer_id>/deployments/<int:deployment_id>/check-in")
 @role_required(Role.cvec)
 def check_in(volunteer_id: int, deployment_id: int):
-    return _change(volunteer_id, deployment_id, volunteers.check_in, "checked in")
+    return _change(volunteer_id, deployment_id, deployments.check_in, "checked in")
 
 
 @bp.post("/emergency/volunteers/<int:volunteer_id>/deployments/<int:deployment_id>/check-out")
 @role_required(Role.cvec)
 def check_out(volunteer_id: int, deployment_id: int):
-    return _change(volunteer_id, deployment_id, volunteers.check_out, "checked out")
+    return _change(volunteer_id, deployment_id, deployments.check_out, "checked out")
 
 
 def _change(volunteer_id: int, deployment_id: int, change, said: str):
     deployment = _deployment(volunteer_id, deployment_id)
     try:
         change(deployment, by_id=_by_id())
-    except volunteers.Refused as exc:
+    except deployments.Refused as exc:
         db.session.rollback()
         return _detail(deployment.volunteer, problem=str(exc))
     db.session.commit()
-    flash(f"{volunteers.number(volunteer_id)} {said}.")
+    flash(f"{deployments.number(volunteer_id)} {said}.")
     return redirect(url_for("volunteers.detail", volunteer_id=volunteer_id))
 
 
@@ -316,9 +313,9 @@ def _change(volunteer_id: int, deployment_id: int, change, said: str):
 def set_active(volunteer_id: int):
     volunteer = _volunteer(volunteer_id)
     active = request.form.get("active") == "yes"
-    volunteers.set_active(volunteer, active, by_id=_by_id())
+    deployments.set_active(volunteer, active, by_id=_by_id())
     db.session.commit()
-    flash(f"{volunteers.number(volunteer)} marked {'active' if active else 'inactive'}.")
+    flash(f"{deployments.number(volunteer)} marked {'active' if active else 'inactive'}.")
     return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
 
 
@@ -328,8 +325,8 @@ def delete(volunteer_id: int):
     volunteer = _volunteer(volunteer_id)
     form = DeleteForm()
     if form.validate_on_submit():
-        said = volunteers.number(volunteer)
-        volunteers.delete(volunteer, by_id=_by_id())
+        said = deployments.number(volunteer)
+        retention.delete(volunteer, by_id=_by_id())
         db.session.commit()
         flash(f"{said}'s details have been deleted.")
         return redirect(url_for("volunteers.search"))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from accord.extensions import db
 from accord.models import OutboxMessage, Role
-from emergency.volunteers import volunteers
+from emergency.volunteers import changes, details
 from emergency.volunteers.models import Volunteer
 from tests.e2e.conftest import scan
 from tests.e2e.people import sign_in
@@ -105,7 +105,7 @@ def test_the_form_and_its_errors_have_no_wcag_violations(axe, page):
 
 def test_the_other_volunteer_pages_have_no_wcag_violations(axe, page, server, make):
     volunteer = data.volunteer(name="Kit Carrier", skills=["first_aid", "languages"])
-    change = volunteers.Details(
+    change = details.Details(
         name="Kit Carrier",
         email=volunteer.email,
         outcode="SY1",
@@ -115,7 +115,7 @@ def test_the_other_volunteer_pages_have_no_wcag_violations(axe, page, server, ma
         dbs_date=date(2024, 2, 14),
         availability=["weekends", "overnight"],
     )
-    confirm = f"/volunteer/confirm/{volunteers.change_token(volunteer, change)}"
+    confirm = f"/volunteer/confirm/{changes.change_token(volunteer, change)}"
     for path in ("/volunteer/privacy", "/volunteer/leave", "/volunteer/thanks"):
         assert axe(path) == [], path
     # The change a link carries, with every kind of answer shown; and a link that is not one.

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import timedelta
 
+from accord.clock import today_uk
 from accord.extensions import db
 from accord.models import Location, Organisation, Review
 from emergency.models import Hub, HubStatus, Incident, IncidentKind
@@ -85,7 +86,7 @@ def volunteer(**fields) -> Volunteer:
         "skills": ["first_aid", "driving"],
         "availability": ["weekends"],
         "consent": "I agree that CVEC may contact me about volunteering in an emergency.",
-        "retain_until": date.today() + timedelta(days=730),
+        "retain_until": today_uk() + timedelta(days=730),
     }
     values.update(fields)
     made = Volunteer(**values)

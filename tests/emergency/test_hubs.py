@@ -8,6 +8,7 @@ import json
 import pytest
 
 from accord.extensions import db
+from emergency import hubs
 from emergency.models import Hub, HubStatus
 from tests.emergency import data
 from tests.factories import PASSWORD
@@ -41,6 +42,16 @@ def test_cvec_makes_a_building_a_hub(client, make):
     assert (hub.status, hub.capacity, hub.organisation_id) == ("standby", 40, org.id)
     page = client.get_page(f"/emergency/hubs/{hub.id}")
     assert "Jo 07700 900001" in page.get_text()  # CVEC sees key-holders
+
+
+def test_a_building_is_offered_until_it_is_a_hub(app, make):
+    free = make.location(name="Abbey Hall")
+    taken = make.location(name="Castle Hall")
+    make.location(name="Draft Hall", review="pending")
+    hub = data.hub(location=taken)
+    assert [b.name for b in hubs.free_buildings()] == ["Abbey Hall"]
+    # Editing a hub offers its own building too.
+    assert [b.id for b in hubs.free_buildings(hub)] == [free.id, taken.id]
 
 
 def test_two_taps_set_the_status_with_history_and_log(client, make):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from accord.extensions import db
 from accord.models import AuditEvent
+from emergency import incidents
 from emergency.models import Incident
 from tests.emergency import data
 from tests.factories import PASSWORD
@@ -61,6 +64,14 @@ def test_standing_down_removes_the_banner_and_keeps_the_record(cvec, client):
     page = cvec.get_page(f"/emergency/incidents/{incident.id}")
     assert "Sandbag requests came in faster" in page.get_text()
     assert "stood down" in page.select_one(".govuk-caption-l").get_text()
+
+
+def test_past_incidents_are_the_stood_down_ones_latest_ended_first(app):
+    first = data.incident(name="Teme flooding", ended_at=datetime(2026, 1, 5))
+    data.incident(name="Severn flooding")  # still active
+    second = data.incident(name="Heatwave", ended_at=datetime(2026, 7, 20))
+    assert incidents.past(20) == [second, first]
+    assert incidents.past(1) == [second]
 
 
 def test_notes_and_message_changes_go_in_the_log(cvec):

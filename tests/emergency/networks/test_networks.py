@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
-from accord import geo, geocoding
+from accord import clock, geo, geocoding
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import AuditEvent, Review, Role, utcnow
+from accord.models import AuditEvent, Review, Role
 from emergency.models import IncidentLog
 from emergency.networks import networks
 from emergency.networks.models import MutualAidNetwork
@@ -245,6 +247,17 @@ def test_cvec_sees_pending_first_then_published_and_rejected(client, make):
     assert text.index("Waiting for review (1)") < text.index("Wem Good Neighbours")
     assert text.index("Wem Good Neighbours") < text.index("Published (1)")
     assert text.index("Ludlow Helpers") < text.index("Rejected (1)") < text.index("Not Real")
+
+
+def test_cvec_sees_when_each_network_registered_on_uk_clocks(client, make, monkeypatch):
+    # Half past midnight on 1 July in Shrewsbury is still 30 June in UTC.
+    monkeypatch.setattr(clock, "system_time", lambda: datetime(2026, 6, 30, 23, 30, tzinfo=UTC))
+    network = data.network(name="Wem Good Neighbours", review=Review.pending)
+    sign_in(client, make)
+    queue = client.get_page("/emergency/networks").select_one("tbody").get_text(" ", strip=True)
+    assert "Wem Good Neighbours" in queue and "1 Jul 2026" in queue
+    review = client.get_page(f"/emergency/networks/{network.id}").get_text(" ", strip=True)
+    assert "Registered 1 July 2026 at 12:30am" in review
 
 
 def test_cvec_rejects_with_a_reason(client, make):
