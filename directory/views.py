@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -21,11 +21,13 @@ from wtforms.fields.choices import SelectChoice
 
 from accord import limits, maps
 from accord.accounts import role_required
+from accord.clock import now_uk, today_uk
 from accord.extensions import db, limiter
 from accord.geo import ACCESSIBILITY, ATTRIBUTION, FACILITIES, Point
+from accord.links import absolute_url
 from accord.models import Location, Organisation, Review, Role
-from accord.security import csp_nonce, link_base, map_document
-from directory import schedules, taxonomy, upkeep
+from accord.security import csp_nonce, map_document
+from directory import hours, schedules, taxonomy, upkeep
 from directory.forms import CapacityForm, ReportForm, ServiceForm
 from directory.models import ACCESS_ROUTES, CAPACITY_LABELS, Service, ServiceAtLocation
 from directory.search import query as query_form
@@ -54,7 +56,7 @@ def _common() -> dict:
     return {
         "capacity_labels": CAPACITY_LABELS,
         "routes": ACCESS_ROUTES,
-        "stale_before": date.today() - STALE_AFTER,
+        "stale_before": today_uk() - STALE_AFTER,
         "in_list": set(_list()),
         "attribution": ATTRIBUTION,
     }
@@ -114,15 +116,11 @@ def service(service_id: int):
     record = db.session.get(Service, service_id)
     if record is None or record.review != Review.published:
         abort(404)
-    now = datetime.now()
-    rules = search.rules_of(record)
     return render_template(
         "directory/service.html",
         service=record,
-        week=schedules.week_for(rules, now.date(), search.closures(now.year)),
-        hours=schedules.describe(rules),
-        unreadable=[s.description for s in record.schedules if s.description],
-        open_now=schedules.is_open(rules, now, search.closures(now.year)) if rules else None,
+        # Schedules are on UK clocks; the server's clock is UTC, an hour behind all summer.
+        hours=hours.of(record, now_uk()),
         access=ACCESSIBILITY,
         **_common(),
     )
@@ -155,7 +153,7 @@ def place(place_id: int):
 @bp.get("/list")
 def signposting_list():
     items = signposting.services(_list())
-    share = url_for("directory.shared_list", token=signposting.share_token(_list()), _external=True)
+    share = absolute_url("directory.shared_list", token=signposting.share_token(_list()))
     return render_template(
         "directory/list.html",
         items=items,
@@ -329,7 +327,7 @@ def report(service_id: int):
         abort(404)
     form = ReportForm()
     if form.validate_on_submit():
-        upkeep.report(service, form.what.data, link_base())
+        upkeep.report(service, form.what.data)
         db.session.commit()
         flash("Thank you. We have told the provider.")
         return redirect(url_for("directory.service", service_id=service.id))

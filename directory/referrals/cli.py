@@ -21,12 +21,6 @@ from directory.referrals import referrals
 referrals_cli = AppGroup("referrals", help="Referrals: retention, overdue flags, subject access.")
 
 
-def link_for(referral) -> str:
-    """A referral's address for emails sent outside a request (PUBLIC_BASE_URL)."""
-    base = current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/")
-    return f"{base}{referrals.PATH}{referral.uuid}"
-
-
 @referrals_cli.command("purge")
 def purge() -> None:
     """Delete residents' details from closed referrals after REFERRAL_RETENTION_DAYS, from
@@ -44,7 +38,7 @@ def purge() -> None:
 def flag_overdue() -> None:
     """Email the provider and the referrer once about each referral with no answer after
     its service's working days."""
-    count = referrals.flag_overdue(link_for)
+    count = referrals.flag_overdue()
     db.session.commit()
     click.echo(f"overdue referrals flagged: {count}")
 

@@ -3,7 +3,7 @@ sealed once saved (directory.referrals.referrals); the forms only check it is th
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -24,6 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from accord.clock import today_uk
 from accord.forms import DayMonthYear, choices, line, long_text, required_text
 from accord.geo import normalise_postcode
 from directory.referrals.models import DECLINE_REASONS
@@ -91,9 +92,9 @@ class ConsentForm(FlaskForm):
             raise ValidationError(field.problem)
         if field.data is None:
             raise ValidationError("Enter the date consent was given")
-        if field.data > date.today():
+        if field.data > today_uk():
             raise ValidationError("The date consent was given must be today or in the past")
-        if field.data < date.today() - CONSENT_MAX_AGE:
+        if field.data < today_uk() - CONSENT_MAX_AGE:
             raise ValidationError(
                 "Consent must have been given in the last 90 days: ask the person again"
             )

@@ -17,16 +17,15 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from accord import accounts, audit, outbox, sealing
+from accord import accounts, audit, emails, sealing
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import Role, User, utcnow
+from accord.models import Role, User
 from accord.references import new_reference
 from directory import schedules
 from directory.models import Capacity, Service, ServiceStatus
 from directory.referrals.models import CLOSED_STATUSES, DECLINE_REASONS, Referral, ReferralStatus
 
-# Where a referral is seen (the views live there; emails sent outside a request link to it).
-PATH = "/referrals/"
 # Details every referral carries; services may ask for more (models.REFERRAL_FIELDS).
 ALWAYS = ("name", "reason")
 CONSENT_BY = {
@@ -196,7 +195,7 @@ def subject_key(name: str) -> str:
     return sealing.blind_index(name) if name.strip() else ""
 
 
-def send(referral: Referral, link: str) -> bool:
+def send(referral: Referral) -> bool:
     """Draft → sent, once: a double click or replayed POST changes nothing and returns
     False. The receiving organisation's members are emailed a link, never the details."""
     if not referral.consent_at or not referral.safeguarding_checked or not referral.subject_key:
@@ -214,13 +213,8 @@ def send(referral: Referral, link: str) -> bool:
     audit.record("referral.sent", "referral", referral.id)
     service = referral.service.name if referral.service else "your service"
     for email in accounts.member_emails(referral.organisation_id):
-        outbox.queue_email(
-            email,
-            f"New referral {referral.reference} to {service}",
-            f"A frontline worker has sent a referral to {service}.\n\n"
-            f"Open it here to accept or decline it (you will need to sign in):\n{link}\n\n"
-            "The person's details are not in this email, for their privacy.",
-            kind="referral",
+        emails.queue(
+            email, "directory/referral_sent", kind="referral", referral=referral, service=service
         )
     return True
 
@@ -233,7 +227,7 @@ def _must_be(referral: Referral, *states: str) -> None:
         raise WrongState(f"the referral is {referral.status}")
 
 
-def _respond(referral: Referral, status: str, link: str, by: User, **audit_details) -> None:
+def _respond(referral: Referral, status: ReferralStatus, by: User, **audit_details) -> None:
     now = utcnow()
     referral.status = status
     referral.first_response_at = referral.first_response_at or now
@@ -247,32 +241,31 @@ def _respond(referral: Referral, status: str, link: str, by: User, **audit_detai
     referrer = referral.referrer
     if referrer is not None and referrer.active and referrer.id != by.id:
         service = referral.service.name if referral.service else "the service"
-        outbox.queue_email(
+        emails.queue(
             referrer.email,
-            f"Referral {referral.reference}: {status}",
-            f"Your referral {referral.reference} to {service} is now {status}.\n\n"
-            f"See it here (you will need to sign in):\n{link}\n\n"
-            "The person's details are not in this email, for their privacy.",
+            "directory/referral_answered",
             kind="referral",
+            referral=referral,
+            service=service,
         )
 
 
-def accept(referral: Referral, by: User, link: str) -> None:
+def accept(referral: Referral, by: User) -> None:
     _must_be(referral, ReferralStatus.sent)
-    _respond(referral, ReferralStatus.accepted, link, by)
+    _respond(referral, ReferralStatus.accepted, by)
 
 
-def decline(referral: Referral, by: User, reason: str, link: str) -> None:
+def decline(referral: Referral, by: User, reason: str) -> None:
     if reason not in DECLINE_REASONS:
         raise ValueError(f"unknown reason {reason!r}")
     _must_be(referral, ReferralStatus.sent, ReferralStatus.accepted)
     referral.decline_reason = reason
-    _respond(referral, ReferralStatus.declined, link, by, reason=reason)
+    _respond(referral, ReferralStatus.declined, by, reason=reason)
 
 
-def complete(referral: Referral, by: User, link: str) -> None:
+def complete(referral: Referral, by: User) -> None:
     _must_be(referral, ReferralStatus.accepted)
-    _respond(referral, ReferralStatus.completed, link, by)
+    _respond(referral, ReferralStatus.completed, by)
 
 
 def withdraw(referral: Referral, by: User) -> None:
@@ -347,26 +340,24 @@ def overdue(now: datetime | None = None) -> list[Referral]:
     return late
 
 
-def flag_overdue(link_for, now: datetime | None = None) -> int:
-    """Tell the provider and the referrer once about each overdue referral; the count told.
-    `link_for(referral)` gives the referral's address."""
+def flag_overdue(now: datetime | None = None) -> int:
+    """Tell the provider and the referrer once about each overdue referral; the count told."""
     told = 0
     for referral in overdue(now):
         if referral.overdue_flagged_at is not None:
             continue
         referral.overdue_flagged_at = utcnow()
         service = referral.service.name if referral.service else "the service"
-        emails = set(accounts.member_emails(referral.organisation_id))
+        told_to = set(accounts.member_emails(referral.organisation_id))
         if referral.referrer is not None and referral.referrer.active:
-            emails.add(referral.referrer.email)
-        for email in sorted(emails):
-            outbox.queue_email(
+            told_to.add(referral.referrer.email)
+        for email in sorted(told_to):
+            emails.queue(
                 email,
-                f"Referral {referral.reference} has had no answer",
-                f"Referral {referral.reference} to {service} was sent on "
-                f"{referral.sent_at:%d %B %Y} and has had no answer yet.\n\n"
-                f"See it here (you will need to sign in):\n{link_for(referral)}",
+                "directory/referral_overdue",
                 kind="referral",
+                referral=referral,
+                service=service,
             )
         audit.record("referral.overdue", "referral", referral.id)
         told += 1

@@ -9,17 +9,17 @@ guessed address does not even say the referral exists.
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from accord import limits
 from accord.accounts import role_required
+from accord.clock import today_uk, utcnow
 from accord.extensions import db, limiter
 from accord.geo import normalise_postcode, outcode_of
-from accord.models import Review, Role, utcnow
-from accord.security import link_base
+from accord.models import Review, Role
 from directory import taxonomy
 from directory.models import REFERRAL_FIELDS, Service
 from directory.referrals import referrals
@@ -37,10 +37,6 @@ bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 
 # Who can open a referral at all; `referrals.find` then decides which ones.
 PARTIES = (Role.frontline, Role.member)
-
-
-def _link(referral: Referral) -> str:
-    return link_base() + url_for("referrals.show", uuid=referral.uuid)
 
 
 def _common() -> dict:
@@ -166,7 +162,7 @@ def consent(uuid: str):
         # Consent given today is recorded now; an earlier day, at its midday.
         given = (
             utcnow()
-            if form.given_on.data == date.today()
+            if form.given_on.data == today_uk()
             else datetime.combine(form.given_on.data, time(12))
         )
         referrals.record_consent(
@@ -231,7 +227,7 @@ def check(uuid: str):
         return redirect(url_for("referrals.details", uuid=uuid))
     form = SendForm()
     if form.validate_on_submit():
-        if referrals.send(referral, _link(referral)):
+        if referrals.send(referral):
             db.session.commit()
             flash(f"Referral {referral.reference} sent to {referral.service.name}.")
         return redirect(url_for("referrals.show", uuid=uuid))
@@ -292,7 +288,7 @@ def _receiver(referral: Referral) -> None:
 def accept(uuid: str):
     def change(referral):
         _receiver(referral)
-        referrals.accept(referral, current_user, _link(referral))
+        referrals.accept(referral, current_user)
 
     return _answer(uuid, change, "You accepted referral {reference}. We have told the referrer.")
 
@@ -302,7 +298,7 @@ def accept(uuid: str):
 def complete(uuid: str):
     def change(referral):
         _receiver(referral)
-        referrals.complete(referral, current_user, _link(referral))
+        referrals.complete(referral, current_user)
 
     return _answer(uuid, change, "Referral {reference} is marked as completed.")
 
@@ -326,7 +322,7 @@ def decline(uuid: str):
     form = DeclineForm()
     if form.validate_on_submit():
         try:
-            referrals.decline(referral, current_user, form.reason.data, _link(referral))
+            referrals.decline(referral, current_user, form.reason.data)
         except referrals.WrongState:
             db.session.rollback()
             flash(f"Nothing changed: this referral is {STATUS_LABELS[referral.status].lower()}.")

@@ -4,7 +4,6 @@ tolerance, need, place and radius, opening times, cost, age, access and capacity
 from __future__ import annotations
 
 import difflib
-import functools
 import math
 import re
 import time
@@ -34,9 +33,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload
 
 from accord import geo, geocoding
+from accord.clock import now_uk
 from accord.extensions import db
 from accord.models import Location, Review
-from directory import schedules
+from directory import hours, schedules
 from directory.models import (
     Capacity,
     Schedule,
@@ -472,31 +472,6 @@ def _chunks(ids: list[int], size: int = 10_000):
         yield ids[start : start + size]
 
 
-def rules_of(service: Service) -> list[schedules.Rule]:
-    return _rules(service.schedules)
-
-
-def _rules(rows) -> list[schedules.Rule]:
-    rules = []
-    for row in rows:
-        try:
-            rules.append(
-                schedules.parse_rule(
-                    row.freq,
-                    row.byday,
-                    row.opens_at,
-                    row.closes_at,
-                    row.bymonthday or None,
-                    row.valid_from.isoformat() if row.valid_from else None,
-                    row.valid_to.isoformat() if row.valid_to else None,
-                    row.description,
-                )
-            )
-        except ValueError:
-            continue  # an imported schedule we cannot read is shown as its description only
-    return rules
-
-
 def _open(query: Query, ids: list[int], now: datetime, closures) -> set[int]:
     """The ids open now, or on the chosen day (the next such day from today)."""
     by_service: dict[int, list] = {}
@@ -519,20 +494,23 @@ def _open(query: Query, ids: list[int], now: datetime, closures) -> set[int]:
         return {
             sid
             for sid, rows in by_service.items()
-            if schedules.is_open(_rules(rows), now, closures)
+            if schedules.is_open(hours.rules(rows), now, closures)
         }
     offset = (schedules.DAYS.index(query.when) - now.weekday()) % 7
     day = now.date() + timedelta(days=offset)
     return {
-        sid for sid, rows in by_service.items() if schedules.open_on(_rules(rows), day, closures)
+        sid
+        for sid, rows in by_service.items()
+        if schedules.open_on(hours.rules(rows), day, closures)
     }
 
 
 def run(
     query: Query, now: datetime | None = None, page: int = 1, per_page: int | None = None
 ) -> Results:
-    """Services matching the query, nearest (or most relevant) first; `per_page` None for all."""
-    now = now or datetime.now()
+    """Services matching the query, nearest (or most relevant) first; `per_page` None for all.
+    Open now and open on a day are read on UK clocks (`now` naive UK time, or aware)."""
+    now = schedules.local_time(now or now_uk())
     words = correct(query.words)
     origin, note = origin_of(query.place)
     outcode = geo.outcode_of(query.place) or ""
@@ -550,7 +528,7 @@ def run(
     if query.route and kept:
         kept = [k for k in kept if query.route in (facts[k[0]][2] or [])]
     if query.when and kept:
-        open_ids = _open(query, [k[0] for k in kept], now, closures(now.year))
+        open_ids = _open(query, [k[0] for k in kept], now, hours.closures(now.year))
         kept = [k for k in kept if k[0] in open_ids]
 
     if origin is not None:
@@ -582,8 +560,3 @@ def run(
         hits.append(Hit(service, miles, location, covers))
     corrected = " ".join(words) if words and " ".join(words) != query.words.lower().strip() else ""
     return Results(hits, origin, note, corrected, 0 if kept else wider, total=len(kept))
-
-
-@functools.lru_cache(maxsize=4)
-def closures(year: int) -> frozenset:
-    return schedules.bank_holidays([year, year + 1])

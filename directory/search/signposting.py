@@ -7,19 +7,16 @@ signed so that it cannot be edited, and needs no account to open.
 from __future__ import annotations
 
 import segno
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
+from accord import links
 from accord.extensions import db
 from accord.models import Review
 from directory.models import Service
 
 MAX_ITEMS = 30
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="signposting-list")
+# The signing purpose (salt): unchanged, so links shared before still open.
+PURPOSE = "signposting-list"
 
 
 def add(items: list[str], service_uuid: str) -> list[str]:
@@ -56,14 +53,13 @@ def services(items: list[str]) -> list[Service]:
 
 
 def share_token(items: list[str]) -> str:
-    return _serializer().dumps(items)
+    """A lasting token: a shared list holds no personal data, and a printed QR code outlives
+    any expiry we could choose."""
+    return links.sign_lasting(PURPOSE, items)
 
 
 def from_token(token: str) -> list[str] | None:
-    try:
-        items = _serializer().loads(token)
-    except BadSignature:
-        return None
+    items = links.read_lasting(PURPOSE, token)
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
         return None
     return items[:MAX_ITEMS]
