@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from accord.extensions import db
 from directory import text
 from directory.models import Service, ServiceSearch
-from directory.search import search
+from directory.search import words
 
 
 def set_description(service: Service, *, plain: str | None = None, html: str | None = None):
@@ -51,12 +49,4 @@ def index(service: Service) -> None:
         row.document = body
     else:
         return
-    search.learn(body)
-
-
-def reindex_all() -> int:
-    count = 0
-    for service in db.session.scalars(select(Service)):
-        index(service)
-        count += 1
-    return count
+    words.learn(body)

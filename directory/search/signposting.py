@@ -39,6 +39,20 @@ def move(items: list[str], service_uuid: str, step: int) -> list[str]:
     return reordered
 
 
+def change(items: list[str], action: str, service_uuid: str) -> list[str]:
+    """The list after one of its buttons: add, remove, up, down or clear (ValueError for
+    anything else)."""
+    if action == "add":
+        return add(items, service_uuid)
+    if action == "remove":
+        return remove(items, service_uuid)
+    if action in ("up", "down"):
+        return move(items, service_uuid, -1 if action == "up" else 1)
+    if action == "clear":
+        return []
+    raise ValueError(f"no such action: {action!r}")
+
+
 def services(items: list[str]) -> list[Service]:
     """The listed services still published, in the list's order."""
     if not items:
