@@ -22,7 +22,7 @@ from accord.geo import normalise_postcode, outcode_of
 from accord.models import Review, Role
 from directory import taxonomy
 from directory.models import REFERRAL_FIELDS, Service
-from directory.referrals import referrals
+from directory.referrals import figures, referrals
 from directory.referrals.forms import (
     ActionForm,
     ConsentForm,
@@ -102,14 +102,14 @@ def index():
 @bp.get("/statistics")
 @role_required(Role.coordinator)
 def statistics():
-    figures = referrals.statistics()
-    unmet, unmet_small = referrals.unmet_shown(figures["unmet"])
+    counted = figures.statistics()
+    unmet, unmet_small = figures.unmet_shown(counted["unmet"])
     return render_template(
         "directory/referrals/statistics.html",
-        figures=figures,
+        figures=counted,
         unmet=unmet,
         unmet_small=unmet_small,
-        small_count=referrals.SMALL_COUNT,
+        small_count=figures.SMALL_COUNT,
         need_names={term.code: term.name for term in taxonomy.needs()},
         **_common(),
     )

@@ -13,7 +13,7 @@ from accord.clock import utcnow
 from accord.extensions import db
 from accord.models import AuditEvent, OutboxMessage, Role
 from directory.models import Capacity
-from directory.referrals import referrals
+from directory.referrals import figures, referrals, retention
 from directory.referrals.models import Referral, ReferralStatus
 from tests import factories
 from tests.directory.data import service as make_service
@@ -219,13 +219,13 @@ def test_purge_forgets_the_resident_and_keeps_the_statistics(parties):
     waiting.sent_at = now - timedelta(days=91)
     draft.created_at = now - timedelta(days=2)
     db.session.commit()
-    assert referrals.purge(365, 90, now) == 3
+    assert retention.purge(365, 90, now) == 3
     db.session.commit()
     for gone in (done, waiting, draft):
         assert gone.sealed == "" and gone.subject_key == "" and gone.purged_at
     assert fresh.sealed and fresh.purged_at is None
-    assert referrals.statistics()["total"] == 3  # drafts are not referrals yet
-    assert referrals.statistics()["by_need"] == {"food": 3}
+    assert figures.statistics()["total"] == 3  # drafts are not referrals yet
+    assert figures.statistics()["by_need"] == {"food": 3}
 
 
 def test_subject_access_finds_the_person_however_their_name_is_typed_and_erasure_forgets(
@@ -233,13 +233,13 @@ def test_subject_access_finds_the_person_however_their_name_is_typed_and_erasure
 ):
     service, worker, _ = parties
     referral = sent(service, worker)
-    found = referrals.subject_access("  ann PERSONA ")
+    found = retention.subject_access("  ann PERSONA ")
     assert [f["reference"] for f in found] == [referral.reference]
     assert found[0]["details"]["contact"] == ANSWERS["contact"]
-    assert referrals.subject_access("Someone Else") == []
-    assert referrals.erase_subject("Ann Persona") == 1
+    assert retention.subject_access("Someone Else") == []
+    assert retention.erase(retention.of_subject("Ann Persona")) == 1
     db.session.commit()
-    assert referral.sealed == "" and referrals.subject_access("Ann Persona") == []
+    assert referral.sealed == "" and retention.subject_access("Ann Persona") == []
 
 
 def test_rotating_keys_reseals_every_referral(parties, make_app, database_url):
@@ -247,7 +247,7 @@ def test_rotating_keys_reseals_every_referral(parties, make_app, database_url):
     referral_id = sent(service, worker).id  # read here: the other apps have other engines
     new = Fernet.generate_key().decode()
     with make_app(SEALING_KEYS=new).app_context():
-        assert referrals.rotate_keys() == 1
+        assert retention.rotate_keys() == 1
         db.session.commit()
     with make_app(SEALING_KEYS=new, SECRET_KEY="a-different-secret").app_context():
         again = db.session.get(Referral, referral_id)
@@ -259,7 +259,7 @@ def test_statistics_count_outcomes_and_unmet_need_by_area(parties):
     referrals.decline(sent(service, worker, start="x"), provider, "no_capacity")
     referrals.accept(sent(service, worker, start="y"), provider)
     db.session.commit()
-    found = referrals.statistics()
+    found = figures.statistics()
     assert found["by_outcome"] == {"no_capacity": 1, "accepted": 1}
     assert found["unmet"] == {("food", "SY1"): 1}
     assert found["by_service"] == {"Community Larder": {"declined": 1, "accepted": 1}}
@@ -268,10 +268,10 @@ def test_statistics_count_outcomes_and_unmet_need_by_area(parties):
 
 def test_unmet_need_shows_small_cells_only_as_one_sum():
     unmet = {("food", "SY1"): 7, ("housing", "SY1"): 5, ("food", "TF9"): 1, ("debt", "SY7"): 4}
-    shown, small = referrals.unmet_shown(unmet)
+    shown, small = figures.unmet_shown(unmet)
     assert shown == [(("food", "SY1"), 7), (("housing", "SY1"), 5)]
     assert small == 5
-    assert referrals.unmet_shown({}) == ([], 0)
+    assert figures.unmet_shown({}) == ([], 0)
 
 
 # --- the commands ---------------------------------------------------------------------------
