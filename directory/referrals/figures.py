@@ -27,7 +27,7 @@ def statistics(year: int | None = None) -> dict:
             Referral.sent_at >= datetime(year, 1, 1), Referral.sent_at < datetime(year + 1, 1, 1)
         )
     rows = db.session.execute(query).all()
-    names = dict(db.session.execute(select(Service.id, Service.name)).all())
+    names: dict[int | None, str] = dict(db.session.execute(select(Service.id, Service.name)).all())
     by_service: dict[str, dict[str, int]] = {}
     by_need: dict[str, int] = {}
     by_outcome: dict[str, int] = {}

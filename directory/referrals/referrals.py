@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from accord import accounts, audit, emails, sealing
 from accord.clock import utcnow
@@ -207,11 +208,15 @@ def send(referral: Referral) -> bool:
     if not referral.consent_at or not referral.safeguarding_checked or not referral.subject_key:
         raise WrongState("consent, the safeguarding check and the details come first")
     now = utcnow()
-    moved = db.session.execute(
-        update(Referral)
-        .where(Referral.id == referral.id, Referral.status == ReferralStatus.draft)
-        .values(status=ReferralStatus.sent, sent_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
+    # An UPDATE's result is a CursorResult, which counts the rows it changed.
+    moved = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(Referral)
+            .where(Referral.id == referral.id, Referral.status == ReferralStatus.draft)
+            .values(status=ReferralStatus.sent, sent_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     if not moved:
         return False

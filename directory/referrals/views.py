@@ -9,17 +9,19 @@ guessed address does not even say the referral exists.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from accord import limits
 from accord.accounts import role_required
 from accord.clock import today_uk, utcnow
 from accord.extensions import db, limiter
 from accord.geo import normalise_postcode, outcode_of
-from accord.models import Review, Role
+from accord.models import Review, Role, User
 from directory import taxonomy
 from directory.models import REFERRAL_FIELDS, Service
 from directory.referrals import figures, referrals
@@ -158,7 +160,8 @@ def consent(uuid: str):
         form.scope.data = list(referral.consent_scope)
         form.note.data = _opened(referral).get("consent_note", "")
         form.agreed.data = True
-    if form.validate_on_submit():
+    # validate_given_on refuses a missing date; the second test tells the type checker.
+    if form.validate_on_submit() and form.given_on.data is not None:
         # Consent given today is recorded now; an earlier day, at its midday.
         given = (
             utcnow()
@@ -229,7 +232,8 @@ def check(uuid: str):
     if form.validate_on_submit():
         if referrals.send(referral):
             db.session.commit()
-            flash(f"Referral {referral.reference} sent to {referral.service.name}.")
+            service = referral.service.name if referral.service else "the service"
+            flash(f"Referral {referral.reference} sent to {service}.")
         return redirect(url_for("referrals.show", uuid=uuid))
     return render_template(
         "directory/referrals/check.html",
@@ -262,20 +266,32 @@ def show(uuid: str):
     )
 
 
-def _answer(uuid: str, change, done: str):
-    """Run one change of state for a party allowed to make it; a repeat says so, no 500."""
-    referral = _found(uuid)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+def _change(referral: Referral, change: Callable[[], None], done: str) -> Response:
+    """Make one change of state and say so; a repeat (a replayed POST) says nothing
+    changed, never a 500."""
     try:
-        change(referral)
+        change()
     except referrals.WrongState:
         db.session.rollback()
-        flash(f"Nothing changed: this referral is {STATUS_LABELS[referral.status].lower()}.")
+        status = STATUS_LABELS[ReferralStatus(referral.status)]
+        flash(f"Nothing changed: this referral is {status.lower()}.")
     else:
         db.session.commit()
         flash(done.format(reference=referral.reference))
-    return redirect(url_for("referrals.show", uuid=uuid))
+    return redirect(url_for("referrals.show", uuid=referral.uuid))
+
+
+def _answer(uuid: str, change: Callable[[Referral, User], None], done: str, *, by: str):
+    """A button's change of state, for the party it belongs to (`by`: "receiver", the
+    receiving organisation's members, or "referrer")."""
+    referral = _found(uuid)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if by == "receiver":
+        _receiver(referral)
+    elif not referrals.is_referrer(current_user, referral):
+        abort(403)
+    return _change(referral, lambda: change(referral, current_user), done)
 
 
 def _receiver(referral: Referral) -> None:
@@ -286,32 +302,21 @@ def _receiver(referral: Referral) -> None:
 @bp.post("/<uuid>/accept")
 @role_required(*PARTIES)
 def accept(uuid: str):
-    def change(referral):
-        _receiver(referral)
-        referrals.accept(referral, current_user)
-
-    return _answer(uuid, change, "You accepted referral {reference}. We have told the referrer.")
+    done = "You accepted referral {reference}. We have told the referrer."
+    return _answer(uuid, referrals.accept, done, by="receiver")
 
 
 @bp.post("/<uuid>/complete")
 @role_required(*PARTIES)
 def complete(uuid: str):
-    def change(referral):
-        _receiver(referral)
-        referrals.complete(referral, current_user)
-
-    return _answer(uuid, change, "Referral {reference} is marked as completed.")
+    done = "Referral {reference} is marked as completed."
+    return _answer(uuid, referrals.complete, done, by="receiver")
 
 
 @bp.post("/<uuid>/withdraw")
 @role_required(*PARTIES)
 def withdraw(uuid: str):
-    def change(referral):
-        if not referrals.is_referrer(current_user, referral):
-            abort(403)
-        referrals.withdraw(referral, current_user)
-
-    return _answer(uuid, change, "You withdrew referral {reference}.")
+    return _answer(uuid, referrals.withdraw, "You withdrew referral {reference}.", by="referrer")
 
 
 @bp.route("/<uuid>/decline", methods=["GET", "POST"])
@@ -321,15 +326,10 @@ def decline(uuid: str):
     _receiver(referral)
     form = DeclineForm()
     if form.validate_on_submit():
-        try:
-            referrals.decline(referral, current_user, form.reason.data)
-        except referrals.WrongState:
-            db.session.rollback()
-            flash(f"Nothing changed: this referral is {STATUS_LABELS[referral.status].lower()}.")
-        else:
-            db.session.commit()
-            flash(f"You declined referral {referral.reference}. We have told the referrer.")
-        return redirect(url_for("referrals.show", uuid=uuid))
+        done = "You declined referral {reference}. We have told the referrer."
+        return _change(
+            referral, lambda: referrals.decline(referral, current_user, form.reason.data), done
+        )
     return render_template(
         "directory/referrals/decline.html", form=form, referral=referral, **_common()
     )

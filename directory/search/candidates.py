@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import (
     Float,
     Select,
+    SQLColumnExpression,
     and_,
     case,
     exists,
@@ -93,13 +94,13 @@ def _no_building() -> ColumnElement[bool]:
     return ServiceAtLocation.service_id.is_(None)  # on the outer join's side
 
 
-def _source(words: list[str]) -> tuple[Select, ColumnElement[Any], ColumnElement[Any]]:
+def _source(words: list[str]) -> tuple[Select, SQLColumnExpression[Any], SQLColumnExpression[Any]]:
     """(what the query starts from, the service id in it, relevance): the full-text index's
     matches when there are words, every service otherwise."""
     if not words:
         return select().select_from(Service), Service.id, literal(0.0, Float)
     found = match(words)
-    where = select().select_from(found.index)
+    where = select().select_from(found.source)
     if found.condition is not None:
         where = where.where(found.condition)
     return where, found.service_id, found.relevance
@@ -107,7 +108,7 @@ def _source(words: list[str]) -> tuple[Select, ColumnElement[Any], ColumnElement
 
 def _join_buildings(
     where: Select,
-    service_id: ColumnElement[Any],
+    service_id: SQLColumnExpression[Any],
     query: Query,
     origin: geo.Point | None,
     miles: float,
@@ -162,9 +163,9 @@ def _columns(
 
 def _matches_first(
     where: Select,
-    service_id: ColumnElement[Any],
+    service_id: SQLColumnExpression[Any],
     building: list,
-    relevance: ColumnElement[Any],
+    relevance: SQLColumnExpression[Any],
     query: Query,
     origin: geo.Point | None,
 ) -> Select:

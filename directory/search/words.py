@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     Boolean,
     Integer,
+    SQLColumnExpression,
     bindparam,
     column,
     func,
@@ -145,10 +146,10 @@ _FTS5 = table("service_search_fts", column("rowid", Integer))
 
 
 class Match(NamedTuple):
-    index: FromClause  # what to select from
-    service_id: ColumnElement[Any]
-    condition: ColumnElement[bool] | TextClause | None  # None: the FROM matches already
-    relevance: ColumnElement[Any]  # higher is better, on both engines
+    source: FromClause  # the index, to select from
+    service_id: SQLColumnExpression[Any]
+    condition: ColumnElement[bool] | TextClause | None  # None: the source matches already
+    relevance: SQLColumnExpression[Any]  # higher is better, on both engines
 
 
 def match(words: list[str]) -> Match:
