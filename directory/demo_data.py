@@ -355,13 +355,19 @@ def _add(
     return service
 
 
-def _at_buildings(
-    rng: random.Random,
-    terms: dict[str, TaxonomyTerm],
-    orgs: list[Organisation],
-    existing: set[str],
-) -> list[Service]:
+class _County(NamedTuple):
+    """What adding the demo services needs: one seeded random source (the same county every
+    time), the needs, the organisations and the services already loaded."""
+
+    rng: random.Random
+    terms: dict[str, TaxonomyTerm]
+    orgs: list[Organisation]
+    existing: set[str]
+
+
+def _at_buildings(county: _County) -> list[Service]:
     """Each need's services at every community building (a county-wide spread)."""
+    rng, terms, orgs, existing = county
     added = []
     places = db.session.scalars(select(Location).order_by(Location.id)).all()
     for place in places:
@@ -377,13 +383,9 @@ def _at_buildings(
     return added
 
 
-def _countywide(
-    rng: random.Random,
-    terms: dict[str, TaxonomyTerm],
-    orgs: list[Organisation],
-    existing: set[str],
-) -> list[Service]:
+def _countywide(county: _County) -> list[Service]:
     """Services with no building: online, or visiting homes across the south of the county."""
+    rng, terms, orgs, existing = county
     added = []
     council = next((o for o in orgs if o.slug == "shropshire-council"), orgs[0])
     for name, need, description, online in COUNTYWIDE:
@@ -406,7 +408,8 @@ def load() -> list[str]:
     existing = set(db.session.scalars(select(Service.source_id).where(Service.source == "demo")))
     orgs = list(db.session.scalars(select(Organisation).order_by(Organisation.id)))
     rng = random.Random(2025)  # noqa: S311 - demo data, the same county every time
-    added = _at_buildings(rng, terms, orgs, existing) + _countywide(rng, terms, orgs, existing)
+    county = _County(rng, terms, orgs, existing)
+    added = _at_buildings(county) + _countywide(county)
     # A monthly session, to show "first Monday of the month" times.
     for service in added[::37]:
         service.schedules.append(

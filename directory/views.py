@@ -28,7 +28,7 @@ from accord.extensions import db, limiter
 from accord.geo import ACCESSIBILITY, ATTRIBUTION, FACILITIES, Point
 from accord.models import Location, Organisation, Review, Role
 from accord.security import csp_nonce, map_document
-from directory import hours, taxonomy, upkeep
+from directory import hours, listings, taxonomy, upkeep
 from directory.forms import CapacityForm, ReportForm, ServiceForm
 from directory.models import (
     ACCESS_ROUTES,
@@ -71,9 +71,7 @@ def page_context() -> dict:
 
 @bp.get("/services/<int:service_id>")
 def service(service_id: int):
-    record = db.session.get(Service, service_id)
-    if record is None or record.review != Review.published:
-        abort(404)
+    record = listings.published_or_404(service_id)
     return render_template(
         "directory/service.html",
         service=record,
@@ -221,9 +219,7 @@ def still_correct(service_id: int):
 @bp.route("/services/<int:service_id>/report", methods=["GET", "POST"])
 @limiter.limit(limits.ANONYMOUS, methods=["POST"])
 def report(service_id: int):
-    service = db.session.get(Service, service_id)
-    if service is None or service.review != Review.published:
-        abort(404)
+    service = listings.published_or_404(service_id)
     form = ReportForm()
     if form.validate_on_submit():
         upkeep.report(service, form.what.data)

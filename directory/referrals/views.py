@@ -21,9 +21,9 @@ from accord.accounts import role_required
 from accord.clock import today_uk, utcnow
 from accord.extensions import db, limiter
 from accord.geo import normalise_postcode, outcode_of
-from accord.models import Review, Role, User
-from directory import taxonomy
-from directory.models import REFERRAL_FIELDS, Service
+from accord.models import Role, User
+from directory import listings, taxonomy
+from directory.models import REFERRAL_FIELDS
 from directory.referrals import figures, referrals
 from directory.referrals.forms import (
     ActionForm,
@@ -52,6 +52,12 @@ def _common() -> dict:
     }
 
 
+def _page(name: str, referral: Referral, **context) -> str:
+    """A page about one referral: templates/directory/referrals/<name>.html."""
+    template = f"directory/referrals/{name}.html"
+    return render_template(template, referral=referral, **_common(), **context)
+
+
 def _found(uuid: str) -> Referral:
     referral = referrals.find(current_user, uuid)
     if referral is None:
@@ -59,12 +65,20 @@ def _found(uuid: str) -> Referral:
     return referral
 
 
-def _draft(uuid: str) -> Referral | None:
-    """The referrer's own draft; None once it has been sent (the caller shows it instead)."""
+def _draft(uuid: str, step: str) -> Referral:
+    """The referrer's own draft, at a step whose earlier steps are done. Otherwise the answer
+    is a redirect: to the referral once it is sent (a second click or a replayed POST lands
+    there), or to the step still to do."""
     referral = _found(uuid)
     if not referrals.is_referrer(current_user, referral):
         abort(404)
-    return referral if referral.status == ReferralStatus.draft else None
+    if referral.status != ReferralStatus.draft:
+        abort(redirect(url_for("referrals.show", uuid=uuid)))
+    if step != "consent" and not referral.consent_at:
+        abort(redirect(url_for("referrals.consent", uuid=uuid)))
+    if step == "check" and not referral.subject_key:
+        abort(redirect(url_for("referrals.details", uuid=uuid)))
+    return referral
 
 
 def _opened(referral: Referral) -> dict:
@@ -124,9 +138,7 @@ def statistics():
 @role_required(Role.frontline)
 @limiter.limit(limits.SIGNED_IN_SEND, methods=["POST"])
 def new(service_id: int):
-    service = db.session.get(Service, service_id)
-    if service is None or service.review != Review.published:
-        abort(404)
+    service = listings.published_or_404(service_id)
     form = SafeguardingForm()
     refusal = referrals.why_not_accepting(service)
     if refusal is None and form.validate_on_submit() and form.token.data:
@@ -150,9 +162,7 @@ def new(service_id: int):
 @bp.route("/<uuid>/consent", methods=["GET", "POST"])
 @role_required(*PARTIES)
 def consent(uuid: str):
-    referral = _draft(uuid)
-    if referral is None:
-        return redirect(url_for("referrals.show", uuid=uuid))
+    referral = _draft(uuid, "consent")
     form = ConsentForm()
     if request.method == "GET" and referral.consent_at:
         form.by.data, form.how.data = referral.consent_by, referral.consent_how
@@ -181,19 +191,13 @@ def consent(uuid: str):
         )
         db.session.commit()
         return redirect(url_for("referrals.details", uuid=uuid))
-    return render_template(
-        "directory/referrals/consent.html", form=form, referral=referral, **_common()
-    )
+    return _page("consent", referral, form=form)
 
 
 @bp.route("/<uuid>/details", methods=["GET", "POST"])
 @role_required(*PARTIES)
 def details(uuid: str):
-    referral = _draft(uuid)
-    if referral is None:
-        return redirect(url_for("referrals.show", uuid=uuid))
-    if not referral.consent_at:
-        return redirect(url_for("referrals.consent", uuid=uuid))
+    referral = _draft(uuid, "details")
     asked = _asked(referral)
     form = DetailsForm()
     for key in REFERRAL_FIELDS:
@@ -211,23 +215,14 @@ def details(uuid: str):
         referrals.record_details(referral, answers, outcode_of(form.postcode.data) or "")
         db.session.commit()
         return redirect(url_for("referrals.check", uuid=uuid))
-    return render_template(
-        "directory/referrals/details.html", form=form, referral=referral, **_common()
-    )
+    return _page("details", referral, form=form)
 
 
 @bp.route("/<uuid>/check", methods=["GET", "POST"])
 @role_required(*PARTIES)
 @limiter.limit(limits.SIGNED_IN_SEND, methods=["POST"])
 def check(uuid: str):
-    referral = _draft(uuid)
-    if referral is None:
-        # Sent already: a second click or a replayed POST lands on the sent referral.
-        return redirect(url_for("referrals.show", uuid=uuid))
-    if not referral.consent_at:
-        return redirect(url_for("referrals.consent", uuid=uuid))
-    if not referral.subject_key:
-        return redirect(url_for("referrals.details", uuid=uuid))
+    referral = _draft(uuid, "check")
     form = SendForm()
     if form.validate_on_submit():
         if referrals.send(referral):
@@ -235,14 +230,13 @@ def check(uuid: str):
             service = referral.service.name if referral.service else "the service"
             flash(f"Referral {referral.reference} sent to {service}.")
         return redirect(url_for("referrals.show", uuid=uuid))
-    return render_template(
-        "directory/referrals/check.html",
+    return _page(
+        "check",
+        referral,
         form=form,
-        referral=referral,
         answers=_opened(referral),
         asked=_asked(referral),
         wanted=referrals.asked_for(referral.service) if referral.service else [],
-        **_common(),
     )
 
 
@@ -254,15 +248,14 @@ def check(uuid: str):
 def show(uuid: str):
     referral = _found(uuid)
     answers = _opened(referral)
-    return render_template(
-        "directory/referrals/show.html",
-        referral=referral,
+    return _page(
+        "show",
+        referral,
         answers=answers,
         is_referrer=referrals.is_referrer(current_user, referral),
         is_receiver=referrals.is_receiver(current_user, referral),
         form=ActionForm(),
         decline_form=DeclineForm(),
-        **_common(),
     )
 
 
@@ -330,6 +323,4 @@ def decline(uuid: str):
         return _change(
             referral, lambda: referrals.decline(referral, current_user, form.reason.data), done
         )
-    return render_template(
-        "directory/referrals/decline.html", form=form, referral=referral, **_common()
-    )
+    return _page("decline", referral, form=form)
