@@ -335,14 +335,17 @@ def working_days_after(start: date, days: int) -> date:
     return found
 
 
-def overdue(now: datetime | None = None) -> list[Referral]:
-    """Sent referrals with no answer after their service's working days."""
+def overdue(now: datetime | None = None, *, lock: bool = False) -> list[Referral]:
+    """Sent referrals with no answer after their service's working days. `lock`: for the
+    flag-overdue job, locked on PostgreSQL (SKIP LOCKED), so two runners never email about
+    one twice."""
     now = now or utcnow()
-    waiting = db.session.scalars(
-        select(Referral).where(
-            Referral.status == ReferralStatus.sent, Referral.first_response_at.is_(None)
-        )
+    query = select(Referral).where(
+        Referral.status == ReferralStatus.sent, Referral.first_response_at.is_(None)
     )
+    if lock and db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    waiting = db.session.scalars(query)
     late = []
     for referral in waiting:
         days = referral.service.referral_response_days if referral.service else 5
@@ -354,7 +357,7 @@ def overdue(now: datetime | None = None) -> list[Referral]:
 def flag_overdue(now: datetime | None = None) -> int:
     """Tell the provider and the referrer once about each overdue referral; the count told."""
     told = 0
-    for referral in overdue(now):
+    for referral in overdue(now, lock=True):
         if referral.overdue_flagged_at is not None:
             continue
         referral.overdue_flagged_at = utcnow()

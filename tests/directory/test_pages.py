@@ -159,6 +159,8 @@ def test_build_reorder_print_and_share_a_signposting_list(app, client, county):
     )
 
     printed = client.get_page("/directory/list/print")
+    today = clock.date_text(clock.today_uk())
+    assert f"From the Shropshire Accord Hub directory, {today}." in printed.get_text()
     assert [h.get_text() for h in printed.select("section h2")] == [
         "1. Shrewsbury Food Bank",
         "2. Ludlow Counselling",
@@ -182,6 +184,15 @@ def test_build_reorder_print_and_share_a_signposting_list(app, client, county):
 
 def test_a_tampered_share_link_is_refused(client, county):
     client.get_page("/directory/list/shared/" + "eyJ" + "x" * 40, status=404)
+
+
+def test_a_list_action_no_button_sends_is_refused(client, county):
+    token = client.csrf_token(f"/directory/services/{county['bank'].id}")
+    response = client.post(
+        "/directory/list",
+        data={"csrf_token": token, "action": "shuffle", "service": county["bank"].uuid},
+    )
+    assert response.status_code == 400
 
 
 def test_list_changes_need_csrf(client, county):
