@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accord.extensions import db
+from accord.extensions import Model, db
 from accord.models import Location, Organisation, Review, User, utcnow
 
 
@@ -58,7 +58,7 @@ class OrukRecord:
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid, sort_order=-1)
 
 
-class Taxonomy(OrukRecord, db.Model):
+class Taxonomy(OrukRecord, Model):
     __tablename__ = "taxonomy"
 
     name: Mapped[str] = mapped_column(String(200))
@@ -69,7 +69,7 @@ class Taxonomy(OrukRecord, db.Model):
     terms: Mapped[list[TaxonomyTerm]] = relationship(back_populates="taxonomy")
 
 
-class TaxonomyTerm(OrukRecord, db.Model):
+class TaxonomyTerm(OrukRecord, Model):
     __tablename__ = "taxonomy_term"
     __table_args__ = (UniqueConstraint("taxonomy_id", "code", name="uq_taxonomy_term_code"),)
 
@@ -91,7 +91,7 @@ service_term = Table(
 )
 
 
-class Service(OrukRecord, db.Model):
+class Service(OrukRecord, Model):
     __tablename__ = "service"
     # The ORUK API's pages (published services, oldest first) and their count read this
     # index alone: LIMIT/OFFSET walks it in order without visiting the table (migration 0009).
@@ -147,7 +147,7 @@ class Service(OrukRecord, db.Model):
         return [sal.location for sal in self.at_locations]
 
 
-class ServiceAtLocation(OrukRecord, db.Model):
+class ServiceAtLocation(OrukRecord, Model):
     __tablename__ = "service_at_location"
     __table_args__ = (UniqueConstraint("service_id", "location_id", name="uq_service_location"),)
 
@@ -160,7 +160,7 @@ class ServiceAtLocation(OrukRecord, db.Model):
     location: Mapped[Location] = relationship()
 
 
-class Schedule(OrukRecord, db.Model):
+class Schedule(OrukRecord, Model):
     """An ORUK schedule row: weekly or monthly opening hours (see directory.schedules)."""
 
     __tablename__ = "schedule"
@@ -180,7 +180,7 @@ class Schedule(OrukRecord, db.Model):
     service: Mapped[Service] = relationship(back_populates="schedules")
 
 
-class ServiceSearch(db.Model):
+class ServiceSearch(Model):
     """The text each service is found by. SQLite indexes it with FTS5 (migration 0003),
     PostgreSQL with a GIN index on a stored tsvector column, `search_vector`, generated from
     `document` (migration 0006); both are made outside these models (see
@@ -194,7 +194,7 @@ class ServiceSearch(db.Model):
     document: Mapped[str] = mapped_column(Text, default="")
 
 
-class ListingReport(db.Model):
+class ListingReport(Model):
     """Someone told us a listing is wrong; the provider is notified."""
 
     __tablename__ = "listing_report"

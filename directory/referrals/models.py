@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accord.extensions import db
+from accord.extensions import Model
 from accord.models import Organisation, User, utcnow
 from directory.models import Service, new_uuid
 
@@ -45,7 +45,7 @@ DECLINE_REASONS = {
 UNMET_REASONS = ("not_eligible", "no_capacity")
 
 
-class Referral(db.Model):
+class Referral(Model):
     """A consented referral of one resident to one service.
 
     Everything that identifies the resident is in `sealed` (Fernet, see accord.sealing),

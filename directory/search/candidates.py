@@ -13,7 +13,6 @@ from sqlalchemy import (
     SQLColumnExpression,
     and_,
     case,
-    exists,
     func,
     literal,
     literal_column,
@@ -27,13 +26,13 @@ from sqlalchemy.sql.expression import ColumnElement
 from accord import geo
 from accord.extensions import db
 from accord.models import Location, Review
+from directory import taxonomy
 from directory.models import (
     Capacity,
     Service,
     ServiceAtLocation,
     ServiceStatus,
     TaxonomyTerm,
-    service_term,
 )
 from directory.search.query import Query
 from directory.search.words import match
@@ -212,15 +211,7 @@ def _filters(query: Query) -> list:
         Service.status.in_([ServiceStatus.active, ServiceStatus.temporarily_closed]),
     ]
     if query.need:
-        # Service.terms.any(), with its join spelt out: inside the LATERAL of _candidates
-        # SQLAlchemy's FROM linter cannot see any()'s implicit one.
-        conditions.append(
-            exists(
-                select(1)
-                .select_from(service_term.join(TaxonomyTerm))
-                .where(service_term.c.service_id == Service.id, TaxonomyTerm.code == query.need)
-            )
-        )
+        conditions.append(taxonomy.has_term(TaxonomyTerm.code == query.need))
     if query.free:
         conditions.append(Service.is_free.is_(True))
     if query.age is not None:
