@@ -14,8 +14,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accord.clock import utcnow
 from accord.extensions import Model, db
-from accord.models import Location, Organisation, Review, User, utcnow
+from accord.models import Location, Organisation, Review, User
 
 
 def new_uuid() -> str:
