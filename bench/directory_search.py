@@ -16,7 +16,7 @@ from sqlalchemy import text
 from accord import create_app, geo
 from accord.extensions import db
 from bench.county import build
-from directory.search import search
+from directory.search import candidates, search
 
 QUERIES = [
     "food",
@@ -37,7 +37,7 @@ def percentile(samples: list[float], p: float) -> float:
 
 
 def bare_sql(words: str, origin: geo.Point, radius: float) -> None:
-    south, north, west, east = search._box(origin, radius)  # noqa: SLF001 - the same box
+    south, north, west, east = candidates.box(origin, radius)  # the search's own box
     terms = search.correct(words)
     if db.engine.dialect.name == "postgresql":
         # The stored tsvector and its GIN index (migration 0006), as the search reads them.

@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from directory.referrals import models as referral_models  # noqa: F401 - the tables
     from directory.referrals.cli import referrals_cli
     from directory.referrals.views import bp as referrals_bp
+    from directory.search import views as search_views  # noqa: F401 - its routes
     from directory.views import bp, building_count, service_count
 
     app.register_blueprint(bp)

@@ -1,4 +1,9 @@
-"""`flask directory import-oruk PATH_OR_URL`: services from an Open Referral UK feed."""
+"""`flask directory …`: the directory's commands.
+
+flask directory import-oruk PATH_OR_URL   services from an Open Referral UK feed
+flask directory remind                    remind providers of listings unchecked for 11 months
+                                          (cron, daily)
+"""
 
 import click
 from flask.cli import AppGroup
@@ -6,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from accord.extensions import db
+from directory import upkeep
 from directory.oruk import fetch, upsert
 from directory.oruk.shapes import FeedError
 from directory.search import search
@@ -53,3 +59,12 @@ def import_oruk(path_or_url: str, details: bool, timeout: float) -> None:
     click.echo(result.summary)
     for line in [*feed.notes, *result.lines]:
         click.echo(line)
+
+
+@directory_cli.command("remind")
+def remind() -> None:
+    """Email the members of each provider whose listing has not been checked for 11 months,
+    and again at 12 (when it shows as "may be out of date"); once each. Run it daily."""
+    count = upkeep.send_reminders()
+    db.session.commit()
+    click.echo(f"listings whose providers were reminded: {count}")

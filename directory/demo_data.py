@@ -7,7 +7,9 @@ weekly and monthly opening times, capacity states and review dates spread realis
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -15,10 +17,10 @@ from accord import demo
 from accord.extensions import db
 from accord.models import Location, Organisation
 from directory import listings, taxonomy
-from directory.models import Capacity, Schedule, Service, ServiceAtLocation
+from directory.models import Capacity, Schedule, Service, ServiceAtLocation, TaxonomyTerm
 
 # need code → (name pattern, what it is, who it is for, access routes, min age, max age)
-TEMPLATES = {
+TEMPLATES: dict[str, list[tuple[str, str, str, list[str], int | None, int | None]]] = {
     "food": [
         (
             "{town} Community Larder",
@@ -296,20 +298,37 @@ CAPACITIES = [Capacity.accepting] * 7 + [Capacity.waiting_list, Capacity.at_capa
 SOUTH = ["SY5", "SY6", "SY7", "SY8", "SY9", "WV16", "DY14"]
 
 
-def _organisation_for(place: Location, orgs: list[Organisation]) -> Organisation:
+def _organisation_for(place: Location, orgs: Sequence[Organisation]) -> Organisation:
     if place.operator is not None:
         return place.operator
     local = [o for o in orgs if o.town == place.town and o.sector == "vcs"]
     return (local or [o for o in orgs if o.sector == "vcs"])[0]
 
 
-def _add(rng, name, need, terms, org, description, who, routes, ages, source_id, place=None):
+class Listing(NamedTuple):
+    name: str
+    need: str
+    description: str
+    who: str  # who it is for
+    routes: list[str]
+    ages: tuple[int | None, int | None]
+    source_id: str
+
+
+def _add(
+    rng: random.Random,
+    terms: dict[str, TaxonomyTerm],
+    org: Organisation,
+    listing: Listing,
+    place: Location | None = None,
+) -> Service:
+    routes = listing.routes
     service = Service(
-        name=name,
+        name=listing.name,
         organisation=org,
-        eligibility=who,
-        minimum_age=ages[0],
-        maximum_age=ages[1],
+        eligibility=listing.who,
+        minimum_age=listing.ages[0],
+        maximum_age=listing.ages[1],
         access_routes=list(routes),
         is_free=rng.random() > 0.15,
         languages=["English"] + (["Welsh"] if rng.random() < 0.1 else []),
@@ -317,15 +336,15 @@ def _add(rng, name, need, terms, org, description, who, routes, ages, source_id,
         assured_at=date(2026, 11, 1) - timedelta(days=rng.randint(5, 480)),
         assurer=f"{org.name}",
         source="demo",
-        source_id=source_id,
+        source_id=listing.source_id,
         phone="01743 000000",
         # What a referrer is asked for, beyond the name and the reason (see the referral pages).
         referral_fields=["contact", "needs"] if "professional_referral" in routes else [],
     )
     if not service.is_free:
         service.fees = "A small charge for some sessions; ask about help with costs."
-    listings.set_description(service, plain=description)
-    service.terms = [terms[need]]
+    listings.set_description(service, plain=listing.description)
+    service.terms = [terms[listing.need]]
     if place is not None:
         service.at_locations = [ServiceAtLocation(location=place)]
     for byday, opens, closes in rng.choice(WEEKLY_PATTERNS):
@@ -336,14 +355,21 @@ def _add(rng, name, need, terms, org, description, who, routes, ages, source_id,
     return service
 
 
-def load() -> list[str]:
-    taxonomy.ensure()
-    terms = {t.code: t for t in taxonomy.needs()}
-    existing = set(db.session.scalars(select(Service.source_id).where(Service.source == "demo")))
-    orgs = db.session.scalars(select(Organisation).order_by(Organisation.id)).all()
-    places = db.session.scalars(select(Location).order_by(Location.id)).all()
-    rng = random.Random(2025)  # noqa: S311 - demo data, the same county every time
+class _County(NamedTuple):
+    """What adding the demo services needs: one seeded random source (the same county every
+    time), the needs, the organisations and the services already loaded."""
+
+    rng: random.Random
+    terms: dict[str, TaxonomyTerm]
+    orgs: list[Organisation]
+    existing: set[str]
+
+
+def _at_buildings(county: _County) -> list[Service]:
+    """Each need's services at every community building (a county-wide spread)."""
+    rng, terms, orgs, existing = county
     added = []
+    places = db.session.scalars(select(Location).order_by(Location.id)).all()
     for place in places:
         org = _organisation_for(place, orgs)
         for need, options in TEMPLATES.items():
@@ -352,40 +378,38 @@ def load() -> list[str]:
                 if source_id in existing:
                     continue
                 name = pattern.format(town=place.town, building=place.name, org=org.name)
-                added.append(
-                    _add(
-                        rng,
-                        name,
-                        need,
-                        terms,
-                        org,
-                        description,
-                        who,
-                        routes,
-                        (low, high),
-                        source_id,
-                        place,
-                    )
-                )
+                listing = Listing(name, need, description, who, routes, (low, high), source_id)
+                added.append(_add(rng, terms, org, listing, place))
+    return added
+
+
+def _countywide(county: _County) -> list[Service]:
+    """Services with no building: online, or visiting homes across the south of the county."""
+    rng, terms, orgs, existing = county
+    added = []
     council = next((o for o in orgs if o.slug == "shropshire-council"), orgs[0])
     for name, need, description, online in COUNTYWIDE:
         if name in existing:
             continue
-        service = _add(
-            rng,
-            name,
-            need,
-            terms,
-            council,
-            description,
-            "Anyone in Shropshire.",
-            ["self_referral", "professional_referral"],
-            (None, None),
-            name,
+        routes = ["self_referral", "professional_referral"]
+        listing = Listing(
+            name, need, description, "Anyone in Shropshire.", routes, (None, None), name
         )
+        service = _add(rng, terms, council, listing)
         service.online_only = online
         service.service_areas = [] if online else SOUTH
         added.append(service)
+    return added
+
+
+def load() -> list[str]:
+    taxonomy.ensure()
+    terms = {t.code: t for t in taxonomy.needs()}
+    existing = set(db.session.scalars(select(Service.source_id).where(Service.source == "demo")))
+    orgs = list(db.session.scalars(select(Organisation).order_by(Organisation.id)))
+    rng = random.Random(2025)  # noqa: S311 - demo data, the same county every time
+    county = _County(rng, terms, orgs, existing)
+    added = _at_buildings(county) + _countywide(county)
     # A monthly session, to show "first Monday of the month" times.
     for service in added[::37]:
         service.schedules.append(

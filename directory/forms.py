@@ -5,6 +5,7 @@ import re
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
+    GovCheckboxInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -12,6 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
+    BooleanField,
     IntegerField,
     RadioField,
     SelectField,
@@ -21,10 +23,9 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from accord.forms import strip
+from accord.forms import choices, strip
 from directory.models import ACCESS_ROUTES, CAPACITY_LABELS, REFERRAL_FIELDS
 
 DAY_NAMES = {
@@ -37,6 +38,7 @@ DAY_NAMES = {
     "SU": "Sunday",
 }
 TIME = r"^([01]\d|2[0-3]):[0-5]\d$"
+AGE = "Age must be between 0 and 120"
 
 
 def time_check(form, field) -> None:
@@ -44,105 +46,113 @@ def time_check(form, field) -> None:
         raise ValidationError("Enter a time in the 24-hour format, like 09:30 or 17:00")
 
 
-class ServiceForm(FlaskForm):
-    name = StringField(
-        "Service name",
-        widget=GovTextInput(),
+# Field makers: each kind of question asked the same way, with GOV.UK's messages.
+
+
+def text_field(
+    label: str, what: str, max_length: int, *, missing: str = "", area: bool = False, hint=""
+) -> StringField:
+    """Text, stripped; required when `missing` (the message) is given. `what` names it in
+    the message when it is too long."""
+    too_long = Length(max=max_length, message=f"{what} must be {max_length:,} characters or fewer")
+    required = [InputRequired(message=missing)] if missing else []
+    return (TextAreaField if area else StringField)(
+        label,
+        widget=GovTextArea() if area else GovTextInput(),
+        description=hint,
         filters=[strip],
-        validators=[
-            InputRequired(message="Enter the name of the service"),
-            Length(max=300, message="Service name must be 300 characters or fewer"),
-        ],
+        validators=[*required, too_long],
     )
-    description = TextAreaField(
-        "What it is",
-        widget=GovTextArea(),
-        description="In plain English: what happens, and what someone can expect",
-        filters=[strip],
-        validators=[
-            InputRequired(message="Describe the service"),
-            Length(max=5000, message="Description must be 5,000 characters or fewer"),
-        ],
-    )
-    needs = SelectMultipleField(
-        "Needs it meets",
-        widget=GovCheckboxesInput(),
-        choices=[],
-        validators=[InputRequired(message="Select at least one need")],
-    )
-    eligibility = TextAreaField(
-        "Who it is for",
-        widget=GovTextArea(),
-        filters=[strip],
-        validators=[Length(max=2000, message="Who it is for must be 2,000 characters or fewer")],
-    )
-    minimum_age = IntegerField(
-        "Youngest age (optional)",
-        widget=GovTextInput(),
-        validators=[Optional(), NumberRange(0, 120, message="Age must be between 0 and 120")],
-    )
-    maximum_age = IntegerField(
-        "Oldest age (optional)",
-        widget=GovTextInput(),
-        validators=[Optional(), NumberRange(0, 120, message="Age must be between 0 and 120")],
-    )
-    cost = RadioField(
-        "Is it free?",
+
+
+def radios(label: str, options: dict[str, str], missing: str) -> RadioField:
+    """One answer from `options` ({value: label}), which must be given."""
+    return RadioField(
+        label,
         widget=GovRadioInput(),
-        choices=[SelectChoice("free", "Free"), SelectChoice("charge", "There is a charge")],
-        validators=[InputRequired(message="Say whether the service is free")],
+        choices=choices(options),
+        validators=[InputRequired(message=missing)],
     )
-    fees = StringField(
-        "Charges (if any)",
-        widget=GovTextInput(),
-        filters=[strip],
-        validators=[Length(max=500, message="Charges must be 500 characters or fewer")],
-    )
-    access_routes = SelectMultipleField(
-        "How people get help",
+
+
+def checkboxes(label: str, options: dict[str, str], missing: str = "", hint: str = ""):
+    """Any of `options` ({value: label}); at least one when `missing` (the message) is given."""
+    return SelectMultipleField(
+        label,
         widget=GovCheckboxesInput(),
-        choices=[SelectChoice(k, v) for k, v in ACCESS_ROUTES.items()],
-        validators=[InputRequired(message="Select how people get help")],
+        description=hint,
+        choices=choices(options),
+        validators=[InputRequired(message=missing) if missing else Optional()],
     )
-    referral_fields = SelectMultipleField(
+
+
+def must_tick(label: str, missing: str) -> BooleanField:
+    """One checkbox that must be ticked: a confirmation."""
+    return BooleanField(
+        label, widget=GovCheckboxInput(), validators=[InputRequired(message=missing)]
+    )
+
+
+def whole_number(label: str, low: int, high: int, message: str, hint: str = "", default=None):
+    """An optional whole number from `low` to `high`."""
+    return IntegerField(
+        label,
+        widget=GovTextInput(),
+        description=hint,
+        default=default,
+        validators=[Optional(), NumberRange(low, high, message=message)],
+    )
+
+
+class ServiceForm(FlaskForm):
+    name = text_field("Service name", "Service name", 300, missing="Enter the name of the service")
+    description = text_field(
+        "What it is",
+        "Description",
+        5000,
+        missing="Describe the service",
+        area=True,
+        hint="In plain English: what happens, and what someone can expect",
+    )
+    # Its choices are the needs in the database, set by the view.
+    needs = checkboxes("Needs it meets", {}, missing="Select at least one need")
+    eligibility = text_field("Who it is for", "Who it is for", 2000, area=True)
+    minimum_age = whole_number("Youngest age (optional)", 0, 120, AGE)
+    maximum_age = whole_number("Oldest age (optional)", 0, 120, AGE)
+    cost = radios(
+        "Is it free?",
+        {"free": "Free", "charge": "There is a charge"},
+        "Say whether the service is free",
+    )
+    fees = text_field("Charges (if any)", "Charges", 500)
+    access_routes = checkboxes(
+        "How people get help", ACCESS_ROUTES, missing="Select how people get help"
+    )
+    referral_fields = checkboxes(
         "What should professionals tell you when they refer someone?",
-        widget=GovCheckboxesInput(),
-        description="Only if you take professional referrals. You always get the person's name "
+        REFERRAL_FIELDS,
+        hint="Only if you take professional referrals. You always get the person's name "
         "and the reason. Ask for no more than you need: the person must agree to share it.",
-        choices=[SelectChoice(k, v) for k, v in REFERRAL_FIELDS.items()],
-        validators=[Optional()],
     )
-    referral_response_days = IntegerField(
+    referral_response_days = whole_number(
         "How many working days do you need to answer a referral?",
-        widget=GovTextInput(),
-        description="If a referral has had no answer after this, we remind you and the referrer",
+        1,
+        30,
+        "Working days must be between 1 and 30",
+        hint="If a referral has had no answer after this, we remind you and the referrer",
         default=5,
-        validators=[
-            Optional(),
-            NumberRange(1, 30, message="Working days must be between 1 and 30"),
-        ],
     )
     location = SelectField(
         "Where it happens", widget=GovSelect(), choices=[], validate_choice=False
     )
-    days = SelectMultipleField(
-        "Days it is open",
-        widget=GovCheckboxesInput(),
-        choices=[SelectChoice(k, v) for k, v in DAY_NAMES.items()],
-        validators=[Optional()],
-    )
+    days = checkboxes("Days it is open", DAY_NAMES)
     opens_at = StringField(
         "Opens at", widget=GovTextInput(), filters=[strip], validators=[Optional(), time_check]
     )
     closes_at = StringField(
         "Closes at", widget=GovTextInput(), filters=[strip], validators=[Optional(), time_check]
     )
-    phone = StringField(
-        "Phone (optional)",
-        widget=GovTextInput(),
-        filters=[strip],
-        validators=[Length(max=60, message="Phone must be 60 characters or fewer")],
-    )
+    phone = text_field("Phone (optional)", "Phone", 60)
     email = StringField(
         "Email (optional)",
         widget=GovTextInput(),
@@ -170,34 +180,28 @@ class ServiceForm(FlaskForm):
 
 
 class CapacityForm(FlaskForm):
-    capacity = RadioField(
+    capacity = radios(
         "Can you take new people?",
-        widget=GovRadioInput(),
-        choices=[SelectChoice(k.value, v) for k, v in CAPACITY_LABELS.items()],
-        validators=[InputRequired(message="Choose the service's capacity")],
+        {key.value: label for key, label in CAPACITY_LABELS.items()},
+        "Choose the service's capacity",
     )
 
 
 class ReportForm(FlaskForm):
-    what = TextAreaField(
+    what = text_field(
         "What is wrong with this listing?",
-        widget=GovTextArea(),
-        description="For example, the times have changed or the service has closed. Do not "
+        "Your report",
+        2000,
+        missing="Say what is wrong with the listing",
+        area=True,
+        hint="For example, the times have changed or the service has closed. Do not "
         "include anyone's personal details.",
-        filters=[strip],
-        validators=[
-            InputRequired(message="Say what is wrong with the listing"),
-            Length(max=2000, message="Your report must be 2,000 characters or fewer"),
-        ],
     )
     submit = SubmitField("Send report", widget=GovSubmitInput())
 
 
 class ReviewForm(FlaskForm):
-    decision = RadioField(
-        "Decision",
-        widget=GovRadioInput(),
-        choices=[SelectChoice("publish", "Publish"), SelectChoice("reject", "Do not publish")],
-        validators=[InputRequired(message="Select a decision")],
+    decision = radios(
+        "Decision", {"publish": "Publish", "reject": "Do not publish"}, "Select a decision"
     )
     submit = SubmitField("Save decision", widget=GovSubmitInput())

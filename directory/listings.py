@@ -1,13 +1,21 @@
-"""Saving services: descriptions made safe, the search document kept in step."""
+"""Services as the public and the search see them: published ones only, descriptions made
+safe, the search document kept in step."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from accord.extensions import db
+from accord.models import Review
 from directory import text
 from directory.models import Service, ServiceSearch
-from directory.search import search
+from directory.search import words
+
+
+def published_or_404(service_id: int) -> Service:
+    """The service if it is published; to the public anything else is not there (404)."""
+    query = select(Service).where(Service.id == service_id, Service.review == Review.published)
+    return db.first_or_404(query)
 
 
 def set_description(service: Service, *, plain: str | None = None, html: str | None = None):
@@ -51,12 +59,4 @@ def index(service: Service) -> None:
         row.document = body
     else:
         return
-    search.learn(body)
-
-
-def reindex_all() -> int:
-    count = 0
-    for service in db.session.scalars(select(Service)):
-        index(service)
-        count += 1
-    return count
+    words.learn(body)

@@ -14,8 +14,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accord.extensions import db
-from accord.models import Location, Organisation, Review, User, utcnow
+from accord.clock import utcnow
+from accord.extensions import Model, db
+from accord.models import Location, Organisation, Review, User
 
 
 def new_uuid() -> str:
@@ -50,11 +51,17 @@ ACCESS_ROUTES = {
 }
 
 
-class Taxonomy(db.Model):
+class OrukRecord:
+    """An Open Referral UK record: an integer key here, and a UUID, its id in ORUK feeds and
+    the API (first in the table, as the migrations made them)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-2)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid, sort_order=-1)
+
+
+class Taxonomy(OrukRecord, Model):
     __tablename__ = "taxonomy"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     uri: Mapped[str] = mapped_column(String(300), default="")
@@ -63,12 +70,10 @@ class Taxonomy(db.Model):
     terms: Mapped[list[TaxonomyTerm]] = relationship(back_populates="taxonomy")
 
 
-class TaxonomyTerm(db.Model):
+class TaxonomyTerm(OrukRecord, Model):
     __tablename__ = "taxonomy_term"
     __table_args__ = (UniqueConstraint("taxonomy_id", "code", name="uq_taxonomy_term_code"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     taxonomy_id: Mapped[int] = mapped_column(ForeignKey("taxonomy.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(120))
     name: Mapped[str] = mapped_column(String(200))
@@ -76,7 +81,7 @@ class TaxonomyTerm(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("taxonomy_term.id"))
 
     taxonomy: Mapped[Taxonomy] = relationship(back_populates="terms")
-    parent: Mapped[TaxonomyTerm | None] = relationship(remote_side=[id])
+    parent: Mapped[TaxonomyTerm | None] = relationship(remote_side="TaxonomyTerm.id")
 
 
 service_term = Table(
@@ -87,14 +92,12 @@ service_term = Table(
 )
 
 
-class Service(db.Model):
+class Service(OrukRecord, Model):
     __tablename__ = "service"
     # The ORUK API's pages (published services, oldest first) and their count read this
     # index alone: LIMIT/OFFSET walks it in order without visiting the table (migration 0009).
     __table_args__ = (Index("ix_service_review_id", "review", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
@@ -145,12 +148,10 @@ class Service(db.Model):
         return [sal.location for sal in self.at_locations]
 
 
-class ServiceAtLocation(db.Model):
+class ServiceAtLocation(OrukRecord, Model):
     __tablename__ = "service_at_location"
     __table_args__ = (UniqueConstraint("service_id", "location_id", name="uq_service_location"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"))
     location_id: Mapped[int] = mapped_column(
         ForeignKey("location.id", ondelete="CASCADE"), index=True
@@ -160,13 +161,11 @@ class ServiceAtLocation(db.Model):
     location: Mapped[Location] = relationship()
 
 
-class Schedule(db.Model):
+class Schedule(OrukRecord, Model):
     """An ORUK schedule row: weekly or monthly opening hours (see directory.schedules)."""
 
     __tablename__ = "schedule"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     service_id: Mapped[int] = mapped_column(
         ForeignKey("service.id", ondelete="CASCADE"), index=True
     )
@@ -182,7 +181,7 @@ class Schedule(db.Model):
     service: Mapped[Service] = relationship(back_populates="schedules")
 
 
-class ServiceSearch(db.Model):
+class ServiceSearch(Model):
     """The text each service is found by. SQLite indexes it with FTS5 (migration 0003),
     PostgreSQL with a GIN index on a stored tsvector column, `search_vector`, generated from
     `document` (migration 0006); both are made outside these models (see
@@ -196,7 +195,7 @@ class ServiceSearch(db.Model):
     document: Mapped[str] = mapped_column(Text, default="")
 
 
-class ListingReport(db.Model):
+class ListingReport(Model):
     """Someone told us a listing is wrong; the provider is notified."""
 
     __tablename__ = "listing_report"

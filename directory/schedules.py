@@ -1,7 +1,9 @@
 """Opening times from Open Referral UK schedules: open now, open on a day, plain-English hours.
 
-Plain functions over plain values (no Flask, no database). Every datetime is naive local UK
-time: a schedule says "9am to 5pm" on the clock on the wall, whatever the UTC offset that day.
+Plain functions over plain values (no Flask, no database). A schedule says "9am to 5pm" on
+the clock on the wall, whatever the UTC offset that day, so every period here is naive UK
+local time; a moment asked about may be naive UK time too, or aware (the clock's `now_uk()`),
+and is then read on UK clocks.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import holidays
+
+from accord.clock import UK, date_text
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FREQS = ("WEEKLY", "MONTHLY")
@@ -200,15 +204,17 @@ def periods_on(rules: Sequence[Rule], day: date, closures: Collection[date] = ()
     return merged
 
 
-def _naive(at: datetime) -> datetime:
-    if at.tzinfo is not None:
-        raise ValueError("pass naive local (Europe/London) time, not an aware datetime")
-    return at
+def local_time(at: datetime) -> datetime:
+    """`at` on UK clocks, naive like the periods: an aware moment (17:30 UTC in July) is
+    converted (18:30); a naive one is taken to be UK time already."""
+    if at.tzinfo is None:
+        return at
+    return at.astimezone(UK).replace(tzinfo=None)
 
 
 def is_open(rules: Sequence[Rule], at: datetime, closures: Collection[date] = ()) -> bool:
     """Open at `at`: inside [opens, closes) of a period from that day or the night before."""
-    at = _naive(at)
+    at = local_time(at)
     # A period lasts at most a day, so only yesterday's can still be running.
     return any(
         start <= at < end
@@ -229,7 +235,7 @@ def next_opening(
     horizon_days: int = 62,
 ) -> datetime | None:
     """The first moment at or after `after` when open (`after` itself if open now), or None."""
-    after = _naive(after)
+    after = local_time(after)
     for offset in range(-1, horizon_days + 1):
         for start, end in periods_on(rules, after.date() + timedelta(days=offset), closures):
             # Merged periods are sorted and disjoint, so the first still running wins.
@@ -335,15 +341,12 @@ def _monthly_days(rule: Rule) -> str:
 
 
 def _validity(rule: Rule) -> str:
-    def day(d: date) -> str:
-        return f"{d.day} {d:%B %Y}"
-
     if rule.valid_from and rule.valid_to:
-        return f" ({day(rule.valid_from)} to {day(rule.valid_to)})"
+        return f" ({date_text(rule.valid_from)} to {date_text(rule.valid_to)})"
     if rule.valid_from:
-        return f" (from {day(rule.valid_from)})"
+        return f" (from {date_text(rule.valid_from)})"
     if rule.valid_to:
-        return f" (until {day(rule.valid_to)})"
+        return f" (until {date_text(rule.valid_to)})"
     return ""
 
 

@@ -2,10 +2,10 @@
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Exists, exists, select
 
 from accord.extensions import db
-from directory.models import Taxonomy, TaxonomyTerm
+from directory.models import Service, Taxonomy, TaxonomyTerm, service_term
 
 # Fixed namespace: uuid5(namespace, code) gives every term the same id in every database.
 NAMESPACE = uuid.UUID("6f0c1a9e-3d5b-4c55-9e43-5a2d7a1c0b11")
@@ -71,3 +71,14 @@ def needs() -> list[TaxonomyTerm]:
         select(TaxonomyTerm).join(Taxonomy).where(Taxonomy.uuid == TAXONOMY_UUID)
     ).all()
     return sorted(terms, key=lambda t: order.get(t.code, len(order)))
+
+
+def has_term(condition: ColumnElement[bool]) -> Exists:
+    """A condition on Service: it has a term meeting `condition` (on TaxonomyTerm). This is
+    Service.terms.any() with its join spelt out: inside a LATERAL (the search's PostgreSQL
+    plan) SQLAlchemy's FROM linter cannot see any()'s implicit one."""
+    return exists(
+        select(1)
+        .select_from(service_term.join(TaxonomyTerm))
+        .where(service_term.c.service_id == Service.id, condition)
+    )

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
-from accord import audit
+from accord import accounts, audit, emails
+from accord.clock import today_uk, utcnow
 from accord.extensions import db
-from accord.models import Location, Membership, Organisation, Review, Role, User, utcnow
-from accord.outbox import queue_email
+from accord.models import Location, Organisation, Review
 from directory import listings, taxonomy
 from directory.models import (
     REFERRAL_FIELDS,
@@ -31,15 +30,6 @@ def is_new_provider(org: Organisation) -> bool:
         Service.organisation_id == org.id, Service.review == Review.published
     )
     return db.session.scalar(query.limit(1)) is None
-
-
-def provider_emails(org: Organisation) -> list[str]:
-    query = (
-        select(User.email)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.organisation_id == org.id, Membership.role == Role.member, User.active)
-    )
-    return sorted(set(db.session.scalars(query)))
 
 
 def save_service(service: Service, answers: dict, *, trusted: bool) -> Service:
@@ -75,7 +65,7 @@ def save_service(service: Service, answers: dict, *, trusted: bool) -> Service:
                 closes_at=answers["closes_at"],
             )
         ]
-    service.assured_at = date.today()
+    service.assured_at = today_uk()
     service.reminded_at = None
     if not trusted and is_new_provider(service.organisation):
         service.review = Review.pending
@@ -100,23 +90,18 @@ def set_capacity(service: Service, capacity: str) -> None:
 
 
 def still_correct(service: Service) -> None:
-    service.assured_at = date.today()
+    service.assured_at = today_uk()
     service.reminded_at = None
     audit.record("service.assured", "service", service.id)
 
 
-def report(service: Service, what: str, link_base: str) -> ListingReport:
+def report(service: Service, what: str) -> ListingReport:
     record = ListingReport(service=service, what=what)
     db.session.add(record)
     db.session.flush()
-    link = f"{link_base.rstrip('/')}/directory/services/{service.id}/edit"
-    for to in provider_emails(service.organisation):
-        queue_email(
-            to,
-            f"Someone says your listing “{' '.join(service.name.split())}” is wrong",
-            f"A visitor to the Shropshire Accord Hub reported this about your listing:\n\n{what}"
-            f"\n\nCheck and update it here:\n{link}",
-            kind="listing-report",
+    for to in accounts.member_emails(service.organisation_id):
+        emails.queue(
+            to, "directory/listing_report", kind="listing-report", service=service, what=what
         )
     audit.record("service.reported", "service", service.id, details={"report_id": record.id})
     return record
@@ -133,43 +118,37 @@ def review_queue() -> list[Service]:
 def decide(service: Service, publish: bool) -> None:
     service.review = Review.published if publish else Review.rejected
     audit.record("service.reviewed", "service", service.id, details={"published": publish})
-    for to in provider_emails(service.organisation):
-        queue_email(
+    for to in accounts.member_emails(service.organisation_id):
+        emails.queue(
             to,
-            f"Your listing “{' '.join(service.name.split())}” "
-            + ("is published" if publish else "was not published"),
-            "The VCS Assembly coordinator has checked your listing. "
-            + (
-                "It now shows in the directory."
-                if publish
-                else "It is not shown in the directory. Contact the VCS Assembly to talk about it."
-            ),
+            "directory/listing_review",
             kind="listing-review",
+            service=service,
+            published=publish,
         )
 
 
 def send_reminders(today: date | None = None) -> int:
-    """Email providers whose listings are 11 or 12 months past their last check; flag once each."""
-    today = today or date.today()
+    """Email providers whose listings are 11 or 12 months past their last check, once at each;
+    the number of listings they were reminded about. The caller commits."""
+    today = today or today_uk()
     sent = 0
     query = select(Service).where(
         Service.review == Review.published, Service.assured_at <= today - REMIND_AT[0]
     )
+    if db.engine.dialect.name == "postgresql":
+        # Two runners of the command never remind about one listing twice.
+        query = query.with_for_update(skip_locked=True)
     for service in db.session.scalars(query):
+        checked = service.assured_at
+        if checked is None:  # never checked: the query leaves these out
+            continue
         last = service.reminded_at.date() if service.reminded_at else None
-        due = [service.assured_at + gap for gap in REMIND_AT if service.assured_at + gap <= today]
+        due = [checked + gap for gap in REMIND_AT if checked + gap <= today]
         if not due or (last is not None and last >= due[-1]):
             continue
-        base = current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/")
-        for to in provider_emails(service.organisation):
-            queue_email(
-                to,
-                f"Please check your listing “{' '.join(service.name.split())}”",
-                f"Your listing was last checked on {service.assured_at:%d %B %Y}. Listings not "
-                "checked for a year are marked “may be out of date”.\n\nCheck it and confirm it "
-                f"is still right here:\n{base}/directory/services/{service.id}/edit",
-                kind="listing-reminder",
-            )
+        for to in accounts.member_emails(service.organisation_id):
+            emails.queue(to, "directory/listing_reminder", kind="listing-reminder", service=service)
         service.reminded_at = datetime.combine(today, time())
         sent += 1
     return sent

@@ -1,8 +1,10 @@
-"""The directory's pages: search, services, community buildings and the signposting list."""
+"""The directory's blueprint and its pages for services and community buildings, and for
+providers keeping their listings right. Search and the signposting list add their pages to
+the same blueprint (directory/search/views.py)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -21,15 +23,20 @@ from wtforms.fields.choices import SelectChoice
 
 from accord import limits, maps
 from accord.accounts import role_required
+from accord.clock import now_uk, today_uk
 from accord.extensions import db, limiter
 from accord.geo import ACCESSIBILITY, ATTRIBUTION, FACILITIES, Point
 from accord.models import Location, Organisation, Review, Role
-from accord.security import csp_nonce, link_base, map_document
-from directory import schedules, taxonomy, upkeep
+from accord.security import csp_nonce, map_document
+from directory import hours, listings, taxonomy, upkeep
 from directory.forms import CapacityForm, ReportForm, ServiceForm
-from directory.models import ACCESS_ROUTES, CAPACITY_LABELS, Service, ServiceAtLocation
-from directory.search import query as query_form
-from directory.search import search, signposting
+from directory.models import (
+    ACCESS_ROUTES,
+    CAPACITY_LABELS,
+    Capacity,
+    Service,
+    ServiceAtLocation,
+)
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
@@ -46,85 +53,32 @@ def building_count() -> int:
     return db.session.scalar(select(func.count(Location.id))) or 0
 
 
-def _list() -> list[str]:
+def listed() -> list[str]:
+    """The signposting list being built: service ids in the session, nothing personal."""
     return list(session.get(LIST_KEY, []))
 
 
-def _common() -> dict:
+def page_context() -> dict:
+    """What every directory page showing services needs."""
     return {
         "capacity_labels": CAPACITY_LABELS,
         "routes": ACCESS_ROUTES,
-        "stale_before": date.today() - STALE_AFTER,
-        "in_list": set(_list()),
+        "stale_before": today_uk() - STALE_AFTER,
+        "in_list": set(listed()),
         "attribution": ATTRIBUTION,
     }
 
 
-@bp.get("")
-def index():
-    needs = taxonomy.needs()
-    query, errors, page = query_form.parse(request.args, {t.code for t in needs})
-    searched = any(
-        request.args.get(key) for key in ("q", "need", "where", "when", "free", "age", "access")
-    )
-    results = search.run(query, page=page, per_page=search.PER_PAGE) if searched else None
-    total = results.total if results else 0
-    pages = max(1, -(-total // search.PER_PAGE))
-    if results and page > pages:
-        errors.setdefault("page", "That page does not exist; showing the first page")
-        page = 1
-        results = search.run(query, page=1, per_page=search.PER_PAGE)
-    shown = results.hits if results else []
-    # Never url_for's own keywords (_external, _scheme …): a crafted link must not steer ours.
-    args = {
-        key: request.args.getlist(key)
-        for key in request.args
-        if key != "page" and not key.startswith("_")
-    }
-    return render_template(
-        "directory/index.html",
-        query=query,
-        errors=errors,
-        needs=needs,
-        radii=search.RADII,
-        days=schedules.DAYS,
-        access_features=ACCESSIBILITY,
-        results=results,
-        shown=shown,
-        page=page,
-        pages=pages,
-        args=args,
-        buildings=None if searched else _buildings(),
-        **_common(),
-    )
-
-
-def _buildings() -> list[Location]:
-    return list(
-        db.session.scalars(
-            select(Location)
-            .where(Location.review == "published")
-            .order_by(Location.town, Location.name)
-        )
-    )
-
-
 @bp.get("/services/<int:service_id>")
 def service(service_id: int):
-    record = db.session.get(Service, service_id)
-    if record is None or record.review != Review.published:
-        abort(404)
-    now = datetime.now()
-    rules = search.rules_of(record)
+    record = listings.published_or_404(service_id)
     return render_template(
         "directory/service.html",
         service=record,
-        week=schedules.week_for(rules, now.date(), search.closures(now.year)),
-        hours=schedules.describe(rules),
-        unreadable=[s.description for s in record.schedules if s.description],
-        open_now=schedules.is_open(rules, now, search.closures(now.year)) if rules else None,
+        # Schedules are on UK clocks; the server's clock is UTC, an hour behind all summer.
+        hours=hours.of(record, now_uk()),
         access=ACCESSIBILITY,
-        **_common(),
+        **page_context(),
     )
 
 
@@ -145,66 +99,7 @@ def place(place_id: int):
         services=delivered,
         access=[ACCESSIBILITY.get(key, key) for key in building.accessibility],
         facilities=[FACILITIES.get(key, key) for key in building.facilities],
-        **_common(),
-    )
-
-
-# --- the signposting list -------------------------------------------------------------------
-
-
-@bp.get("/list")
-def signposting_list():
-    items = signposting.services(_list())
-    share = url_for("directory.shared_list", token=signposting.share_token(_list()), _external=True)
-    return render_template(
-        "directory/list.html",
-        items=items,
-        share=share if items else None,
-        qr=signposting.qr_data_uri(share) if items else None,
-        **_common(),
-    )
-
-
-@bp.post("/list")
-@limiter.limit(limits.LIST_CHANGE)
-def change_list():
-    action, item = request.form.get("action", ""), request.form.get("service", "")
-    items = _list()
-    if action == "add":
-        if not signposting.services([item]):
-            abort(404)
-        if len(items) >= signposting.MAX_ITEMS:
-            flash(f"A list can hold {signposting.MAX_ITEMS} services. Remove one to add another.")
-        items = signposting.add(items, item)
-    elif action == "remove":
-        items = signposting.remove(items, item)
-    elif action in ("up", "down"):
-        items = signposting.move(items, item, -1 if action == "up" else 1)
-    elif action == "clear":
-        items = []
-    else:
-        abort(400)
-    session[LIST_KEY] = items
-    target = request.form.get("back") or ""
-    if target.startswith("/directory") and "//" not in target:
-        return redirect(target)
-    return redirect(url_for("directory.signposting_list"))
-
-
-@bp.get("/list/print")
-def print_list():
-    return render_template(
-        "directory/list_print.html", items=signposting.services(_list()), **_common()
-    )
-
-
-@bp.get("/list/shared/<token>")
-def shared_list(token: str):
-    items = signposting.from_token(token)
-    if items is None:
-        abort(404)
-    return render_template(
-        "directory/list_print.html", items=signposting.services(items), shared=True, **_common()
+        **page_context(),
     )
 
 
@@ -248,7 +143,7 @@ def manage():
         select(Service).where(Service.organisation_id.in_(org_ids)).order_by(Service.name)
     ).all()
     orgs = db.session.scalars(select(Organisation).where(Organisation.id.in_(org_ids))).all()
-    return render_template("directory/manage.html", services=services, orgs=orgs, **_common())
+    return render_template("directory/manage.html", services=services, orgs=orgs, **page_context())
 
 
 @bp.route("/services/new/<slug>", methods=["GET", "POST"])
@@ -307,7 +202,7 @@ def set_capacity(service_id: int):
         abort(400)
     upkeep.set_capacity(service, form.capacity.data)
     db.session.commit()
-    flash(f"{service.name}: {CAPACITY_LABELS[service.capacity]}.")
+    flash(f"{service.name}: {CAPACITY_LABELS[Capacity(service.capacity)]}.")
     return redirect(url_for("directory.manage"))
 
 
@@ -324,12 +219,10 @@ def still_correct(service_id: int):
 @bp.route("/services/<int:service_id>/report", methods=["GET", "POST"])
 @limiter.limit(limits.ANONYMOUS, methods=["POST"])
 def report(service_id: int):
-    service = db.session.get(Service, service_id)
-    if service is None or service.review != Review.published:
-        abort(404)
+    service = listings.published_or_404(service_id)
     form = ReportForm()
     if form.validate_on_submit():
-        upkeep.report(service, form.what.data, link_base())
+        upkeep.report(service, form.what.data)
         db.session.commit()
         flash("Thank you. We have told the provider.")
         return redirect(url_for("directory.service", service_id=service.id))
@@ -350,28 +243,10 @@ def map_response(pins: list[maps.Pin]):
     return map_document(body)
 
 
-@bp.get("/map")
-def results_map():
-    needs = taxonomy.needs()
-    query, _, _ = query_form.parse(request.args, {t.code for t in needs})
-    pins = []
-    for hit in search.run(query, per_page=500).hits:
-        location = hit.location or (hit.service.locations[0] if hit.service.locations else None)
-        if location is None or location.latitude is None:
-            continue
-        pins.append(
-            maps.Pin(
-                Point(location.latitude, location.longitude),
-                f"{hit.service.name} – {location.name}",
-            )
-        )
-    return map_response(pins)
-
-
 @bp.get("/places/<int:place_id>/map")
 def place_map(place_id: int):
     building = db.session.get(Location, place_id)
-    if building is None or building.latitude is None:
+    if building is None or building.latitude is None or building.longitude is None:
         abort(404)
     point = Point(building.latitude, building.longitude)
     return map_response([maps.Pin(point, building.name)])

@@ -16,15 +16,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from accord.extensions import db
-from directory.referrals import referrals
+from directory.referrals import referrals, retention
 
 referrals_cli = AppGroup("referrals", help="Referrals: retention, overdue flags, subject access.")
-
-
-def link_for(referral) -> str:
-    """A referral's address for emails sent outside a request (PUBLIC_BASE_URL)."""
-    base = current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/")
-    return f"{base}{referrals.PATH}{referral.uuid}"
 
 
 @referrals_cli.command("purge")
@@ -32,7 +26,7 @@ def purge() -> None:
     """Delete residents' details from closed referrals after REFERRAL_RETENTION_DAYS, from
     referrals never accepted after REFERRAL_UNACCEPTED_DAYS and from abandoned drafts.
     The anonymous statistics stay."""
-    count = referrals.purge(
+    count = retention.purge(
         current_app.config["REFERRAL_RETENTION_DAYS"],
         current_app.config["REFERRAL_UNACCEPTED_DAYS"],
     )
@@ -44,7 +38,7 @@ def purge() -> None:
 def flag_overdue() -> None:
     """Email the provider and the referrer once about each referral with no answer after
     its service's working days."""
-    count = referrals.flag_overdue(link_for)
+    count = referrals.flag_overdue()
     db.session.commit()
     click.echo(f"overdue referrals flagged: {count}")
 
@@ -54,7 +48,7 @@ def flag_overdue() -> None:
 def subject_access(name: str) -> None:
     """Print, as JSON, every referral held about the person with this name (case, spacing
     and accents ignored). Names are not unique: check each one is theirs before sending."""
-    found = referrals.subject_access(name)
+    found = retention.subject_access(name)
     db.session.commit()  # the access is audited
     click.echo(json.dumps(found, indent=2, ensure_ascii=False))
     click.echo(f"{len(found)} referrals found", err=True)
@@ -71,14 +65,13 @@ def subject_access(name: str) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def erase(name: str, references: tuple[str, ...], yes: bool) -> None:
     """Forget the person in their referrals (right to erasure); statistics stay."""
-    found = [r for r in referrals.of_subject(name) if not references or r.reference in references]
+    found = [r for r in retention.of_subject(name) if not references or r.reference in references]
     if not found:
         raise click.ClickException("no referrals found for that name")
     listed = ", ".join(r.reference for r in found)
     if not yes:
         click.confirm(f"Forget the person in {len(found)} referrals ({listed})?", abort=True)
-    for referral in found:
-        referrals.forget(referral, "referral.erased")
+    retention.erase(found)
     db.session.commit()
     click.echo(f"erased the personal details of {len(found)} referrals: {listed}")
 
@@ -86,6 +79,6 @@ def erase(name: str, references: tuple[str, ...], yes: bool) -> None:
 @referrals_cli.command("rotate-keys")
 def rotate_keys() -> None:
     """Re-seal every referral with the first of SEALING_KEYS; then older keys can go."""
-    count = referrals.rotate_keys()
+    count = retention.rotate_keys()
     db.session.commit()
     click.echo(f"re-sealed {count} referrals with the newest key")

@@ -3,29 +3,25 @@ sealed once saved (directory.referrals.referrals); the forms only check it is th
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovCheckboxInput,
-    GovRadioInput,
     GovSubmitInput,
     GovTextInput,
 )
 from wtforms import (
-    BooleanField,
     HiddenField,
-    RadioField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     ValidationError,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import Length
 
-from accord.forms import DayMonthYear, choices, line, long_text, required_text
+from accord.clock import today_uk
+from accord.forms import DayMonthYear, line, long_text, required_text
 from accord.geo import normalise_postcode
+from directory.forms import checkboxes, must_tick, radios
 from directory.referrals.models import DECLINE_REASONS
 from directory.referrals.referrals import CONSENT_BY, CONSENT_HOW, CONSENT_SCOPE
 
@@ -36,22 +32,16 @@ CONSENT_MAX_AGE = timedelta(days=90)
 class SafeguardingForm(FlaskForm):
     # A random token made when the page is shown: posting it twice finds the same draft.
     token = HiddenField()
-    checked = BooleanField(
+    checked = must_tick(
         "The person is not at immediate risk of harm, or I have already followed my "
         "organisation's safeguarding procedure",
-        widget=GovCheckboxInput(),
-        validators=[InputRequired(message="Confirm you have checked for safeguarding concerns")],
+        "Confirm you have checked for safeguarding concerns",
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
 class ConsentForm(FlaskForm):
-    by = RadioField(
-        "Who gave consent?",
-        widget=GovRadioInput(),
-        choices=choices(CONSENT_BY),
-        validators=[InputRequired(message="Select who gave consent")],
-    )
+    by = radios("Who gave consent?", CONSENT_BY, "Select who gave consent")
     note = StringField(
         "Their name and relationship to the person (if not the person themselves)",
         widget=GovTextInput(),
@@ -61,24 +51,16 @@ class ConsentForm(FlaskForm):
             Length(max=200, message="Name and relationship must be 200 characters or fewer")
         ],
     )
-    how = RadioField(
-        "How did they give it?",
-        widget=GovRadioInput(),
-        choices=choices(CONSENT_HOW),
-        validators=[InputRequired(message="Select how consent was given")],
-    )
+    how = radios("How did they give it?", CONSENT_HOW, "Select how consent was given")
     given_on = DayMonthYear("When did they give it?", description="For example, 27 3 2026")
-    scope = SelectMultipleField(
+    scope = checkboxes(
         "What did they agree the service may be told, besides their name and the reason?",
-        widget=GovCheckboxesInput(),
-        choices=choices(CONSENT_SCOPE),
-        validators=[Optional()],
+        CONSENT_SCOPE,
     )
-    agreed = BooleanField(
+    agreed = must_tick(
         "They understand who their details will be shared with, and why, and that they can "
         "withdraw their consent at any time",
-        widget=GovCheckboxInput(),
-        validators=[InputRequired(message="Confirm the person understands and agrees")],
+        "Confirm the person understands and agrees",
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
@@ -91,9 +73,9 @@ class ConsentForm(FlaskForm):
             raise ValidationError(field.problem)
         if field.data is None:
             raise ValidationError("Enter the date consent was given")
-        if field.data > date.today():
+        if field.data > today_uk():
             raise ValidationError("The date consent was given must be today or in the past")
-        if field.data < date.today() - CONSENT_MAX_AGE:
+        if field.data < today_uk() - CONSENT_MAX_AGE:
             raise ValidationError(
                 "Consent must have been given in the last 90 days: ask the person again"
             )
@@ -148,11 +130,8 @@ class SendForm(FlaskForm):
 
 
 class DeclineForm(FlaskForm):
-    reason = RadioField(
-        "Why can the service not help?",
-        widget=GovRadioInput(),
-        choices=choices(DECLINE_REASONS),
-        validators=[InputRequired(message="Select why the service cannot help")],
+    reason = radios(
+        "Why can the service not help?", DECLINE_REASONS, "Select why the service cannot help"
     )
     submit = SubmitField("Decline referral", widget=GovSubmitInput())
 

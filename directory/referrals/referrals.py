@@ -14,19 +14,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, select, update
 
-from accord import accounts, audit, outbox, sealing
+from accord import accounts, audit, emails, sealing
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import Role, User, utcnow
+from accord.models import Role, User
 from accord.references import new_reference
 from directory import schedules
 from directory.models import Capacity, Service, ServiceStatus
+from directory.referrals.figures import SMALL_COUNT as SMALL_COUNT
+from directory.referrals.figures import statistics as statistics
+from directory.referrals.figures import unmet_shown as unmet_shown
 from directory.referrals.models import CLOSED_STATUSES, DECLINE_REASONS, Referral, ReferralStatus
 
-# Where a referral is seen (the views live there; emails sent outside a request link to it).
-PATH = "/referrals/"
+# The annual review (registry/notices/review.py) reads the figures through this module (the
+# "as" imports above); once it imports directory.referrals.figures, they can go.
+
 # Details every referral carries; services may ask for more (models.REFERRAL_FIELDS).
 ALWAYS = ("name", "reason")
 CONSENT_BY = {
@@ -196,17 +202,21 @@ def subject_key(name: str) -> str:
     return sealing.blind_index(name) if name.strip() else ""
 
 
-def send(referral: Referral, link: str) -> bool:
+def send(referral: Referral) -> bool:
     """Draft → sent, once: a double click or replayed POST changes nothing and returns
     False. The receiving organisation's members are emailed a link, never the details."""
     if not referral.consent_at or not referral.safeguarding_checked or not referral.subject_key:
         raise WrongState("consent, the safeguarding check and the details come first")
     now = utcnow()
-    moved = db.session.execute(
-        update(Referral)
-        .where(Referral.id == referral.id, Referral.status == ReferralStatus.draft)
-        .values(status=ReferralStatus.sent, sent_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
+    # An UPDATE's result is a CursorResult, which counts the rows it changed.
+    moved = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(Referral)
+            .where(Referral.id == referral.id, Referral.status == ReferralStatus.draft)
+            .values(status=ReferralStatus.sent, sent_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     if not moved:
         return False
@@ -214,13 +224,8 @@ def send(referral: Referral, link: str) -> bool:
     audit.record("referral.sent", "referral", referral.id)
     service = referral.service.name if referral.service else "your service"
     for email in accounts.member_emails(referral.organisation_id):
-        outbox.queue_email(
-            email,
-            f"New referral {referral.reference} to {service}",
-            f"A frontline worker has sent a referral to {service}.\n\n"
-            f"Open it here to accept or decline it (you will need to sign in):\n{link}\n\n"
-            "The person's details are not in this email, for their privacy.",
-            kind="referral",
+        emails.queue(
+            email, "directory/referral_sent", kind="referral", referral=referral, service=service
         )
     return True
 
@@ -233,7 +238,7 @@ def _must_be(referral: Referral, *states: str) -> None:
         raise WrongState(f"the referral is {referral.status}")
 
 
-def _respond(referral: Referral, status: str, link: str, by: User, **audit_details) -> None:
+def _respond(referral: Referral, status: ReferralStatus, by: User, **audit_details) -> None:
     now = utcnow()
     referral.status = status
     referral.first_response_at = referral.first_response_at or now
@@ -247,32 +252,31 @@ def _respond(referral: Referral, status: str, link: str, by: User, **audit_detai
     referrer = referral.referrer
     if referrer is not None and referrer.active and referrer.id != by.id:
         service = referral.service.name if referral.service else "the service"
-        outbox.queue_email(
+        emails.queue(
             referrer.email,
-            f"Referral {referral.reference}: {status}",
-            f"Your referral {referral.reference} to {service} is now {status}.\n\n"
-            f"See it here (you will need to sign in):\n{link}\n\n"
-            "The person's details are not in this email, for their privacy.",
+            "directory/referral_answered",
             kind="referral",
+            referral=referral,
+            service=service,
         )
 
 
-def accept(referral: Referral, by: User, link: str) -> None:
+def accept(referral: Referral, by: User) -> None:
     _must_be(referral, ReferralStatus.sent)
-    _respond(referral, ReferralStatus.accepted, link, by)
+    _respond(referral, ReferralStatus.accepted, by)
 
 
-def decline(referral: Referral, by: User, reason: str, link: str) -> None:
+def decline(referral: Referral, by: User, reason: str) -> None:
     if reason not in DECLINE_REASONS:
         raise ValueError(f"unknown reason {reason!r}")
     _must_be(referral, ReferralStatus.sent, ReferralStatus.accepted)
     referral.decline_reason = reason
-    _respond(referral, ReferralStatus.declined, link, by, reason=reason)
+    _respond(referral, ReferralStatus.declined, by, reason=reason)
 
 
-def complete(referral: Referral, by: User, link: str) -> None:
+def complete(referral: Referral, by: User) -> None:
     _must_be(referral, ReferralStatus.accepted)
-    _respond(referral, ReferralStatus.completed, link, by)
+    _respond(referral, ReferralStatus.completed, by)
 
 
 def withdraw(referral: Referral, by: User) -> None:
@@ -331,14 +335,17 @@ def working_days_after(start: date, days: int) -> date:
     return found
 
 
-def overdue(now: datetime | None = None) -> list[Referral]:
-    """Sent referrals with no answer after their service's working days."""
+def overdue(now: datetime | None = None, *, lock: bool = False) -> list[Referral]:
+    """Sent referrals with no answer after their service's working days. `lock`: for the
+    flag-overdue job, locked on PostgreSQL (SKIP LOCKED), so two runners never email about
+    one twice."""
     now = now or utcnow()
-    waiting = db.session.scalars(
-        select(Referral).where(
-            Referral.status == ReferralStatus.sent, Referral.first_response_at.is_(None)
-        )
+    query = select(Referral).where(
+        Referral.status == ReferralStatus.sent, Referral.first_response_at.is_(None)
     )
+    if lock and db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    waiting = db.session.scalars(query)
     late = []
     for referral in waiting:
         days = referral.service.referral_response_days if referral.service else 5
@@ -347,176 +354,25 @@ def overdue(now: datetime | None = None) -> list[Referral]:
     return late
 
 
-def flag_overdue(link_for, now: datetime | None = None) -> int:
-    """Tell the provider and the referrer once about each overdue referral; the count told.
-    `link_for(referral)` gives the referral's address."""
+def flag_overdue(now: datetime | None = None) -> int:
+    """Tell the provider and the referrer once about each overdue referral; the count told."""
     told = 0
-    for referral in overdue(now):
+    for referral in overdue(now, lock=True):
         if referral.overdue_flagged_at is not None:
             continue
         referral.overdue_flagged_at = utcnow()
         service = referral.service.name if referral.service else "the service"
-        emails = set(accounts.member_emails(referral.organisation_id))
+        told_to = set(accounts.member_emails(referral.organisation_id))
         if referral.referrer is not None and referral.referrer.active:
-            emails.add(referral.referrer.email)
-        for email in sorted(emails):
-            outbox.queue_email(
+            told_to.add(referral.referrer.email)
+        for email in sorted(told_to):
+            emails.queue(
                 email,
-                f"Referral {referral.reference} has had no answer",
-                f"Referral {referral.reference} to {service} was sent on "
-                f"{referral.sent_at:%d %B %Y} and has had no answer yet.\n\n"
-                f"See it here (you will need to sign in):\n{link_for(referral)}",
+                "directory/referral_overdue",
                 kind="referral",
+                referral=referral,
+                service=service,
             )
         audit.record("referral.overdue", "referral", referral.id)
         told += 1
     return told
-
-
-# --- retention, subject access and erasure --------------------------------------------------
-
-
-def forget(referral: Referral, action: str) -> None:
-    referral.sealed = ""
-    referral.subject_key = ""
-    referral.purged_at = utcnow()
-    audit.record(action, "referral", referral.id)
-
-
-def purge(retention_days: int, unaccepted_days: int, now: datetime | None = None) -> int:
-    """Forget the resident in closed referrals past `retention_days`, in referrals never
-    accepted after `unaccepted_days`, and in drafts abandoned for a day; statistics stay."""
-    now = now or utcnow()
-    rows = db.session.scalars(select(Referral).where(Referral.purged_at.is_(None)))
-    count = 0
-    for referral in rows:
-        closed = referral.closed_at and referral.closed_at < now - timedelta(days=retention_days)
-        never_accepted = (
-            referral.status != ReferralStatus.draft
-            and referral.accepted_at is None
-            and (referral.sent_at or referral.created_at) < now - timedelta(days=unaccepted_days)
-        )
-        abandoned = referral.status == ReferralStatus.draft and (
-            referral.created_at < now - timedelta(days=1)
-        )
-        if closed or never_accepted or abandoned:
-            forget(referral, "referral.purged")
-            count += 1
-    return count
-
-
-def of_subject(name: str) -> list[Referral]:
-    key = subject_key(name)
-    if not key:
-        return []
-    return list(
-        db.session.scalars(
-            select(Referral).where(Referral.subject_key == key).order_by(Referral.id)
-        )
-    )
-
-
-def subject_access(name: str) -> list[dict]:
-    """Everything held about the person named, for a subject access request."""
-    found = []
-    for referral in of_subject(name):
-        audit.record("referral.subject_access", "referral", referral.id)
-        found.append(
-            {
-                "reference": referral.reference,
-                "service": referral.service.name if referral.service else "",
-                "status": referral.status,
-                "decline_reason": referral.decline_reason,
-                "sent_at": referral.sent_at.isoformat() if referral.sent_at else None,
-                "consent_by": referral.consent_by,
-                "consent_how": referral.consent_how,
-                "consent_at": referral.consent_at.isoformat() if referral.consent_at else None,
-                "consent_scope": referral.consent_scope,
-                "details": sealing.unseal(referral.sealed),
-            }
-        )
-    return found
-
-
-def erase_subject(name: str) -> int:
-    found = of_subject(name)
-    for referral in found:
-        forget(referral, "referral.erased")
-    return len(found)
-
-
-def rotate_keys() -> int:
-    """Re-seal every referral with the newest key (after a new key is put first)."""
-    count = 0
-    for referral in db.session.scalars(select(Referral).where(Referral.sealed != "")):
-        referral.sealed = sealing.reseal(referral.sealed)
-        count += 1
-    return count
-
-
-# --- anonymous statistics -------------------------------------------------------------------
-
-
-def statistics(year: int | None = None) -> dict:
-    """Counts only: by service and status, by need, by outcome, and the median hours to a
-    first answer. No referral can be picked out from these. A year counts the referrals
-    sent in it (the annual review)."""
-    query = (
-        select(Referral.service_id, Referral.status, Referral.decline_reason,
-               Referral.need_codes, Referral.outcode, Referral.sent_at,
-               Referral.first_response_at)
-        .where(Referral.status != ReferralStatus.draft)
-    )  # fmt: skip
-    if year is not None:
-        query = query.where(
-            Referral.sent_at >= datetime(year, 1, 1), Referral.sent_at < datetime(year + 1, 1, 1)
-        )
-    rows = db.session.execute(query).all()
-    names = dict(db.session.execute(select(Service.id, Service.name)).all())
-    by_service: dict[str, dict[str, int]] = {}
-    by_need: dict[str, int] = {}
-    by_outcome: dict[str, int] = {}
-    unmet: dict[tuple[str, str], int] = {}
-    waits: list[float] = []
-    for service_id, status, reason, needs, outcode, sent_at, answered in rows:
-        name = names.get(service_id, "A service no longer listed")
-        by_service.setdefault(name, {}).setdefault(status, 0)
-        by_service[name][status] += 1
-        for need in needs or ["(none)"]:
-            by_need[need] = by_need.get(need, 0) + 1
-        by_outcome[reason or status] = by_outcome.get(reason or status, 0) + 1
-        if reason in ("not_eligible", "no_capacity"):
-            for need in needs or ["(none)"]:
-                key = (need, outcode or "unknown")
-                unmet[key] = unmet.get(key, 0) + 1
-        if sent_at and answered:
-            waits.append((answered - sent_at).total_seconds() / 3600)
-    waits.sort()
-    return {
-        "total": len(rows),
-        "by_service": by_service,
-        "by_need": by_need,
-        "by_outcome": by_outcome,
-        "unmet": unmet,
-        "median_hours_to_answer": waits[len(waits) // 2] if waits else None,
-    }
-
-
-# Unmet need is counted by need and postcode district, which together could point to one
-# household in a small place: a cell under this is not shown on its own (ONS practice for
-# published counts) but added into one "each fewer than 5" row.
-SMALL_COUNT = 5
-
-
-def unmet_shown(unmet: dict[tuple[str, str], int]) -> tuple[list[tuple[tuple[str, str], int]], int]:
-    """The need-and-district cells of at least SMALL_COUNT, largest first, and the sum of the
-    rest (so no small cell can be read off, not even by subtraction)."""
-    shown = sorted(
-        ((key, n) for key, n in unmet.items() if n >= SMALL_COUNT),
-        key=lambda item: (-item[1], item[0]),
-    )
-    return shown, sum(n for n in unmet.values() if n < SMALL_COUNT)
-
-
-def total() -> int:
-    return db.session.scalar(select(func.count()).select_from(Referral)) or 0

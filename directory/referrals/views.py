@@ -9,20 +9,22 @@ guessed address does not even say the referral exists.
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, time
+from collections.abc import Callable
+from datetime import datetime, time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from accord import limits
 from accord.accounts import role_required
+from accord.clock import today_uk, utcnow
 from accord.extensions import db, limiter
 from accord.geo import normalise_postcode, outcode_of
-from accord.models import Review, Role, utcnow
-from accord.security import link_base
-from directory import taxonomy
-from directory.models import REFERRAL_FIELDS, Service
-from directory.referrals import referrals
+from accord.models import Role, User
+from directory import listings, taxonomy
+from directory.models import REFERRAL_FIELDS
+from directory.referrals import figures, referrals
 from directory.referrals.forms import (
     ActionForm,
     ConsentForm,
@@ -39,10 +41,6 @@ bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 PARTIES = (Role.frontline, Role.member)
 
 
-def _link(referral: Referral) -> str:
-    return link_base() + url_for("referrals.show", uuid=referral.uuid)
-
-
 def _common() -> dict:
     return {
         "status_labels": STATUS_LABELS,
@@ -54,6 +52,12 @@ def _common() -> dict:
     }
 
 
+def _page(name: str, referral: Referral, **context) -> str:
+    """A page about one referral: templates/directory/referrals/<name>.html."""
+    template = f"directory/referrals/{name}.html"
+    return render_template(template, referral=referral, **_common(), **context)
+
+
 def _found(uuid: str) -> Referral:
     referral = referrals.find(current_user, uuid)
     if referral is None:
@@ -61,12 +65,20 @@ def _found(uuid: str) -> Referral:
     return referral
 
 
-def _draft(uuid: str) -> Referral | None:
-    """The referrer's own draft; None once it has been sent (the caller shows it instead)."""
+def _draft(uuid: str, step: str) -> Referral:
+    """The referrer's own draft, at a step whose earlier steps are done. Otherwise the answer
+    is a redirect: to the referral once it is sent (a second click or a replayed POST lands
+    there), or to the step still to do."""
     referral = _found(uuid)
     if not referrals.is_referrer(current_user, referral):
         abort(404)
-    return referral if referral.status == ReferralStatus.draft else None
+    if referral.status != ReferralStatus.draft:
+        abort(redirect(url_for("referrals.show", uuid=uuid)))
+    if step != "consent" and not referral.consent_at:
+        abort(redirect(url_for("referrals.consent", uuid=uuid)))
+    if step == "check" and not referral.subject_key:
+        abort(redirect(url_for("referrals.details", uuid=uuid)))
+    return referral
 
 
 def _opened(referral: Referral) -> dict:
@@ -106,14 +118,14 @@ def index():
 @bp.get("/statistics")
 @role_required(Role.coordinator)
 def statistics():
-    figures = referrals.statistics()
-    unmet, unmet_small = referrals.unmet_shown(figures["unmet"])
+    counted = figures.statistics()
+    unmet, unmet_small = figures.unmet_shown(counted["unmet"])
     return render_template(
         "directory/referrals/statistics.html",
-        figures=figures,
+        figures=counted,
         unmet=unmet,
         unmet_small=unmet_small,
-        small_count=referrals.SMALL_COUNT,
+        small_count=figures.SMALL_COUNT,
         need_names={term.code: term.name for term in taxonomy.needs()},
         **_common(),
     )
@@ -126,9 +138,7 @@ def statistics():
 @role_required(Role.frontline)
 @limiter.limit(limits.SIGNED_IN_SEND, methods=["POST"])
 def new(service_id: int):
-    service = db.session.get(Service, service_id)
-    if service is None or service.review != Review.published:
-        abort(404)
+    service = listings.published_or_404(service_id)
     form = SafeguardingForm()
     refusal = referrals.why_not_accepting(service)
     if refusal is None and form.validate_on_submit() and form.token.data:
@@ -152,9 +162,7 @@ def new(service_id: int):
 @bp.route("/<uuid>/consent", methods=["GET", "POST"])
 @role_required(*PARTIES)
 def consent(uuid: str):
-    referral = _draft(uuid)
-    if referral is None:
-        return redirect(url_for("referrals.show", uuid=uuid))
+    referral = _draft(uuid, "consent")
     form = ConsentForm()
     if request.method == "GET" and referral.consent_at:
         form.by.data, form.how.data = referral.consent_by, referral.consent_how
@@ -162,11 +170,12 @@ def consent(uuid: str):
         form.scope.data = list(referral.consent_scope)
         form.note.data = _opened(referral).get("consent_note", "")
         form.agreed.data = True
-    if form.validate_on_submit():
+    # validate_given_on refuses a missing date; the second test tells the type checker.
+    if form.validate_on_submit() and form.given_on.data is not None:
         # Consent given today is recorded now; an earlier day, at its midday.
         given = (
             utcnow()
-            if form.given_on.data == date.today()
+            if form.given_on.data == today_uk()
             else datetime.combine(form.given_on.data, time(12))
         )
         referrals.record_consent(
@@ -182,19 +191,13 @@ def consent(uuid: str):
         )
         db.session.commit()
         return redirect(url_for("referrals.details", uuid=uuid))
-    return render_template(
-        "directory/referrals/consent.html", form=form, referral=referral, **_common()
-    )
+    return _page("consent", referral, form=form)
 
 
 @bp.route("/<uuid>/details", methods=["GET", "POST"])
 @role_required(*PARTIES)
 def details(uuid: str):
-    referral = _draft(uuid)
-    if referral is None:
-        return redirect(url_for("referrals.show", uuid=uuid))
-    if not referral.consent_at:
-        return redirect(url_for("referrals.consent", uuid=uuid))
+    referral = _draft(uuid, "details")
     asked = _asked(referral)
     form = DetailsForm()
     for key in REFERRAL_FIELDS:
@@ -212,37 +215,28 @@ def details(uuid: str):
         referrals.record_details(referral, answers, outcode_of(form.postcode.data) or "")
         db.session.commit()
         return redirect(url_for("referrals.check", uuid=uuid))
-    return render_template(
-        "directory/referrals/details.html", form=form, referral=referral, **_common()
-    )
+    return _page("details", referral, form=form)
 
 
 @bp.route("/<uuid>/check", methods=["GET", "POST"])
 @role_required(*PARTIES)
 @limiter.limit(limits.SIGNED_IN_SEND, methods=["POST"])
 def check(uuid: str):
-    referral = _draft(uuid)
-    if referral is None:
-        # Sent already: a second click or a replayed POST lands on the sent referral.
-        return redirect(url_for("referrals.show", uuid=uuid))
-    if not referral.consent_at:
-        return redirect(url_for("referrals.consent", uuid=uuid))
-    if not referral.subject_key:
-        return redirect(url_for("referrals.details", uuid=uuid))
+    referral = _draft(uuid, "check")
     form = SendForm()
     if form.validate_on_submit():
-        if referrals.send(referral, _link(referral)):
+        if referrals.send(referral):
             db.session.commit()
-            flash(f"Referral {referral.reference} sent to {referral.service.name}.")
+            service = referral.service.name if referral.service else "the service"
+            flash(f"Referral {referral.reference} sent to {service}.")
         return redirect(url_for("referrals.show", uuid=uuid))
-    return render_template(
-        "directory/referrals/check.html",
+    return _page(
+        "check",
+        referral,
         form=form,
-        referral=referral,
         answers=_opened(referral),
         asked=_asked(referral),
         wanted=referrals.asked_for(referral.service) if referral.service else [],
-        **_common(),
     )
 
 
@@ -254,32 +248,43 @@ def check(uuid: str):
 def show(uuid: str):
     referral = _found(uuid)
     answers = _opened(referral)
-    return render_template(
-        "directory/referrals/show.html",
-        referral=referral,
+    return _page(
+        "show",
+        referral,
         answers=answers,
         is_referrer=referrals.is_referrer(current_user, referral),
         is_receiver=referrals.is_receiver(current_user, referral),
         form=ActionForm(),
         decline_form=DeclineForm(),
-        **_common(),
     )
 
 
-def _answer(uuid: str, change, done: str):
-    """Run one change of state for a party allowed to make it; a repeat says so, no 500."""
-    referral = _found(uuid)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+def _change(referral: Referral, change: Callable[[], None], done: str) -> Response:
+    """Make one change of state and say so; a repeat (a replayed POST) says nothing
+    changed, never a 500."""
     try:
-        change(referral)
+        change()
     except referrals.WrongState:
         db.session.rollback()
-        flash(f"Nothing changed: this referral is {STATUS_LABELS[referral.status].lower()}.")
+        status = STATUS_LABELS[ReferralStatus(referral.status)]
+        flash(f"Nothing changed: this referral is {status.lower()}.")
     else:
         db.session.commit()
         flash(done.format(reference=referral.reference))
-    return redirect(url_for("referrals.show", uuid=uuid))
+    return redirect(url_for("referrals.show", uuid=referral.uuid))
+
+
+def _answer(uuid: str, change: Callable[[Referral, User], None], done: str, *, by: str):
+    """A button's change of state, for the party it belongs to (`by`: "receiver", the
+    receiving organisation's members, or "referrer")."""
+    referral = _found(uuid)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if by == "receiver":
+        _receiver(referral)
+    elif not referrals.is_referrer(current_user, referral):
+        abort(403)
+    return _change(referral, lambda: change(referral, current_user), done)
 
 
 def _receiver(referral: Referral) -> None:
@@ -290,32 +295,21 @@ def _receiver(referral: Referral) -> None:
 @bp.post("/<uuid>/accept")
 @role_required(*PARTIES)
 def accept(uuid: str):
-    def change(referral):
-        _receiver(referral)
-        referrals.accept(referral, current_user, _link(referral))
-
-    return _answer(uuid, change, "You accepted referral {reference}. We have told the referrer.")
+    done = "You accepted referral {reference}. We have told the referrer."
+    return _answer(uuid, referrals.accept, done, by="receiver")
 
 
 @bp.post("/<uuid>/complete")
 @role_required(*PARTIES)
 def complete(uuid: str):
-    def change(referral):
-        _receiver(referral)
-        referrals.complete(referral, current_user, _link(referral))
-
-    return _answer(uuid, change, "Referral {reference} is marked as completed.")
+    done = "Referral {reference} is marked as completed."
+    return _answer(uuid, referrals.complete, done, by="receiver")
 
 
 @bp.post("/<uuid>/withdraw")
 @role_required(*PARTIES)
 def withdraw(uuid: str):
-    def change(referral):
-        if not referrals.is_referrer(current_user, referral):
-            abort(403)
-        referrals.withdraw(referral, current_user)
-
-    return _answer(uuid, change, "You withdrew referral {reference}.")
+    return _answer(uuid, referrals.withdraw, "You withdrew referral {reference}.", by="referrer")
 
 
 @bp.route("/<uuid>/decline", methods=["GET", "POST"])
@@ -325,15 +319,8 @@ def decline(uuid: str):
     _receiver(referral)
     form = DeclineForm()
     if form.validate_on_submit():
-        try:
-            referrals.decline(referral, current_user, form.reason.data, _link(referral))
-        except referrals.WrongState:
-            db.session.rollback()
-            flash(f"Nothing changed: this referral is {STATUS_LABELS[referral.status].lower()}.")
-        else:
-            db.session.commit()
-            flash(f"You declined referral {referral.reference}. We have told the referrer.")
-        return redirect(url_for("referrals.show", uuid=uuid))
-    return render_template(
-        "directory/referrals/decline.html", form=form, referral=referral, **_common()
-    )
+        done = "You declined referral {reference}. We have told the referrer."
+        return _change(
+            referral, lambda: referrals.decline(referral, current_user, form.reason.data), done
+        )
+    return _page("decline", referral, form=form)

@@ -1,14 +1,31 @@
-"""Reading the directory's search form (a GET form) into a search.Query, with clear errors."""
+"""What a search asks for (a Query), read from the directory's search form (a GET form) with
+clear errors."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from accord.geo import ACCESSIBILITY
 from directory.models import ACCESS_ROUTES
 from directory.schedules import DAYS
-from directory.search.search import RADII, Query
 
+RADII = (1, 3, 5, 10, 20, 50)
 MAX_WORDS_LENGTH = 200
 MAX_PAGE = 10_000
+
+
+@dataclass
+class Query:
+    words: str = ""
+    need: str = ""
+    place: str = ""
+    radius: float = 10.0
+    when: str = ""  # "" any time, "now", or a day code MO..SU
+    free: bool = False
+    age: int | None = None
+    access: list[str] = field(default_factory=list)
+    route: str = ""
+    accepting: bool = False
 
 
 def parse(args, needs: set[str]) -> tuple[Query, dict[str, str], int]:

@@ -7,19 +7,16 @@ signed so that it cannot be edited, and needs no account to open.
 from __future__ import annotations
 
 import segno
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
+from accord import links
 from accord.extensions import db
 from accord.models import Review
 from directory.models import Service
 
 MAX_ITEMS = 30
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="signposting-list")
+# The signing purpose (salt): unchanged, so links shared before still open.
+PURPOSE = "signposting-list"
 
 
 def add(items: list[str], service_uuid: str) -> list[str]:
@@ -42,6 +39,20 @@ def move(items: list[str], service_uuid: str, step: int) -> list[str]:
     return reordered
 
 
+def change(items: list[str], action: str, service_uuid: str) -> list[str]:
+    """The list after one of its buttons: add, remove, up, down or clear (ValueError for
+    anything else)."""
+    if action == "add":
+        return add(items, service_uuid)
+    if action == "remove":
+        return remove(items, service_uuid)
+    if action in ("up", "down"):
+        return move(items, service_uuid, -1 if action == "up" else 1)
+    if action == "clear":
+        return []
+    raise ValueError(f"no such action: {action!r}")
+
+
 def services(items: list[str]) -> list[Service]:
     """The listed services still published, in the list's order."""
     if not items:
@@ -56,14 +67,13 @@ def services(items: list[str]) -> list[Service]:
 
 
 def share_token(items: list[str]) -> str:
-    return _serializer().dumps(items)
+    """A lasting token: a shared list holds no personal data, and a printed QR code outlives
+    any expiry we could choose."""
+    return links.sign_lasting(PURPOSE, items)
 
 
 def from_token(token: str) -> list[str] | None:
-    try:
-        items = _serializer().loads(token)
-    except BadSignature:
-        return None
+    items = links.read_lasting(PURPOSE, token)
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
         return None
     return items[:MAX_ITEMS]

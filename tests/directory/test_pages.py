@@ -1,9 +1,11 @@
 """The directory's pages: search form and results, service and building pages, the list."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
+from accord import clock
 from tests.directory.data import service
 
 
@@ -92,6 +94,31 @@ def test_service_page(client, county):
     assert "Mondays, Wednesdays and Fridays" in text or "Monday" in text
 
 
+@pytest.mark.parametrize(
+    ("utc", "open_now"),
+    [
+        (datetime(2026, 7, 15, 16, 30, tzinfo=UTC), True),  # 17:30 in Shrewsbury
+        (datetime(2026, 7, 15, 17, 30, tzinfo=UTC), False),  # 18:30 in Shrewsbury
+    ],
+)
+def test_open_now_is_read_on_uk_clocks(client, monkeypatch, utc, open_now):
+    # The server keeps UTC; in British Summer Time Shropshire is an hour ahead of it.
+    monkeypatch.setattr(clock, "system_time", lambda: utc)
+    late = service("Late Larder", "food", "shrewsbury", hours=[("WE", "09:00", "18:00")])
+    page = client.get_page(f"/directory/services/{late.id}")
+    tags = [tag.get_text(strip=True) for tag in page.select(".govuk-tag")]
+    assert ("Open now" in tags) is open_now
+    today = page.find("table").find("tr")
+    assert today.th.get_text(strip=True) == "Today 15 July 2026"
+    assert today.td.get_text(strip=True) == "9am to 6pm"
+    if not open_now:
+        assert page.find(id="next-open").get_text(strip=True) == (
+            "Closed now. Opens next on 22 July 2026 at 9am."
+        )
+    found = client.get_page("/directory?when=now").find_all("li", class_="app-result")
+    assert ["Late Larder" in hit.get_text() for hit in found] == ([True] if open_now else [])
+
+
 def test_typed_html_in_a_description_is_escaped(client, county):
     body = client.get(f"/directory/services/{county['counselling'].id}").get_data(as_text=True)
     assert "Counselling &lt;b&gt;for&lt;/b&gt; adults." in body
@@ -132,6 +159,8 @@ def test_build_reorder_print_and_share_a_signposting_list(app, client, county):
     )
 
     printed = client.get_page("/directory/list/print")
+    today = clock.date_text(clock.today_uk())
+    assert f"From the Shropshire Accord Hub directory, {today}." in printed.get_text()
     assert [h.get_text() for h in printed.select("section h2")] == [
         "1. Shrewsbury Food Bank",
         "2. Ludlow Counselling",
@@ -155,6 +184,15 @@ def test_build_reorder_print_and_share_a_signposting_list(app, client, county):
 
 def test_a_tampered_share_link_is_refused(client, county):
     client.get_page("/directory/list/shared/" + "eyJ" + "x" * 40, status=404)
+
+
+def test_a_list_action_no_button_sends_is_refused(client, county):
+    token = client.csrf_token(f"/directory/services/{county['bank'].id}")
+    response = client.post(
+        "/directory/list",
+        data={"csrf_token": token, "action": "shuffle", "service": county["bank"].uuid},
+    )
+    assert response.status_code == 400
 
 
 def test_list_changes_need_csrf(client, county):

@@ -234,9 +234,14 @@ def test_week_for_starts_today():
     assert week[1][1] == week[2][1] == week[4][1] == week[6][1] == []
 
 
-def test_aware_datetimes_are_refused():
-    with pytest.raises(ValueError, match="naive"):
-        is_open([weekly("MO")], datetime(2026, 1, 5, 10, tzinfo=UTC))
+def test_aware_datetimes_are_read_on_uk_clocks():
+    # A server keeps UTC: 16:30 UTC in July is 17:30 in Shrewsbury (open until 18:00),
+    # 17:30 UTC is 18:30 (closed); in January the two clocks agree.
+    rules = [weekly("WE", "09:00", "18:00")]
+    assert is_open(rules, datetime(2026, 7, 15, 16, 30, tzinfo=UTC))
+    assert not is_open(rules, datetime(2026, 7, 15, 17, 30, tzinfo=UTC))
+    assert is_open(rules, datetime(2026, 1, 14, 17, 30, tzinfo=UTC))
+    assert next_opening(rules, datetime(2026, 7, 15, 7, 30, tzinfo=UTC)) == dt("2026-07-15 09:00")
 
 
 # describe ----------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 """Providers keep listings right; new providers are reviewed; reports and reminders reach them."""
 
-from datetime import date
+import re
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
+from accord import clock
+from accord.clock import today_uk
 from accord.extensions import db
 from accord.models import OutboxMessage, Review, Role
 from directory import upkeep
@@ -44,7 +47,7 @@ def test_a_new_provider_waits_for_review_then_is_published(app, client, make):
     response = client.submit(f"/directory/services/new/{org.slug}", FORM)
     assert response.status_code == 302
     record = db.session.scalar(select(Service).where(Service.name == "Larder Plus"))
-    assert record.review == Review.pending and record.assured_at == date.today()
+    assert record.review == Review.pending and record.assured_at == today_uk()
     assert "Waiting for the coordinator" in client.get_page("/directory/manage").get_text()
     client.get_page(f"/directory/services/{record.id}", status=404)
 
@@ -117,7 +120,7 @@ def test_still_correct_renews_the_checked_date(client, make):
         f"/directory/services/{existing.id}/still-correct", {}, form_path="/directory/manage"
     )
     db.session.refresh(existing)
-    assert existing.assured_at == date.today()
+    assert existing.assured_at == today_uk()
 
 
 def test_anyone_reports_a_wrong_listing_and_the_provider_hears(client, make):
@@ -154,6 +157,24 @@ def test_reminders_at_eleven_and_twelve_months_once_each(app, make):
     assert upkeep.send_reminders(date(2026, 3, 1)) == 0
     kinds = db.session.scalars(select(OutboxMessage.kind)).all()
     assert kinds.count("listing-reminder") == 2
+
+
+def test_the_remind_command_emails_the_provider_a_link_to_check_the_listing(app, make, monkeypatch):
+    monkeypatch.setattr(clock, "system_time", lambda: datetime(2025, 12, 5, 9, tzinfo=UTC))
+    old = service("Food Hub", "food", "shrewsbury", assured_at=date(2025, 1, 1))
+    service("Fresh Hub", "food", "ludlow", assured_at=date(2025, 11, 1))
+    make.user(role=Role.member, organisation=old.organisation, email="provider@example.org")
+    for expected in ("reminded: 1", "reminded: 0"):  # once, however often cron runs it
+        result = app.test_cli_runner().invoke(args=["directory", "remind"])
+        assert result.exit_code == 0, result.output
+        assert expected in result.output
+    message = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.kind == "listing-reminder")
+    )
+    assert message.to == "provider@example.org"
+    assert message.subject == "Please check your listing “Food Hub”"
+    assert "last checked on 1 January 2025" in message.body
+    assert re.search(rf"^https?://[^/\s]+/directory/services/{old.id}/edit$", message.body, re.M)
 
 
 VISITORS = [

@@ -1,10 +1,9 @@
 """A referral in Chromium: a worker refers, the provider accepts, the worker sees it accepted;
 axe-core on every referral page on the way."""
 
-from datetime import date
-
 from playwright.sync_api import expect
 
+from accord.clock import today_uk
 from accord.extensions import db
 from accord.models import Role
 from tests.directory.data import service
@@ -40,7 +39,7 @@ def test_refer_accept_and_see_it_accepted(page, server, make, console_errors):
     assert scan(page) == []
     page.get_by_label("The person themselves", exact=True).check()
     page.get_by_label("By phone").check()
-    today = date.today()
+    today = today_uk()
     page.get_by_label("Day").fill(str(today.day))
     page.get_by_label("Month").fill(str(today.month))
     page.get_by_label("Year").fill(str(today.year))

@@ -4,11 +4,13 @@ matrix (anyone who is not a party gets a 404, as if the referral did not exist).
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from accord.clock import today_uk
 from accord.extensions import db
 from accord.models import AuditEvent, OutboxMessage, Role
 from directory.models import Capacity
@@ -19,7 +21,7 @@ from tests.factories import PASSWORD
 
 NAME = "Zofia Kowalczyk-Testperson"
 CONTACT = "07700 900456, afternoons"
-TODAY = date.today()
+TODAY = today_uk()
 CONSENT = {
     "by": "resident",
     "how": "phone",
@@ -111,6 +113,18 @@ def test_a_worker_refers_the_service_accepts_and_the_worker_sees_it(app, larder)
 
     assert provider.submit(f"{at}/complete", {}, form_path=at).location == at
     assert referral_at(at).status == ReferralStatus.completed
+
+
+def test_the_emailed_link_opens_the_referral(app, larder):
+    # It once read http://localhost//referrals/<id>: the base's slash and the path's.
+    at = refer(signed_in(app, "worker@example.org"), larder)
+    email = db.session.scalar(select(OutboxMessage))
+    links = re.findall(r"https?://\S+", email.body)
+    assert links == [f"http://localhost{at}"]
+    assert "//" not in links[0].removeprefix("http://")
+    provider = signed_in(app, "larder@example.org")
+    page = provider.get_page(links[0].removeprefix("http://localhost"))
+    assert referral_at(at).reference in page.h1.get_text()
 
 
 def test_referrals_with_no_answer_show_as_overdue_on_both_sides(app, larder):

@@ -9,15 +9,15 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select, text
 
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import AuditEvent, OutboxMessage, Role, utcnow
+from accord.models import AuditEvent, OutboxMessage, Role
 from directory.models import Capacity
-from directory.referrals import referrals
+from directory.referrals import figures, referrals, retention
 from directory.referrals.models import Referral, ReferralStatus
 from tests import factories
 from tests.directory.data import service as make_service
 
-LINK = "https://accord.example.org/referrals/x"
 NAME = "Ann Persona"
 ANSWERS = {
     "name": NAME,
@@ -50,7 +50,7 @@ def sent(service, worker, *, scope=("contact", "needs", "access"), start="t1") -
     consent = referrals.Consent("resident", "in_person", utcnow(), list(scope))
     referrals.record_consent(referral, consent, safeguarding_checked=True)
     referrals.record_details(referral, ANSWERS, outcode="SY1")
-    assert referrals.send(referral, LINK)
+    assert referrals.send(referral)
     db.session.commit()
     return referral
 
@@ -110,7 +110,7 @@ def test_the_service_sees_only_what_consent_allows_and_each_view_is_audited(part
 def test_the_audit_log_and_emails_hold_no_personal_details(parties):
     service, worker, provider = parties
     referral = sent(service, worker)
-    referrals.accept(referral, provider, LINK)
+    referrals.accept(referral, provider)
     referrals.details(provider, referral)
     db.session.commit()
     logged = " ".join(
@@ -128,7 +128,7 @@ def test_sending_twice_or_starting_twice_makes_one_referral(parties):
     service, worker, _ = parties
     referral = sent(service, worker, start="same")
     assert referrals.start(service, worker, "same") is referral
-    assert referrals.send(referral, LINK) is False  # a replayed POST
+    assert referrals.send(referral) is False  # a replayed POST
     assert db.session.scalar(select(db.func.count()).select_from(Referral)) == 1
     mails = db.session.scalars(select(OutboxMessage)).all()
     assert len(mails) == 1
@@ -138,7 +138,7 @@ def test_sending_needs_consent_safeguarding_and_details(parties):
     service, worker, _ = parties
     referral = referrals.start(service, worker, "early")
     with pytest.raises(referrals.WrongState):
-        referrals.send(referral, LINK)
+        referrals.send(referral)
 
 
 @pytest.mark.parametrize(
@@ -163,11 +163,11 @@ def test_answers_move_only_forward_and_tell_the_referrer(parties):
     service, worker, provider = parties
     referral = sent(service, worker)
     with pytest.raises(referrals.WrongState):
-        referrals.complete(referral, provider, LINK)
-    referrals.accept(referral, provider, LINK)
+        referrals.complete(referral, provider)
+    referrals.accept(referral, provider)
     with pytest.raises(referrals.WrongState):
-        referrals.accept(referral, provider, LINK)
-    referrals.complete(referral, provider, LINK)
+        referrals.accept(referral, provider)
+    referrals.complete(referral, provider)
     db.session.commit()
     assert referral.status == ReferralStatus.completed and referral.closed_at
     subjects = [
@@ -181,8 +181,8 @@ def test_a_decline_needs_a_known_reason(parties):
     service, worker, provider = parties
     referral = sent(service, worker)
     with pytest.raises(ValueError):
-        referrals.decline(referral, provider, "bored", LINK)
-    referrals.decline(referral, provider, "no_capacity", LINK)
+        referrals.decline(referral, provider, "bored")
+    referrals.decline(referral, provider, "no_capacity")
     assert referral.decline_reason == "no_capacity" and referral.status == "declined"
 
 
@@ -197,9 +197,9 @@ def test_unanswered_referrals_are_flagged_once_to_both_sides(parties):
     referral = sent(service, worker)
     referral.sent_at = datetime(2026, 11, 2, 10)  # a Monday
     db.session.commit()
-    assert referrals.flag_overdue(lambda r: LINK, now=datetime(2026, 11, 9, 10)) == 0
-    assert referrals.flag_overdue(lambda r: LINK, now=datetime(2026, 11, 10, 10)) == 1
-    assert referrals.flag_overdue(lambda r: LINK, now=datetime(2026, 11, 11, 10)) == 0
+    assert referrals.flag_overdue(now=datetime(2026, 11, 9, 10)) == 0
+    assert referrals.flag_overdue(now=datetime(2026, 11, 10, 10)) == 1
+    assert referrals.flag_overdue(now=datetime(2026, 11, 11, 10)) == 0
     db.session.commit()
     told = {m.to for m in db.session.scalars(select(OutboxMessage)) if "no answer" in m.subject}
     assert told == {worker.email, provider.email}
@@ -208,8 +208,8 @@ def test_unanswered_referrals_are_flagged_once_to_both_sides(parties):
 def test_purge_forgets_the_resident_and_keeps_the_statistics(parties):
     service, worker, provider = parties
     done = sent(service, worker, start="a")
-    referrals.accept(done, provider, LINK)
-    referrals.complete(done, provider, LINK)
+    referrals.accept(done, provider)
+    referrals.complete(done, provider)
     waiting = sent(service, worker, start="b")
     fresh = sent(service, worker, start="c")
     draft = referrals.start(service, worker, "d")
@@ -219,13 +219,13 @@ def test_purge_forgets_the_resident_and_keeps_the_statistics(parties):
     waiting.sent_at = now - timedelta(days=91)
     draft.created_at = now - timedelta(days=2)
     db.session.commit()
-    assert referrals.purge(365, 90, now) == 3
+    assert retention.purge(365, 90, now) == 3
     db.session.commit()
     for gone in (done, waiting, draft):
         assert gone.sealed == "" and gone.subject_key == "" and gone.purged_at
     assert fresh.sealed and fresh.purged_at is None
-    assert referrals.statistics()["total"] == 3  # drafts are not referrals yet
-    assert referrals.statistics()["by_need"] == {"food": 3}
+    assert figures.statistics()["total"] == 3  # drafts are not referrals yet
+    assert figures.statistics()["by_need"] == {"food": 3}
 
 
 def test_subject_access_finds_the_person_however_their_name_is_typed_and_erasure_forgets(
@@ -233,13 +233,13 @@ def test_subject_access_finds_the_person_however_their_name_is_typed_and_erasure
 ):
     service, worker, _ = parties
     referral = sent(service, worker)
-    found = referrals.subject_access("  ann PERSONA ")
+    found = retention.subject_access("  ann PERSONA ")
     assert [f["reference"] for f in found] == [referral.reference]
     assert found[0]["details"]["contact"] == ANSWERS["contact"]
-    assert referrals.subject_access("Someone Else") == []
-    assert referrals.erase_subject("Ann Persona") == 1
+    assert retention.subject_access("Someone Else") == []
+    assert retention.erase(retention.of_subject("Ann Persona")) == 1
     db.session.commit()
-    assert referral.sealed == "" and referrals.subject_access("Ann Persona") == []
+    assert referral.sealed == "" and retention.subject_access("Ann Persona") == []
 
 
 def test_rotating_keys_reseals_every_referral(parties, make_app, database_url):
@@ -247,7 +247,7 @@ def test_rotating_keys_reseals_every_referral(parties, make_app, database_url):
     referral_id = sent(service, worker).id  # read here: the other apps have other engines
     new = Fernet.generate_key().decode()
     with make_app(SEALING_KEYS=new).app_context():
-        assert referrals.rotate_keys() == 1
+        assert retention.rotate_keys() == 1
         db.session.commit()
     with make_app(SEALING_KEYS=new, SECRET_KEY="a-different-secret").app_context():
         again = db.session.get(Referral, referral_id)
@@ -256,10 +256,10 @@ def test_rotating_keys_reseals_every_referral(parties, make_app, database_url):
 
 def test_statistics_count_outcomes_and_unmet_need_by_area(parties):
     service, worker, provider = parties
-    referrals.decline(sent(service, worker, start="x"), provider, "no_capacity", LINK)
-    referrals.accept(sent(service, worker, start="y"), provider, LINK)
+    referrals.decline(sent(service, worker, start="x"), provider, "no_capacity")
+    referrals.accept(sent(service, worker, start="y"), provider)
     db.session.commit()
-    found = referrals.statistics()
+    found = figures.statistics()
     assert found["by_outcome"] == {"no_capacity": 1, "accepted": 1}
     assert found["unmet"] == {("food", "SY1"): 1}
     assert found["by_service"] == {"Community Larder": {"declined": 1, "accepted": 1}}
@@ -268,10 +268,10 @@ def test_statistics_count_outcomes_and_unmet_need_by_area(parties):
 
 def test_unmet_need_shows_small_cells_only_as_one_sum():
     unmet = {("food", "SY1"): 7, ("housing", "SY1"): 5, ("food", "TF9"): 1, ("debt", "SY7"): 4}
-    shown, small = referrals.unmet_shown(unmet)
+    shown, small = figures.unmet_shown(unmet)
     assert shown == [(("food", "SY1"), 7), (("housing", "SY1"), 5)]
     assert small == 5
-    assert referrals.unmet_shown({}) == ([], 0)
+    assert figures.unmet_shown({}) == ([], 0)
 
 
 # --- the commands ---------------------------------------------------------------------------

@@ -1,0 +1,183 @@
+"""The words of a search: common misspellings fixed, near misses matched to the words in the
+index (a vocabulary kept per process), and the full-text match on each engine: SQLite's FTS5
+table or PostgreSQL's stored tsvector."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    SQLColumnExpression,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    true,
+)
+from sqlalchemy import text as sql_text
+from sqlalchemy.sql.expression import ColumnElement, FromClause, TextClause
+
+from accord.extensions import db
+from directory.models import ServiceSearch
+
+MAX_WORDS = 8
+# Misspellings seen in searches, and words people use for the same thing.
+COMMON = {
+    "foodbank": "food bank",
+    "foodbanks": "food bank",
+    "councelling": "counselling",
+    "counciling": "counselling",
+    "counseling": "counselling",
+    "benifits": "benefits",
+    "benefit": "benefits",
+    "dementure": "dementia",
+    "demensia": "dementia",
+    "carer": "carers",
+    "lonely": "loneliness",
+    "bereavment": "bereavement",
+    "beravement": "bereavement",
+    "accomodation": "accommodation",
+    "homeless": "homelessness",
+    "alchohol": "alcohol",
+    "alcahol": "alcohol",
+    "depresion": "depression",
+    "anxeity": "anxiety",
+    "disabilty": "disability",
+    "transprot": "transport",
+    "volunteer": "volunteering",
+    "wifi": "wi-fi",
+}
+WORD = re.compile(r"[a-z0-9]+")
+
+
+# --- the vocabulary -------------------------------------------------------------------------
+
+VOCABULARY_TTL_S = 600
+
+
+@dataclass
+class _Vocabulary:
+    """The index's words, and the same grouped for near misses: by length, and apart when
+    all digits (house numbers, years), which can never be like a word without any."""
+
+    built: float = 0.0
+    words: set[str] = field(default_factory=set)
+    groups: dict[tuple[int, bool], list[str]] = field(default_factory=dict)
+
+    def add(self, new: set[str]) -> None:
+        for word in new - self.words:
+            self.groups.setdefault((len(word), word.isdigit()), []).append(word)
+        self.words |= new
+
+    def near(self, word: str) -> list[str]:
+        """The only words that can be 80% like `word`, so get_close_matches gives the same
+        answer from these as from the whole vocabulary: its ratio is 2·matching characters
+        / both lengths, so a match is 2/3 to 3/2 as long, and shares some characters."""
+        size, kinds = len(word), (False, True) if any(c.isdigit() for c in word) else (False,)
+        return [
+            candidate
+            for n in range(size * 2 // 3, size * 3 // 2 + 1)
+            for kind in kinds
+            for candidate in self.groups.get((n, kind), ())
+        ]
+
+
+_vocabulary = _Vocabulary()
+
+
+def clear_vocabulary() -> None:
+    global _vocabulary
+    _vocabulary = _Vocabulary()
+
+
+def _words_of(text: str) -> set[str]:
+    return set(WORD.findall(text.lower()))
+
+
+def _current_vocabulary() -> _Vocabulary:
+    global _vocabulary
+    if time.monotonic() - _vocabulary.built > VOCABULARY_TTL_S or not _vocabulary.words:
+        fresh = _Vocabulary(built=time.monotonic())
+        fresh.add(_words_of("\n".join(db.session.scalars(select(ServiceSearch.document)))))
+        _vocabulary = fresh
+    return _vocabulary
+
+
+def learn(document: str) -> None:
+    """A search document was written: its words can be suggested from now on, without
+    rebuilding the vocabulary (a vocabulary not built yet will read it from the table)."""
+    if _vocabulary.words:
+        _vocabulary.add(_words_of(document))
+
+
+def correct(words: str) -> list[str]:
+    """Lower-case words with common misspellings fixed and near-misses matched to the index."""
+    found = []
+    known = None
+    for word in WORD.findall(words.lower())[:MAX_WORDS]:
+        word = COMMON.get(word, word)
+        for part in word.split():
+            if len(part) < 4:
+                found.append(part)
+                continue
+            known = known if known is not None else _current_vocabulary()
+            if part in known.words:
+                found.append(part)
+                continue
+            close = difflib.get_close_matches(part, known.near(part), n=1, cutoff=0.8)
+            found.append(close[0] if close else part)
+    return found
+
+
+# --- the full-text match -------------------------------------------------------------------
+
+# The full-text index per engine, made by migrations outside the models (0003 and 0006):
+# PostgreSQL's stored tsvector column with its GIN index, SQLite's FTS5 table.
+_PG_SEARCH = table("service_search", column("service_id", Integer), column("search_vector"))
+_FTS5 = table("service_search_fts", column("rowid", Integer))
+
+
+class Match(NamedTuple):
+    source: FromClause  # the index, to select from
+    service_id: SQLColumnExpression[Any]
+    condition: ColumnElement[bool] | TextClause | None  # None: the source matches already
+    relevance: SQLColumnExpression[Any]  # higher is better, on both engines
+
+
+def match(words: list[str]) -> Match:
+    """The services whose text has every one of `words`, each as a prefix."""
+    if db.engine.dialect.name == "postgresql":
+        # Each tsquery is parsed once, as a FROM item; ts_rank reads the stored tsvector.
+        # "food | food:*" matches exactly what "food:*" does, but the planner estimates it
+        # from the word's own statistics, where a prefix alone is guessed at 2% of the rows
+        # however common the word; with the real count it joins the buildings by hash.
+        estimable = func.to_tsquery(
+            literal_column("'english'::regconfig"),
+            bindparam("fts_q", " & ".join(f"({w} | {w}:*)" for w in words)),
+        ).alias("fts_query")
+        ranked = func.to_tsquery(
+            literal_column("'english'::regconfig"),
+            bindparam("fts_rank_q", " & ".join(f"{w}:*" for w in words)),
+        ).alias("fts_rank_query")
+        vector = _PG_SEARCH.c.search_vector
+        index = _PG_SEARCH.join(
+            estimable, vector.op("@@", return_type=Boolean)(estimable.column)
+        ).join(ranked, true())
+        return Match(index, _PG_SEARCH.c.service_id, None, func.ts_rank(vector, ranked.column))
+    condition = sql_text("service_search_fts MATCH :fts_q").bindparams(
+        fts_q=" AND ".join(f'"{w}"*' for w in words)
+    )
+    # bm25 is lower-is-better; flip it so both engines rank the same way. "rowid + 0": joined
+    # on the bare rowid, SQLite would start from the services and run the MATCH once for each
+    # of them (seconds); this way it reads the matches once and looks the rest up by key.
+    return Match(
+        _FTS5, _FTS5.c.rowid + 0, condition, -func.bm25(literal_column("service_search_fts"))
+    )
