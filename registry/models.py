@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import utcnow
 
 
 class AccordVersion(db.Model):

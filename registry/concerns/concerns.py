@@ -19,8 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from accord import accounts, audit, outbox
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import Membership, Organisation, Role, Sector, User, utcnow
+from accord.models import Membership, Organisation, Role, Sector, User
 from accord.references import new_reference
 from registry.concerns.models import (
     OUTCOME_LABELS,

@@ -3,8 +3,6 @@ depend on the database (organisations, themes, mediators) are filled in by the v
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -29,6 +27,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from accord.clock import today_uk
 from accord.forms import (
     DayMonthYear,
     choices,
@@ -117,7 +116,7 @@ def _date_check(field) -> None:
         raise ValidationError(field.problem)
     if field.data is None:
         raise ValidationError("Enter the date")
-    if field.data > date.today():
+    if field.data > today_uk():
         raise ValidationError("The date must be today or in the past")
 
 

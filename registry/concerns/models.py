@@ -17,8 +17,9 @@ from uuid import uuid4
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import Organisation, User, utcnow
+from accord.models import Organisation, User
 
 
 class Permission(enum.StrEnum):

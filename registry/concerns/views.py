@@ -17,8 +17,9 @@ from wtforms.fields.choices import SelectChoice
 
 from accord import audit, limits
 from accord.accounts import role_required
+from accord.clock import today_uk, utcnow
 from accord.extensions import db, limiter
-from accord.models import Organisation, Role, utcnow
+from accord.models import Organisation, Role
 from accord.security import link_base
 from registry.concerns import concerns
 from registry.concerns.forms import (
@@ -64,7 +65,7 @@ def _found(uuid: str) -> Concern:
 
 def _when(day: date) -> datetime:
     """A step on today's date is recorded now; an earlier day, at its midday."""
-    return utcnow() if day == date.today() else datetime.combine(day, time(12))
+    return utcnow() if day == today_uk() else datetime.combine(day, time(12))
 
 
 def _common() -> dict:

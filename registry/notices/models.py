@@ -9,8 +9,9 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import Organisation, utcnow
+from accord.models import Organisation
 
 
 class Consultation(db.Model):

@@ -11,8 +11,9 @@ from datetime import date, timedelta
 from sqlalchemy import and_, exists, select
 
 from accord import audit
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import Organisation, Role, Sector, User, utcnow
+from accord.models import Organisation, Role, Sector, User
 from registry.notices.models import Ambassador, AmbassadorSector, Consultation, FundingNotice
 from registry.signatories.models import Signatory, SignatoryStatus
 

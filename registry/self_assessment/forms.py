@@ -16,6 +16,7 @@ from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
+from accord.clock import date_text
 from accord.forms import DayMonthYear, line, text
 from registry.commitments import Commitment
 from registry.self_assessment.models import ANSWER_LABELS, Answer
@@ -64,7 +65,7 @@ class ThemeForm(FlaskForm):
             elif not earliest <= by.data <= latest:
                 problems[by] = (
                     f"Commitment {number}: the date it will be done by must be between "
-                    f"{earliest:%-d %B %Y} and {latest:%-d %B %Y}"
+                    f"{date_text(earliest)} and {date_text(latest)}"
                 )
             for target, message in problems.items():
                 if message:

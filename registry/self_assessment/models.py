@@ -10,8 +10,9 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import Organisation, utcnow
+from accord.models import Organisation
 from registry.models import AccordVersion
 
 

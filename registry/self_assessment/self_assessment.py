@@ -17,8 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from accord import audit
+from accord.clock import today_uk, utcnow
 from accord.extensions import db
-from accord.models import Organisation, Role, User, utcnow
+from accord.models import Organisation, Role, User
 from registry.commitments import GROUP_LABELS, ThemeCommitments, for_sector, themes_of
 from registry.models import AccordSection, AccordVersion
 from registry.publish import current_version
@@ -31,7 +32,7 @@ ACTION_YEARS_AHEAD = 5
 
 
 def current_year() -> int:
-    return date.today().year
+    return today_uk().year
 
 
 # --- who -------------------------------------------------------------------------------------

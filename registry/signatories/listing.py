@@ -6,11 +6,11 @@ import csv
 import io
 import string
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager
 
+from accord import clock
 from accord.extensions import db
 from accord.models import SECTOR_LABELS, Organisation
 from accord.text import csv_cell
@@ -133,7 +133,7 @@ def export(base_url: str) -> dict:
         "publisher": "Shropshire VCS Assembly",
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "generated_at": clock.system_time().isoformat(timespec="seconds"),
         "count": len(rows),
         "signatories": rows,
     }

@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import Organisation, User, utcnow
+from accord.models import Organisation, User
 from registry.models import AccordVersion
 
 

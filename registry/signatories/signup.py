@@ -16,9 +16,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
 from accord import audit, geocoding
+from accord.clock import utcnow
 from accord.extensions import db
 from accord.geo import outcode_of
-from accord.models import Organisation, utcnow
+from accord.models import Organisation
 from accord.outbox import queue_email
 from accord.text import slugify
 from registry.models import AccordVersion

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import itertools
 import logging
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from accord.clock import short_date, today_uk, utcnow
 from accord.extensions import db
-from accord.models import AuditEvent, OutboxMessage, Role, User, utcnow
+from accord.models import AuditEvent, OutboxMessage, Role, User
 from registry import publish
 from registry.concerns import concerns
 from registry.concerns.cli import link_for
@@ -23,7 +24,7 @@ from tests.factories import PASSWORD
 
 HAPPENED = "The council ended our grant with two weeks' notice and no conversation"
 STATEMENT = "We had to decide quickly because the budget was cut mid-year"
-TODAY = date.today()
+TODAY = today_uk()
 ON = [str(TODAY.day), str(TODAY.month), str(TODAY.year)]
 
 
@@ -121,7 +122,7 @@ def test_a_concern_is_raised_resolved_and_learned_from(app, sides):
     concern = concern_at(at)
     assert concern.stage == Stage.acknowledged
     assert concern.acknowledged_at.date() == TODAY
-    due = (concern.acknowledged_at + timedelta(days=42)).strftime("%d %b %Y")
+    due = short_date(concern.acknowledged_at + timedelta(days=42))
     assert due in coordinator.get_page("/concerns/").get_text()
     assert len(emails_to("council@example.org")) == 1
 
@@ -670,7 +671,7 @@ def test_an_open_letter_is_recorded_once_by_the_coordinator(app, repeated):
     shown = page.find("a", href=url)
     assert shown is not None and shown.get_text() == url
     row = " ".join(shown.find_parent("tr").get_text().split())
-    assert TODAY.strftime("%d %b %Y") in row and "Borderland Council" in row
+    assert short_date(TODAY) in row and "Borderland Council" in row
 
     # Only a public-sector organisation with repeated breaches: others are a 404.
     for other in (charity.id, repeated["other"].id, 987654):
