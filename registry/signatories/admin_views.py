@@ -8,9 +8,8 @@ from wtforms.fields.choices import SelectChoice
 from accord.accounts import role_required
 from accord.extensions import db
 from accord.models import SECTOR_LABELS, Organisation, Role
-from accord.security import link_base
 from registry.admin_views import bp
-from registry.signatories import signup
+from registry.signatories import moderation
 from registry.signatories.forms import STATEMENTS, DecisionForm
 from registry.signatories.models import SignUp, SignUpStatus
 
@@ -24,7 +23,7 @@ def signups():
         ).all()
     )
     return render_template(
-        "registry/signatories/admin/signups.html", queue=signup.queue(), counts=counts
+        "registry/signatories/admin/signups.html", queue=moderation.queue(), counts=counts
     )
 
 
@@ -32,7 +31,7 @@ def signups():
 @role_required(Role.coordinator)
 def decide(signup_id: int):
     record = db.get_or_404(SignUp, signup_id)
-    duplicates = signup.possible_duplicates(record)
+    duplicates = moderation.possible_duplicates(record)
     form = DecisionForm()
     form.link_to.choices = [SelectChoice("", "Create a new organisation record")] + [
         SelectChoice(str(d.organisation.id), f"Link to {d.organisation.name}")
@@ -52,13 +51,13 @@ def decide(signup_id: int):
                 link_to = db.session.get(Organisation, int(form.link_to.data))
                 if link_to is None:
                     abort(400)
-            signup.approve(record, link_to)
+            moderation.approve(record, link_to)
             flash(f"{record.name} is approved and published.")
         elif form.decision.data == "reject":
-            signup.reject(record, form.note.data)
+            moderation.reject(record, form.note.data)
             flash(f"{record.name} is rejected. The organisation has been told why.")
         else:
-            signup.request_changes(record, form.note.data, link_base())
+            moderation.request_changes(record, form.note.data)
             flash(f"Changes asked for. {record.name} has been sent a link to make them.")
         db.session.commit()
         return redirect(url_for("registry_admin.signups"))

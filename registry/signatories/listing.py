@@ -12,6 +12,7 @@ from sqlalchemy.orm import contains_eager
 
 from accord import clock
 from accord.extensions import db
+from accord.links import absolute_url
 from accord.models import SECTOR_LABELS, Organisation
 from accord.text import csv_cell
 from registry.models import AccordVersion
@@ -109,12 +110,12 @@ RECORD_FIELDS = (
 )
 
 
-def record(signatory: Signatory, base_url: str) -> dict:
+def record(signatory: Signatory) -> dict:
     """One signatory as open data: the organisation, never the people."""
     org = signatory.organisation
     return {
         "name": org.name,
-        "url": f"{base_url.rstrip('/')}/signatories/{org.slug}",
+        "url": absolute_url("registry.signatory", slug=org.slug),
         "sector": org.sector,
         "type": org.org_type,
         "identifier": org.identifier or "",
@@ -126,8 +127,8 @@ def record(signatory: Signatory, base_url: str) -> dict:
     }
 
 
-def export(base_url: str) -> dict:
-    rows = [record(s, base_url) for s in db.session.scalars(published())]
+def export() -> dict:
+    rows = [record(s) for s in db.session.scalars(published())]
     return {
         "title": "Signatories of the Shropshire Accord",
         "publisher": "Shropshire VCS Assembly",

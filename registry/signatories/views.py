@@ -19,10 +19,9 @@ from sqlalchemy import select
 from accord import limits
 from accord.extensions import db, limiter
 from accord.models import SECTOR_LABELS, Organisation, Role
-from accord.security import link_base
 from registry.models import AccordVersion
 from registry.publish import current_version
-from registry.signatories import listing, signup
+from registry.signatories import changes, listing, signup
 from registry.signatories.forms import (
     STATEMENTS,
     AddressForm,
@@ -124,9 +123,9 @@ def sign_check():
         amend_id = session.get(SESSION_KEY, {}).get("amend")
         amending = db.session.get(SignUp, amend_id) if amend_id else None
         if amending is not None and amending.status == SignUpStatus.changes_requested:
-            signup.amend(amending, answers, link_base())
+            signup.amend(amending, answers)
         else:
-            signup.submit(answers, version, link_base())
+            signup.submit(answers, version)
         db.session.commit()
         session.pop(SESSION_KEY, None)
         return redirect(url_for("registry.sign_sent"))
@@ -188,14 +187,14 @@ def signatories():
 
 @bp.get("/signatories.json")
 def signatories_json():
-    response = Response(_json(listing.export(link_base())), mimetype="application/json")
+    response = Response(_json(listing.export()), mimetype="application/json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
 @bp.get("/signatories.csv")
 def signatories_csv():
-    body = listing.export_csv(listing.export(link_base()))
+    body = listing.export_csv(listing.export())
     return Response(
         body,
         mimetype="text/csv",
@@ -261,7 +260,7 @@ def edit_signatory(slug: str):
             )
         }
         answers["identifier"] = org_id(form.charity_number.data, form.company_number.data)
-        change = signup.edit_organisation(org, answers)
+        change = changes.edit_organisation(org, answers)
         db.session.commit()
         flash(
             "Your changes are saved. The new name or number will show once the VCS Assembly "
@@ -280,14 +279,14 @@ def withdraw(slug: str):
     if _manages(record.organisation):
         form = WithdrawForm()
         if form.validate_on_submit():
-            signup.withdraw(record, form.reason.data)
+            changes.withdraw(record, form.reason.data)
             db.session.commit()
             flash(f"{record.organisation.name} has withdrawn from the Accord.")
             return redirect(url_for("registry.signatories"))
         return render_template("registry/signatories/withdraw.html", form=form, signatory=record)
     form = LeadEmailForm()
     if form.validate_on_submit():
-        signup.send_withdraw_link(record, form.email.data, link_base())
+        changes.send_withdraw_link(record, form.email.data)
         db.session.commit()
         return render_template("registry/signatories/withdraw_sent.html", signatory=record)
     return render_template(
@@ -314,7 +313,7 @@ def withdraw_confirm(slug: str, token: str):
         return render_template("registry/signatories/withdrawn.html", signatory=record)
     form = WithdrawForm()
     if form.validate_on_submit():
-        signup.withdraw(record, form.reason.data)
+        changes.withdraw(record, form.reason.data)
         db.session.commit()
         return render_template("registry/signatories/withdrawn.html", signatory=record)
     return render_template("registry/signatories/withdraw.html", form=form, signatory=record)
@@ -332,7 +331,7 @@ def reaffirm(slug: str, token: str):
         return render_template("registry/signatories/link_invalid.html"), 404
     form = ReaffirmForm()
     if record.accord_version_id != version.id and form.validate_on_submit():
-        signup.reaffirm(record, version)
+        changes.reaffirm(record, version)
         db.session.commit()
         flash(f"Thank you. {record.organisation.name} now holds version {version.version}.")
         return redirect(url_for("registry.signatory", slug=slug))
