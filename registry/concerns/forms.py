@@ -38,8 +38,8 @@ from accord.forms import (
     strip,
     text,
 )
-from registry.concerns.concerns import is_public_address
 from registry.concerns.models import OUTCOME_LABELS, PERMISSION_LABELS, Stage
+from registry.concerns.open_letters import is_public_address
 
 
 class ConcernForm(FlaskForm):

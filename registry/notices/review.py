@@ -191,10 +191,10 @@ def self_assessment_section(year: int) -> ReviewSection:
 
 
 def concerns_section(year: int) -> ReviewSection:
-    from registry.concerns import concerns
+    from registry.concerns import figures
     from registry.concerns.models import OUTCOME_LABELS, STAGE_LABELS
 
-    found = concerns.year_figures(year)
+    found = figures.year_figures(year)
     rows: list[tuple[str, int | str]] = [("Concerns raised", found["total"])]
     rows += [(f"Now: {label}", found["by_stage"][key]) for key, label in STAGE_LABELS.items()]
     rows += [

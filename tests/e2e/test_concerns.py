@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from accord.clock import today_uk
 from tests.e2e.conftest import scan
 from tests.e2e.people import sign_in, sign_out
-from tests.registry.concerns.test_concerns import repeated, sides  # noqa: F401 - the fixtures
+from tests.registry.concerns.cases import repeated, sides  # noqa: F401 - the fixtures
 
 TODAY = today_uk()
 
