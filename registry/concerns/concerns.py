@@ -128,6 +128,23 @@ def record_step(
     return step
 
 
+def advance(
+    concern: Concern,
+    stage: Stage,
+    by: User,
+    what: str,
+    on: datetime | None = None,
+    party: str = Party.coordinator,
+    details: dict | None = None,
+) -> None:
+    """Move a case to `stage`: its timeline, the audit log (`concern.<stage>`, ids only) and
+    an email to both parties that there is news (`what`)."""
+    concern.stage = stage
+    record_step(concern, StepKind(stage), party, by, on=on)
+    audit.record(f"concern.{stage}", "concern", concern.id, actor_id=by.id, details=details)
+    tell_parties(concern, what)
+
+
 def must_be_open(concern: Concern) -> None:
     if concern.stage in (Stage.outcome_recorded, Stage.closed):
         raise WrongState(f"the case is {concern.stage}")

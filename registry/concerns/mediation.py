@@ -13,13 +13,12 @@ from accord.models import Organisation, User
 from registry.concerns.concerns import (
     Conflict,
     WrongState,
+    advance,
     must_be_acknowledged,
     must_be_named,
-    record_step,
     tell_mediator,
-    tell_parties,
 )
-from registry.concerns.models import Concern, Mediator, Party, Stage, StepKind
+from registry.concerns.models import Concern, Mediator, Stage
 
 
 def conflicts(mediator: Mediator, concern: Concern) -> bool:
@@ -58,16 +57,8 @@ def appoint(concern: Concern, mediator: Mediator, by: User, on: datetime) -> Non
     concern.mediator_id = mediator.id
     concern.mediator = mediator
     concern.mediator_appointed_at = on
-    concern.stage = Stage.mediator_appointed
-    record_step(concern, StepKind.mediator_appointed, Party.coordinator, by, on=on)
-    audit.record(
-        "concern.mediator_appointed",
-        "concern",
-        concern.id,
-        actor_id=by.id,
-        details={"mediator_id": mediator.id},
-    )
-    tell_parties(concern, "A mediator has been appointed")
+    what = "A mediator has been appointed"
+    advance(concern, Stage.mediator_appointed, by, what, on, details={"mediator_id": mediator.id})
     tell_mediator(concern, "registry/concern_mediator")
 
 

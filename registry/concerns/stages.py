@@ -16,6 +16,7 @@ from accord.extensions import db
 from accord.models import User
 from registry.concerns.concerns import (
     WrongState,
+    advance,
     must_be_acknowledged,
     must_be_named,
     must_be_open,
@@ -39,7 +40,7 @@ def acknowledge(concern: Concern, by: User, on: datetime) -> None:
     if concern.stage != Stage.raised:
         raise WrongState(f"the case is {concern.stage}")
     concern.acknowledged_at = on
-    _move(concern, Stage.acknowledged, StepKind.acknowledged, by, on, "Acknowledged")
+    advance(concern, Stage.acknowledged, by, "Acknowledged", on)
 
 
 STEP_DATES = {
@@ -61,22 +62,7 @@ def record_stage(
         raise WrongState(f"{stage} already recorded")
     must_be_named(concern)
     setattr(concern, column, on)
-    _move(concern, Stage(stage), StepKind(stage), by, on, STAGE_LABELS[Stage(stage)], party)
-
-
-def _move(
-    concern: Concern,
-    stage: Stage,
-    kind: StepKind,
-    by: User,
-    on: datetime,
-    what: str,
-    party: str = Party.coordinator,
-) -> None:
-    concern.stage = stage
-    record_step(concern, kind, party, by, on=on)
-    audit.record(f"concern.{kind}", "concern", concern.id, actor_id=by.id)
-    tell_parties(concern, what)
+    advance(concern, Stage(stage), by, STAGE_LABELS[Stage(stage)], on, party)
 
 
 def add_statement(concern: Concern, by: User, party: str, text: str, token: str) -> ConcernStep:
@@ -128,16 +114,10 @@ def record_outcome(concern: Concern, by: User, result: Result, on: datetime) -> 
     concern.lessons = result.lessons
     concern.names_agreed = result.names_agreed and concern.permission == Permission.named
     concern.outcome_recorded_at = on
-    concern.stage = Stage.outcome_recorded
-    record_step(concern, StepKind.outcome_recorded, Party.coordinator, by, on=on)
-    audit.record(
-        "concern.outcome_recorded",
-        "concern",
-        concern.id,
-        actor_id=by.id,
-        details={"outcome": result.outcome, "breach": result.breach},
+    details = {"outcome": result.outcome, "breach": result.breach}
+    advance(
+        concern, Stage.outcome_recorded, by, "The outcome has been recorded", on, details=details
     )
-    tell_parties(concern, "The outcome has been recorded")
 
 
 def close(concern: Concern, by: User) -> None:
@@ -146,7 +126,4 @@ def close(concern: Concern, by: User) -> None:
     if concern.stage != Stage.outcome_recorded:
         raise WrongState(f"the case is {concern.stage}")
     concern.closed_at = utcnow()
-    concern.stage = Stage.closed
-    record_step(concern, StepKind.closed, Party.coordinator, by)
-    audit.record("concern.closed", "concern", concern.id, actor_id=by.id)
-    tell_parties(concern, "The case is closed")
+    advance(concern, Stage.closed, by, "The case is closed")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime, time
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -41,14 +41,9 @@ from registry.concerns.models import (
     Permission,
     Stage,
 )
+from registry.pages import signed_in
 
 bp = Blueprint("concerns", __name__)
-
-
-def _signed_in():
-    if not current_user.is_authenticated:
-        return redirect(url_for("core.sign_in", next=request.full_path.rstrip("?")))
-    return None
 
 
 def _found(uuid: str) -> Concern:
@@ -117,9 +112,8 @@ def new():
 
 
 @bp.get("/concerns/")
+@signed_in
 def index():
-    if (away := _signed_in()) is not None:
-        return away
     coordinator = access.is_coordinator(current_user)
     cases = access.all_concerns() if coordinator else access.concerns_of(current_user)
     return render_template(
@@ -181,9 +175,8 @@ def _show(concern: Concern, forms: dict, failed=None, status: int = 200):
 
 
 @bp.get("/concerns/<uuid>")
+@signed_in
 def show(uuid: str):
-    if (away := _signed_in()) is not None:
-        return away
     concern = _found(uuid)
     audit.record("concern.viewed", "concern", concern.id)
     db.session.commit()
@@ -194,8 +187,6 @@ def _step(uuid: str, form_name: str, change, allowed=None):
     """Check who is asking, validate one of the case page's forms and make its change; a
     repeat says so, no 500; bad input shows the case page again with the error summary.
     `allowed(concern)` says whether this user may take the step (a 403 if not)."""
-    if (away := _signed_in()) is not None:
-        return away
     concern = _found(uuid)
     if not (allowed(concern) if allowed else access.is_coordinator(current_user)):
         abort(403)
@@ -219,6 +210,7 @@ def _step(uuid: str, form_name: str, change, allowed=None):
 
 
 @bp.post("/concerns/<uuid>/stage")
+@signed_in
 def stage(uuid: str):
     def change(concern, form):
         coordinator = access.is_coordinator(current_user)
@@ -244,6 +236,7 @@ def stage(uuid: str):
 
 
 @bp.post("/concerns/<uuid>/mediator")
+@signed_in
 def mediator(uuid: str):
     def change(concern, form):
         chosen = db.session.get(Mediator, int(form.mediator.data))
@@ -257,6 +250,7 @@ def mediator(uuid: str):
 
 
 @bp.post("/concerns/<uuid>/statement")
+@signed_in
 def statement(uuid: str):
     def change(concern, form):
         stages.add_statement(
@@ -272,6 +266,7 @@ def statement(uuid: str):
 
 
 @bp.post("/concerns/<uuid>/outcome")
+@signed_in
 def outcome(uuid: str):
     def change(concern, form):
         stages.record_outcome(
@@ -292,6 +287,7 @@ def outcome(uuid: str):
 
 
 @bp.post("/concerns/<uuid>/close")
+@signed_in
 def close(uuid: str):
     def change(concern, form):
         stages.close(concern, current_user)

@@ -20,6 +20,7 @@ from accord import limits
 from accord.extensions import db, limiter
 from accord.models import SECTOR_LABELS, Organisation, Role
 from registry.models import AccordVersion
+from registry.pages import published_accord
 from registry.publish import current_version
 from registry.signatories import changes, listing, signup
 from registry.signatories.forms import (
@@ -71,13 +72,15 @@ def _first_missing(answers: dict) -> str | None:
     return None
 
 
+def _invalid_link():
+    """Forged, expired, spent or for another page: the same answer, never which."""
+    return render_template("registry/signatories/link_invalid.html"), 404
+
+
 @bp.get("/accord/sign")
 def sign_start():
-    version = current_version()
-    if version is None:
-        abort(404)
     return render_template(
-        "registry/signatories/sign_start.html", version=version, statements=STATEMENTS
+        "registry/signatories/sign_start.html", version=published_accord(), statements=STATEMENTS
     )
 
 
@@ -115,9 +118,7 @@ def sign_check():
     missing = _first_missing(answers)
     if missing:
         return redirect(url_for("registry.sign_step", step=missing))
-    version = current_version()
-    if version is None:
-        abort(404)
+    version = published_accord()
     form = SubmitForm()
     if form.validate_on_submit():
         amend_id = session.get(SESSION_KEY, {}).get("amend")
@@ -149,7 +150,7 @@ def sign_sent():
 def sign_confirm(token: str):
     record = signup.confirm(token)
     if record is None:
-        return render_template("registry/signatories/link_invalid.html"), 404
+        return _invalid_link()
     db.session.commit()
     return render_template("registry/signatories/sign_confirmed.html", signup=record)
 
@@ -159,7 +160,7 @@ def sign_confirm(token: str):
 def sign_amend(token: str):
     record = signup.signup_from_token(token, "amend", signup.AMEND_MAX_AGE_S)
     if record is None or record.status != SignUpStatus.changes_requested:
-        return render_template("registry/signatories/link_invalid.html"), 404
+        return _invalid_link()
     answers = signup.answers_of(record)
     answers["charity_number"], answers["company_number"] = numbers_from(record.identifier)
     session[SESSION_KEY] = {"answers": answers, "amend": record.id}
@@ -307,7 +308,7 @@ def _linked(slug: str, token: str, purpose: str, max_age: int) -> tuple[Signator
 def withdraw_confirm(slug: str, token: str):
     found = _linked(slug, token, "withdraw", signup.WITHDRAW_MAX_AGE_S)
     if found is None:
-        return render_template("registry/signatories/link_invalid.html"), 404
+        return _invalid_link()
     record = found[0]
     if record.status == SignatoryStatus.withdrawn:
         return render_template("registry/signatories/withdrawn.html", signatory=record)
@@ -324,11 +325,11 @@ def withdraw_confirm(slug: str, token: str):
 def reaffirm(slug: str, token: str):
     found = _linked(slug, token, "reaffirm", signup.REAFFIRM_MAX_AGE_S)
     if found is None:
-        return render_template("registry/signatories/link_invalid.html"), 404
+        return _invalid_link()
     record, version_id = found
     version = db.session.get(AccordVersion, version_id)
     if version is None or record.status != SignatoryStatus.published:
-        return render_template("registry/signatories/link_invalid.html"), 404
+        return _invalid_link()
     form = ReaffirmForm()
     if record.accord_version_id != version.id and form.validate_on_submit():
         changes.reaffirm(record, version)
