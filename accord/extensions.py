@@ -1,5 +1,7 @@
 """Extensions live at module level so jobs can import them; create_app binds them."""
 
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -24,6 +26,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# db.Model is made at run time (Base with Flask-SQLAlchemy's additions), so a type checker
+# cannot take it for a base class: models subclass `Model`, which it reads as Base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login = LoginManager()
 csrf = CSRFProtect()

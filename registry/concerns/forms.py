@@ -113,7 +113,7 @@ def _date_check(field) -> None:
         raise ValidationError("The date must be today or in the past")
 
 
-STAGE_CHOICES = {
+STAGE_CHOICES: dict[str, str] = {
     Stage.acknowledged: "Acknowledged: the coordinator has the concern and permission",
     Stage.statements_requested: "Written statements requested from both organisations",
     Stage.meeting_held: "Resolution meeting held",

@@ -18,7 +18,7 @@ from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accord.clock import utcnow
-from accord.extensions import db
+from accord.extensions import Model, db
 from accord.models import Organisation, User
 
 
@@ -27,7 +27,8 @@ class Permission(enum.StrEnum):
     anonymous = "anonymous"  # anonymous learning only: the other organisation is not told
 
 
-PERMISSION_LABELS = {
+# Keyed by the enum, read with the stored string: the members are strings.
+PERMISSION_LABELS: dict[str, str] = {
     Permission.named: "Yes, you may take this forward and name our organisation",
     Permission.anonymous: "No, use it only as anonymous learning for the Accord's review",
 }
@@ -43,7 +44,8 @@ class Stage(enum.StrEnum):
     closed = "closed"
 
 
-STAGE_LABELS = {
+# Keyed by the enum, read with the stored string: the members are strings.
+STAGE_LABELS: dict[str, str] = {
     Stage.raised: "Raised",
     Stage.acknowledged: "Acknowledged",
     Stage.mediator_appointed: "Mediator appointed",
@@ -61,7 +63,8 @@ class Outcome(enum.StrEnum):
     formal_route = "formal_route"
 
 
-OUTCOME_LABELS = {
+# Keyed by the enum, read with the stored string: the members are strings.
+OUTCOME_LABELS: dict[str, str] = {
     Outcome.resolved: "Resolved",
     Outcome.partly_resolved: "Partly resolved",
     Outcome.not_resolved: "Not resolved",
@@ -77,7 +80,7 @@ mediator_organisation = Table(
 )
 
 
-class Mediator(db.Model):
+class Mediator(Model):
     """An independent person on the coordinator's list. Their links to organisations (a
     trustee, an employee) rule them out of cases involving those organisations."""
 
@@ -98,7 +101,7 @@ class Mediator(db.Model):
     organisations: Mapped[list[Organisation]] = relationship(secondary=mediator_organisation)
 
 
-class Concern(db.Model):
+class Concern(Model):
     __tablename__ = "concern"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -183,7 +186,7 @@ class Party(enum.StrEnum):
     mediator = "mediator"
 
 
-class ConcernStep(db.Model):
+class ConcernStep(Model):
     """One entry on a case's timeline: who (which side), what, when, and any statement."""
 
     __tablename__ = "concern_step"
@@ -204,7 +207,7 @@ class ConcernStep(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class OpenLetter(db.Model):
+class OpenLetter(Model):
     """The Accord's last resort (step 7): an open letter the VCS Assembly published about a
     public-sector signatory that keeps failing to respect the ways of working. Recorded after
     it is published, with where anyone can read it."""

@@ -65,14 +65,16 @@ def record_stage(
     advance(concern, Stage(stage), by, STAGE_LABELS[Stage(stage)], on, party)
 
 
-def add_statement(concern: Concern, by: User, party: str, text: str, token: str) -> ConcernStep:
+def add_statement(
+    concern: Concern, by: User, party: str | None, text: str, token: str
+) -> ConcernStep:
     """A written statement from one side; the same form token again adds nothing."""
     found = db.session.scalar(select(ConcernStep).where(ConcernStep.token == token))
     if found is not None:
         if found.concern_id != concern.id or found.actor_id != by.id:
             raise WrongState("that form was used for something else")
         return found
-    if party not in (Party.raiser, Party.concerned):
+    if party is None or party not in (Party.raiser, Party.concerned):
         raise ValueError(f"not a party: {party!r}")
     must_be_open(concern)
     step = record_step(concern, StepKind.statement, party, by, text=text, token=token)

@@ -335,7 +335,8 @@ def open_letter(organisation_id: int):
     if candidate is None:
         abort(404)
     form = OpenLetterForm()
-    if form.validate_on_submit():
+    # validate_published_on fails the form without a date: a valid form has one.
+    if form.validate_on_submit() and form.published_on.data:
         _, created = open_letters.record_open_letter(
             candidate.organisation, form.published_on.data, form.url.data, current_user
         )

@@ -107,7 +107,7 @@ class AmbassadorForm(FlaskForm):
     sector = RadioField(
         "Who do they represent?",
         widget=GovRadioInput(),
-        choices=[SelectChoice(key.value, label) for key, label in AMBASSADOR_SECTORS.items()],
+        choices=[SelectChoice(key, label) for key, label in AMBASSADOR_SECTORS.items()],
         validators=[InputRequired(message="Select who the ambassador represents")],
     )
     theme_number = SelectField(

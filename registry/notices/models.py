@@ -10,11 +10,11 @@ from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accord.clock import utcnow
-from accord.extensions import db
+from accord.extensions import Model
 from accord.models import Organisation
 
 
-class Consultation(db.Model):
+class Consultation(Model):
     """A public consultation a public-sector signatory ran: were 12 weeks allowed?"""
 
     __tablename__ = "consultation"
@@ -36,7 +36,7 @@ class Consultation(db.Model):
     organisation: Mapped[Organisation] = relationship()
 
 
-class FundingNotice(db.Model):
+class FundingNotice(Model):
     """Notice given of a change to funding or a contract: was it 6 months (3 at least)?"""
 
     __tablename__ = "funding_notice"
@@ -64,7 +64,8 @@ class AmbassadorSector(enum.StrEnum):
     theme = "theme"  # a theme ambassador: theme_number says which
 
 
-AMBASSADOR_SECTORS = {
+# Keyed by the enum, read with the stored string: the members are strings.
+AMBASSADOR_SECTORS: dict[str, str] = {
     AmbassadorSector.vcse: "Voluntary, community and social enterprise sector",
     AmbassadorSector.local_authority: "Local authority",
     AmbassadorSector.health: "Health",
@@ -73,7 +74,7 @@ AMBASSADOR_SECTORS = {
 }
 
 
-class Ambassador(db.Model):
+class Ambassador(Model):
     """A named point of connection for a sector or a theme: published with a role contact
     route (a shared mailbox, a web form), never a personal one."""
 

@@ -168,7 +168,7 @@ def ambassadors(include_retired: bool = False) -> list[Ambassador]:
     if not include_retired:
         query = query.where(Ambassador.retired_at.is_(None))
     found = list(db.session.scalars(query))
-    order = list(AmbassadorSector)
+    order: list[str] = list(AmbassadorSector)
     return sorted(
         found,
         key=lambda a: (
@@ -185,7 +185,7 @@ def save_ambassador(ambassador: Ambassador | None, **values) -> Ambassador:
     if values.get("sector") != AmbassadorSector.theme:
         values["theme_number"] = None
     adding = ambassador is None
-    if adding:
+    if ambassador is None:
         ambassador = Ambassador()
         db.session.add(ambassador)
     changed = [k for k in AMBASSADOR_FIELDS if k in values and getattr(ambassador, k) != values[k]]

@@ -57,7 +57,8 @@ def consultations():
 def new_consultation():
     form = ConsultationForm()
     orgs = _with_organisations(form)
-    if form.validate_on_submit():
+    # The date checks fail the form without its dates: a valid form has both.
+    if form.validate_on_submit() and form.start.data and form.end.data:
         record = notices.log_consultation(
             current_user,
             orgs[form.organisation.data],
@@ -82,7 +83,8 @@ def new_consultation():
 def new_notice():
     form = NoticeForm()
     orgs = _with_organisations(form)
-    if form.validate_on_submit():
+    # The date checks fail the form without its dates: a valid form has both.
+    if form.validate_on_submit() and form.notice_date.data and form.change_date.data:
         record = notices.log_notice(
             current_user,
             orgs[form.organisation.data],

@@ -22,7 +22,7 @@ from registry.commitments import Commitment
 from registry.self_assessment.models import ANSWER_LABELS, Answer
 from registry.self_assessment.self_assessment import ACTION_YEARS_AHEAD, Reply
 
-CHOICES = [SelectChoice(answer.value, label) for answer, label in ANSWER_LABELS.items()]
+CHOICES = [SelectChoice(answer, label) for answer, label in ANSWER_LABELS.items()]
 
 
 def field_name(commitment: Commitment) -> str:

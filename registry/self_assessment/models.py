@@ -11,7 +11,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accord.clock import utcnow
-from accord.extensions import db
+from accord.extensions import Model
 from accord.models import Organisation
 from registry.models import AccordVersion
 
@@ -22,14 +22,15 @@ class Answer(enum.StrEnum):
     do_better = "do_better"
 
 
-ANSWER_LABELS = {
+# Keyed by the enum, read with the stored string: the members are strings.
+ANSWER_LABELS: dict[str, str] = {
     Answer.not_relevant: "Not relevant to us",
     Answer.do_well: "We already do this well",
     Answer.do_better: "We could do this better",
 }
 
 
-class SelfAssessment(db.Model):
+class SelfAssessment(Model):
     __tablename__ = "self_assessment"
     __table_args__ = (
         UniqueConstraint("organisation_id", "year", name="uq_self_assessment_organisation_year"),
@@ -53,7 +54,7 @@ class SelfAssessment(db.Model):
     )
 
 
-class SelfAssessmentAnswer(db.Model):
+class SelfAssessmentAnswer(Model):
     __tablename__ = "self_assessment_answer"
     __table_args__ = (
         UniqueConstraint(

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from accord import audit
@@ -60,12 +60,14 @@ def organisation_for(user: User, slug: str) -> Organisation | None:
 # --- one organisation's assessment -----------------------------------------------------------
 
 
-def find(organisation: Organisation, year: int) -> SelfAssessment | None:
-    return db.session.scalar(
-        select(SelfAssessment).where(
-            SelfAssessment.organisation_id == organisation.id, SelfAssessment.year == year
-        )
+def _of(organisation: Organisation, year: int) -> Select[SelfAssessment]:
+    return select(SelfAssessment).where(
+        SelfAssessment.organisation_id == organisation.id, SelfAssessment.year == year
     )
+
+
+def find(organisation: Organisation, year: int) -> SelfAssessment | None:
+    return db.session.scalar(_of(organisation, year))
 
 
 def years_of(organisation: Organisation) -> list[int]:
@@ -89,7 +91,7 @@ def start(organisation: Organisation, year: int, version: AccordVersion) -> Self
         with db.session.begin_nested():
             db.session.add(assessment)
     except IntegrityError:  # started at the same moment by someone else
-        return find(organisation, year)
+        return db.session.scalars(_of(organisation, year)).one()
     audit.record(
         "self_assessment.started",
         "self_assessment",

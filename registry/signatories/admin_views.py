@@ -38,34 +38,38 @@ def decide(signup_id: int):
         for d in duplicates
         if d.organisation is not None
     ]
-    if record.status != SignUpStatus.pending:
-        form = None
-    elif form.validate_on_submit():
-        if form.decision.data == "approve":
-            link_to = None
-            if form.link_to.data:
-                # Only a record the page offered (a forged value is no number, or another's).
-                offered = {choice.value for choice in form.link_to.choices}
-                if form.link_to.data not in offered:
-                    abort(400)
-                link_to = db.session.get(Organisation, int(form.link_to.data))
-                if link_to is None:
-                    abort(400)
-            moderation.approve(record, link_to)
-            flash(f"{record.name} is approved and published.")
-        elif form.decision.data == "reject":
-            moderation.reject(record, form.note.data)
-            flash(f"{record.name} is rejected. The organisation has been told why.")
-        else:
-            moderation.request_changes(record, form.note.data)
-            flash(f"Changes asked for. {record.name} has been sent a link to make them.")
+    waiting = record.status == SignUpStatus.pending
+    if waiting and form.validate_on_submit():
+        flash(_decide(record, form))
         db.session.commit()
         return redirect(url_for("registry_admin.signups"))
     return render_template(
         "registry/signatories/admin/decide.html",
         signup=record,
         duplicates=duplicates,
-        form=form,
+        form=form if waiting else None,
         sectors=SECTOR_LABELS,
         statements=STATEMENTS,
     )
+
+
+def _decide(record: SignUp, form: DecisionForm) -> str:
+    """Make the coordinator's decision; what to tell them."""
+    note = form.note.data or ""
+    if form.decision.data == "reject":
+        moderation.reject(record, note)
+        return f"{record.name} is rejected. The organisation has been told why."
+    if form.decision.data == "changes":
+        moderation.request_changes(record, note)
+        return f"Changes asked for. {record.name} has been sent a link to make them."
+    link_to = None
+    if form.link_to.data:
+        # Only a record the page offered (a forged value is no number, or another's).
+        offered = {choice.value for choice in form.link_to.choices}
+        if form.link_to.data not in offered:
+            abort(400)
+        link_to = db.session.get(Organisation, int(form.link_to.data))
+        if link_to is None:
+            abort(400)
+    moderation.approve(record, link_to)
+    return f"{record.name} is approved and published."

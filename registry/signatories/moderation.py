@@ -166,6 +166,7 @@ def _publish(signup: SignUp, org: Organisation) -> Signatory:
     if signatory is None:
         signatory = Signatory(organisation=org)
         db.session.add(signatory)
+    assert signup.accord_version_id is not None, "a sign-up is made against a version"
     signatory.accord_version_id = signup.accord_version_id
     signatory.status = SignatoryStatus.published
     signatory.signed_at = signup.confirmed_at or signup.created_at

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from accord import limits
@@ -42,7 +43,7 @@ from registry.views import bp
 PER_PAGE = 20
 SESSION_KEY = "signup"
 # The sign-up's steps in order: (step name, form, the answers it fills).
-STEPS = {
+STEPS: dict[str, tuple[type[FlaskForm], tuple[str, ...]]] = {
     "organisation": (
         OrganisationForm,
         ("name", "sector", "org_type", "charity_number", "company_number", "website"),
