@@ -23,10 +23,7 @@ def test_duplicates_are_shown_to_the_coordinator(app, client, make):
     make.organisation(
         name="Ludlow Community Larder CIO", postcode="SY8 1AA", identifier="GB-CHC-1123456"
     )
-    sign_up(client)
-    client.get(confirm_link())
-    staff = app.test_client()
-    coordinator(staff, make)
+    staff = confirmed_and_coordinator(app, client, make)
     page = staff.get_page(f"/admin/registry/signups/{db.session.scalar(select(SignUp.id))}")
     text = page.get_text()
     assert (
@@ -41,10 +38,7 @@ def test_approving_can_link_to_the_existing_organisation(app, client, make):
     existing = make.organisation(
         name="Ludlow Community Larder", slug="ludlow-larder", postcode="SY8 1AA"
     )
-    sign_up(client)
-    client.get(confirm_link())
-    staff = app.test_client()
-    coordinator(staff, make)
+    staff = confirmed_and_coordinator(app, client, make)
     signup_id = db.session.scalar(select(SignUp.id))
     staff.submit(
         f"/admin/registry/signups/{signup_id}", {"decision": "approve", "link_to": str(existing.id)}
@@ -56,10 +50,7 @@ def test_approving_can_link_to_the_existing_organisation(app, client, make):
 
 def test_reject_with_a_reason(app, client, make):
     publish_accord()
-    sign_up(client)
-    client.get(confirm_link())
-    staff = app.test_client()
-    coordinator(staff, make)
+    staff = confirmed_and_coordinator(app, client, make)
     url = f"/admin/registry/signups/{db.session.scalar(select(SignUp.id))}"
     body = staff.submit(url, {"decision": "reject", "note": ""}).get_data(as_text=True)
     assert "Enter the reason, or the changes needed" in body
@@ -74,10 +65,7 @@ def test_reject_with_a_reason(app, client, make):
 
 def test_ask_for_changes_then_amend(app, client, make):
     publish_accord()
-    sign_up(client)
-    client.get(confirm_link())
-    staff = app.test_client()
-    coordinator(staff, make)
+    staff = confirmed_and_coordinator(app, client, make)
     signup_id = db.session.scalar(select(SignUp.id))
     staff.submit(
         f"/admin/registry/signups/{signup_id}",
@@ -100,6 +88,15 @@ def test_ask_for_changes_then_amend(app, client, make):
     assert db.session.scalar(select(func.count(SignUp.id))) == 1
     # The amend link is spent.
     assert app.test_client().get(link).status_code == 404
+
+
+def confirmed_and_coordinator(app, client, make):
+    """A sign-up through the pages, confirmed by its link; a client for the coordinator."""
+    sign_up(client)
+    client.get(confirm_link())
+    staff = app.test_client()
+    coordinator(staff, make)
+    return staff
 
 
 def pending(name: str = "Ludlow Community Larder") -> SignUp:
