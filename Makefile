@@ -26,15 +26,26 @@ node_modules/.stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Front-end assets come from the npm lockfile and are served by the app itself.
+# Front-end assets come from the npm lockfile and are served by the app itself: only the files
+# pages load (tests/accord/test_vendor.py checks both ways). GOV.UK Frontend's stylesheet is
+# copied without the GDS Transport typeface and the royal arms, which are for GOV.UK alone:
+# its text falls back to the Arial it names next. Of Leaflet's images, those leaflet.css names.
+GOVUK := node_modules/govuk-frontend/dist/govuk
+LEAFLET := node_modules/leaflet/dist
+CLUSTER := node_modules/leaflet.markercluster/dist
 assets: node_modules/.stamp
 	rm -rf $(VENDOR)
-	mkdir -p $(VENDOR)/govuk $(VENDOR)/leaflet $(VENDOR)/markercluster $(VENDOR)/jquery
-	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(VENDOR)/govuk/
-	cp -r node_modules/govuk-frontend/dist/govuk/assets $(VENDOR)/govuk/assets
-	cp -r node_modules/leaflet/dist/* $(VENDOR)/leaflet/
-	cp node_modules/leaflet.markercluster/dist/*.js node_modules/leaflet.markercluster/dist/*.css $(VENDOR)/markercluster/
-	cp node_modules/jquery/dist/jquery.min.js $(VENDOR)/jquery/
+	mkdir -p $(VENDOR)/govuk $(VENDOR)/leaflet/images $(VENDOR)/markercluster
+	sed -e 's/@font-face{font-family:GDS Transport;[^}]*}//g' \
+		-e 's/font-family:GDS Transport,/font-family:/g' \
+		-e 's#url(/assets/images/govuk-crest.svg)#none#g' \
+		$(GOVUK)/govuk-frontend.min.css > $(VENDOR)/govuk/govuk-frontend.min.css
+	cp $(GOVUK)/govuk-frontend.min.js $(VENDOR)/govuk/
+	cp $(LEAFLET)/leaflet.js $(LEAFLET)/leaflet.css $(VENDOR)/leaflet/
+	cp $(LEAFLET)/images/layers.png $(LEAFLET)/images/layers-2x.png \
+		$(LEAFLET)/images/marker-icon.png $(VENDOR)/leaflet/images/
+	cp $(CLUSTER)/leaflet.markercluster.js $(CLUSTER)/MarkerCluster.css \
+		$(CLUSTER)/MarkerCluster.Default.css $(VENDOR)/markercluster/
 
 run: install
 	mkdir -p instance

@@ -2,15 +2,14 @@
 
 import logging
 
-from flask import Flask, send_from_directory
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from accord import clock, emails, links, settings
+from accord import banners, clock, emails, links, settings
 from accord.extensions import csrf, db, limiter, login, migrate
 from accord.requests import AccordRequest
-
-VENDOR = settings.ROOT / "accord" / "static" / "vendor"
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -25,6 +24,23 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         db_file = settings.Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :])
         db_file.parent.mkdir(parents=True, exist_ok=True)
+    if proxies := app.config["TRUSTED_PROXY_COUNT"]:
+        # Rate limits and logs need the visitor's address, not the load balancer's. (Flask's
+        # documented way to wrap the WSGI app; its type stubs call wsgi_app a method.)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    _init_templates(app)
+    _init_extensions(app)
+    _init_shell(app)
+    _init_jobs(app)
+    return app
+
+
+def _init_templates(app: Flask) -> None:
+    """Our templates first, then GOV.UK Frontend's macros; the filters every page uses."""
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(str(settings.ROOT / "templates")),
@@ -38,44 +54,6 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    if proxies := app.config["TRUSTED_PROXY_COUNT"]:
-        # Rate limits and logs need the visitor's address, not the load balancer's.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO)
-
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_as_batch=True)
-    csrf.init_app(app)
-    limiter.init_app(app)
-    _init_login(app)
-
-    from govuk_frontend_wtf.main import WTFormsHelpers
-
-    WTFormsHelpers(app)
-
-    from accord import admin, cli, errors, security, views
-
-    security.init_app(app)
-    errors.init_app(app)
-    app.register_blueprint(views.bp)
-    app.register_blueprint(admin.bp)
-    cli.init_app(app)
-    import accord.demo_data  # noqa: F401 - registers the shell's demo loader
-
-    # GOV.UK Frontend's CSS asks for fonts and images at /assets/…
-    @app.get("/assets/<path:filename>")
-    def govuk_assets(filename: str):
-        return send_from_directory(VENDOR / "govuk" / "assets", filename, max_age=86400)
-
-    # The jobs: the only place accord names them, so the app can be assembled.
-    import directory
-    import emergency
-    import registry
-
-    for job in (registry, directory, emergency):
-        job.init_app(app)
-
     # Dates and times the GOV.UK way, on Shropshire's clocks: "3 December 2026", "3:05pm".
     app.add_template_filter(clock.to_uk, "uk")
     app.add_template_filter(clock.date_text, "date")
@@ -87,17 +65,44 @@ def create_app(config: dict | None = None) -> Flask:
     app.add_template_filter(emails.oneline, "oneline")
 
     @app.template_filter("labels")
-    def labels(keys, mapping: dict) -> list[str]:
+    def labels(keys: list[str] | None, mapping: dict[str, str]) -> list[str]:
         """Stored keys → the words people read, e.g. ["step_free"] → ["Step-free access"]."""
         return [mapping.get(key, key) for key in keys or []]
 
     @app.context_processor
-    def shell_context():
-        from accord import banners
-
+    def shell_context() -> dict:
         return {"banners": banners.active(), "app_env": app.config["APP_ENV"]}
 
-    return app
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    _init_login(app)
+    WTFormsHelpers(app)
+
+
+def _init_shell(app: Flask) -> None:
+    """The shell's own pages, headers, error pages and commands."""
+    from accord import admin, cli, errors, security, views
+
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(admin.bp)
+    cli.init_app(app)
+    import accord.demo_data  # noqa: F401 - registers the shell's demo loader
+
+
+def _init_jobs(app: Flask) -> None:
+    # The jobs: the only place accord names them, so the app can be assembled.
+    import directory
+    import emergency
+    import registry
+
+    for job in (registry, directory, emergency):
+        job.init_app(app)
 
 
 def _init_login(app: Flask) -> None:

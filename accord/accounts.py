@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import abort, current_app, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from accord import audit
+from accord import audit, emails, links
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import Membership, Organisation, Role, User, utcnow
-from accord.outbox import queue_email
+from accord.models import Membership, Organisation, Role, User
 
 # RFC 9106 low-memory argon2id in service; the cheapest argon2id parameters in the test suite
 # (ARGON2_CHEAP), where hundreds of hashes would otherwise take most of the run.
@@ -162,38 +164,30 @@ def create_user(
     return user
 
 
-def _invite_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="accord-invite")
+# The signing purpose of invitation links (the salt they have always had, so links already
+# sent still open).
+INVITE = "accord-invite"
 
 
 def invite_token(user: User) -> str:
     # The hash fragment makes the link single-use: once a password is set, it no longer matches.
-    return _invite_serializer().dumps({"u": user.id, "h": user.password_hash[-16:]})
+    return links.sign(INVITE, {"u": user.id, "h": user.password_hash[-16:]})
 
 
 def user_for_invite(token: str) -> User | None:
-    try:
-        data = _invite_serializer().loads(token, max_age=current_app.config["INVITE_MAX_AGE_S"])
-    except (SignatureExpired, BadSignature):
+    data = links.read(INVITE, token, current_app.config["INVITE_MAX_AGE_S"])
+    if not isinstance(data, dict):
         return None
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    user = db.session.get(User, data.get("u"))
     if user is None or user.password_hash[-16:] != data.get("h"):
         return None
     return user
 
 
-def invite(email: str, role: str, organisation: Organisation | None, link_base: str) -> User:
+def invite(email: str, role: str, organisation: Organisation | None) -> User:
     """Create a user without a password and email them a link to set one."""
     user = create_user(email, None, role, organisation)
-    link = f"{link_base.rstrip('/')}/account/invite/{invite_token(user)}"
-    queue_email(
-        user.email,
-        "You have been invited to the Shropshire Accord Hub",
-        "You have been given an account on the Shropshire Accord Hub.\n\n"
-        f"Set your password within 7 days using this link:\n{link}\n\n"
-        "If you were not expecting this, you can ignore this email.",
-        kind="invite",
-    )
+    emails.queue(user.email, "accord/invite", kind="invite", token=invite_token(user))
     audit.record("user.invited", "user", user.id, details={"role": role})
     return user
 
@@ -217,24 +211,24 @@ def member_emails(organisation_id: int | None) -> list[str]:
     )
 
 
-def count_users() -> int:
-    return db.session.scalar(select(func.count(User.id))) or 0
+View = Callable[..., ResponseReturnValue]
 
 
-def role_required(*roles: str):
+def role_required(*roles: str) -> Callable[[View], View]:
     """Signed-out visitors go to sign in; signed-in users without the role get a 403."""
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @functools.wraps(view)
-        def wrapped(*args, **kwargs):
+        def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
             if not current_user.is_authenticated:
                 return redirect(url_for("core.sign_in", next=request.full_path.rstrip("?")))
             if not current_user.has_role(*roles):
                 abort(403)
             return view(*args, **kwargs)
 
-        # Read by the access-rule test, which fails for any route with no rule at all.
-        wrapped.required_roles = roles
+        # Read by the access-rule test, which fails for any route with no rule at all. (Set
+        # through __dict__, as functools.wraps sets its own: typed functions take no new names.)
+        wrapped.__dict__["required_roles"] = roles
         return wrapped
 
     return decorator

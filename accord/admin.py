@@ -9,7 +9,6 @@ from accord.accounts import AccountError, role_required
 from accord.extensions import db
 from accord.forms import InviteForm
 from accord.models import Organisation, OutboxMessage, OutboxStatus, Role, User
-from accord.security import link_base
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -45,7 +44,7 @@ def users():
     if form.validate_on_submit():
         org = accounts.organisation_by_slug(form.organisation.data or "")
         try:
-            accounts.invite(form.email.data, form.role.data, org, link_base())
+            accounts.invite(form.email.data, form.role.data, org)
         except AccountError as exc:
             field = form.organisation if "organisation" in str(exc) else form.email
             field.errors = [*field.errors, str(exc)]

@@ -48,27 +48,28 @@ def list_outbox(as_json: bool, status: str | None) -> None:
     query = select(OutboxMessage).order_by(OutboxMessage.id)
     if status:
         query = query.where(OutboxMessage.status == status)
-    rows = [
-        {
-            "id": m.id,
-            "to": m.to,
-            "subject": m.subject,
-            "body": m.body,
-            "kind": m.kind,
-            "status": m.status,
-            "attempts": m.attempts,
-            "created_at": m.created_at.isoformat(),
-            "sent_at": m.sent_at.isoformat() if m.sent_at else None,
-            "last_error": m.last_error,
-        }
-        for m in db.session.scalars(query)
-    ]
+    messages = list(db.session.scalars(query))
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps([_outbox_row(m) for m in messages], indent=2))
         return
-    for row in rows:
-        click.echo(f"#{row['id']} [{row['status']}] to {row['to']}: {row['subject']}")
-        click.echo("    " + row["body"].replace("\n", "\n    "))
+    for m in messages:
+        click.echo(f"#{m.id} [{m.status}] to {m.to}: {m.subject}")
+        click.echo("    " + m.body.replace("\n", "\n    "))
+
+
+def _outbox_row(m: OutboxMessage) -> dict:
+    return {
+        "id": m.id,
+        "to": m.to,
+        "subject": m.subject,
+        "body": m.body,
+        "kind": m.kind,
+        "status": m.status,
+        "attempts": m.attempts,
+        "created_at": m.created_at.isoformat(),
+        "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+        "last_error": m.last_error,
+    }
 
 
 @outbox_cli.command("send")

@@ -59,6 +59,9 @@ class DayMonthYear(DateField):
     """
 
     widget = GovDateInput()
+    raw_data: list[str] | None
+    data: date | None
+    problem: str
 
     def process(self, formdata, data=unset_value, extra_filters=None):
         self.problem = ""
@@ -93,6 +96,12 @@ def choices(mapping: dict[str, str]) -> list[SelectChoice]:
     return [SelectChoice(key, label) for key, label in mapping.items()]
 
 
+def _given(missing: str) -> list:
+    """An answer is required, and checked again after the filters: control characters alone
+    are no answer."""
+    return [InputRequired(message=missing), DataRequired(message=missing)]
+
+
 def long_text(label: str, hint: str, missing: str, max_length: int = 2000) -> TextAreaField:
     """A required answer in a text area, line breaks kept, with GOV.UK's messages."""
     return TextAreaField(
@@ -101,24 +110,18 @@ def long_text(label: str, hint: str, missing: str, max_length: int = 2000) -> Te
         description=hint,
         filters=[text],
         validators=[
-            InputRequired(message=missing),
-            # Checked again after the filters: control characters alone are no answer.
-            DataRequired(message=missing),
+            *_given(missing),
             Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"),
         ],
     )
 
 
 def email_field(label: str, missing: str, hint: str = "") -> StringField:
-    return StringField(
+    return _one_line(
         label,
-        widget=GovTextInput(),
-        description=hint,
-        filters=[line],
-        validators=[
-            InputRequired(message=missing),
-            # Checked again after the filters: control characters alone are no answer.
-            DataRequired(message=missing),
+        hint,
+        [
+            *_given(missing),
             Length(max=254, message="Email address must be 254 characters or fewer"),
             Email(message="Enter an email address in the correct format, like name@example.org"),
         ],
@@ -127,31 +130,32 @@ def email_field(label: str, missing: str, hint: str = "") -> StringField:
 
 def required_text(label: str, missing: str, max_length: int = 120, hint: str = "") -> StringField:
     """A one-line answer that must be given, with GOV.UK's messages."""
+    length = Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")
+    return _one_line(label, hint, [*_given(missing), length])
+
+
+def _one_line(label: str, hint: str, validators: list) -> StringField:
     return StringField(
-        label,
+        label, widget=GovTextInput(), description=hint, filters=[line], validators=validators
+    )
+
+
+def _account_email(missing: str) -> StringField:
+    """A user's email address, as signing in and inviting ask for it."""
+    return StringField(
+        "Email address",
         widget=GovTextInput(),
-        description=hint,
-        filters=[line],
+        filters=[strip],
         validators=[
             InputRequired(message=missing),
-            # Checked again after the filters: control characters alone are no answer.
-            DataRequired(message=missing),
-            Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
+            Email(message="Enter an email address in the correct format, like name@example.com"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
         ],
     )
 
 
 class SignInForm(FlaskForm):
-    email = StringField(
-        "Email address",
-        widget=GovTextInput(),
-        filters=[strip],
-        validators=[
-            InputRequired(message="Enter your email address"),
-            Email(message="Enter an email address in the correct format, like name@example.com"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-        ],
-    )
+    email = _account_email("Enter your email address")
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),
@@ -197,16 +201,7 @@ class ChangePasswordForm(SetPasswordForm):
 
 
 class InviteForm(FlaskForm):
-    email = StringField(
-        "Email address",
-        widget=GovTextInput(),
-        filters=[strip],
-        validators=[
-            InputRequired(message="Enter the email address of the person to invite"),
-            Email(message="Enter an email address in the correct format, like name@example.com"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-        ],
-    )
+    email = _account_email("Enter the email address of the person to invite")
     role = RadioField(
         "Role",
         widget=GovRadioInput(),

@@ -13,13 +13,12 @@ import time
 from dataclasses import dataclass, replace
 from urllib.parse import quote, urlsplit
 
-import requests
 from cachetools import TTLCache
 from flask import current_app
 from geopy.exc import GeopyError
 from geopy.geocoders import Nominatim
 
-from accord import geo
+from accord import geo, http
 from accord.extensions import db
 from accord.geo import Point
 from accord.models import Outcode
@@ -49,10 +48,6 @@ class GeocoderUnavailable(Exception):
     """The online service failed (down, slow, garbage) and no offline answer exists."""
 
 
-class _ServiceFailed(Exception):
-    """postcodes.io gave no usable answer; the message is safe to log (no postcode in it)."""
-
-
 # Postcodes rarely move, so a day is safe; keyed by API URL so apps with different
 # settings (tests) never see each other's answers.
 _cache: TTLCache = TTLCache(maxsize=10_000, ttl=24 * 3600)
@@ -76,30 +71,34 @@ def lookup_postcode(raw: str) -> Geocoded | None:
     postcode = geo.normalise_postcode(raw)
     if postcode is None:
         return None
-    key = (current_app.config["POSTCODES_API_URL"], postcode)
+    base = current_app.config["POSTCODES_API_URL"]
+    key = (base, postcode)
     with _cache_lock:
         cached = _cache.get(key, _MISSING)
     if cached is not _MISSING:
         return cached
-    base = current_app.config["POSTCODES_API_URL"]
+    if _down_until.get(base, 0.0) > time.monotonic():
+        return _without_service(postcode, "failed recently, not asked")
     try:
-        if _down_until.get(base, 0.0) > time.monotonic():
-            raise _ServiceFailed("failed recently, not asked")
         found = _ask_postcodes_io(postcode)
-    except _ServiceFailed as exc:
-        if not str(exc).startswith("failed recently"):
-            _down_until[base] = time.monotonic() + BREAK_S
-        outcode = postcode.split(" ")[0]
-        # Not cached: the next lookup should try the service again.
-        offline = _offline(postcode)
-        if offline is None:
-            log.error("postcodes.io failed (%s) for a postcode in %s, none offline", exc, outcode)
-            raise GeocoderUnavailable(f"postcodes.io failed: {exc}") from exc
-        log.warning("postcodes.io failed (%s) for a postcode in %s, used offline", exc, outcode)
-        return offline
+    except http.ServiceError as exc:
+        _down_until[base] = time.monotonic() + BREAK_S
+        # Not cached: the next lookup after the break should try the service again.
+        return _without_service(postcode, str(exc))
     with _cache_lock:
         _cache[key] = found
     return found
+
+
+def _without_service(postcode: str, reason: str) -> Geocoded:
+    """The offline answer when postcodes.io failed; `reason` holds no postcode (it is logged)."""
+    outcode = postcode.split(" ")[0]
+    offline = _offline(postcode)
+    if offline is None:
+        log.error("postcodes.io failed (%s) for a postcode in %s, none offline", reason, outcode)
+        raise GeocoderUnavailable(f"postcodes.io failed: {reason}")
+    log.warning("postcodes.io failed (%s) for a postcode in %s, used offline", reason, outcode)
+    return offline
 
 
 def lookup_outcode(raw: str) -> Geocoded | None:
@@ -147,11 +146,12 @@ def place_point(place: str) -> tuple[Point | None, str]:
 
 
 def _ask_postcodes_io(postcode: str) -> Geocoded | None:
-    base = current_app.config["POSTCODES_API_URL"].rstrip("/")
+    config = current_app.config
+    base = config["POSTCODES_API_URL"].rstrip("/")
     quoted = quote(postcode, safe="")
     outcode = postcode.split(" ")[0]
-    with requests.Session() as session:
-        result = _fetch(session, f"{base}/postcodes/{quoted}")
+    with http.Client(user_agent=config["GEOCODER_USER_AGENT"]) as client:
+        result = _fetch(client, f"{base}/postcodes/{quoted}")
         if result is not None:
             point = _coordinates(result)
             if point is None:  # known but unplaced (new, non-geographic)
@@ -160,7 +160,7 @@ def _ask_postcodes_io(postcode: str) -> Geocoded | None:
             if not isinstance(district, str):
                 district = _district(outcode)[1]
             return Geocoded(postcode, outcode, point, district, POSTCODES_IO)
-        result = _fetch(session, f"{base}/terminated_postcodes/{quoted}")
+        result = _fetch(client, f"{base}/terminated_postcodes/{quoted}")
         if result is not None and (point := _coordinates(result)):
             return Geocoded(postcode, outcode, point, _district(outcode)[1], POSTCODES_IO)
     # The service says no such postcode: only an exact offline match overrules it, since a
@@ -171,28 +171,22 @@ def _ask_postcodes_io(postcode: str) -> Geocoded | None:
     return Geocoded(postcode, outcode, point, _district(outcode)[1], OFFLINE_POSTCODE)
 
 
-def _fetch(session: requests.Session, url: str) -> dict | None:
-    """The `result` of a 200, None for postcodes.io's own 404; _ServiceFailed otherwise."""
+def _fetch(client: http.Client, url: str) -> dict | None:
+    """The `result` of a 200, None for postcodes.io's own 404; http.ServiceError otherwise."""
     timeout = current_app.config["GEOCODER_TIMEOUT_S"]
-    try:
-        with session.get(url, timeout=timeout) as response:
-            status = response.status_code
-            if status not in (200, 404):
-                raise _ServiceFailed(f"HTTP {status}")
-            body = response.json()
-    except (requests.RequestException, ValueError) as exc:
-        # The exception's text holds the URL, and so the postcode: log only its kind.
-        raise _ServiceFailed(type(exc).__name__) from exc
+    # The whole answer within the timeout: a page never waits longer on postcodes.io.
+    answer = client.get(url, timeout=timeout, total_s=timeout, accept=(404,))
+    body = answer.body
     if not isinstance(body, dict):
-        raise _ServiceFailed("unexpected JSON")
-    if status == 404:
+        raise http.unexpected(url)
+    if answer.status == 404:
         # A 404 page from something else (a proxy, a wrong URL) is a failure, not an answer.
         if isinstance(body.get("error"), str):
             return None
-        raise _ServiceFailed("unexpected 404")
+        raise http.unexpected(url, "unexpected 404")
     result = body.get("result")
     if not isinstance(result, dict):
-        raise _ServiceFailed("unexpected JSON")
+        raise http.unexpected(url)
     return result
 
 
@@ -201,7 +195,7 @@ def _coordinates(result: dict) -> Point | None:
     if lat is None or lon is None:
         return None
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lon)):
-        raise _ServiceFailed("unexpected JSON")
+        raise http.unexpected("postcodes.io")
     return Point(float(lat), float(lon))
 
 

@@ -11,39 +11,41 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accord.clock import utcnow
-from accord.extensions import db
+from accord.extensions import Model
 
 
-class Sector(enum.StrEnum):
-    vcs = "vcs"
-    public = "public"
-    private = "private"
-    parish = "parish"
+class Labelled(enum.StrEnum):
+    """A stored value with the words people read beside it: Sector.vcs.label."""
+
+    label: str
+
+    # Defining members passes both; Sector("vcs") with the value alone looks a member up.
+    def __new__(cls, value: str, label: str = "") -> Labelled:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
 
 
-SECTOR_LABELS = {
-    Sector.vcs: "Voluntary and community sector",
-    Sector.public: "Public sector",
-    Sector.private: "Private sector",
-    Sector.parish: "Town and parish councils",
-}
+class Sector(Labelled):
+    vcs = "vcs", "Voluntary and community sector"
+    public = "public", "Public sector"
+    private = "private", "Private sector"
+    parish = "parish", "Town and parish councils"
 
 
-class Role(enum.StrEnum):
-    member = "member"
-    frontline = "frontline"
-    coordinator = "coordinator"
-    cvec = "cvec"
-    admin = "admin"
+SECTOR_LABELS = {sector: sector.label for sector in Sector}
 
 
-ROLE_LABELS = {
-    Role.member: "Organisation member (manages listings, receives referrals)",
-    Role.frontline: "Frontline worker (makes referrals)",
-    Role.coordinator: "VCS Assembly coordinator (moderation, concerns)",
-    Role.cvec: "CVEC emergency coordinator",
-    Role.admin: "Administrator",
-}
+class Role(Labelled):
+    member = "member", "Organisation member (manages listings, receives referrals)"
+    frontline = "frontline", "Frontline worker (makes referrals)"
+    coordinator = "coordinator", "VCS Assembly coordinator (moderation, concerns)"
+    cvec = "cvec", "CVEC emergency coordinator"
+    admin = "admin", "Administrator"
+
+
+ROLE_LABELS = {role: role.label for role in Role}
 
 
 class Review(enum.StrEnum):
@@ -55,7 +57,7 @@ class Review(enum.StrEnum):
     rejected = "rejected"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,7 +91,7 @@ class Organisation(db.Model):
         return SECTOR_LABELS.get(Sector(self.sector), self.sector)
 
 
-class Location(db.Model):
+class Location(Model):
     """A place: a community building, a service venue, an emergency hub's building."""
 
     __tablename__ = "location"
@@ -121,7 +123,7 @@ class Location(db.Model):
     operator: Mapped[Organisation | None] = relationship(back_populates="locations")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -161,7 +163,7 @@ class User(UserMixin, db.Model):
         return {m.organisation_id for m in self.memberships if m.role == role and m.organisation_id}
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A user's role, optionally within an organisation (member role is always per organisation)."""
 
     __tablename__ = "membership"
@@ -179,7 +181,7 @@ class Membership(db.Model):
     organisation: Mapped[Organisation | None] = relationship(back_populates="memberships")
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what to which record, when. Written by accord.audit.record only."""
 
     __tablename__ = "audit_event"
@@ -204,7 +206,7 @@ class OutboxStatus(enum.StrEnum):
     failed = "failed"  # gave up after the maximum attempts; kept for an admin to retry
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """Every email is a row first; accord.outbox.send_pending delivers it."""
 
     __tablename__ = "outbox_message"
@@ -223,7 +225,7 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None]
 
 
-class Outcode(db.Model):
+class Outcode(Model):
     """Postcode-district centroids for offline geocoding (`flask geo import-outcodes CSV`)."""
 
     __tablename__ = "outcode"

@@ -8,8 +8,9 @@ from email.message import EmailMessage
 from flask import current_app
 from sqlalchemy import select
 
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import OutboxMessage, OutboxStatus, utcnow
+from accord.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 

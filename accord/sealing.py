@@ -79,7 +79,3 @@ def blind_index(*parts: str) -> str:
     key = raw.encode() if raw else _derived("blind-index")
     message = "\x1f".join(normalised(part) for part in parts).encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
-
-
-def new_key() -> str:
-    return Fernet.generate_key().decode()

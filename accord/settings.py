@@ -1,7 +1,9 @@
 """Settings from the environment, with the names DESIGN.md fixes."""
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -9,29 +11,30 @@ INSTANCE = ROOT / "instance"
 # Environments in which an insecure default SECRET_KEY is acceptable.
 RELAXED_ENVS = {"development", "testing"}
 
+Number = TypeVar("Number", int, float)
+
 
 class SettingsError(RuntimeError):
     """Start-up refused: a required setting is missing or wrong."""
 
 
-def _int(env: dict, name: str, default: int) -> int:
+def _number(env: dict, name: str, default: Number, kind: Callable[[str], Number]) -> Number:
     raw = env.get(name)
     if raw in (None, ""):
         return default
     try:
-        return int(raw)
+        return kind(raw)
     except ValueError as exc:
-        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+        what = "a whole number" if kind is int else "a number"
+        raise SettingsError(f"{name} must be {what}, got {raw!r}") from exc
+
+
+def _int(env: dict, name: str, default: int) -> int:
+    return _number(env, name, default, int)
 
 
 def _float(env: dict, name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+    return _number(env, name, default, float)
 
 
 def _check_sealing(keys: str, index_key: str) -> None:
@@ -70,31 +73,59 @@ def load(env: dict | None = None, overrides: dict | None = None) -> dict:
     testing = bool(overrides.get("TESTING"))
     app_env = overrides.get("APP_ENV") or env.get("APP_ENV") or ("testing" if testing else "")
     app_env = app_env or "production"
+    production = app_env not in RELAXED_ENVS
 
-    secret = overrides.get("SECRET_KEY") or env.get("SECRET_KEY")
+    def given(name: str) -> str:
+        return overrides.get(name) or env.get(name) or ""
+
+    config = {
+        "APP_ENV": app_env,
+        **_required(app_env, given),
+        **_from_environment(env),
+        **_cookies(production),
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    }
+    config.update(overrides)
+    if testing:
+        config.setdefault("TESTING", True)
+    return config
+
+
+def _required(app_env: str, given: Callable[[str], str]) -> dict:
+    """What production refuses to start without: SECRET_KEY, PUBLIC_BASE_URL, and sealing
+    keys that are Fernet keys if any are given. Development and tests get stand-ins."""
+    production = app_env not in RELAXED_ENVS
+    secret = given("SECRET_KEY")
     if not secret:
-        if app_env not in RELAXED_ENVS:
+        if production:
             raise SettingsError(
                 "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
                 "value (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`), or set "
                 "APP_ENV=development for a local checkout."
             )
         secret = f"insecure-{app_env}-key"  # noqa: S105 - only in development/testing
-
-    production = app_env not in RELAXED_ENVS
-    public_base = (overrides.get("PUBLIC_BASE_URL") or env.get("PUBLIC_BASE_URL") or "").strip()
+    public_base = given("PUBLIC_BASE_URL").strip()
     if production and not public_base:
         raise SettingsError(
             "PUBLIC_BASE_URL is not set. Set it to the address people use for this site, e.g. "
             "https://accord.example.org: links in emails and open data are built from it, "
             "never from a request's Host header (which anyone can forge)."
         )
-    sealing_keys = overrides.get("SEALING_KEYS") or env.get("SEALING_KEYS") or ""
-    index_key = overrides.get("SEALING_INDEX_KEY") or env.get("SEALING_INDEX_KEY") or ""
+    sealing_keys, index_key = given("SEALING_KEYS"), given("SEALING_INDEX_KEY")
     _check_sealing(sealing_keys, index_key)
-    config = {
-        "APP_ENV": app_env,
+    return {
         "SECRET_KEY": secret,
+        "PUBLIC_BASE_URL": public_base,
+        "SERVER_NAME_FOR_LINKS": public_base or "http://127.0.0.1:5000",
+        # Residents' details are encrypted with these (accord.sealing); newest key first.
+        "SEALING_KEYS": sealing_keys,
+        "SEALING_INDEX_KEY": index_key,
+    }
+
+
+def _from_environment(env: dict) -> dict:
+    """The database, mail, outside services, retention periods and limits, with defaults."""
+    return {
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL")),
         # pre_ping: a restarted PostgreSQL is reconnected to without restarting the app.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -124,16 +155,22 @@ def load(env: dict | None = None, overrides: dict | None = None) -> dict:
         "REFERRAL_RETENTION_DAYS": _int(env, "REFERRAL_RETENTION_DAYS", 365),
         # Referrals sent but never accepted lose their personal details after this.
         "REFERRAL_UNACCEPTED_DAYS": _int(env, "REFERRAL_UNACCEPTED_DAYS", 90),
-        # Residents' details are encrypted with these (accord.sealing); newest key first.
-        "SEALING_KEYS": sealing_keys,
-        "SEALING_INDEX_KEY": index_key,
         # Emergency volunteers' details are kept this long after sign-up (or last renewal).
         "VOLUNTEER_RETENTION_DAYS": _int(env, "VOLUNTEER_RETENTION_DAYS", 730),
-        "PUBLIC_BASE_URL": public_base,
-        "SERVER_NAME_FOR_LINKS": public_base or "http://127.0.0.1:5000",
         # Request bodies above this are refused with a GOV.UK 413 page.
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
         "MAX_FORM_MEMORY_SIZE": _int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
+        # How many reverse proxies sit in front (their X-Forwarded-* headers are trusted).
+        "TRUSTED_PROXY_COUNT": _int(env, "TRUSTED_PROXY_COUNT", 0),
+        "LOGIN_MAX_FAILURES": _int(env, "LOGIN_MAX_FAILURES", 5),
+        "LOGIN_LOCKOUT_MINUTES": _int(env, "LOGIN_LOCKOUT_MINUTES", 15),
+        "INVITE_MAX_AGE_S": 7 * 24 * 3600,
+    }
+
+
+def _cookies(production: bool) -> dict:
+    """Session and remember-me cookies: HTTPS-only in production, never read by scripts."""
+    return {
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
@@ -143,14 +180,4 @@ def load(env: dict | None = None, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-        # How many reverse proxies sit in front (their X-Forwarded-* headers are trusted).
-        "TRUSTED_PROXY_COUNT": _int(env, "TRUSTED_PROXY_COUNT", 0),
-        "LOGIN_MAX_FAILURES": _int(env, "LOGIN_MAX_FAILURES", 5),
-        "LOGIN_LOCKOUT_MINUTES": _int(env, "LOGIN_LOCKOUT_MINUTES", 15),
-        "INVITE_MAX_AGE_S": 7 * 24 * 3600,
-        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     }
-    config.update(overrides)
-    if testing:
-        config.setdefault("TESTING", True)
-    return config

@@ -10,12 +10,14 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import text
 
 from accord import accounts, audit, home, limits
 from accord.extensions import db, limiter
 from accord.forms import ChangePasswordForm, SetPasswordForm, SignInForm
+from accord.models import User
 from accord.security import safe_next
 
 bp = Blueprint("core", __name__)
@@ -82,12 +84,9 @@ def account():
         if not accounts.password_matches(current_user.password_hash, form.current.data):
             form.current.errors = [*form.current.errors, "Your current password is not correct"]
         else:
-            accounts.set_password(current_user, form.password.data)
-            db.session.commit()
-            session.clear()
-            login_user(current_user)
-            flash("Your password has been changed.")
-            return redirect(url_for("core.account"))
+            return _new_password(
+                current_user, form.password.data, "Your password has been changed."
+            )
     return render_template("core/account.html", form=form)
 
 
@@ -99,13 +98,20 @@ def accept_invite(token: str):
         return render_template("core/invite_invalid.html"), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
-        accounts.set_password(user, form.password.data)
-        db.session.commit()
-        session.clear()
-        login_user(user)
-        flash("Your password has been set and you are signed in.")
-        return redirect(url_for("core.account"))
+        return _new_password(
+            user, form.password.data, "Your password has been set and you are signed in."
+        )
     return render_template("core/accept_invite.html", form=form, user=user)
+
+
+def _new_password(user: User, password: str, message: str) -> ResponseReturnValue:
+    """Set the password and start a new session: every older one has ended with it."""
+    accounts.set_password(user, password)
+    db.session.commit()
+    session.clear()
+    login_user(user)
+    flash(message)
+    return redirect(url_for("core.account"))
 
 
 @bp.get("/cookies")

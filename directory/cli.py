@@ -6,7 +6,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from accord.extensions import db
-from directory.oruk import importer as oruk_import
+from directory.oruk import fetch, upsert
+from directory.oruk.shapes import FeedError
 from directory.search import search
 
 directory_cli = AppGroup("directory", help="The directory of services.")
@@ -31,15 +32,16 @@ def import_oruk(path_or_url: str, details: bool, timeout: float) -> None:
     """Create or update services from an ORUK 1.0 or 3.0 feed: a JSON file, a feed's URL or
     an ORUK API's base URL (every page is fetched). Running it again updates in place."""
     try:
-        feed = oruk_import.load(path_or_url, timeout=timeout, details=details)
-        result = oruk_import.import_services(feed.services, feed.source)
+        feed = fetch.load(path_or_url, timeout=timeout, details=details)
+        result = upsert.import_services(feed.services, feed.source)
         db.session.commit()
-    except oruk_import.FeedError as exc:
+    except FeedError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     except SQLAlchemyError as exc:
         db.session.rollback()
-        reason = str(exc.orig if getattr(exc, "orig", None) else exc).splitlines()[0]
+        # The driver's own error when there is one (DBAPIError.orig): it says what was refused.
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         message = f"the database refused the import, nothing saved: {reason}"
         raise click.ClickException(message) from exc
     if db.engine.dialect.name == "postgresql":

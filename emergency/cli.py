@@ -3,6 +3,7 @@
 import click
 from flask.cli import AppGroup
 
+from accord import clock
 from emergency import floods
 
 emergency_cli = AppGroup("emergency", help="Emergency mode: flood warnings and scheduled work.")
@@ -17,7 +18,7 @@ def refresh_floods() -> None:
     state = floods.refresh(polygon_budget_s=floods.CLI_POLYGON_BUDGET_S)
     if state.error:
         kept = (
-            f"the last good ones are from {floods.uk_time(state.fetched_at)}"
+            f"the last good ones are from {clock.datetime_text(state.fetched_at)}"
             if state.fetched_at
             else "none were ever loaded"
         )

@@ -1,7 +1,7 @@
-"""The Open Referral UK 3.0 API at /api/oruk/: thin views over directory.oruk.query (what
-is asked for) and directory.oruk.feed (how it is written). Public, read-only, open to any
-site (Access-Control-Allow-Origin: *), and limited per address so one consumer cannot
-starve the rest."""
+"""The Open Referral UK 3.0 API at /api/oruk/: thin views over directory.oruk.params (what
+is asked for), directory.oruk.query (the rows) and directory.oruk.feed (how they are
+written). Public, read-only, open to any site (Access-Control-Allow-Origin: *), and limited
+per address so one consumer cannot starve the rest."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from accord import limits
 from accord.extensions import limiter
 from accord.security import link_base
 from directory.oruk import feed as oruk_feed
+from directory.oruk import params as oruk_params
 from directory.oruk import query as oruk_query
 from directory.oruk import spec as oruk_spec
 
@@ -33,14 +34,14 @@ def open_to_all(response: Response) -> Response:
     return response
 
 
-@bp.errorhandler(oruk_query.BadParameter)
-def bad_parameter(error: oruk_query.BadParameter):
+@bp.errorhandler(oruk_params.BadParameter)
+def bad_parameter(error: oruk_params.BadParameter):
     body = {"error": "Bad parameter", "message": error.message, "parameter": error.name}
     return _no_store({**body, "status": 400}, 400)
 
 
-@bp.errorhandler(oruk_query.PlaceUnavailable)
-def place_unavailable(error: oruk_query.PlaceUnavailable):
+@bp.errorhandler(oruk_params.PlaceUnavailable)
+def place_unavailable(error: oruk_params.PlaceUnavailable):
     message = "Postcode search is unavailable at the moment; try again without postcode."
     body = {"error": "Postcode lookup unavailable", "message": message, "parameter": "postcode"}
     return _no_store({**body, "status": 503}, 503)
@@ -58,7 +59,7 @@ def _absolute(endpoint: str) -> str:
     return link_base().rstrip("/") + url_for(endpoint)
 
 
-def _page(contents: list[dict], total: int, paging: oruk_query.Paging) -> Response:
+def _page(contents: list[dict], total: int, paging: oruk_params.Paging) -> Response:
     pages = math.ceil(total / paging.per_page)
     return jsonify(
         {
@@ -99,8 +100,8 @@ def openapi():
 
 @bp.get("/services")
 def services():
-    paging = oruk_query.paging(request.args)
-    found, total = oruk_query.services(oruk_query.filters(request.args), paging)
+    paging = oruk_params.paging(request.args)
+    found, total = oruk_query.services(oruk_params.filters(request.args), paging)
     return _page([oruk_feed.service_summary(row) for row in found], total, paging)
 
 
@@ -112,8 +113,8 @@ def service(service_id: str):
 
 @bp.get("/service_at_locations")
 def service_at_locations():
-    paging = oruk_query.paging(request.args)
-    wanted = oruk_query.filters(request.args, with_place=True)
+    paging = oruk_params.paging(request.args)
+    wanted = oruk_params.filters(request.args, with_place=True)
     found, total = oruk_query.links(wanted, paging)
     return _page([oruk_feed.link_document(row, full=False) for row in found], total, paging)
 
@@ -126,7 +127,7 @@ def service_at_location(link_id: str):
 
 @bp.get("/taxonomies")
 def taxonomies():
-    paging = oruk_query.paging(request.args)
+    paging = oruk_params.paging(request.args)
     found, total = oruk_query.taxonomies(paging)
     return _page([oruk_feed.taxonomy(row) for row in found], total, paging)
 
@@ -139,7 +140,7 @@ def taxonomy(taxonomy_id: str):
 
 @bp.get("/taxonomy_terms")
 def taxonomy_terms():
-    paging = oruk_query.paging(request.args)
+    paging = oruk_params.paging(request.args)
     found, total = oruk_query.terms(paging)
     return _page([oruk_feed.term_document(row) for row in found], total, paging)
 

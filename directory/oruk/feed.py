@@ -9,7 +9,7 @@ fields are always sent.
 Ids are the rows' `uuid` columns, stable across re-imports and restarts; objects the
 directory has no row for (addresses, languages, service areas, links to terms) get a uuid5
 of their owner's id and what they hold, so they too are the same on every request.
-`directory.oruk.importer` reads these documents back into the same rows: export, import into
+`directory.oruk.upsert` writes these documents back into the same rows: export, import into
 an empty database and export again gives the same documents.
 """
 

@@ -6,13 +6,13 @@ Derived from ../shared/oruk/openapi-3.0.json (tpximpact/mhclg-oruk). Differences
 purpose: OpenAPI 3.1 (the bundled schemas are JSON Schema 2020-12); `/service_at_locations/
 {id}` answers with a service_at_location, not a service as that document says; ids are
 `format: uuid`; the pagination fields are required, as we always send them. The query
-parameters are written exactly as directory/oruk_query.py reads them (an empty value is the
-same as none: `allowEmptyValue`), which tests/directory/test_oruk_fuzz.py checks with a fuzzer.
+parameters are written exactly as directory/oruk/query.py reads them (an empty value is the
+same as none: `allowEmptyValue`), which tests/directory/oruk/test_fuzz.py checks with a fuzzer.
 
 The schemas in directory/oruk/schema are unchanged copies of OpenReferralUK/uk-profile's
 compiled schemas; taxonomy.json and taxonomy_term.json are the `taxonomy` and
 `taxonomy_term` definitions of its service_with_definitions.json, with their one $ref
-written out (tests/directory/test_oruk_api.py checks both).
+written out (tests/directory/oruk/test_api.py checks both).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import functools
 import json
 from pathlib import Path
 
-from directory.oruk import query as oruk_query
+from directory.oruk import params as oruk_params
 
 SCHEMAS = Path(__file__).resolve().parent / "schema"
 PROFILE = "https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index.md"
@@ -33,9 +33,9 @@ def _any_case(word: str) -> str:
     return "".join(f"[{letter}{letter.lower()}]" for letter in word)
 
 
-# A day code or the day's English name, in any case (ASCII), as oruk_query.DAYS reads them.
+# A day code or the day's English name, in any case (ASCII), as oruk_params.DAYS reads them.
 DAY_PATTERN = "^({})$".format(
-    "|".join(_any_case(name) for name in sorted(oruk_query.DAYS, key=len, reverse=True))
+    "|".join(_any_case(name) for name in sorted(oruk_params.DAYS, key=len, reverse=True))
 )
 
 
@@ -54,26 +54,26 @@ def _parameter(name: str, description: str, kind: dict) -> dict:
 
 
 def _uuid_schema() -> dict:
-    return {"type": "string", "format": "uuid", "pattern": oruk_query.UUID.pattern}
+    return {"type": "string", "format": "uuid", "pattern": oruk_params.UUID.pattern}
 
 
 PARAMETERS = {
     "page": _parameter(
         "page",
         "Page number, from 1. A page after the last is empty.",
-        {"type": "integer", "minimum": 1, "maximum": oruk_query.MAX_PAGE},
+        {"type": "integer", "minimum": 1, "maximum": oruk_params.MAX_PAGE},
     ),
     "per_page": _parameter(
         "per_page",
-        f"Results a page, {oruk_query.PER_PAGE} unless given; more than "
-        f"{oruk_query.MAX_PER_PAGE} gives {oruk_query.MAX_PER_PAGE}.",
-        {"type": "integer", "minimum": 1, "maximum": oruk_query.MAX_WHOLE},
+        f"Results a page, {oruk_params.PER_PAGE} unless given; more than "
+        f"{oruk_params.MAX_PER_PAGE} gives {oruk_params.MAX_PER_PAGE}.",
+        {"type": "integer", "minimum": 1, "maximum": oruk_params.MAX_WHOLE},
     ),
     "search": _parameter(
         "search",
         "Words the service's text (name, description, organisation, needs, places) must all "
         "contain, each as a word or the start of one.",
-        {"type": "string", "maxLength": oruk_query.MAX_SEARCH},
+        {"type": "string", "maxLength": oruk_params.MAX_SEARCH},
     ),
     "taxonomy_term_id": _parameter(
         "taxonomy_term_id",
@@ -104,13 +104,13 @@ PARAMETERS = {
         "start_time",
         "Services with an opening time starting at or after this (HH:MM or HH:MM:SS); "
         "with day, on that day.",
-        {"type": "string", "pattern": oruk_query.CLOCK.pattern},
+        {"type": "string", "pattern": oruk_params.CLOCK.pattern},
     ),
     "end_time": _parameter(
         "end_time",
         "Services with an opening time ending at or before this (HH:MM or HH:MM:SS); "
         "with day, on that day.",
-        {"type": "string", "pattern": oruk_query.CLOCK.pattern},
+        {"type": "string", "pattern": oruk_params.CLOCK.pattern},
     ),
     "modified_after": _parameter(
         "modified_after",
@@ -119,9 +119,9 @@ PARAMETERS = {
         "are a 400: an offset can take them outside the years 1 to 9999.",
         {
             "type": "string",
-            "pattern": oruk_query.MOMENT.pattern,
+            "pattern": oruk_params.MOMENT.pattern,
             "anyOf": [{"format": "date-time"}, {"format": "date"}],
-            "not": {"pattern": oruk_query.CALENDAR_ENDS.pattern},
+            "not": {"pattern": oruk_params.CALENDAR_ENDS.pattern},
         },
     ),
     "postcode": _parameter(
@@ -129,7 +129,7 @@ PARAMETERS = {
         "A UK postcode or postcode district: results are ordered nearest first from its "
         "centre (one space, or none, between its halves). An unknown postcode is a 400; "
         "a 503 when postcodes cannot be looked up at the moment.",
-        {"type": "string", "pattern": oruk_query.POSTCODE.pattern},
+        {"type": "string", "pattern": oruk_params.POSTCODE.pattern},
     ),
     "proximity": _parameter(
         "proximity",
@@ -137,7 +137,7 @@ PARAMETERS = {
         {
             "type": "number",
             "exclusiveMinimum": 0,
-            "maximum": oruk_query.MAX_PROXIMITY_M,
+            "maximum": oruk_params.MAX_PROXIMITY_M,
         },
     ),
 }
@@ -225,16 +225,6 @@ def document(base: str) -> dict:
 
 @functools.cache
 def _document() -> dict:
-    page_fields = {
-        "total_items": {"type": "integer", "minimum": 0},
-        "total_pages": {"type": "integer", "minimum": 0},
-        "page_number": {"type": "integer", "minimum": 1},
-        "size": {"type": "integer", "minimum": 0},
-        "first_page": {"type": "boolean"},
-        "last_page": {"type": "boolean"},
-        "empty": {"type": "boolean"},
-    }
-    with_place = [*LIST_FILTERS, "postcode", "proximity"]
     return {
         "openapi": "3.1.0",
         "info": {
@@ -250,69 +240,79 @@ def _document() -> dict:
                 "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
             },
         },
-        "paths": {
-            "/": {
-                "get": {
-                    "summary": "This API's ORUK version and profile.",
-                    "operationId": "getAPIMetaInformation",
-                    "responses": {
-                        "200": _json(
-                            "The API's version, profile and this document.", _ref("Meta")
-                        ),  # fmt: skip
-                        **TOO_MANY,
-                    },
-                }
-            },
-            "/services": _list("A page of services.", "service_list", LIST_FILTERS),
-            "/services/{id}": _one("A service with everything about it.", "service"),
-            "/service_at_locations": _list(
-                "A page of services at their buildings.", "service_at_location_list", with_place
-            ),
-            "/service_at_locations/{id}": _one(
-                "A service at one building, with both in full.", "service_at_location"
-            ),
-            "/taxonomies": _list("A page of taxonomies.", "taxonomy", ["page", "per_page"]),
-            "/taxonomies/{id}": _one("A taxonomy with its terms.", "taxonomy_full"),
-            "/taxonomy_terms": _list(
-                "A page of taxonomy terms.", "taxonomy_term", ["page", "per_page"]
-            ),
-            "/taxonomy_terms/{id}": _one("A taxonomy term.", "taxonomy_term"),
-        },
-        "components": {
-            "schemas": {
-                "Meta": {
-                    "type": "object",
-                    "required": ["version", "profile", "openapi_url"],
-                    "properties": {
-                        "version": {"const": VERSION},
-                        "profile": {"type": "string", "format": "uri"},
-                        "openapi_url": {"type": "string", "format": "uri"},
-                    },
+        "paths": _paths(),
+        "components": {"schemas": _schemas()},
+    }
+
+
+def _paths() -> dict:
+    with_place = [*LIST_FILTERS, "postcode", "proximity"]
+    return {
+        "/": {
+            "get": {
+                "summary": "This API's ORUK version and profile.",
+                "operationId": "getAPIMetaInformation",
+                "responses": {
+                    "200": _json("The API's version, profile and this document.", _ref("Meta")),
+                    **TOO_MANY,
                 },
-                "Page": {
-                    "type": "object",
-                    "required": list(page_fields),
-                    "properties": page_fields,
-                },
-                "Error": {
-                    "type": "object",
-                    "required": ["error", "status"],
-                    "properties": {
-                        "error": {"type": "string"},
-                        "message": {"type": "string"},
-                        "status": {"type": "integer"},
-                        "parameter": {"type": "string"},
-                    },
-                },
-                "service": schema("service"),
-                "service_list": schema("service_list"),
-                "service_at_location": schema("service_at_location"),
-                "service_at_location_list": schema("service_at_location_list"),
-                "taxonomy": _without_terms(schema("taxonomy")),
-                "taxonomy_full": schema("taxonomy"),
-                "taxonomy_term": schema("taxonomy_term"),
             }
         },
+        "/services": _list("A page of services.", "service_list", LIST_FILTERS),
+        "/services/{id}": _one("A service with everything about it.", "service"),
+        "/service_at_locations": _list(
+            "A page of services at their buildings.", "service_at_location_list", with_place
+        ),
+        "/service_at_locations/{id}": _one(
+            "A service at one building, with both in full.", "service_at_location"
+        ),
+        "/taxonomies": _list("A page of taxonomies.", "taxonomy", ["page", "per_page"]),
+        "/taxonomies/{id}": _one("A taxonomy with its terms.", "taxonomy_full"),
+        "/taxonomy_terms": _list(
+            "A page of taxonomy terms.", "taxonomy_term", ["page", "per_page"]
+        ),
+        "/taxonomy_terms/{id}": _one("A taxonomy term.", "taxonomy_term"),
+    }
+
+
+def _schemas() -> dict:
+    page_fields = {
+        "total_items": {"type": "integer", "minimum": 0},
+        "total_pages": {"type": "integer", "minimum": 0},
+        "page_number": {"type": "integer", "minimum": 1},
+        "size": {"type": "integer", "minimum": 0},
+        "first_page": {"type": "boolean"},
+        "last_page": {"type": "boolean"},
+        "empty": {"type": "boolean"},
+    }
+    return {
+        "Meta": {
+            "type": "object",
+            "required": ["version", "profile", "openapi_url"],
+            "properties": {
+                "version": {"const": VERSION},
+                "profile": {"type": "string", "format": "uri"},
+                "openapi_url": {"type": "string", "format": "uri"},
+            },
+        },
+        "Page": {"type": "object", "required": list(page_fields), "properties": page_fields},
+        "Error": {
+            "type": "object",
+            "required": ["error", "status"],
+            "properties": {
+                "error": {"type": "string"},
+                "message": {"type": "string"},
+                "status": {"type": "integer"},
+                "parameter": {"type": "string"},
+            },
+        },
+        "service": schema("service"),
+        "service_list": schema("service_list"),
+        "service_at_location": schema("service_at_location"),
+        "service_at_location_list": schema("service_at_location_list"),
+        "taxonomy": _without_terms(schema("taxonomy")),
+        "taxonomy_full": schema("taxonomy"),
+        "taxonomy_term": schema("taxonomy_term"),
     }
 
 

@@ -25,7 +25,6 @@ OPEN = {
     "core.sign_out": "signing out (POST, CSRF)",
     "core.accept_invite": "signed invitation link",
     "static": "static files",
-    "govuk_assets": "GOV.UK Frontend assets",
     "directory.index": "public directory search",
     "directory.service": "published service",
     "directory.place": "community building",

@@ -2,8 +2,10 @@
 
 import re
 
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
+from accord import accounts, links
 from accord.extensions import db
 from accord.models import AuditEvent, OutboxMessage, Role, User
 from tests.factories import PASSWORD
@@ -172,3 +174,28 @@ def test_inviting_a_member_needs_an_organisation(client, make):
 def test_an_invalid_invitation_link_is_a_clear_page(client):
     page = client.get_page("/account/invite/not-a-token", status=404)
     assert page.h1.get_text(strip=True) == "This invitation link does not work"
+
+
+def test_an_invitation_email_links_to_the_public_address(app, make_app):
+    public = make_app(PUBLIC_BASE_URL="https://accord.example.org")
+    with public.test_request_context("/", headers={"Host": "evil.example.com"}):
+        user = accounts.invite("Ann@Example.org", Role.frontline, None)
+        link = f"https://accord.example.org/account/invite/{accounts.invite_token(user)}"
+        db.session.commit()
+        message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "invite"))
+        assert message.to == "ann@example.org"
+        assert message.subject == "You have been invited to the Shropshire Accord Hub"
+        assert message.body == (
+            "You have been given an account on the Shropshire Accord Hub.\n\n"
+            f"Set your password within 7 days using this link:\n{link}\n\n"
+            "If you were not expecting this, you can ignore this email.\n"
+        )
+
+
+def test_an_invitation_sent_before_links_were_shared_still_opens(app, make):
+    """Invitations keep their signing salt, so a link emailed before the change works."""
+    user = make.user(email="new@example.org", password=None)
+    old = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="accord-invite")
+    token = old.dumps({"u": user.id, "h": user.password_hash[-16:]})
+    assert accounts.user_for_invite(token) == user
+    assert accounts.user_for_invite(links.sign("another-purpose", {"u": user.id})) is None

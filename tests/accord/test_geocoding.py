@@ -64,6 +64,7 @@ def test_a_postcode_from_postcodes_io(fake, raw, postcode, outcode, point, distr
     assert (found.postcode, found.outcode, found.district) == (postcode, outcode, district)
     assert near(found.point, point)
     assert fake.paths == [f"/postcodes/{postcode}"]
+    assert fake.user_agents == {"shropshire-accord-hub"}  # GEOCODER_USER_AGENT
 
 
 def test_the_captured_london_answer(fake):

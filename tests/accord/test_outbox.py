@@ -3,13 +3,14 @@
 import json
 import socket
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from accord.extensions import db
-from accord.models import OutboxMessage, OutboxStatus, utcnow
+from accord.models import OutboxMessage, OutboxStatus, Role, utcnow
 from accord.outbox import MAX_ATTEMPTS, queue_email, send_pending
+from tests.factories import PASSWORD
 from tests.fakes.smtp import FakeSMTP, free_port
 
 
@@ -97,6 +98,24 @@ def test_after_the_last_attempt_a_message_waits_for_an_admin(app):
     assert send_pending()["failed"] == 1
     db.session.refresh(message)
     assert message.status == OutboxStatus.failed  # kept, not deleted
+
+
+def test_the_admin_outbox_shows_uk_times_and_retries_a_failed_message(client, make):
+    make.user(role=Role.admin, email="admin@example.org")
+    message = queue_email("lead@example.org", "Your link", "Body")
+    message.status = OutboxStatus.failed
+    message.created_at = datetime(2026, 7, 3, 14, 5)  # naive UTC: 3:05pm in Shrewsbury (BST)
+    db.session.commit()
+    client.sign_in("admin@example.org", PASSWORD)
+    page = client.get_page("/admin/outbox")
+    row = " ".join(page.find("tbody").find("tr").get_text().split())
+    assert row.startswith("3 Jul 2026 3:05pm l•••@example.org Your link failed")
+    form = page.find("form", action=f"/admin/outbox/{message.id}/retry")
+    assert form.find("input", attrs={"name": "csrf_token"})["value"]
+    response = client.submit(f"/admin/outbox/{message.id}/retry", {}, form_path="/admin/outbox")
+    assert response.status_code == 302
+    db.session.refresh(message)
+    assert message.status == OutboxStatus.pending
 
 
 def test_outbox_list_cli(app):

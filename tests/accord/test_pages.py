@@ -30,11 +30,18 @@ def test_every_asset_is_served_by_the_app(client):
     for path in paths:
         with client.get(path) as response:
             assert response.status_code == 200, path
+
+
+def test_the_pages_carry_no_gov_uk_branding(client):
+    """Not a GOV.UK service: not its typeface, crown icons or royal arms."""
+    page = client.get_page("/")
+    icons = [tag["href"] for tag in page.find_all("link") if "icon" in " ".join(tag["rel"])]
+    assert icons == ["data:,"]
     with client.get("/static/vendor/govuk/govuk-frontend.min.css") as response:
         css = response.get_data(as_text=True)
-    font = css.split("url(/assets/fonts/", 1)[1].split(")", 1)[0]
-    with client.get(f"/assets/fonts/{font}") as response:
-        assert response.status_code == 200
+    assert "GDS Transport" not in css and "@font-face" not in css
+    assert "font-family:arial,sans-serif" in css
+    assert "/assets/" not in css
 
 
 def test_not_found_is_a_govuk_page(client):

@@ -2,8 +2,7 @@
 
 import pytest
 
-from accord import create_app, settings
-from accord.security import link_base
+from accord import create_app, links, settings
 from accord.settings import SettingsError
 
 
@@ -29,7 +28,8 @@ def test_production_needs_the_public_address_for_links():
 def test_emailed_links_ignore_a_forged_host_header(make_app):
     app = make_app(PUBLIC_BASE_URL="https://accord.example.org")
     with app.test_request_context("/", headers={"Host": "evil.example.com"}):
-        assert link_base() == "https://accord.example.org"
+        assert links.base_url() == "https://accord.example.org"
+        assert links.absolute_url("core.index") == "https://accord.example.org/"
 
 
 def test_development_runs_without_a_secret_key():

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from accord.extensions import db
-from emergency import floods
+from emergency import flood_feed, floods
 from emergency.floods import FloodState, FloodWarning, current, refresh
 from emergency.models import FloodFeed, Incident
 from tests.emergency import data
@@ -28,7 +28,7 @@ from tests.fakes.smtp import free_port
 
 # Naive UTC like the columns; November, so UK clocks show the same time.
 NOW = datetime(2026, 11, 23, 10, 42)
-LAST_UPDATED = "Flood data unavailable, last updated 10:42 on 23 November 2026"
+LAST_UPDATED = "Flood data unavailable, last updated 23 November 2026 at 10:42am"
 NEVER = "Flood data unavailable; never loaded"
 LATER = NOW + timedelta(minutes=20)  # past FLOOD_MAX_AGE_MINUTES (15)
 
@@ -98,7 +98,7 @@ def test_a_warning_keeps_what_the_ea_said(fake):
 
 def test_severity_levels_from_the_2015_list(fake, monkeypatch):
     # No Shropshire item in the 2015 capture has a flood warning, so read the north's.
-    monkeypatch.setattr(floods, "COUNTIES", ("Yorkshire", "Cheshire", "Cumbria"))
+    monkeypatch.setattr(flood_feed, "COUNTIES", ("Yorkshire", "Cheshire", "Cumbria"))
     fake.feed = NORTH_2015
     state = refresh(NOW)
     assert len(state.warnings) == 11
@@ -110,7 +110,7 @@ def test_severity_levels_from_the_2015_list(fake, monkeypatch):
 
 
 def test_warnings_no_longer_in_force_are_dropped(fake, monkeypatch):
-    monkeypatch.setattr(floods, "COUNTIES", ("Hampshire", "Sussex", "Wiltshire", "Dorset"))
+    monkeypatch.setattr(flood_feed, "COUNTIES", ("Hampshire", "Sussex", "Wiltshire", "Dorset"))
     fake.feed = ENGLAND_2023  # newer format: lower-case "Flood alert", 3 at level 4
     state = refresh(NOW)
     assert len(state.warnings) == 8
@@ -223,7 +223,7 @@ def test_outlines_beyond_the_time_budget_wait_for_the_next_refresh(fake):
     ids=["grid-eastings", "no-geometry", "a-point", "not-an-object"],
 )
 def test_an_unusable_outline_is_none(body):
-    assert floods._geometry(body) is None
+    assert flood_feed.geometry(body) is None
 
 
 # --- failures keep the last good warnings ---------------------------------------------------
@@ -276,6 +276,17 @@ def test_a_failure_keeps_the_last_good_warnings(app, fake, mode, body, error):
     )
 
 
+def test_an_answer_too_large_keeps_the_last_good_warnings(fake, monkeypatch):
+    refresh(NOW)
+    monkeypatch.setattr(flood_feed, "MAX_FEED_BYTES", 1000)
+    state = refresh(LATER)
+    assert (state.error, areas(state), state.note) == (
+        "answer too large",
+        SHROPSHIRE_AREAS,
+        LAST_UPDATED,
+    )
+
+
 def test_a_success_after_a_failure_clears_the_error(fake):
     refresh(NOW)
     fake.mode = "error"
@@ -293,7 +304,7 @@ def test_a_failure_before_any_success_says_never_loaded(app):
 
 def test_the_note_shows_uk_clock_time():
     summer = FloodState([], datetime(2026, 6, 1, 9, 5), datetime(2026, 6, 1, 9, 30), "timed out")
-    assert summer.note == "Flood data unavailable, last updated 10:05 on 1 June 2026"
+    assert summer.note == "Flood data unavailable, last updated 1 June 2026 at 10:05am"
 
 
 def test_logs_name_areas_not_messages(fake, caplog):
@@ -409,7 +420,7 @@ def test_the_command_fails_in_one_line(app, fake):
     result = invoke(app)
     assert result.exit_code == 1
     assert result.output.startswith(
-        "Error: Flood warnings not updated (HTTP 500); the last good ones are from 10:42 on "
-        "23 November 2026."
+        "Error: Flood warnings not updated (HTTP 500); the last good ones are from "
+        "23 November 2026 at 10:42am."
     )
     assert result.output.count("\n") == 1

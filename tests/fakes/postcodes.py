@@ -4,7 +4,7 @@ GET /postcodes/<pc> answers NW10 4DG with the captured body and every SY/TF post
 bundled ONS table (and any in `known`) with a body of the same shape;
 GET /terminated_postcodes/<pc> knows E1W 1UU.
 Everything else gets postcodes.io's captured 404 bodies. Set `mode` to "slow", "garbage" or
-"error" to misbehave; `paths` records what was asked.
+"error" to misbehave; `paths` records what was asked, `user_agents` who asked.
 """
 
 from __future__ import annotations
@@ -90,6 +90,7 @@ class FakePostcodes(LocalServer):
         self.delay = delay
         self.paths: list[str] = []
         self.queries: list[dict] = []
+        self.user_agents: set[str] = set()
         self._urls = Map(
             [
                 Rule("/postcodes/<path:postcode>", endpoint="postcode"),
@@ -102,6 +103,7 @@ class FakePostcodes(LocalServer):
     def _wsgi(self, environ, start_response):
         request = Request(environ)
         self.paths.append(request.path)
+        self.user_agents.add(request.headers.get("User-Agent", ""))
         return self._respond(request)(environ, start_response)
 
     def _respond(self, request: Request) -> Response:

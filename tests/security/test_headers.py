@@ -72,8 +72,6 @@ def paths(app, known: dict[str, str]) -> list[tuple[str, str]]:
         if "GET" not in rule.methods:
             continue
         args = {name: known.get(name, "1") for name in rule.arguments}
-        if rule.endpoint == "govuk_assets":
-            args["filename"] = "images/favicon.svg"
         found.append((rule.endpoint, rule.build(args, append_unknown=False)[1]))
     return found
 

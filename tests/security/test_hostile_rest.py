@@ -50,7 +50,7 @@ def test_sign_in_account_and_invitation(app, client, make):
     from accord import accounts
     from accord.models import OutboxMessage
 
-    accounts.invite("new@example.org", Role.frontline, None, "http://localhost/")
+    accounts.invite("new@example.org", Role.frontline, None)
     db.session.commit()
     body = db.session.scalar(
         select(OutboxMessage.body).where(OutboxMessage.to == "new@example.org")

@@ -24,7 +24,7 @@ from accord.extensions import db
 from accord.models import Location, Review, Role, User
 from directory.models import ListingReport, Service, ServiceAtLocation
 from directory.oruk import feed as oruk_feed
-from directory.oruk import query as oruk_query
+from directory.oruk import params as oruk_params
 from tests.directory.data import service as local_service
 from tests.directory.oruk import validator as oruk_validator
 from tests.fakes.postcodes import FakePostcodes
@@ -316,9 +316,9 @@ def test_the_demo_directory_passes_the_validators_walk(app, client):
     # per_page is capped; the default is 50; a page after the last is empty, not an error.
     capped = answer(client, f"{API}/services", per_page=100000)
     assert (capped["size"], capped["total_pages"]) == (100, math.ceil(published / 100))
-    assert answer(client, f"{API}/services")["size"] == oruk_query.PER_PAGE
+    assert answer(client, f"{API}/services")["size"] == oruk_params.PER_PAGE
     after = answer(client, f"{API}/services", page=999)
-    assert oruk_validator.page_problems(after, 999, oruk_query.PER_PAGE) == []
+    assert oruk_validator.page_problems(after, 999, oruk_params.PER_PAGE) == []
     assert (after["empty"], after["size"], after["last_page"]) == (True, 0, True)
     # Parameters we do not know are ignored, as consumers send extras.
     assert answer(client, f"{API}/services", full="true", format="json")["size"] == 50
@@ -600,7 +600,7 @@ def test_filters_leave_out_what_they_should(app, client, postcodes):
     assert not set(ids_of(far)) & set(ids_of(near_ours))
     london = answer(client, f"{API}/service_at_locations", postcode=LONDON, proximity=1000)
     assert (london["total_items"], london["total_pages"], london["empty"]) == (0, 0, True)
-    assert oruk_validator.page_problems(london, 1, oruk_query.PER_PAGE) == []
+    assert oruk_validator.page_problems(london, 1, oruk_params.PER_PAGE) == []
     # Without proximity a postcode orders, nearest first, what has a place on the map.
     ordered = answer(client, f"{API}/service_at_locations", postcode=elsewhere, per_page=100)
     placed = [row for row in every(client, "service_at_locations") if "latitude" in row["location"]]

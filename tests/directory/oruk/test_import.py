@@ -28,7 +28,7 @@ from directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from directory.oruk import importer as oruk_import
+from directory.oruk import coerce, draft, fetch
 from directory.search import search
 from directory.search.search import Query
 from tests.directory.data import service as local_service
@@ -554,7 +554,7 @@ def test_a_feed_that_asks_us_to_slow_down_is_asked_again_after_its_retry_after(a
 
 def test_a_feed_that_stays_busy_fails_in_one_line(app, server, monkeypatch):
     # No pauses between tries here, so the test does not sit through the backoff.
-    monkeypatch.setattr(oruk_import, "RETRIES", oruk_import.RETRIES.new(backoff_factor=0))
+    monkeypatch.setattr(fetch, "RETRIES", fetch.RETRIES.new(backoff_factor=0))
     server.busy = 100
     said = fails(app, f"{server.url}/feeds/service_full.json")
     assert (
@@ -626,7 +626,7 @@ def test_an_organisation_id_that_is_no_uuid_gives_a_uuid5_and_no_id_a_fresh_uuid
         ours(id=other, name="Ludlow Larder", organization={"name": "Ludlow Larder"}),
     )
     source_id = "oruk:ours.json/organisation/org-7"
-    assert first.organisation.uuid == str(uuid.uuid5(oruk_import.NAMESPACE, source_id))
+    assert first.organisation.uuid == str(uuid.uuid5(draft.NAMESPACE, source_id))
     fresh = by_uuid(other).organisation.uuid
     assert str(uuid.UUID(fresh)) == fresh and fresh != first.organisation.uuid
 
@@ -693,7 +693,7 @@ def test_an_unreadable_last_modified_is_said_and_ignored(app, tmp_path):
         # Ours: one entry a feature, saying its label.
         (
             [{"description": label} for label in geo.ACCESSIBILITY.values()],
-            [key for key, _ in oruk_import.ACCESS_WORDS],
+            [key for key, _ in coerce.ACCESS_WORDS],
         ),
         ([{"description": "Blue Badge parking"}], ["blue_badge_parking"]),
         ([{"description": "Guide-dog friendly"}], ["guide_dog_friendly"]),
