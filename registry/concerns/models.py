@@ -19,57 +19,40 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accord.clock import utcnow
 from accord.extensions import Model, db
-from accord.models import Organisation, User
+from accord.models import Labelled, Organisation, User
 
 
-class Permission(enum.StrEnum):
-    named = "named"  # the coordinator may take it forward, naming the raiser's organisation
-    anonymous = "anonymous"  # anonymous learning only: the other organisation is not told
+class Permission(Labelled):
+    # The coordinator may take it forward, naming the raiser's organisation.
+    named = "named", "Yes, you may take this forward and name our organisation"
+    # Anonymous learning only: the other organisation is not told.
+    anonymous = "anonymous", "No, use it only as anonymous learning for the Accord's review"
 
 
-# Keyed by the enum, read with the stored string: the members are strings.
-PERMISSION_LABELS: dict[str, str] = {
-    Permission.named: "Yes, you may take this forward and name our organisation",
-    Permission.anonymous: "No, use it only as anonymous learning for the Accord's review",
-}
+PERMISSION_LABELS: dict[str, str] = {member: member.label for member in Permission}
 
 
-class Stage(enum.StrEnum):
-    raised = "raised"
-    acknowledged = "acknowledged"
-    mediator_appointed = "mediator_appointed"
-    statements_requested = "statements_requested"
-    meeting_held = "meeting_held"
-    outcome_recorded = "outcome_recorded"
-    closed = "closed"
+class Stage(Labelled):
+    raised = "raised", "Raised"
+    acknowledged = "acknowledged", "Acknowledged"
+    mediator_appointed = "mediator_appointed", "Mediator appointed"
+    statements_requested = "statements_requested", "Statements requested"
+    meeting_held = "meeting_held", "Meeting held"
+    outcome_recorded = "outcome_recorded", "Outcome recorded"
+    closed = "closed", "Closed"
 
 
-# Keyed by the enum, read with the stored string: the members are strings.
-STAGE_LABELS: dict[str, str] = {
-    Stage.raised: "Raised",
-    Stage.acknowledged: "Acknowledged",
-    Stage.mediator_appointed: "Mediator appointed",
-    Stage.statements_requested: "Statements requested",
-    Stage.meeting_held: "Meeting held",
-    Stage.outcome_recorded: "Outcome recorded",
-    Stage.closed: "Closed",
-}
+STAGE_LABELS: dict[str, str] = {member: member.label for member in Stage}
 
 
-class Outcome(enum.StrEnum):
-    resolved = "resolved"
-    partly_resolved = "partly_resolved"
-    not_resolved = "not_resolved"
-    formal_route = "formal_route"
+class Outcome(Labelled):
+    resolved = "resolved", "Resolved"
+    partly_resolved = "partly_resolved", "Partly resolved"
+    not_resolved = "not_resolved", "Not resolved"
+    formal_route = "formal_route", "Referred to a formal route (complaints or contract process)"
 
 
-# Keyed by the enum, read with the stored string: the members are strings.
-OUTCOME_LABELS: dict[str, str] = {
-    Outcome.resolved: "Resolved",
-    Outcome.partly_resolved: "Partly resolved",
-    Outcome.not_resolved: "Not resolved",
-    Outcome.formal_route: "Referred to a formal route (complaints or contract process)",
-}
+OUTCOME_LABELS: dict[str, str] = {member: member.label for member in Outcome}
 
 
 mediator_organisation = Table(

@@ -3,7 +3,6 @@ signatories, and the Accord Ambassadors the coordinator keeps."""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, String, Text
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accord.clock import utcnow
 from accord.extensions import Model
-from accord.models import Organisation
+from accord.models import Labelled, Organisation
 
 
 class Consultation(Model):
@@ -56,22 +55,15 @@ class FundingNotice(Model):
     organisation: Mapped[Organisation] = relationship()
 
 
-class AmbassadorSector(enum.StrEnum):
-    vcse = "vcse"
-    local_authority = "local_authority"
-    health = "health"
-    other_public = "other_public"
-    theme = "theme"  # a theme ambassador: theme_number says which
+class AmbassadorSector(Labelled):
+    vcse = "vcse", "Voluntary, community and social enterprise sector"
+    local_authority = "local_authority", "Local authority"
+    health = "health", "Health"
+    other_public = "other_public", "Other public sector"
+    theme = "theme", "A theme of the Accord"  # a theme ambassador: theme_number says which
 
 
-# Keyed by the enum, read with the stored string: the members are strings.
-AMBASSADOR_SECTORS: dict[str, str] = {
-    AmbassadorSector.vcse: "Voluntary, community and social enterprise sector",
-    AmbassadorSector.local_authority: "Local authority",
-    AmbassadorSector.health: "Health",
-    AmbassadorSector.other_public: "Other public sector",
-    AmbassadorSector.theme: "A theme of the Accord",
-}
+AMBASSADOR_SECTORS: dict[str, str] = {member: member.label for member in AmbassadorSector}
 
 
 class Ambassador(Model):

@@ -4,7 +4,6 @@ coordinators see anonymous counts (registry.self_assessment.self_assessment.resu
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
@@ -12,22 +11,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accord.clock import utcnow
 from accord.extensions import Model
-from accord.models import Organisation
+from accord.models import Labelled, Organisation
 from registry.models import AccordVersion
 
 
-class Answer(enum.StrEnum):
-    not_relevant = "not_relevant"
-    do_well = "do_well"
-    do_better = "do_better"
+class Answer(Labelled):
+    not_relevant = "not_relevant", "Not relevant to us"
+    do_well = "do_well", "We already do this well"
+    do_better = "do_better", "We could do this better"
 
 
-# Keyed by the enum, read with the stored string: the members are strings.
-ANSWER_LABELS: dict[str, str] = {
-    Answer.not_relevant: "Not relevant to us",
-    Answer.do_well: "We already do this well",
-    Answer.do_better: "We could do this better",
-}
+ANSWER_LABELS: dict[str, str] = {member: member.label for member in Answer}
 
 
 class SelfAssessment(Model):
