@@ -8,11 +8,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from accord.accounts import role_required
 from accord.extensions import db
 from accord.models import Role
-from accord.security import link_base
 from registry.content import ContentError
 from registry.forms import PublishAccordForm
 from registry.publish import all_versions, current_version, publish, version_named
-from registry.signatories import signup
+from registry.signatories import changes
 
 bp = Blueprint("registry_admin", __name__, url_prefix="/admin/registry")
 
@@ -48,7 +47,7 @@ def ask_reaffirm(version: str):
     latest = current_version()
     if record is None or latest is None or record.id != latest.id:
         abort(404)
-    count = signup.request_reaffirmation(record, link_base())
+    count = changes.request_reaffirmation(record)
     db.session.commit()
     flash(f"{count} signatories have been asked to re-affirm version {record.version}.")
     return redirect(url_for("registry_admin.accord_versions"))

@@ -129,5 +129,6 @@ def parse(text: str) -> AccordText:
 
 def _section(heading: str, lines: list[str]) -> Section:
     kind, number = _kind(heading)
-    title = THEME_HEADING.match(heading).group(2) if number else heading
+    match = THEME_HEADING.match(heading)
+    title = match.group(2) if number and match else heading
     return Section(kind=kind, title=title.strip(), body_md="\n".join(lines).strip(), number=number)

@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accord.extensions import db
-from accord.models import utcnow
+from accord.clock import utcnow
+from accord.extensions import Model
 
 
-class AccordVersion(db.Model):
+class AccordVersion(Model):
     __tablename__ = "accord_version"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,7 +41,7 @@ class SectionKind(enum.StrEnum):
     glossary = "glossary"
 
 
-class AccordSection(db.Model):
+class AccordSection(Model):
     __tablename__ = "accord_section"
     __table_args__ = (UniqueConstraint("version_id", "slug", name="uq_accord_section_slug"),)
 

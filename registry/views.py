@@ -5,6 +5,7 @@ the published list) to the same blueprint so their endpoint names stay `registry
 
 from flask import Blueprint, abort, render_template
 
+from registry.pages import published_accord
 from registry.publish import all_versions, current_version, version_named
 
 bp = Blueprint("registry", __name__)
@@ -12,11 +13,8 @@ bp = Blueprint("registry", __name__)
 
 @bp.get("/accord")
 def accord():
-    version = current_version()
-    if version is None:
-        abort(404)
     return render_template(
-        "registry/accord.html", version=version, versions=all_versions(), current=True
+        "registry/accord.html", version=published_accord(), versions=all_versions(), current=True
     )
 
 

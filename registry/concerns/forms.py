@@ -3,8 +3,6 @@ depend on the database (organisations, themes, mediators) are filled in by the v
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -12,7 +10,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
@@ -23,12 +20,12 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
-    TextAreaField,
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from accord.clock import today_uk
 from accord.forms import (
     DayMonthYear,
     choices,
@@ -37,10 +34,10 @@ from accord.forms import (
     long_text,
     required_text,
     strip,
-    text,
 )
-from registry.concerns.concerns import is_public_address
 from registry.concerns.models import OUTCOME_LABELS, PERMISSION_LABELS, Stage
+from registry.concerns.open_letters import is_public_address
+from registry.forms import optional_text
 
 
 class ConcernForm(FlaskForm):
@@ -65,15 +62,10 @@ class ConcernForm(FlaskForm):
         description="Select all that apply",
         choices=[],
     )
-    commitments = TextAreaField(
+    commitments = optional_text(
         "Which commitments were not kept? (optional)",
-        widget=GovTextArea(),
-        description="For example, “give at least 12 weeks’ notice of changes to funding”",
-        filters=[text],
-        validators=[
-            Optional(),
-            Length(max=2000, message="Commitments must be 2,000 characters or fewer"),
-        ],
+        "Commitments must be 2,000 characters or fewer",
+        "For example, “give at least 12 weeks’ notice of changes to funding”",
     )
     what_happened = long_text(
         "What happened?",
@@ -117,11 +109,11 @@ def _date_check(field) -> None:
         raise ValidationError(field.problem)
     if field.data is None:
         raise ValidationError("Enter the date")
-    if field.data > date.today():
+    if field.data > today_uk():
         raise ValidationError("The date must be today or in the past")
 
 
-STAGE_CHOICES = {
+STAGE_CHOICES: dict[str, str] = {
     Stage.acknowledged: "Acknowledged: the coordinator has the concern and permission",
     Stage.statements_requested: "Written statements requested from both organisations",
     Stage.meeting_held: "Resolution meeting held",
@@ -137,7 +129,14 @@ class CasePageForm(FlaskForm):
         csrf = False
 
 
-class StageForm(CasePageForm):
+class DatedStepForm(CasePageForm):
+    """A step on a case with the date it happened (`on`, declared by each form)."""
+
+    def validate_on(self, field) -> None:
+        _date_check(field)
+
+
+class StageForm(DatedStepForm):
     stage = RadioField(
         "Which step has happened?",
         widget=GovRadioInput(),
@@ -147,11 +146,8 @@ class StageForm(CasePageForm):
     on = DayMonthYear("When?", description="For example, 27 3 2026")
     submit = SubmitField("Record the step", widget=GovSubmitInput())
 
-    def validate_on(self, field) -> None:
-        _date_check(field)
 
-
-class MediatorForm(CasePageForm):
+class MediatorForm(DatedStepForm):
     mediator = SelectField(
         "Mediator",
         widget=GovSelect(),
@@ -161,9 +157,6 @@ class MediatorForm(CasePageForm):
     )
     on = DayMonthYear("Date appointed", description="For example, 27 3 2026")
     submit = SubmitField("Appoint mediator", widget=GovSubmitInput())
-
-    def validate_on(self, field) -> None:
-        _date_check(field)
 
 
 class StatementForm(CasePageForm):
@@ -178,7 +171,7 @@ class StatementForm(CasePageForm):
     submit = SubmitField("Add statement", widget=GovSubmitInput())
 
 
-class OutcomeForm(CasePageForm):
+class OutcomeForm(DatedStepForm):
     outcome = RadioField(
         "Outcome",
         widget=GovRadioInput(),
@@ -198,16 +191,11 @@ class OutcomeForm(CasePageForm):
         "Enter the outcome to share with both organisations",
         max_length=4000,
     )
-    lessons = TextAreaField(
+    lessons = optional_text(
         "What we have learned (published)",
-        widget=GovTextArea(),
-        description="Shown on the public learning page. Write it without names or details "
-        "that identify either organisation.",
-        filters=[text],
-        validators=[
-            Optional(),
-            Length(max=2000, message="Lessons must be 2,000 characters or fewer"),
-        ],
+        "Lessons must be 2,000 characters or fewer",
+        "Shown on the public learning page. Write it without names or details that identify "
+        "either organisation.",
     )
     names_agreed = BooleanField(
         "Both organisations agreed to be named on the learning page",
@@ -215,9 +203,6 @@ class OutcomeForm(CasePageForm):
     )
     on = DayMonthYear("Date of the outcome", description="For example, 27 3 2026")
     submit = SubmitField("Record the outcome", widget=GovSubmitInput())
-
-    def validate_on(self, field) -> None:
-        _date_check(field)
 
 
 class ActionForm(CasePageForm):

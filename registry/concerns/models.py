@@ -17,55 +17,42 @@ from uuid import uuid4
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accord.extensions import db
-from accord.models import Organisation, User, utcnow
+from accord.clock import utcnow
+from accord.extensions import Model, db
+from accord.models import Labelled, Organisation, User
 
 
-class Permission(enum.StrEnum):
-    named = "named"  # the coordinator may take it forward, naming the raiser's organisation
-    anonymous = "anonymous"  # anonymous learning only: the other organisation is not told
+class Permission(Labelled):
+    # The coordinator may take it forward, naming the raiser's organisation.
+    named = "named", "Yes, you may take this forward and name our organisation"
+    # Anonymous learning only: the other organisation is not told.
+    anonymous = "anonymous", "No, use it only as anonymous learning for the Accord's review"
 
 
-PERMISSION_LABELS = {
-    Permission.named: "Yes, you may take this forward and name our organisation",
-    Permission.anonymous: "No, use it only as anonymous learning for the Accord's review",
-}
+PERMISSION_LABELS: dict[str, str] = {member: member.label for member in Permission}
 
 
-class Stage(enum.StrEnum):
-    raised = "raised"
-    acknowledged = "acknowledged"
-    mediator_appointed = "mediator_appointed"
-    statements_requested = "statements_requested"
-    meeting_held = "meeting_held"
-    outcome_recorded = "outcome_recorded"
-    closed = "closed"
+class Stage(Labelled):
+    raised = "raised", "Raised"
+    acknowledged = "acknowledged", "Acknowledged"
+    mediator_appointed = "mediator_appointed", "Mediator appointed"
+    statements_requested = "statements_requested", "Statements requested"
+    meeting_held = "meeting_held", "Meeting held"
+    outcome_recorded = "outcome_recorded", "Outcome recorded"
+    closed = "closed", "Closed"
 
 
-STAGE_LABELS = {
-    Stage.raised: "Raised",
-    Stage.acknowledged: "Acknowledged",
-    Stage.mediator_appointed: "Mediator appointed",
-    Stage.statements_requested: "Statements requested",
-    Stage.meeting_held: "Meeting held",
-    Stage.outcome_recorded: "Outcome recorded",
-    Stage.closed: "Closed",
-}
+STAGE_LABELS: dict[str, str] = {member: member.label for member in Stage}
 
 
-class Outcome(enum.StrEnum):
-    resolved = "resolved"
-    partly_resolved = "partly_resolved"
-    not_resolved = "not_resolved"
-    formal_route = "formal_route"
+class Outcome(Labelled):
+    resolved = "resolved", "Resolved"
+    partly_resolved = "partly_resolved", "Partly resolved"
+    not_resolved = "not_resolved", "Not resolved"
+    formal_route = "formal_route", "Referred to a formal route (complaints or contract process)"
 
 
-OUTCOME_LABELS = {
-    Outcome.resolved: "Resolved",
-    Outcome.partly_resolved: "Partly resolved",
-    Outcome.not_resolved: "Not resolved",
-    Outcome.formal_route: "Referred to a formal route (complaints or contract process)",
-}
+OUTCOME_LABELS: dict[str, str] = {member: member.label for member in Outcome}
 
 
 mediator_organisation = Table(
@@ -76,7 +63,7 @@ mediator_organisation = Table(
 )
 
 
-class Mediator(db.Model):
+class Mediator(Model):
     """An independent person on the coordinator's list. Their links to organisations (a
     trustee, an employee) rule them out of cases involving those organisations."""
 
@@ -97,7 +84,7 @@ class Mediator(db.Model):
     organisations: Mapped[list[Organisation]] = relationship(secondary=mediator_organisation)
 
 
-class Concern(db.Model):
+class Concern(Model):
     __tablename__ = "concern"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -182,7 +169,7 @@ class Party(enum.StrEnum):
     mediator = "mediator"
 
 
-class ConcernStep(db.Model):
+class ConcernStep(Model):
     """One entry on a case's timeline: who (which side), what, when, and any statement."""
 
     __tablename__ = "concern_step"
@@ -203,7 +190,7 @@ class ConcernStep(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class OpenLetter(db.Model):
+class OpenLetter(Model):
     """The Accord's last resort (step 7): an open letter the VCS Assembly published about a
     public-sector signatory that keeps failing to respect the ways of working. Recorded after
     it is published, with where anyone can read it."""

@@ -1,7 +1,7 @@
 """Accord concern pages: raise one, follow and resolve a case, the coordinator's list and
 mediators, and the public "What we have learned".
 
-Every page that names a case asks `concerns.find`, which gives None to anyone who is not a
+Every page that names a case asks `access.find`, which gives None to anyone who is not a
 party, the coordinator or the appointed mediator: they get a 404, so a guessed address does
 not even say the case exists.
 """
@@ -11,16 +11,16 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime, time
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from accord import audit, limits
 from accord.accounts import role_required
+from accord.clock import today_uk, utcnow
 from accord.extensions import db, limiter
-from accord.models import Organisation, Role, utcnow
-from accord.security import link_base
-from registry.concerns import concerns
+from accord.models import Organisation, Role
+from registry.concerns import access, concerns, figures, mediation, open_letters, overdue, stages
 from registry.concerns.forms import (
     ActionForm,
     ConcernForm,
@@ -41,22 +41,13 @@ from registry.concerns.models import (
     Permission,
     Stage,
 )
+from registry.pages import signed_in
 
 bp = Blueprint("concerns", __name__)
 
 
-def _link(concern: Concern) -> str:
-    return link_base() + url_for("concerns.show", uuid=concern.uuid)
-
-
-def _signed_in():
-    if not current_user.is_authenticated:
-        return redirect(url_for("core.sign_in", next=request.full_path.rstrip("?")))
-    return None
-
-
 def _found(uuid: str) -> Concern:
-    concern = concerns.find(current_user, uuid)
+    concern = access.find(current_user, uuid)
     if concern is None:
         abort(404)
     return concern
@@ -64,7 +55,7 @@ def _found(uuid: str) -> Concern:
 
 def _when(day: date) -> datetime:
     """A step on today's date is recorded now; an earlier day, at its midday."""
-    return utcnow() if day == date.today() else datetime.combine(day, time(12))
+    return utcnow() if day == today_uk() else datetime.combine(day, time(12))
 
 
 def _common() -> dict:
@@ -72,8 +63,8 @@ def _common() -> dict:
         "stage_labels": STAGE_LABELS,
         "outcome_labels": OUTCOME_LABELS,
         "permission_labels": PERMISSION_LABELS,
-        "is_overdue": concerns.is_overdue,
-        "due_by": concerns.due_by,
+        "is_overdue": overdue.is_overdue,
+        "due_by": overdue.due_by,
     }
 
 
@@ -84,9 +75,9 @@ def _common() -> dict:
 @role_required(Role.member)
 @limiter.limit(limits.CONCERN, methods=["POST"])
 def new():
-    mine = concerns.signatory_organisations(current_user)
+    mine = access.signatory_organisations(current_user)
     form = ConcernForm()
-    others = concerns.concernable_organisations({org.id for org in mine}) if mine else []
+    others = access.concernable_organisations({org.id for org in mine}) if mine else []
     form.raiser.choices = [SelectChoice(str(org.id), org.name) for org in mine]
     form.concerned.choices = [SelectChoice("", "Choose an organisation")] + [
         SelectChoice(str(org.id), org.name) for org in others
@@ -108,7 +99,6 @@ def new():
                 permission=form.permission.data,
             ),
             form.token.data[:64],
-            _link,
         )
         db.session.commit()
         flash(f"Concern {raised.reference} raised. The coordinator will acknowledge it.")
@@ -122,19 +112,18 @@ def new():
 
 
 @bp.get("/concerns/")
+@signed_in
 def index():
-    if (away := _signed_in()) is not None:
-        return away
-    coordinator = concerns.is_coordinator(current_user)
-    cases = concerns.all_concerns() if coordinator else concerns.concerns_of(current_user)
+    coordinator = access.is_coordinator(current_user)
+    cases = access.all_concerns() if coordinator else access.concerns_of(current_user)
     return render_template(
         "registry/concerns/index.html",
         cases=cases,
         coordinator=coordinator,
-        can_raise=bool(concerns.signatory_organisations(current_user)),
-        overdue=[c for c in cases if concerns.is_overdue(c)] if coordinator else [],
-        repeated=concerns.repeated_breaches() if coordinator else [],
-        letters=concerns.open_letters() if coordinator else [],
+        can_raise=bool(access.signatory_organisations(current_user)),
+        overdue=[c for c in cases if overdue.is_overdue(c)] if coordinator else [],
+        repeated=open_letters.repeated_breaches() if coordinator else [],
+        letters=open_letters.open_letters() if coordinator else [],
         **_common(),
     )
 
@@ -144,14 +133,14 @@ def index():
 
 def _forms(concern: Concern) -> dict:
     stage_form = StageForm(prefix="stage")
-    if not concerns.is_coordinator(current_user):
+    if not access.is_coordinator(current_user):
         # The mediator (who may chair the meeting) records statements and the meeting.
         stage_form.stage.choices = [
             c for c in stage_form.stage.choices if c.value != Stage.acknowledged
         ]
     mediator_form = MediatorForm(prefix="mediator")
     mediator_form.mediator.choices = [SelectChoice("", "Choose a mediator")] + [
-        SelectChoice(str(m.id), m.name) for m in concerns.mediators_for(concern)
+        SelectChoice(str(m.id), m.name) for m in mediation.mediators_for(concern)
     ]
     statement_form = StatementForm(prefix="statement")
     if not statement_form.token.data:
@@ -170,9 +159,9 @@ def _show(concern: Concern, forms: dict, failed=None, status: int = 200):
         render_template(
             "registry/concerns/show.html",
             concern=concern,
-            side=concerns.side(current_user, concern),
-            coordinator=concerns.is_coordinator(current_user),
-            mediator=concerns.is_mediator(current_user, concern),
+            side=access.side(current_user, concern),
+            coordinator=access.is_coordinator(current_user),
+            mediator=access.is_mediator(current_user, concern),
             themes=dict(concerns.accord_themes()),
             form=failed,
             Stage=Stage,
@@ -186,9 +175,8 @@ def _show(concern: Concern, forms: dict, failed=None, status: int = 200):
 
 
 @bp.get("/concerns/<uuid>")
+@signed_in
 def show(uuid: str):
-    if (away := _signed_in()) is not None:
-        return away
     concern = _found(uuid)
     audit.record("concern.viewed", "concern", concern.id)
     db.session.commit()
@@ -199,10 +187,8 @@ def _step(uuid: str, form_name: str, change, allowed=None):
     """Check who is asking, validate one of the case page's forms and make its change; a
     repeat says so, no 500; bad input shows the case page again with the error summary.
     `allowed(concern)` says whether this user may take the step (a 403 if not)."""
-    if (away := _signed_in()) is not None:
-        return away
     concern = _found(uuid)
-    if not (allowed(concern) if allowed else concerns.is_coordinator(current_user)):
+    if not (allowed(concern) if allowed else access.is_coordinator(current_user)):
         abort(403)
     forms = _forms(concern)
     form = forms[form_name]
@@ -224,19 +210,19 @@ def _step(uuid: str, form_name: str, change, allowed=None):
 
 
 @bp.post("/concerns/<uuid>/stage")
+@signed_in
 def stage(uuid: str):
     def change(concern, form):
-        coordinator = concerns.is_coordinator(current_user)
+        coordinator = access.is_coordinator(current_user)
         on = _when(form.on.data)
         if form.stage.data == Stage.acknowledged:
-            concerns.acknowledge(concern, current_user, on, _link(concern))
+            stages.acknowledge(concern, current_user, on)
         else:
-            concerns.record_stage(
+            stages.record_stage(
                 concern,
                 form.stage.data,
                 current_user,
                 on,
-                _link(concern),
                 party=Party.coordinator if coordinator else Party.mediator,
             )
         return f"Recorded: {STAGE_LABELS[form.stage.data].lower()}. Both parties have been told."
@@ -245,17 +231,18 @@ def stage(uuid: str):
         uuid,
         "stage_form",
         change,
-        lambda c: concerns.is_coordinator(current_user) or concerns.is_mediator(current_user, c),
+        lambda c: access.is_coordinator(current_user) or access.is_mediator(current_user, c),
     )
 
 
 @bp.post("/concerns/<uuid>/mediator")
+@signed_in
 def mediator(uuid: str):
     def change(concern, form):
         chosen = db.session.get(Mediator, int(form.mediator.data))
         if chosen is None:
             raise concerns.Conflict("Select a mediator from the list")
-        concerns.appoint(concern, chosen, current_user, _when(form.on.data), _link(concern))
+        mediation.appoint(concern, chosen, current_user, _when(form.on.data))
         return f"{chosen.name} is appointed as mediator. Both parties have been told."
 
     # Only ids from the list are choices, so anything else fails validation, not int().
@@ -263,30 +250,29 @@ def mediator(uuid: str):
 
 
 @bp.post("/concerns/<uuid>/statement")
+@signed_in
 def statement(uuid: str):
     def change(concern, form):
-        concerns.add_statement(
+        stages.add_statement(
             concern,
             current_user,
-            concerns.side(current_user, concern),
+            access.side(current_user, concern),
             form.statement.data,
             form.token.data[:64] or secrets.token_urlsafe(32),
-            _link(concern),
         )
         return "Your statement has been added. Everyone on the case has been told."
 
-    return _step(
-        uuid, "statement_form", change, lambda c: concerns.side(current_user, c) is not None
-    )
+    return _step(uuid, "statement_form", change, lambda c: access.side(current_user, c) is not None)
 
 
 @bp.post("/concerns/<uuid>/outcome")
+@signed_in
 def outcome(uuid: str):
     def change(concern, form):
-        concerns.record_outcome(
+        stages.record_outcome(
             concern,
             current_user,
-            concerns.Result(
+            stages.Result(
                 outcome=form.outcome.data,
                 summary=form.summary.data,
                 breach=form.breach.data == "yes",
@@ -294,7 +280,6 @@ def outcome(uuid: str):
                 names_agreed=bool(form.names_agreed.data),
             ),
             _when(form.on.data),
-            _link(concern),
         )
         return "The outcome is recorded. Both parties have been told."
 
@@ -302,9 +287,10 @@ def outcome(uuid: str):
 
 
 @bp.post("/concerns/<uuid>/close")
+@signed_in
 def close(uuid: str):
     def change(concern, form):
-        concerns.close(concern, current_user, _link(concern))
+        stages.close(concern, current_user)
         return f"Concern {concern.reference} is closed."
 
     return _step(uuid, "action_form", change)
@@ -321,7 +307,7 @@ def mediators():
     form.organisations.choices = [SelectChoice(str(org.id), org.name) for org in orgs]
     if form.validate_on_submit():
         chosen = {str(org.id): org for org in orgs}
-        concerns.add_mediator(
+        mediation.add_mediator(
             form.name.data,
             form.contact.data,
             [chosen[i] for i in form.organisations.data or [] if i in chosen],
@@ -331,7 +317,7 @@ def mediators():
         flash(f"{form.name.data} is on the list of mediators.")
         return redirect(url_for("concerns.mediators"))
     return render_template(
-        "registry/concerns/mediators.html", form=form, mediators=concerns.mediator_list()
+        "registry/concerns/mediators.html", form=form, mediators=mediation.mediator_list()
     )
 
 
@@ -343,14 +329,15 @@ def mediators():
 def open_letter(organisation_id: int):
     # The VCS Assembly's decision, so the coordinator's alone (not an administrator's, as for
     # the cases); then only a public-sector organisation with repeated breaches, else a 404.
-    if not concerns.is_coordinator(current_user):
+    if not access.is_coordinator(current_user):
         abort(403)
-    candidate = concerns.open_letter_candidate(organisation_id)
+    candidate = open_letters.open_letter_candidate(organisation_id)
     if candidate is None:
         abort(404)
     form = OpenLetterForm()
-    if form.validate_on_submit():
-        _, created = concerns.record_open_letter(
+    # validate_published_on fails the form without a date: a valid form has one.
+    if form.validate_on_submit() and form.published_on.data:
+        _, created = open_letters.record_open_letter(
             candidate.organisation, form.published_on.data, form.url.data, current_user
         )
         db.session.commit()
@@ -371,7 +358,7 @@ def open_letter(organisation_id: int):
 def learning():
     return render_template(
         "registry/concerns/learning.html",
-        lessons=concerns.learning(),
-        figures=concerns.figures(),
+        lessons=figures.learning(),
+        figures=figures.figures(),
         **_common(),
     )

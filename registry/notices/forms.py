@@ -15,9 +15,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from accord.forms import DayMonthYear, line, required_text, text
+from registry.forms import optional_line
 from registry.notices.models import AMBASSADOR_SECTORS, AmbassadorSector
 from registry.signatories.forms import website_check
 
@@ -52,15 +53,11 @@ class ConsultationForm(FlaskForm):
     )
     start = DayMonthYear("When did it open?", description="For example, 6 1 2026")
     end = DayMonthYear("When did it close?", description="For example, 31 3 2026")
-    link = StringField(
+    link = optional_line(
         "Web address of the consultation (optional)",
-        widget=GovTextInput(),
-        filters=[line],
-        validators=[
-            Optional(),
-            Length(max=300, message="Web address must be 300 characters or fewer"),
-            website_check,
-        ],
+        "Web address must be 300 characters or fewer",
+        300,
+        website_check,
     )
     submit = SubmitField("Log the consultation", widget=GovSubmitInput())
 
@@ -110,7 +107,7 @@ class AmbassadorForm(FlaskForm):
     sector = RadioField(
         "Who do they represent?",
         widget=GovRadioInput(),
-        choices=[SelectChoice(key.value, label) for key, label in AMBASSADOR_SECTORS.items()],
+        choices=[SelectChoice(key, label) for key, label in AMBASSADOR_SECTORS.items()],
         validators=[InputRequired(message="Select who the ambassador represents")],
     )
     theme_number = SelectField(

@@ -3,17 +3,17 @@ signatories, and the Accord Ambassadors the coordinator keeps."""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accord.extensions import db
-from accord.models import Organisation, utcnow
+from accord.clock import utcnow
+from accord.extensions import Model
+from accord.models import Labelled, Organisation
 
 
-class Consultation(db.Model):
+class Consultation(Model):
     """A public consultation a public-sector signatory ran: were 12 weeks allowed?"""
 
     __tablename__ = "consultation"
@@ -35,7 +35,7 @@ class Consultation(db.Model):
     organisation: Mapped[Organisation] = relationship()
 
 
-class FundingNotice(db.Model):
+class FundingNotice(Model):
     """Notice given of a change to funding or a contract: was it 6 months (3 at least)?"""
 
     __tablename__ = "funding_notice"
@@ -55,24 +55,18 @@ class FundingNotice(db.Model):
     organisation: Mapped[Organisation] = relationship()
 
 
-class AmbassadorSector(enum.StrEnum):
-    vcse = "vcse"
-    local_authority = "local_authority"
-    health = "health"
-    other_public = "other_public"
-    theme = "theme"  # a theme ambassador: theme_number says which
+class AmbassadorSector(Labelled):
+    vcse = "vcse", "Voluntary, community and social enterprise sector"
+    local_authority = "local_authority", "Local authority"
+    health = "health", "Health"
+    other_public = "other_public", "Other public sector"
+    theme = "theme", "A theme of the Accord"  # a theme ambassador: theme_number says which
 
 
-AMBASSADOR_SECTORS = {
-    AmbassadorSector.vcse: "Voluntary, community and social enterprise sector",
-    AmbassadorSector.local_authority: "Local authority",
-    AmbassadorSector.health: "Health",
-    AmbassadorSector.other_public: "Other public sector",
-    AmbassadorSector.theme: "A theme of the Accord",
-}
+AMBASSADOR_SECTORS: dict[str, str] = {member: member.label for member in AmbassadorSector}
 
 
-class Ambassador(db.Model):
+class Ambassador(Model):
     """A named point of connection for a sector or a theme: published with a role contact
     route (a shared mailbox, a web form), never a personal one."""
 

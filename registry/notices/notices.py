@@ -11,8 +11,9 @@ from datetime import date, timedelta
 from sqlalchemy import and_, exists, select
 
 from accord import audit
+from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import Organisation, Role, Sector, User, utcnow
+from accord.models import Organisation, Role, Sector, User
 from registry.notices.models import Ambassador, AmbassadorSector, Consultation, FundingNotice
 from registry.signatories.models import Signatory, SignatoryStatus
 
@@ -167,7 +168,7 @@ def ambassadors(include_retired: bool = False) -> list[Ambassador]:
     if not include_retired:
         query = query.where(Ambassador.retired_at.is_(None))
     found = list(db.session.scalars(query))
-    order = list(AmbassadorSector)
+    order: list[str] = list(AmbassadorSector)
     return sorted(
         found,
         key=lambda a: (
@@ -184,7 +185,7 @@ def save_ambassador(ambassador: Ambassador | None, **values) -> Ambassador:
     if values.get("sector") != AmbassadorSector.theme:
         values["theme_number"] = None
     adding = ambassador is None
-    if adding:
+    if ambassador is None:
         ambassador = Ambassador()
         db.session.add(ambassador)
     changed = [k for k in AMBASSADOR_FIELDS if k in values and getattr(ambassador, k) != values[k]]

@@ -16,10 +16,11 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 
+from accord.clock import today_uk
 from accord.extensions import db
 from accord.text import csv_cell
 from registry.notices import notices
@@ -49,7 +50,7 @@ def section_names() -> list[str]:
 
 
 def valid_year(year: int) -> bool:
-    return FIRST_YEAR <= year <= date.today().year
+    return FIRST_YEAR <= year <= today_uk().year
 
 
 def build(year: int) -> list[tuple[str, ReviewSection]]:
@@ -190,10 +191,10 @@ def self_assessment_section(year: int) -> ReviewSection:
 
 
 def concerns_section(year: int) -> ReviewSection:
-    from registry.concerns import concerns
+    from registry.concerns import figures
     from registry.concerns.models import OUTCOME_LABELS, STAGE_LABELS
 
-    found = concerns.year_figures(year)
+    found = figures.year_figures(year)
     rows: list[tuple[str, int | str]] = [("Concerns raised", found["total"])]
     rows += [(f"Now: {label}", found["by_stage"][key]) for key, label in STAGE_LABELS.items()]
     rows += [

@@ -4,14 +4,13 @@ Accord Ambassadors; the annual review, on a page and as CSV."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from accord import limits
 from accord.accounts import role_required
+from accord.clock import today_uk
 from accord.extensions import db, limiter
 from accord.models import Role
 from registry.notices import notices, review
@@ -58,7 +57,8 @@ def consultations():
 def new_consultation():
     form = ConsultationForm()
     orgs = _with_organisations(form)
-    if form.validate_on_submit():
+    # The date checks fail the form without its dates: a valid form has both.
+    if form.validate_on_submit() and form.start.data and form.end.data:
         record = notices.log_consultation(
             current_user,
             orgs[form.organisation.data],
@@ -83,7 +83,8 @@ def new_consultation():
 def new_notice():
     form = NoticeForm()
     orgs = _with_organisations(form)
-    if form.validate_on_submit():
+    # The date checks fail the form without its dates: a valid form has both.
+    if form.validate_on_submit() and form.notice_date.data and form.change_date.data:
         record = notices.log_notice(
             current_user,
             orgs[form.organisation.data],
@@ -178,7 +179,7 @@ def _year(year: int) -> int:
 
 @bp.get("/accord/review")
 def review_latest():
-    return redirect(url_for("notices.annual_review", year=date.today().year - 1))
+    return redirect(url_for("notices.annual_review", year=today_uk().year - 1))
 
 
 @bp.get("/accord/review/<int:year>")
@@ -188,7 +189,7 @@ def annual_review(year: int):
         "registry/notices/review.html",
         year=year,
         sections=review.build(year),
-        this_year=date.today().year,
+        this_year=today_uk().year,
         first_year=review.FIRST_YEAR,
     )
 

@@ -16,12 +16,13 @@ from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
+from accord.clock import date_text
 from accord.forms import DayMonthYear, line, text
 from registry.commitments import Commitment
 from registry.self_assessment.models import ANSWER_LABELS, Answer
 from registry.self_assessment.self_assessment import ACTION_YEARS_AHEAD, Reply
 
-CHOICES = [SelectChoice(answer.value, label) for answer, label in ANSWER_LABELS.items()]
+CHOICES = [SelectChoice(answer, label) for answer, label in ANSWER_LABELS.items()]
 
 
 def field_name(commitment: Commitment) -> str:
@@ -64,7 +65,7 @@ class ThemeForm(FlaskForm):
             elif not earliest <= by.data <= latest:
                 problems[by] = (
                     f"Commitment {number}: the date it will be done by must be between "
-                    f"{earliest:%-d %B %Y} and {latest:%-d %B %Y}"
+                    f"{date_text(earliest)} and {date_text(latest)}"
                 )
             for target, message in problems.items():
                 if message:
@@ -99,62 +100,54 @@ def theme_form(commitments: list[Commitment], year: int, last_year: dict[str, st
 
     for number, commitment in enumerate(commitments, start=1):
         name = field_name(commitment)
-        earlier = last_year.get(commitment.key)
-        setattr(
-            Form,
-            name,
-            RadioField(
-                commitment.text,
-                widget=GovRadioInput(),
-                choices=CHOICES,
-                validate_choice=False,
-                description=f"Last year: {earlier}" if earlier else "",
-            ),
-        )
-        setattr(
-            Form,
-            f"{name}_what",
-            TextAreaField(
-                "What will you do?",
-                widget=GovTextArea(),
-                description="Specific and measurable: what will be different, and how you "
-                "will know",
-                filters=[text],
-                validators=[
-                    Length(
-                        max=2000,
-                        message=f"Commitment {number}: what you will do must be 2,000 "
-                        "characters or fewer",
-                    )
-                ],
-            ),
-        )
-        setattr(
-            Form,
-            f"{name}_who",
-            StringField(
-                "Who is responsible?",
-                widget=GovTextInput(),
-                description="A person or a role, for example our volunteer coordinator",
-                filters=[line],
-                validators=[
-                    Length(
-                        max=200,
-                        message=f"Commitment {number}: who is responsible must be 200 "
-                        "characters or fewer",
-                    )
-                ],
-            ),
-        )
-        setattr(
-            Form,
-            f"{name}_by",
-            DayMonthYear("By when?", description="For example, 31 3 2027"),
-        )
+        for suffix, field in _commitment_fields(number, commitment, last_year).items():
+            setattr(Form, name + suffix, field)
     form = Form()
     form.commitments = list(enumerate(commitments, start=1))
     form.year = year
     return form
+
+
+def _commitment_fields(number: int, commitment: Commitment, last_year: dict[str, str]) -> dict:
+    """The answer to one commitment and its SMART action (what, who, by when), by the suffix
+    of their field names."""
+    earlier = last_year.get(commitment.key)
+    return {
+        "": RadioField(
+            commitment.text,
+            widget=GovRadioInput(),
+            choices=CHOICES,
+            validate_choice=False,
+            description=f"Last year: {earlier}" if earlier else "",
+        ),
+        "_what": TextAreaField(
+            "What will you do?",
+            widget=GovTextArea(),
+            description="Specific and measurable: what will be different, and how you will know",
+            filters=[text],
+            validators=[
+                Length(
+                    max=2000,
+                    message=f"Commitment {number}: what you will do must be 2,000 "
+                    "characters or fewer",
+                )
+            ],
+        ),
+        "_who": StringField(
+            "Who is responsible?",
+            widget=GovTextInput(),
+            description="A person or a role, for example our volunteer coordinator",
+            filters=[line],
+            validators=[
+                Length(
+                    max=200,
+                    message=f"Commitment {number}: who is responsible must be 200 "
+                    "characters or fewer",
+                )
+            ],
+        ),
+        "_by": DayMonthYear("By when?", description="For example, 31 3 2027"),
+    }
 
 
 class SendForm(FlaskForm):

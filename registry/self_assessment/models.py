@@ -4,31 +4,27 @@ coordinators see anonymous counts (registry.self_assessment.self_assessment.resu
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accord.extensions import db
-from accord.models import Organisation, utcnow
+from accord.clock import utcnow
+from accord.extensions import Model
+from accord.models import Labelled, Organisation
 from registry.models import AccordVersion
 
 
-class Answer(enum.StrEnum):
-    not_relevant = "not_relevant"
-    do_well = "do_well"
-    do_better = "do_better"
+class Answer(Labelled):
+    not_relevant = "not_relevant", "Not relevant to us"
+    do_well = "do_well", "We already do this well"
+    do_better = "do_better", "We could do this better"
 
 
-ANSWER_LABELS = {
-    Answer.not_relevant: "Not relevant to us",
-    Answer.do_well: "We already do this well",
-    Answer.do_better: "We could do this better",
-}
+ANSWER_LABELS: dict[str, str] = {member: member.label for member in Answer}
 
 
-class SelfAssessment(db.Model):
+class SelfAssessment(Model):
     __tablename__ = "self_assessment"
     __table_args__ = (
         UniqueConstraint("organisation_id", "year", name="uq_self_assessment_organisation_year"),
@@ -52,7 +48,7 @@ class SelfAssessment(db.Model):
     )
 
 
-class SelfAssessmentAnswer(db.Model):
+class SelfAssessmentAnswer(Model):
     __tablename__ = "self_assessment_answer"
     __table_args__ = (
         UniqueConstraint(

@@ -13,12 +13,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from accord import audit
+from accord.clock import today_uk, utcnow
 from accord.extensions import db
-from accord.models import Organisation, Role, User, utcnow
+from accord.models import Organisation, Role, User
 from registry.commitments import GROUP_LABELS, ThemeCommitments, for_sector, themes_of
 from registry.models import AccordSection, AccordVersion
 from registry.publish import current_version
@@ -31,7 +32,7 @@ ACTION_YEARS_AHEAD = 5
 
 
 def current_year() -> int:
-    return date.today().year
+    return today_uk().year
 
 
 # --- who -------------------------------------------------------------------------------------
@@ -59,12 +60,14 @@ def organisation_for(user: User, slug: str) -> Organisation | None:
 # --- one organisation's assessment -----------------------------------------------------------
 
 
-def find(organisation: Organisation, year: int) -> SelfAssessment | None:
-    return db.session.scalar(
-        select(SelfAssessment).where(
-            SelfAssessment.organisation_id == organisation.id, SelfAssessment.year == year
-        )
+def _of(organisation: Organisation, year: int) -> Select[SelfAssessment]:
+    return select(SelfAssessment).where(
+        SelfAssessment.organisation_id == organisation.id, SelfAssessment.year == year
     )
+
+
+def find(organisation: Organisation, year: int) -> SelfAssessment | None:
+    return db.session.scalar(_of(organisation, year))
 
 
 def years_of(organisation: Organisation) -> list[int]:
@@ -88,7 +91,7 @@ def start(organisation: Organisation, year: int, version: AccordVersion) -> Self
         with db.session.begin_nested():
             db.session.add(assessment)
     except IntegrityError:  # started at the same moment by someone else
-        return find(organisation, year)
+        return db.session.scalars(_of(organisation, year)).one()
     audit.record(
         "self_assessment.started",
         "self_assessment",

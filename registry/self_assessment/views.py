@@ -8,8 +8,6 @@ anyone who is not one of its members (coordinators and administrators included):
 
 from __future__ import annotations
 
-import functools
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -17,23 +15,12 @@ from accord.accounts import role_required
 from accord.extensions import db
 from accord.models import Organisation, Role
 from registry.commitments import GROUP_LABELS
+from registry.pages import signed_in
 from registry.self_assessment import self_assessment as work
 from registry.self_assessment.forms import SendForm, theme_form
 from registry.self_assessment.models import ANSWER_LABELS
 
 bp = Blueprint("self_assessment", __name__, url_prefix="/self-assessment")
-
-
-def signed_in(view):
-    """Signed-out visitors go to sign in; who may see what is decided by the view."""
-
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("core.sign_in", next=request.full_path.rstrip("?")))
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _organisation(slug: str) -> Organisation:

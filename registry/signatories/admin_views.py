@@ -8,9 +8,8 @@ from wtforms.fields.choices import SelectChoice
 from accord.accounts import role_required
 from accord.extensions import db
 from accord.models import SECTOR_LABELS, Organisation, Role
-from accord.security import link_base
 from registry.admin_views import bp
-from registry.signatories import signup
+from registry.signatories import moderation
 from registry.signatories.forms import STATEMENTS, DecisionForm
 from registry.signatories.models import SignUp, SignUpStatus
 
@@ -24,7 +23,7 @@ def signups():
         ).all()
     )
     return render_template(
-        "registry/signatories/admin/signups.html", queue=signup.queue(), counts=counts
+        "registry/signatories/admin/signups.html", queue=moderation.queue(), counts=counts
     )
 
 
@@ -32,41 +31,45 @@ def signups():
 @role_required(Role.coordinator)
 def decide(signup_id: int):
     record = db.get_or_404(SignUp, signup_id)
-    duplicates = signup.possible_duplicates(record)
+    duplicates = moderation.possible_duplicates(record)
     form = DecisionForm()
     form.link_to.choices = [SelectChoice("", "Create a new organisation record")] + [
         SelectChoice(str(d.organisation.id), f"Link to {d.organisation.name}")
         for d in duplicates
         if d.organisation is not None
     ]
-    if record.status != SignUpStatus.pending:
-        form = None
-    elif form.validate_on_submit():
-        if form.decision.data == "approve":
-            link_to = None
-            if form.link_to.data:
-                # Only a record the page offered (a forged value is no number, or another's).
-                offered = {choice.value for choice in form.link_to.choices}
-                if form.link_to.data not in offered:
-                    abort(400)
-                link_to = db.session.get(Organisation, int(form.link_to.data))
-                if link_to is None:
-                    abort(400)
-            signup.approve(record, link_to)
-            flash(f"{record.name} is approved and published.")
-        elif form.decision.data == "reject":
-            signup.reject(record, form.note.data)
-            flash(f"{record.name} is rejected. The organisation has been told why.")
-        else:
-            signup.request_changes(record, form.note.data, link_base())
-            flash(f"Changes asked for. {record.name} has been sent a link to make them.")
+    waiting = record.status == SignUpStatus.pending
+    if waiting and form.validate_on_submit():
+        flash(_decide(record, form))
         db.session.commit()
         return redirect(url_for("registry_admin.signups"))
     return render_template(
         "registry/signatories/admin/decide.html",
         signup=record,
         duplicates=duplicates,
-        form=form,
+        form=form if waiting else None,
         sectors=SECTOR_LABELS,
         statements=STATEMENTS,
     )
+
+
+def _decide(record: SignUp, form: DecisionForm) -> str:
+    """Make the coordinator's decision; what to tell them."""
+    note = form.note.data or ""
+    if form.decision.data == "reject":
+        moderation.reject(record, note)
+        return f"{record.name} is rejected. The organisation has been told why."
+    if form.decision.data == "changes":
+        moderation.request_changes(record, note)
+        return f"Changes asked for. {record.name} has been sent a link to make them."
+    link_to = None
+    if form.link_to.data:
+        # Only a record the page offered (a forged value is no number, or another's).
+        offered = {choice.value for choice in form.link_to.choices}
+        if form.link_to.data not in offered:
+            abort(400)
+        link_to = db.session.get(Organisation, int(form.link_to.data))
+        if link_to is None:
+            abort(400)
+    moderation.approve(record, link_to)
+    return f"{record.name} is approved and published."

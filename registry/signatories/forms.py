@@ -19,11 +19,12 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length
 
 from accord.forms import email_field, required_text, strip
 from accord.geo import normalise_postcode
 from accord.models import SECTOR_LABELS
+from registry.forms import optional_line
 from registry.signatories.identifiers import IdentifierError, charity_org_id, company_org_id
 
 ORG_TYPES = [
@@ -104,37 +105,28 @@ class OrganisationForm(FlaskForm):
         choices=[SelectChoice("", "Choose a type")] + [SelectChoice(t, t) for t in ORG_TYPES],
         validators=[InputRequired(message="Select the type of organisation")],
     )
-    charity_number = StringField(
+    charity_number = optional_line(
         "Charity number (if you have one)",
-        widget=GovTextInput(),
-        description="For example, 1234567, SC012345 or NIC100002",
+        "Charity number is too long",
+        20,
+        charity_check,
+        hint="For example, 1234567, SC012345 or NIC100002",
         filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=20, message="Charity number is too long"),
-            charity_check,
-        ],
     )
-    company_number = StringField(
+    company_number = optional_line(
         "Company number (if you have one)",
-        widget=GovTextInput(),
-        description="The 8-character number from Companies House, for example 01234567",
+        "Company number is too long",
+        20,
+        company_check,
+        hint="The 8-character number from Companies House, for example 01234567",
         filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=20, message="Company number is too long"),
-            company_check,
-        ],
     )
-    website = StringField(
+    website = optional_line(
         "Website (optional)",
-        widget=GovTextInput(),
+        "Website address must be 300 characters or fewer",
+        300,
+        website_check,
         filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=300, message="Website address must be 300 characters or fewer"),
-            website_check,
-        ],
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 

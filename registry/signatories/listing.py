@@ -6,12 +6,13 @@ import csv
 import io
 import string
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager
 
+from accord import clock
 from accord.extensions import db
+from accord.links import absolute_url
 from accord.models import SECTOR_LABELS, Organisation
 from accord.text import csv_cell
 from registry.models import AccordVersion
@@ -109,12 +110,12 @@ RECORD_FIELDS = (
 )
 
 
-def record(signatory: Signatory, base_url: str) -> dict:
+def record(signatory: Signatory) -> dict:
     """One signatory as open data: the organisation, never the people."""
     org = signatory.organisation
     return {
         "name": org.name,
-        "url": f"{base_url.rstrip('/')}/signatories/{org.slug}",
+        "url": absolute_url("registry.signatory", slug=org.slug),
         "sector": org.sector,
         "type": org.org_type,
         "identifier": org.identifier or "",
@@ -126,14 +127,14 @@ def record(signatory: Signatory, base_url: str) -> dict:
     }
 
 
-def export(base_url: str) -> dict:
-    rows = [record(s, base_url) for s in db.session.scalars(published())]
+def export() -> dict:
+    rows = [record(s) for s in db.session.scalars(published())]
     return {
         "title": "Signatories of the Shropshire Accord",
         "publisher": "Shropshire VCS Assembly",
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "generated_at": clock.system_time().isoformat(timespec="seconds"),
         "count": len(rows),
         "signatories": rows,
     }

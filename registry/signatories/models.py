@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accord.extensions import db
-from accord.models import Organisation, User, utcnow
+from accord.clock import utcnow
+from accord.extensions import Model
+from accord.models import Organisation, User
 from registry.models import AccordVersion
 
 
@@ -18,7 +19,7 @@ class SignatoryStatus(enum.StrEnum):
     withdrawn = "withdrawn"
 
 
-class Signatory(db.Model):
+class Signatory(Model):
     """An organisation's signature of the Accord: one row an organisation, holding a version."""
 
     __tablename__ = "signatory"
@@ -60,7 +61,7 @@ class SignUpStatus(enum.StrEnum):
     rejected = "rejected"
 
 
-class SignUp(db.Model):
+class SignUp(Model):
     """What someone submitted, kept apart from the published records until a coordinator decides."""
 
     __tablename__ = "signup"

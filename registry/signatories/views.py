@@ -14,15 +14,16 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from accord import limits
 from accord.extensions import db, limiter
 from accord.models import SECTOR_LABELS, Organisation, Role
-from accord.security import link_base
 from registry.models import AccordVersion
+from registry.pages import published_accord
 from registry.publish import current_version
-from registry.signatories import listing, signup
+from registry.signatories import changes, listing, signup
 from registry.signatories.forms import (
     STATEMENTS,
     AddressForm,
@@ -42,7 +43,7 @@ from registry.views import bp
 PER_PAGE = 20
 SESSION_KEY = "signup"
 # The sign-up's steps in order: (step name, form, the answers it fills).
-STEPS = {
+STEPS: dict[str, tuple[type[FlaskForm], tuple[str, ...]]] = {
     "organisation": (
         OrganisationForm,
         ("name", "sector", "org_type", "charity_number", "company_number", "website"),
@@ -72,13 +73,15 @@ def _first_missing(answers: dict) -> str | None:
     return None
 
 
+def _invalid_link():
+    """Forged, expired, spent or for another page: the same answer, never which."""
+    return render_template("registry/signatories/link_invalid.html"), 404
+
+
 @bp.get("/accord/sign")
 def sign_start():
-    version = current_version()
-    if version is None:
-        abort(404)
     return render_template(
-        "registry/signatories/sign_start.html", version=version, statements=STATEMENTS
+        "registry/signatories/sign_start.html", version=published_accord(), statements=STATEMENTS
     )
 
 
@@ -116,17 +119,15 @@ def sign_check():
     missing = _first_missing(answers)
     if missing:
         return redirect(url_for("registry.sign_step", step=missing))
-    version = current_version()
-    if version is None:
-        abort(404)
+    version = published_accord()
     form = SubmitForm()
     if form.validate_on_submit():
         amend_id = session.get(SESSION_KEY, {}).get("amend")
         amending = db.session.get(SignUp, amend_id) if amend_id else None
         if amending is not None and amending.status == SignUpStatus.changes_requested:
-            signup.amend(amending, answers, link_base())
+            signup.amend(amending, answers)
         else:
-            signup.submit(answers, version, link_base())
+            signup.submit(answers, version)
         db.session.commit()
         session.pop(SESSION_KEY, None)
         return redirect(url_for("registry.sign_sent"))
@@ -150,7 +151,7 @@ def sign_sent():
 def sign_confirm(token: str):
     record = signup.confirm(token)
     if record is None:
-        return render_template("registry/signatories/link_invalid.html"), 404
+        return _invalid_link()
     db.session.commit()
     return render_template("registry/signatories/sign_confirmed.html", signup=record)
 
@@ -160,7 +161,7 @@ def sign_confirm(token: str):
 def sign_amend(token: str):
     record = signup.signup_from_token(token, "amend", signup.AMEND_MAX_AGE_S)
     if record is None or record.status != SignUpStatus.changes_requested:
-        return render_template("registry/signatories/link_invalid.html"), 404
+        return _invalid_link()
     answers = signup.answers_of(record)
     answers["charity_number"], answers["company_number"] = numbers_from(record.identifier)
     session[SESSION_KEY] = {"answers": answers, "amend": record.id}
@@ -188,14 +189,14 @@ def signatories():
 
 @bp.get("/signatories.json")
 def signatories_json():
-    response = Response(_json(listing.export(link_base())), mimetype="application/json")
+    response = Response(_json(listing.export()), mimetype="application/json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
 @bp.get("/signatories.csv")
 def signatories_csv():
-    body = listing.export_csv(listing.export(link_base()))
+    body = listing.export_csv(listing.export())
     return Response(
         body,
         mimetype="text/csv",
@@ -261,7 +262,7 @@ def edit_signatory(slug: str):
             )
         }
         answers["identifier"] = org_id(form.charity_number.data, form.company_number.data)
-        change = signup.edit_organisation(org, answers)
+        change = changes.edit_organisation(org, answers)
         db.session.commit()
         flash(
             "Your changes are saved. The new name or number will show once the VCS Assembly "
@@ -280,14 +281,14 @@ def withdraw(slug: str):
     if _manages(record.organisation):
         form = WithdrawForm()
         if form.validate_on_submit():
-            signup.withdraw(record, form.reason.data)
+            changes.withdraw(record, form.reason.data)
             db.session.commit()
             flash(f"{record.organisation.name} has withdrawn from the Accord.")
             return redirect(url_for("registry.signatories"))
         return render_template("registry/signatories/withdraw.html", form=form, signatory=record)
     form = LeadEmailForm()
     if form.validate_on_submit():
-        signup.send_withdraw_link(record, form.email.data, link_base())
+        changes.send_withdraw_link(record, form.email.data)
         db.session.commit()
         return render_template("registry/signatories/withdraw_sent.html", signatory=record)
     return render_template(
@@ -308,13 +309,13 @@ def _linked(slug: str, token: str, purpose: str, max_age: int) -> tuple[Signator
 def withdraw_confirm(slug: str, token: str):
     found = _linked(slug, token, "withdraw", signup.WITHDRAW_MAX_AGE_S)
     if found is None:
-        return render_template("registry/signatories/link_invalid.html"), 404
+        return _invalid_link()
     record = found[0]
     if record.status == SignatoryStatus.withdrawn:
         return render_template("registry/signatories/withdrawn.html", signatory=record)
     form = WithdrawForm()
     if form.validate_on_submit():
-        signup.withdraw(record, form.reason.data)
+        changes.withdraw(record, form.reason.data)
         db.session.commit()
         return render_template("registry/signatories/withdrawn.html", signatory=record)
     return render_template("registry/signatories/withdraw.html", form=form, signatory=record)
@@ -325,14 +326,14 @@ def withdraw_confirm(slug: str, token: str):
 def reaffirm(slug: str, token: str):
     found = _linked(slug, token, "reaffirm", signup.REAFFIRM_MAX_AGE_S)
     if found is None:
-        return render_template("registry/signatories/link_invalid.html"), 404
+        return _invalid_link()
     record, version_id = found
     version = db.session.get(AccordVersion, version_id)
     if version is None or record.status != SignatoryStatus.published:
-        return render_template("registry/signatories/link_invalid.html"), 404
+        return _invalid_link()
     form = ReaffirmForm()
     if record.accord_version_id != version.id and form.validate_on_submit():
-        signup.reaffirm(record, version)
+        changes.reaffirm(record, version)
         db.session.commit()
         flash(f"Thank you. {record.organisation.name} now holds version {version.version}.")
         return redirect(url_for("registry.signatory", slug=slug))

@@ -3,15 +3,14 @@ appoints a mediator and records the outcome, and the lesson shows on the public 
 page; then the coordinator records an open letter about a council with repeated breaches.
 axe-core on every page on the way (the error summary too)."""
 
-from datetime import date
-
 from playwright.sync_api import expect
 
+from accord.clock import today_uk
 from tests.e2e.conftest import scan
 from tests.e2e.people import sign_in, sign_out
-from tests.registry.concerns.test_concerns import repeated, sides  # noqa: F401 - the fixtures
+from tests.registry.concerns.cases import repeated, sides  # noqa: F401 - the fixtures
 
-TODAY = date.today()
+TODAY = today_uk()
 
 
 def test_raise_a_concern_through_to_a_recorded_outcome(page, server, sides, console_errors):  # noqa: F811

@@ -12,7 +12,7 @@ from accord.extensions import db
 from accord.models import Role
 from directory.models import ServiceAtLocation
 from emergency.models import HubStatus, Incident
-from registry.concerns import concerns
+from registry.concerns import concerns, stages
 from registry.notices import notices
 from registry.publish import CONTENT, current_version, publish
 from registry.self_assessment import self_assessment as work
@@ -88,12 +88,12 @@ def accord_in_action(make) -> dict[str, str]:
     staff = make.user(role=Role.coordinator, email="coordinator@example.org")
     one, two, three, four = hostile.SCRIPTS[:4]
     raised = concerns.Raised(raiser, council, [1], one, two, three, four, "named")
-    case = concerns.raise_concern(member, raised, "hostile", lambda c: "/concerns/")
+    case = concerns.raise_concern(member, raised, "hostile")
     now = datetime.now()
-    concerns.acknowledge(case, staff, now, "/concerns/")
-    result = concerns.Result("resolved", hostile.SCRIPTS[4], False, hostile.SCRIPTS[5], True)
-    concerns.record_outcome(case, staff, result, now, "/concerns/")
-    concerns.close(case, staff, "/concerns/")
+    stages.acknowledge(case, staff, now)
+    result = stages.Result("resolved", hostile.SCRIPTS[4], False, hostile.SCRIPTS[5], True)
+    stages.record_outcome(case, staff, result, now)
+    stages.close(case, staff)
     day = date.today()
     notices.log_consultation(member, council, one, day, day, hostile.JAVASCRIPT_URL)
     notices.log_notice(member, council, two, day, day)

@@ -5,6 +5,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
+from accord.clock import today_uk
 from accord.extensions import db
 from accord.models import Role
 from registry.publish import CONTENT, publish
@@ -14,7 +15,7 @@ from registry.signatories.models import Signatory, SignatoryStatus
 from tests.e2e.conftest import scan
 from tests.e2e.people import sign_in
 
-YEAR = date.today().year
+YEAR = today_uk().year
 
 
 def test_a_member_completes_a_theme_and_the_coordinator_sees_counts(

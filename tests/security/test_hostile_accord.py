@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import date
 
 from sqlalchemy import select
 
+from accord.clock import today_uk
 from accord.extensions import db
 from accord.models import OutboxMessage, Role
 from registry import publish
@@ -26,7 +26,7 @@ from registry.signatories.models import Signatory, SignatoryStatus
 from tests import hostile
 from tests.security.test_hostile_forms import address, checked, clean, rounds, sign_in, submit
 
-TODAY = date.today()
+TODAY = today_uk()
 YEAR = TODAY.year
 ON = [str(TODAY.day), str(TODAY.month), str(TODAY.year)]
 LONG = "A" * 5000  # over every free-text limit in these forms (4,000 at most)

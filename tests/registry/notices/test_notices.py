@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from accord.clock import today_uk
 from accord.extensions import db
 from accord.models import AuditEvent, Role
 from registry.models import AccordVersion
@@ -21,7 +22,7 @@ from tests.factories import PASSWORD
 from tests.pages import check_html
 from tests.registry.signatories.journey import publish_accord
 
-THIS_YEAR = date.today().year
+THIS_YEAR = today_uk().year
 LAST_YEAR = THIS_YEAR - 1
 
 # --- the rules ------------------------------------------------------------------------------

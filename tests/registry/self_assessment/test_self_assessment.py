@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from accord.clock import today_uk
 from accord.extensions import db
 from accord.models import AuditEvent, Role
 from registry.commitments import themes_of
@@ -20,7 +21,7 @@ from tests import factories
 from tests.factories import PASSWORD
 from tests.pages import check_html
 
-YEAR = date.today().year
+YEAR = today_uk().year
 ACTION = "Add the Accord to our volunteer induction pack"
 WHO = "Volunteer coordinator"
 

@@ -7,9 +7,10 @@ import re
 from sqlalchemy import select
 
 from accord.extensions import db
-from accord.models import OutboxMessage
+from accord.models import OutboxMessage, Role
 from registry.publish import CONTENT, publish
 from registry.signatories.forms import STATEMENTS
+from tests.factories import PASSWORD
 
 ANSWERS = {
     "organisation": {
@@ -68,3 +69,9 @@ def last_link(kind: str, pattern: str) -> str:
 
 def confirm_link() -> str:
     return last_link("signup-confirm", r"/accord/sign/confirm/\S+")
+
+
+def coordinator(client, make):
+    """Sign this client in as the VCS Assembly coordinator."""
+    make.user(role=Role.coordinator, email="coordinator@example.org")
+    client.sign_in("coordinator@example.org", PASSWORD)

@@ -1,13 +1,16 @@
-"""After signing: re-affirming a revised Accord, withdrawing, and members editing details."""
+"""After signing (registry/signatories/changes.py): re-affirming a revised Accord,
+withdrawing, and members editing details."""
 
 import re
 
 from sqlalchemy import select
 
 from accord.extensions import db
+from accord.links import absolute_url
 from accord.models import AuditEvent, OutboxMessage, Role
 from registry.models import AccordVersion
 from registry.publish import CONTENT
+from registry.signatories import changes, signup
 from registry.signatories.models import Signatory, SignatoryStatus, SignUp, SignUpStatus
 from tests.factories import PASSWORD
 from tests.registry.signatories.journey import publish_accord
@@ -175,3 +178,33 @@ def test_members_of_other_organisations_cannot_edit(client, make):
         "/signatories/wem-good-neighbours/edit", data={"csrf_token": token, "name": "Hijacked"}
     )
     assert response.status_code == 403
+
+
+def test_the_reaffirm_and_withdraw_emails_carry_their_links(app, make):
+    record = signatory(make, name="Wem\nGood   Neighbours")
+    newer = publish_accord("2027")
+    assert changes.request_reaffirmation(newer) == 1
+    changes.send_withdraw_link(record, "lead@wem.example.org")
+    db.session.commit()
+    asked, withdraw = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+    reaffirm = absolute_url(
+        "registry.reaffirm",
+        slug="wem-good-neighbours",
+        token=signup.signatory_token(record, "reaffirm", newer.id),
+    )
+    assert asked.subject == (
+        "The Shropshire Accord has been revised: please re-affirm (version 2027)"
+    )
+    assert asked.body == (
+        "A new version of the Shropshire Accord (2027) has been published.\n\n"
+        "Wem Good Neighbours signed version 2025. Read the new version and re-affirm your "
+        f"signature here:\n{reaffirm}\n"
+    )
+    assert withdraw.subject == "Withdrawing from the Shropshire Accord"
+    link = withdraw.body.split("\n\n")[1].split("\n")[1]
+    assert link.startswith(absolute_url("registry.signatory", slug="wem-good-neighbours"))
+    assert signup.signatory_from_token(link.rsplit("/", 1)[1], "withdraw", 60) == (record, 0)
+    assert withdraw.body.startswith(
+        "You asked to withdraw Wem Good Neighbours from the Shropshire Accord.\n\n"
+        "Use this link within 3 days to confirm and give a reason:\n"
+    )
