@@ -69,8 +69,9 @@ def due_messages(limit: int) -> list[OutboxMessage]:
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
+    # Several runners never take one row twice (PostgreSQL; SQLite has one writer and
+    # SQLAlchemy leaves FOR UPDATE out there).
+    query = query.with_for_update(skip_locked=True)
     return list(db.session.scalars(query))
 
 

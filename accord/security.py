@@ -3,7 +3,7 @@
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g
 
 
 def csp_nonce() -> str:
@@ -45,13 +45,6 @@ def map_document(body: str) -> Response:
         csp_nonce(), current_app.config["TILE_URL"]
     ).replace("frame-ancestors 'none'", "frame-ancestors 'self'")
     return response
-
-
-def link_base() -> str:
-    """Where links in emails and open data point: PUBLIC_BASE_URL (required in production),
-    never a request's Host header, which anyone can forge to phish with our own emails.
-    Development and tests without it use the request's own address."""
-    return current_app.config["PUBLIC_BASE_URL"] or request.host_url
 
 
 def safe_next(target: str | None) -> str | None:

@@ -136,9 +136,9 @@ def send_reminders(today: date | None = None) -> int:
     query = select(Service).where(
         Service.review == Review.published, Service.assured_at <= today - REMIND_AT[0]
     )
-    if db.engine.dialect.name == "postgresql":
-        # Two runners of the command never remind about one listing twice.
-        query = query.with_for_update(skip_locked=True)
+    # Several runners never take one row twice (PostgreSQL; SQLite has one writer and
+    # SQLAlchemy leaves FOR UPDATE out there).
+    query = query.with_for_update(skip_locked=True)
     for service in db.session.scalars(query):
         checked = service.assured_at
         if checked is None:  # never checked: the query leaves these out

@@ -172,13 +172,13 @@ def fresh_caches():
     """Geocoder answers, outage breaks and the search vocabulary are per process; no test
     inherits another's."""
     from accord import geocoding
-    from directory.search import search
+    from directory.search import words
 
     geocoding.clear_cache()
-    search.clear_vocabulary()
+    words.clear_vocabulary()
     yield
     geocoding.clear_cache()
-    search.clear_vocabulary()
+    words.clear_vocabulary()
 
 
 @pytest.fixture

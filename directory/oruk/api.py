@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import math
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request
 
 from accord import limits
 from accord.extensions import limiter
-from accord.security import link_base
+from accord.links import absolute_url
 from directory.oruk import feed as oruk_feed
 from directory.oruk import params as oruk_params
 from directory.oruk import query as oruk_query
@@ -54,11 +54,6 @@ def _no_store(body: dict, status: int) -> Response:
     return response
 
 
-def _absolute(endpoint: str) -> str:
-    """Our own address for a link in the API, from PUBLIC_BASE_URL (never the Host header)."""
-    return link_base().rstrip("/") + url_for(endpoint)
-
-
 def _page(contents: list[dict], total: int, paging: oruk_params.Paging) -> Response:
     pages = math.ceil(total / paging.per_page)
     return jsonify(
@@ -88,14 +83,14 @@ def meta():
         {
             "version": oruk_spec.VERSION,
             "profile": oruk_spec.PROFILE,
-            "openapi_url": _absolute("oruk_api.openapi"),
+            "openapi_url": absolute_url("oruk_api.openapi"),
         }
     )
 
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(oruk_spec.document(_absolute("oruk_api.meta")))
+    return jsonify(oruk_spec.document(absolute_url("oruk_api.meta")))
 
 
 @bp.get("/services")

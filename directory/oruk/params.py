@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from accord import geo, geocoding
-from directory.search import search
+from directory.search import words
 
 PER_PAGE = 50
 MAX_PER_PAGE = 100
@@ -194,7 +194,7 @@ def _search(args) -> list[str]:
     raw = args.get("search", "")
     if len(raw) > MAX_SEARCH:
         raise BadParameter("search", f"search must be {MAX_SEARCH} characters or fewer")
-    return search.WORD.findall(raw.lower())[: search.MAX_WORDS]
+    return words.WORD.findall(raw.lower())[: words.MAX_WORDS]
 
 
 def _day(args) -> str | None:

@@ -21,7 +21,7 @@ from directory.models import (
     service_term,
 )
 from directory.oruk.params import UUID, Filters, Paging
-from directory.search import search
+from directory.search.words import match
 
 METRES_PER_DEGREE = 111_320.0
 
@@ -30,7 +30,7 @@ def _conditions(wanted: Filters) -> list:
     """Conditions on Service: published, and each filter asked for."""
     conditions = [Service.review == Review.published]
     if wanted.words:
-        index, service_id, condition, _ = search._match(wanted.words)
+        index, service_id, condition, _ = match(wanted.words)
         matches = select(service_id).select_from(index)
         if condition is not None:
             matches = matches.where(condition)

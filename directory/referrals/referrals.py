@@ -25,13 +25,7 @@ from accord.models import Role, User
 from accord.references import new_reference
 from directory import schedules
 from directory.models import Capacity, Service, ServiceStatus
-from directory.referrals.figures import SMALL_COUNT as SMALL_COUNT
-from directory.referrals.figures import statistics as statistics
-from directory.referrals.figures import unmet_shown as unmet_shown
 from directory.referrals.models import CLOSED_STATUSES, DECLINE_REASONS, Referral, ReferralStatus
-
-# The annual review (registry/notices/review.py) reads the figures through this module (the
-# "as" imports above); once it imports directory.referrals.figures, they can go.
 
 # Details every referral carries; services may ask for more (models.REFERRAL_FIELDS).
 ALWAYS = ("name", "reason")
@@ -343,7 +337,7 @@ def overdue(now: datetime | None = None, *, lock: bool = False) -> list[Referral
     query = select(Referral).where(
         Referral.status == ReferralStatus.sent, Referral.first_response_at.is_(None)
     )
-    if lock and db.engine.dialect.name == "postgresql":
+    if lock:  # several runners never take one row twice (SQLite has one writer)
         query = query.with_for_update(skip_locked=True)
     waiting = db.session.scalars(query)
     late = []

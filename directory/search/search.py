@@ -17,19 +17,10 @@ from accord.clock import now_uk
 from accord.extensions import db
 from accord.models import Location
 from directory import hours, schedules
-from directory.hours import rules_of as rules_of
 from directory.models import Schedule, Service, ServiceAtLocation
 from directory.search.candidates import candidates, kept
 from directory.search.query import Query
-from directory.search.words import MAX_WORDS as MAX_WORDS
-from directory.search.words import WORD as WORD
-from directory.search.words import clear_vocabulary as clear_vocabulary
-from directory.search.words import correct, match
-
-# Re-exported (the "as" imports above, and _match): the ORUK API and importer (directory/oruk)
-# and the tests' set-up read them through this module. Once they import them from words.py
-# and hours.py, these can go.
-_match = match
+from directory.search.words import correct
 
 PER_PAGE = 20
 

@@ -40,8 +40,9 @@ def overdue_unflagged(now: datetime | None = None) -> list[Concern]:
         )
         .order_by(Concern.id)
     )
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
+    # Several runners never take one row twice (PostgreSQL; SQLite has one writer and
+    # SQLAlchemy leaves FOR UPDATE out there).
+    query = query.with_for_update(skip_locked=True)
     return list(db.session.scalars(query))
 
 

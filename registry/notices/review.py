@@ -142,17 +142,17 @@ def notices_section(year: int) -> ReviewSection:
 
 def referrals_section(year: int) -> ReviewSection:
     from directory import taxonomy
-    from directory.referrals import referrals
+    from directory.referrals import figures as referral_figures
     from directory.referrals.models import DECLINE_REASONS, STATUS_LABELS
 
-    figures = referrals.statistics(year=year)
-    small_count = referrals.SMALL_COUNT
+    figures = referral_figures.statistics(year=year)
+    small_count = referral_figures.SMALL_COUNT
     need_names = {term.code: term.name for term in taxonomy.needs()}
     rows: list[tuple[str, int | str]] = [("Referrals sent", figures["total"])]
     for outcome, n in sorted(figures["by_outcome"].items()):
         label = DECLINE_REASONS.get(outcome) or STATUS_LABELS.get(outcome, outcome)
         rows.append((f"Outcome: {label}", n))
-    unmet, small = referrals.unmet_shown(figures["unmet"])
+    unmet, small = referral_figures.unmet_shown(figures["unmet"])
     for (need, area), n in unmet:
         rows.append((f"Unmet need: {need_names.get(need, need)} in {area}", n))
     if small:

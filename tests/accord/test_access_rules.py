@@ -79,7 +79,7 @@ OPEN.update({f"oruk_api.{name}": "Open Referral UK open data" for name in (
 )})  # fmt: skip
 
 OWN_ASSESSMENT = (
-    "tests/registry/test_self_assessment.py::test_self_assessment_role_matrix "
+    "tests/registry/self_assessment/test_self_assessment.py::test_self_assessment_role_matrix "
     "(the organisation's members; others 404)"
 )
 # endpoint → the test of the rule it checks itself (signed in, then a rule on the record)
@@ -92,7 +92,7 @@ SIGNED_IN = {
     **dict.fromkeys(
         ["concerns.index", "concerns.show", "concerns.stage", "concerns.mediator"]
         + ["concerns.statement", "concerns.outcome", "concerns.close"],
-        "tests/registry/test_concerns.py::test_concern_role_matrix (parties, coordinator, "
+        "tests/registry/concerns/test_access.py::test_concern_role_matrix (parties, coordinator, "
         "mediator; others 404)",
     ),
     "self_assessment.summary": OWN_ASSESSMENT,

@@ -6,8 +6,7 @@ report may show that markup got into a page as markup.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
+from accord import clock
 from accord.extensions import db
 from accord.models import Role
 from directory.models import ServiceAtLocation
@@ -89,12 +88,12 @@ def accord_in_action(make) -> dict[str, str]:
     one, two, three, four = hostile.SCRIPTS[:4]
     raised = concerns.Raised(raiser, council, [1], one, two, three, four, "named")
     case = concerns.raise_concern(member, raised, "hostile")
-    now = datetime.now()
+    now = clock.utcnow()
     stages.acknowledge(case, staff, now)
     result = stages.Result("resolved", hostile.SCRIPTS[4], False, hostile.SCRIPTS[5], True)
     stages.record_outcome(case, staff, result, now)
     stages.close(case, staff)
-    day = date.today()
+    day = clock.today_uk()
     notices.log_consultation(member, council, one, day, day, hostile.JAVASCRIPT_URL)
     notices.log_notice(member, council, two, day, day)
     notices.save_ambassador(None, name=three, sector="vcse", organisation=four, contact="a@x.org")

@@ -1,5 +1,5 @@
 """The Open Referral UK 3.0 API at /api/oruk/, judged as the official validator judges a feed
-(../shared/oruk/README.md; the walk is tests/directory/oruk_validator.py): on the demo
+(../shared/oruk/README.md; the walk is tests/directory/oruk/validator.py): on the demo
 directory, on the imported North Lincolnshire feed and on the ORUK example; the search
 parameters built from a service find it and leave out what they should; bad values are a
 400 naming the parameter; only published, public data leaves; ids are UUIDs that stay put.

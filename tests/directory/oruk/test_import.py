@@ -20,6 +20,7 @@ from accord.extensions import db
 from accord.models import Location, Organisation
 from directory import taxonomy as needs
 from directory import text
+from directory.hours import rules_of
 from directory.models import (
     Schedule,
     Service,
@@ -30,7 +31,7 @@ from directory.models import (
 )
 from directory.oruk import coerce, draft, fetch
 from directory.search import search
-from directory.search.search import Query
+from directory.search.query import Query
 from tests.directory.data import service as local_service
 from tests.fakes.server import LocalServer
 
@@ -185,7 +186,7 @@ def test_readable_hours_and_a_uk_location_are_stored_as_rules_and_points(app, tm
     assert (row.uuid, row.freq, row.byday, row.bymonthday) == (SCHEDULE, "WEEKLY", "TH,FR", "")
     assert (row.opens_at, row.closes_at) == ("10:00", "18:00")
     assert (row.valid_from, row.valid_to) == (date(2005, 1, 1), date(2005, 1, 1))
-    assert search.rules_of(record)[0].byday == ("TH", "FR")
+    assert rules_of(record)[0].byday == ("TH", "FR")
     [location] = record.locations
     assert (location.postcode, location.town) == ("SY1 1AA", "Shrewsbury")
     assert (location.latitude, location.longitude) == (52.7077, -2.7526)
