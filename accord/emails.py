@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
+from flask import current_app
 
 from accord.models import OutboxMessage
 from accord.outbox import queue_email
@@ -21,7 +21,9 @@ def oneline(text: object) -> str:
 
 def render(template: str, /, **context: Any) -> tuple[str, str]:
     """(subject, body) of templates/emails/<name>.txt."""
-    text = render_template(f"emails/{template}.txt", **context).strip()
+    # The Jinja environment itself, not render_template: pages' context processors (the
+    # incident banner, navigation links) need a request, and cron sends email without one.
+    text = current_app.jinja_env.get_template(f"emails/{template}.txt").render(context).strip()
     subject, _, body = text.partition("\n\n")
     return oneline(subject), body.strip() + "\n"
 
