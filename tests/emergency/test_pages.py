@@ -67,6 +67,12 @@ def test_times_are_on_uk_clocks_in_govuk_style(client, make, monkeypatch):
 
     page = client.get_page(f"/emergency/incidents/{incident.id}").get_text(" ", strip=True)
     assert "Declared 15 July 2026 at 2:05pm" in page
+    # The coordination page shows each active incident as a summary card linking to it.
+    card = client.get_page("/emergency").select_one(".govuk-summary-card")
+    assert card.select_one(".govuk-summary-card__title a")["href"] == (
+        f"/emergency/incidents/{incident.id}"
+    )
+    assert "declared 15 July 2026 at 2:05pm" in card.get_text(" ", strip=True)
     assert "15 Jul 2026, 2:05pm Sandbags delivered" in page
     hub_page = client.get_page(f"/emergency/hubs/{hub.id}").get_text(" ", strip=True)
     assert "Updated 15 July 2026 at 2:05pm." in hub_page
