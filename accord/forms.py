@@ -2,10 +2,12 @@
 the field helpers every job's forms use."""
 
 import unicodedata
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovDateInput,
     GovPasswordInput,
     GovRadioInput,
@@ -19,13 +21,14 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 from accord.accounts import MIN_PASSWORD_LENGTH
 from accord.models import ROLE_LABELS
@@ -94,6 +97,45 @@ class DayMonthYear(DateField):
 def choices(mapping: dict[str, str]) -> list[SelectChoice]:
     """Radio or checkbox choices from a {value: label} mapping, in its order."""
     return [SelectChoice(key, label) for key, label in mapping.items()]
+
+
+def text_answer(
+    label: str,
+    too_long: str,
+    max_length: int,
+    *checks: Callable,
+    hint: str = "",
+    missing: str = "",
+    area: bool = False,
+    filters: Sequence[Callable[[str | None], str | None]] = (strip,),
+) -> StringField | TextAreaField:
+    """A typed answer on one line (or in a text area when `area`): required when `missing`
+    gives the message for leaving it out, else optional, and then `checks` run only when there
+    is an answer. `too_long` is the message past `max_length`."""
+    field, widget = (TextAreaField, GovTextArea()) if area else (StringField, GovTextInput())
+    first = InputRequired(message=missing) if missing else Optional()
+    return field(
+        label,
+        widget=widget,
+        description=hint,
+        filters=list(filters),
+        validators=[first, Length(max=max_length, message=too_long), *checks],
+    )
+
+
+def checkboxes(
+    label: str, options: dict[str, str], *, missing: str = "", hint: str = "", invalid: str = ""
+) -> SelectMultipleField:
+    """Tick any of `options` ({value: label}); at least one when `missing` (the message) is
+    given. `invalid` replaces WTForms' message for a value that is not an option."""
+    return SelectMultipleField(
+        label,
+        widget=GovCheckboxesInput(),
+        description=hint,
+        choices=choices(options),
+        validators=[InputRequired(message=missing) if missing else Optional()],
+        invalid_choice_message=invalid or None,
+    )
 
 
 def _given(missing: str) -> list:

@@ -4,12 +4,10 @@ import re
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
     GovCheckboxInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
@@ -17,15 +15,13 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
-    TextAreaField,
     ValidationError,
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from accord.forms import choices, strip
+from accord.forms import checkboxes, choices, strip, text_answer
 from directory.models import ACCESS_ROUTES, CAPACITY_LABELS, REFERRAL_FIELDS
 
 DAY_NAMES = {
@@ -49,22 +45,6 @@ def time_check(form, field) -> None:
 # Field makers: each kind of question asked the same way, with GOV.UK's messages.
 
 
-def text_field(
-    label: str, what: str, max_length: int, *, missing: str = "", area: bool = False, hint=""
-) -> StringField:
-    """Text, stripped; required when `missing` (the message) is given. `what` names it in
-    the message when it is too long."""
-    too_long = Length(max=max_length, message=f"{what} must be {max_length:,} characters or fewer")
-    required = [InputRequired(message=missing)] if missing else []
-    return (TextAreaField if area else StringField)(
-        label,
-        widget=GovTextArea() if area else GovTextInput(),
-        description=hint,
-        filters=[strip],
-        validators=[*required, too_long],
-    )
-
-
 def radios(label: str, options: dict[str, str], missing: str) -> RadioField:
     """One answer from `options` ({value: label}), which must be given."""
     return RadioField(
@@ -72,17 +52,6 @@ def radios(label: str, options: dict[str, str], missing: str) -> RadioField:
         widget=GovRadioInput(),
         choices=choices(options),
         validators=[InputRequired(message=missing)],
-    )
-
-
-def checkboxes(label: str, options: dict[str, str], missing: str = "", hint: str = ""):
-    """Any of `options` ({value: label}); at least one when `missing` (the message) is given."""
-    return SelectMultipleField(
-        label,
-        widget=GovCheckboxesInput(),
-        description=hint,
-        choices=choices(options),
-        validators=[InputRequired(message=missing) if missing else Optional()],
     )
 
 
@@ -105,10 +74,15 @@ def whole_number(label: str, low: int, high: int, message: str, hint: str = "", 
 
 
 class ServiceForm(FlaskForm):
-    name = text_field("Service name", "Service name", 300, missing="Enter the name of the service")
-    description = text_field(
+    name = text_answer(
+        "Service name",
+        "Service name must be 300 characters or fewer",
+        300,
+        missing="Enter the name of the service",
+    )
+    description = text_answer(
         "What it is",
-        "Description",
+        "Description must be 5,000 characters or fewer",
         5000,
         missing="Describe the service",
         area=True,
@@ -116,7 +90,9 @@ class ServiceForm(FlaskForm):
     )
     # Its choices are the needs in the database, set by the view.
     needs = checkboxes("Needs it meets", {}, missing="Select at least one need")
-    eligibility = text_field("Who it is for", "Who it is for", 2000, area=True)
+    eligibility = text_answer(
+        "Who it is for", "Who it is for must be 2,000 characters or fewer", 2000, area=True
+    )
     minimum_age = whole_number("Youngest age (optional)", 0, 120, AGE)
     maximum_age = whole_number("Oldest age (optional)", 0, 120, AGE)
     cost = radios(
@@ -124,7 +100,7 @@ class ServiceForm(FlaskForm):
         {"free": "Free", "charge": "There is a charge"},
         "Say whether the service is free",
     )
-    fees = text_field("Charges (if any)", "Charges", 500)
+    fees = text_answer("Charges (if any)", "Charges must be 500 characters or fewer", 500)
     access_routes = checkboxes(
         "How people get help", ACCESS_ROUTES, missing="Select how people get help"
     )
@@ -152,7 +128,7 @@ class ServiceForm(FlaskForm):
     closes_at = StringField(
         "Closes at", widget=GovTextInput(), filters=[strip], validators=[Optional(), time_check]
     )
-    phone = text_field("Phone (optional)", "Phone", 60)
+    phone = text_answer("Phone (optional)", "Phone must be 60 characters or fewer", 60)
     email = StringField(
         "Email (optional)",
         widget=GovTextInput(),
@@ -188,9 +164,9 @@ class CapacityForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
-    what = text_field(
+    what = text_answer(
         "What is wrong with this listing?",
-        "Your report",
+        "Your report must be 2,000 characters or fewer",
         2000,
         missing="Say what is wrong with the listing",
         area=True,

@@ -1,14 +1,11 @@
 """CVEC's forms: declaring and standing down an incident, a hub's profile and its status."""
 
-from collections.abc import Callable
-
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
@@ -19,14 +16,13 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
-    TextAreaField,
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from accord import geo
-from accord.forms import required_text, strip
+from accord.forms import required_text, strip, text_answer
 from emergency.models import (
     HUB_FACILITIES,
     HUB_KIND_LABELS,
@@ -47,29 +43,6 @@ def towns_check(form, field) -> None:
             f"We do not know {shown} as a place in Shropshire. Check the spelling, or use a "
             "postcode and radius instead"
         )
-
-
-def text_answer(
-    label: str,
-    too_long: str,
-    max_length: int,
-    *,
-    hint: str = "",
-    missing: str = "",
-    area: bool = False,
-    filters: tuple[Callable[[str | None], str | None], ...] = (strip,),
-) -> StringField | TextAreaField:
-    """A typed answer on one line (or in a text area), trimmed: required when `missing` gives
-    the message for leaving it out, else optional; `too_long` says the limit."""
-    field, widget = (TextAreaField, GovTextArea()) if area else (StringField, GovTextInput())
-    first = InputRequired(message=missing) if missing else Optional()
-    return field(
-        label,
-        widget=widget,
-        description=hint,
-        filters=list(filters),
-        validators=[first, Length(max=max_length, message=too_long)],
-    )
 
 
 def split_towns(raw: str | None) -> list[str]:

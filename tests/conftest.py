@@ -190,3 +190,14 @@ def client(app) -> PageClient:
 def make(app):
     """Test-data helpers: make.user(role=…), make.organisation(…), make.location(…)."""
     return factories
+
+
+@pytest.fixture
+def still_clock(monkeypatch):
+    """Time stands still for the test (accord/clock.py), so a signed link a test makes again
+    to compare with an email is dated the same second as the one in the email."""
+    from accord import clock
+
+    moment = clock.system_time()
+    monkeypatch.setattr(clock, "system_time", lambda: moment)
+    return moment

@@ -19,9 +19,9 @@ from wtforms import (
 from wtforms.validators import Length
 
 from accord.clock import today_uk
-from accord.forms import DayMonthYear, line, long_text, required_text
+from accord.forms import DayMonthYear, checkboxes, line, long_text, required_text
 from accord.geo import normalise_postcode
-from directory.forms import checkboxes, must_tick, radios
+from directory.forms import must_tick, radios
 from directory.referrals.models import DECLINE_REASONS
 from directory.referrals.referrals import CONSENT_BY, CONSENT_HOW, CONSENT_SCOPE
 

@@ -6,7 +6,6 @@ import re
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
     GovCheckboxInput,
     GovSelect,
     GovSubmitInput,
@@ -16,7 +15,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -26,9 +24,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from accord.clock import today_uk
-from accord.forms import DayMonthYear, choices, email_field, line, required_text, text
+from accord.forms import (
+    DayMonthYear,
+    checkboxes,
+    email_field,
+    line,
+    required_text,
+    text,
+    text_answer,
+)
 from accord.geo import Point
-from emergency.forms import text_answer
 from emergency.volunteers.deployments import task_problem
 from emergency.volunteers.details import AVAILABILITY, SKILLS, Details, district
 from emergency.volunteers.finding import RADII, Filters, locate
@@ -36,20 +41,6 @@ from emergency.volunteers.finding import RADII, Filters, locate
 PHONE = re.compile(r"^\+?[0-9 ()-]+$")
 # DBS checks replaced CRB checks, which began in 2002.
 FIRST_CHECK_YEAR = 2002
-
-
-def _checkboxes(
-    label: str, hint: str, options: dict[str, str], invalid: str, missing: str = ""
-) -> SelectMultipleField:
-    """Tick any of `options` ({value: label}); one must be ticked when `missing` is given."""
-    return SelectMultipleField(
-        label,
-        widget=GovCheckboxesInput(),
-        description=hint,
-        choices=choices(options),
-        validators=[InputRequired(message=missing)] if missing else [],
-        invalid_choice_message=invalid,
-    )
 
 
 class VolunteerForm(FlaskForm):
@@ -76,11 +67,11 @@ class VolunteerForm(FlaskForm):
         missing="Enter your home postcode",
         filters=(line,),
     )
-    skills = _checkboxes(
+    skills = checkboxes(
         "What could you help with?",
-        "Select all that apply. You do not need any of these to volunteer.",
         SKILLS,
-        "Select what you could help with from the list",
+        hint="Select all that apply. You do not need any of these to volunteer.",
+        invalid="Select what you could help with from the list",
     )
     languages = StringField(
         "Which languages do you speak, other than English?",
@@ -90,12 +81,12 @@ class VolunteerForm(FlaskForm):
     )
     # One checkbox, not yes/no radios: GOV.UK Frontend marks radios that reveal a question with
     # aria-expanded, which ARIA does not allow on a radio (govuk-frontend#979) and axe fails.
-    dbs = _checkboxes(
+    dbs = checkboxes(
         "Have you had a DBS check?",
-        "A Disclosure and Barring Service check, needed for some work with children or adults "
-        "at risk",
         {"yes": "Yes, I have had a DBS check"},
-        "Tick the box if you have had a DBS check",
+        hint="A Disclosure and Barring Service check, needed for some work with children or adults "
+        "at risk",
+        invalid="Tick the box if you have had a DBS check",
     )
     # The summary links to the day box, GOV.UK's pattern; the template names the group.
     dbs_date = DayMonthYear(
@@ -103,11 +94,11 @@ class VolunteerForm(FlaskForm):
         id="dbs_date-day",
         description="For example, 27 3 2024",
     )
-    availability = _checkboxes(
+    availability = checkboxes(
         "When could you help?",
-        "Select all that apply.",
         AVAILABILITY,
-        "Select when you could help from the list",
+        hint="Select all that apply.",
+        invalid="Select when you could help from the list",
         missing="Select when you could help",
     )
     consent = BooleanField(
@@ -210,14 +201,17 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    skills = _checkboxes(
-        "Skills", "Volunteers with every skill ticked", SKILLS, "Choose skills from the list"
+    skills = checkboxes(
+        "Skills",
+        SKILLS,
+        hint="Volunteers with every skill ticked",
+        invalid="Choose skills from the list",
     )
-    availability = _checkboxes(
+    availability = checkboxes(
         "Available",
-        "Volunteers available at any of the times ticked",
         AVAILABILITY,
-        "Choose times from the list",
+        hint="Volunteers available at any of the times ticked",
+        invalid="Choose times from the list",
     )
     dbs = SelectField(
         "DBS checked",

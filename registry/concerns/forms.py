@@ -34,10 +34,11 @@ from accord.forms import (
     long_text,
     required_text,
     strip,
+    text,
+    text_answer,
 )
 from registry.concerns.models import OUTCOME_LABELS, PERMISSION_LABELS, Stage
 from registry.concerns.open_letters import is_public_address
-from registry.forms import optional_text
 
 
 class ConcernForm(FlaskForm):
@@ -62,10 +63,13 @@ class ConcernForm(FlaskForm):
         description="Select all that apply",
         choices=[],
     )
-    commitments = optional_text(
+    commitments = text_answer(
         "Which commitments were not kept? (optional)",
         "Commitments must be 2,000 characters or fewer",
-        "For example, “give at least 12 weeks’ notice of changes to funding”",
+        2000,
+        hint="For example, “give at least 12 weeks’ notice of changes to funding”",
+        area=True,
+        filters=(text,),
     )
     what_happened = long_text(
         "What happened?",
@@ -191,11 +195,14 @@ class OutcomeForm(DatedStepForm):
         "Enter the outcome to share with both organisations",
         max_length=4000,
     )
-    lessons = optional_text(
+    lessons = text_answer(
         "What we have learned (published)",
         "Lessons must be 2,000 characters or fewer",
-        "Shown on the public learning page. Write it without names or details that identify "
-        "either organisation.",
+        2000,
+        hint="Shown on the public learning page. Write it without names or details that "
+        "identify either organisation.",
+        area=True,
+        filters=(text,),
     )
     names_agreed = BooleanField(
         "Both organisations agreed to be named on the learning page",

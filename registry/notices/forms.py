@@ -17,8 +17,7 @@ from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from accord.forms import DayMonthYear, line, required_text, text
-from registry.forms import optional_line
+from accord.forms import DayMonthYear, line, required_text, text, text_answer
 from registry.notices.models import AMBASSADOR_SECTORS, AmbassadorSector
 from registry.signatories.forms import website_check
 
@@ -53,11 +52,12 @@ class ConsultationForm(FlaskForm):
     )
     start = DayMonthYear("When did it open?", description="For example, 6 1 2026")
     end = DayMonthYear("When did it close?", description="For example, 31 3 2026")
-    link = optional_line(
+    link = text_answer(
         "Web address of the consultation (optional)",
         "Web address must be 300 characters or fewer",
         300,
         website_check,
+        filters=(line,),
     )
     submit = SubmitField("Log the consultation", widget=GovSubmitInput())
 

@@ -21,10 +21,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from accord.forms import email_field, required_text, strip
+from accord.forms import email_field, required_text, strip, text_answer
 from accord.geo import normalise_postcode
 from accord.models import SECTOR_LABELS
-from registry.forms import optional_line
 from registry.signatories.identifiers import IdentifierError, charity_org_id, company_org_id
 
 ORG_TYPES = [
@@ -105,7 +104,7 @@ class OrganisationForm(FlaskForm):
         choices=[SelectChoice("", "Choose a type")] + [SelectChoice(t, t) for t in ORG_TYPES],
         validators=[InputRequired(message="Select the type of organisation")],
     )
-    charity_number = optional_line(
+    charity_number = text_answer(
         "Charity number (if you have one)",
         "Charity number is too long",
         20,
@@ -113,7 +112,7 @@ class OrganisationForm(FlaskForm):
         hint="For example, 1234567, SC012345 or NIC100002",
         filters=[strip],
     )
-    company_number = optional_line(
+    company_number = text_answer(
         "Company number (if you have one)",
         "Company number is too long",
         20,
@@ -121,7 +120,7 @@ class OrganisationForm(FlaskForm):
         hint="The 8-character number from Companies House, for example 01234567",
         filters=[strip],
     )
-    website = optional_line(
+    website = text_answer(
         "Website (optional)",
         "Website address must be 300 characters or fewer",
         300,

@@ -176,7 +176,7 @@ def test_an_invalid_invitation_link_is_a_clear_page(client):
     assert page.h1.get_text(strip=True) == "This invitation link does not work"
 
 
-def test_an_invitation_email_links_to_the_public_address(app, make_app):
+def test_an_invitation_email_links_to_the_public_address(app, make_app, still_clock):
     public = make_app(PUBLIC_BASE_URL="https://accord.example.org")
     with public.test_request_context("/", headers={"Host": "evil.example.com"}):
         user = accounts.invite("Ann@Example.org", Role.frontline, None)

@@ -4,13 +4,11 @@ works once, for 7 days, and only while the record is unchanged."""
 from __future__ import annotations
 
 import re
-import time
 from datetime import timedelta
 
-from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
-from accord import geo, links
+from accord import clock, geo, links
 from accord.clock import today_uk
 from accord.extensions import db
 from accord.models import AuditEvent, OutboxMessage, OutboxStatus
@@ -55,7 +53,9 @@ def test_signing_up_again_changes_nothing_and_emails_the_address_on_record(clien
     assert audit_actions() == ["volunteer.change_requested"]
 
 
-def test_the_change_email_says_nothing_changed_and_links_to_the_public_address(app, make_app):
+def test_the_change_email_says_nothing_changed_and_links_to_the_public_address(
+    app, make_app, still_clock
+):
     # `app` too: its teardown empties the tables this test fills.
     other = make_app(PUBLIC_BASE_URL="https://accord.example.org")
     with other.app_context():
@@ -214,8 +214,8 @@ def test_tampered_expired_and_odd_links_get_a_clear_page(client, monkeypatch):
     carried = links.read(changes.CHANGE_PURPOSE, token, changes.CHANGE_MAX_AGE_S)
     real = db.session.get(Volunteer, volunteer.id)
     with monkeypatch.context() as patched:
-        eight_days_ago = int(time.time()) - 8 * 24 * 3600
-        patched.setattr(TimestampSigner, "get_timestamp", lambda self: eight_days_ago)
+        eight_days_ago = clock.system_time() - timedelta(days=8)
+        patched.setattr(clock, "system_time", lambda: eight_days_ago)
         expired = changes.change_token(real, details.Details("Eve", "x@example.org", "SY1"))
     bad = [
         ("A" if token[0] != "A" else "B") + token[1:],

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
+from datetime import timedelta
 
-from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
-from accord import links
+from accord import clock, links
 from accord.extensions import db
 from accord.models import OutboxMessage
 from emergency.volunteers import deployments, leaving
@@ -48,7 +47,9 @@ def test_a_volunteer_can_have_their_details_deleted(client):
     client.get_page("/volunteer/leave/not-a-token", status=404)
 
 
-def test_the_leave_email_says_what_it_did_and_links_to_the_public_address(app, make_app):
+def test_the_leave_email_says_what_it_did_and_links_to_the_public_address(
+    app, make_app, still_clock
+):
     # `app` too: its teardown empties the tables this test fills.
     other = make_app(PUBLIC_BASE_URL="https://accord.example.org/hub/")
     with other.app_context():
@@ -80,8 +81,8 @@ def test_leave_links_are_signed_for_leaving_only_and_expire(app, monkeypatch):
     assert leaving.volunteer_for_leave_token(links.sign("volunteer-change", {"v": 1})) is None
     assert leaving.volunteer_for_leave_token(links.sign("volunteer-leave", {"v": 2**40})) is None
     with monkeypatch.context() as patched:
-        eight_days_ago = int(time.time()) - 8 * 24 * 3600
-        patched.setattr(TimestampSigner, "get_timestamp", lambda self: eight_days_ago)
+        eight_days_ago = clock.system_time() - timedelta(days=8)
+        patched.setattr(clock, "system_time", lambda: eight_days_ago)
         expired = leaving.leave_token(volunteer)
     assert leaving.volunteer_for_leave_token(expired) is None
     assert leaving.volunteer_for_leave_token(token) == volunteer

@@ -180,7 +180,7 @@ def test_members_of_other_organisations_cannot_edit(client, make):
     assert response.status_code == 403
 
 
-def test_the_reaffirm_and_withdraw_emails_carry_their_links(app, make):
+def test_the_reaffirm_and_withdraw_emails_carry_their_links(app, make, still_clock):
     record = signatory(make, name="Wem\nGood   Neighbours")
     newer = publish_accord("2027")
     assert changes.request_reaffirmation(newer) == 1

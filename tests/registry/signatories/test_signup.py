@@ -303,7 +303,7 @@ def test_a_shropshire_postcode_is_located_through_postcodes_io(app, client):
     assert abs(record.latitude - 52.71315) < 1e-4 and abs(record.longitude + 2.74911) < 1e-4
 
 
-def test_the_confirmation_email_names_the_organisation_on_one_line(app):
+def test_the_confirmation_email_names_the_organisation_on_one_line(app, still_clock):
     answers = {key: value for step in ANSWERS.values() for key, value in step.items()}
     record = signup.submit({**answers, "name": "Ludlow\nBcc: x@example.org"}, publish_accord())
     db.session.commit()
