@@ -17,7 +17,7 @@ from sqlalchemy import text
 from accord import accounts, audit, home, limits
 from accord.extensions import db, limiter
 from accord.forms import ChangePasswordForm, SetPasswordForm, SignInForm
-from accord.models import User
+from accord.models import Role, User
 from accord.security import safe_next
 
 bp = Blueprint("core", __name__)
@@ -39,11 +39,21 @@ def healthz():
     return {"status": "ok", "database": "ok"}
 
 
+def work_queue(user) -> str:
+    """Where someone lands after signing in: the coordinator's work queues, CVEC's
+    coordination page, otherwise their account (members and frontline workers start there)."""
+    if user.has_role(Role.coordinator):
+        return url_for("admin.dashboard")
+    if user.has_role(Role.cvec):
+        return url_for("emergency.index")
+    return url_for("core.account")
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(limits.SIGN_IN, methods=["POST"])
 def sign_in():
     if current_user.is_authenticated:
-        return redirect(url_for("core.account"))
+        return redirect(work_queue(current_user))
     form = SignInForm()
     if form.validate_on_submit():
         result = accounts.authenticate(form.email.data, form.password.data)
@@ -53,7 +63,7 @@ def sign_in():
             session.clear()
             login_user(result.user)
             session.permanent = True
-            return redirect(target or url_for("core.account"))
+            return redirect(target or work_queue(result.user))
         message = (
             "Your account is locked for a short while after too many failed attempts. "
             "Try again later."

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+from flask import url_for
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
@@ -199,3 +201,43 @@ def test_an_invitation_sent_before_links_were_shared_still_opens(app, make):
     token = old.dumps({"u": user.id, "h": user.password_hash[-16:]})
     assert accounts.user_for_invite(token) == user
     assert accounts.user_for_invite(links.sign("another-purpose", {"u": user.id})) is None
+
+
+@pytest.mark.parametrize(
+    ("role", "lands_on"),
+    [
+        (Role.coordinator, "/admin/"),
+        (Role.admin, "/admin/"),
+        (Role.cvec, "/emergency"),
+        (Role.frontline, "/account"),
+    ],
+)
+def test_signing_in_lands_on_the_work_the_role_comes_for(client, make, role, lands_on):
+    make.user(role=role, email="someone@example.org")
+    assert client.sign_in("someone@example.org", PASSWORD).location == lands_on
+    # Signed in already, the sign-in page sends them there too.
+    assert client.get("/sign-in").location == lands_on
+
+
+@pytest.mark.parametrize(
+    "path", ["/account", "/directory", "/directory/list", "/emergency", "/admin/"]
+)
+def test_every_signed_in_page_can_sign_out_from_the_menu(client, make, path):
+    make.user(role=Role.admin, email="someone@example.org")
+    client.sign_in("someone@example.org", PASSWORD)
+    page = client.get_page(path)
+    menu = page.select_one(".govuk-service-navigation")
+    [form] = menu.select(f"form[action='{url_for('core.sign_out')}']")
+    assert form.select_one("input[name=csrf_token]")["value"]
+    assert form.select_one("button").get_text(strip=True) == "Sign out"
+    response = client.post(
+        "/sign-out", data={"csrf_token": form.select_one("input[name=csrf_token]")["value"]}
+    )
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 302  # signed out: to the sign-in page
+
+
+def test_signed_out_the_menu_offers_sign_in_not_sign_out(client):
+    menu = client.get_page("/directory").select_one(".govuk-service-navigation")
+    assert menu.find("a", href="/sign-in").get_text(strip=True) == "Sign in"
+    assert not menu.select("form")

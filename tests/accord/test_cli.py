@@ -105,7 +105,7 @@ def test_demo_load_is_believable_and_idempotent(app):
 def test_demo_users_can_sign_in(app, client):
     run(app, "demo", "load")
     response = client.sign_in("cvec@demo.example.org", "shropshire-demo-2025")
-    assert response.location == "/account"
+    assert response.location == "/emergency"  # CVEC lands on its coordination page
     client.get_page("/emergency")
 
 

@@ -46,3 +46,28 @@ def test_publishing_a_broken_file_says_why(app, tmp_path):
 
 def test_no_accord_yet_is_a_404_page(client):
     client.get_page("/accord", status=404)
+
+
+def test_a_reader_can_sign_from_the_top_the_end_and_the_side_of_the_accord(app, client):
+    publish(app, CONTENT / "accord-2025.md", "2025")
+    page = client.get_page("/accord")
+    signing = [a for a in page.find_all("a") if a.get("href") == "/accord/sign"]
+    main_text = page.select_one(".govuk-grid-column-two-thirds")
+    side = page.select_one(".govuk-grid-column-one-third")
+    buttons = main_text.select("a.govuk-button--start[href='/accord/sign']")
+    assert len(buttons) == 2  # before the contents and after the last section
+    assert buttons[-1].find_previous("section") is not None
+    assert side.select("a[href='/accord/sign']")
+    assert len(signing) == 3
+    # An earlier version is for reading, not signing.
+    publish(app, CONTENT / "accord-2025.md", "2027")
+    assert not client.get_page("/accord/versions/2025").select("a[href='/accord/sign']")
+
+
+def test_the_accord_page_shows_its_own_publication_details_only(app, client):
+    publish(app, CONTENT / "accord-2025.md", "2025")
+    text = client.get_page("/accord").get_text(" ", strip=True)
+    assert "By Shropshire Council and the Shropshire VCS Assembly" in text
+    # Where our copy of the file came from, and the day it was loaded, are not the Accord's.
+    assert "seed text" not in text and "Source:" not in text
+    assert "Published" not in text
