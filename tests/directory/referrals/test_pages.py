@@ -267,7 +267,7 @@ def test_a_service_that_cannot_take_referrals_says_so_before_anything_is_typed(
     db.session.commit()
     worker = signed_in(app, "worker@example.org")
     page = worker.get_page(f"/referrals/new/{larder.id}")
-    assert message in page.get_text() and page.find("form", attrs={"method": "post"}) is None
+    assert message in page.get_text() and page.main.find("form", attrs={"method": "post"}) is None
     response = worker.submit(
         f"/referrals/new/{larder.id}", {"token": "abc", "checked": "y"}, form_path="/account"
     )
