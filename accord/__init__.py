@@ -7,7 +7,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from accord import banners, clock, emails, links, settings
+from accord import banners, clock, emails, links, settings, text
 from accord.extensions import csrf, db, limiter, login, migrate
 from accord.requests import AccordRequest
 
@@ -63,6 +63,8 @@ def _init_templates(app: Flask) -> None:
     # Emails (accord/emails.py): links from the route table, user text on one line.
     app.add_template_global(links.absolute_url, "absolute_url")
     app.add_template_filter(emails.oneline, "oneline")
+    # Phone numbers are tel: links everywhere: `{{ service.phone | tel }}`.
+    app.add_template_filter(text.phone_link, "tel")
 
     @app.template_filter("labels")
     def labels(keys: list[str] | None, mapping: dict[str, str]) -> list[str]:

@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from markupsafe import Markup, escape
+
 
 def slugify(text: str, max_length: int = 100) -> str:
     """'Age UK Shropshire, Telford & Wrekin' → 'age-uk-shropshire-telford-wrekin'."""
@@ -19,3 +21,16 @@ def csv_cell(value: object) -> str:
     """A value for a CSV cell that a spreadsheet will show, never run."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def tel_href(number: str) -> str:
+    """'01743 123 456' → 'tel:01743123456'; '+44 (0)1743 123456' → 'tel:+441743123456'."""
+    digits = re.sub(r"[^0-9+]", "", number.replace("(0)", ""))
+    return "tel:" + digits
+
+
+def phone_link(number: str | None, empty: str = "Not given") -> Markup:
+    """A phone number people can tap on a phone: a GOV.UK link to tel:, or `empty`."""
+    if not number or not re.search(r"\d{3}", number):
+        return escape(number or empty)
+    return Markup('<a class="govuk-link" href="{}">{}</a>').format(tel_href(number), number)

@@ -1,0 +1,28 @@
+"""Small text helpers shared by every job."""
+
+from flask import render_template_string
+
+from accord.text import phone_link, tel_href
+
+
+def test_tel_href_keeps_digits_and_plus_only():
+    assert tel_href("01743 123 456") == "tel:01743123456"
+    assert tel_href("+44 (0)1743 123456") == "tel:+441743123456"
+    assert tel_href("0345 988 1188") == "tel:03459881188"
+
+
+def test_phone_link_is_a_govuk_link_and_escapes():
+    html = str(phone_link("01743 <b>1</b> 23456"))
+    assert html.startswith('<a class="govuk-link" href="tel:01743123456">')
+    assert "&lt;b&gt;" in html
+
+
+def test_phone_link_says_not_given_when_missing():
+    assert str(phone_link(None)) == "Not given"
+    assert str(phone_link("", empty="")) == ""
+    assert str(phone_link("ask at reception")) == "ask at reception"
+
+
+def test_tel_filter_in_templates(app):
+    html = render_template_string("{{ '999' | tel }} {{ none | tel }}", none=None)
+    assert html == '<a class="govuk-link" href="tel:999">999</a> Not given'
