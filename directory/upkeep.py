@@ -54,7 +54,7 @@ def save_service(service: Service, answers: dict, *, trusted: bool) -> Service:
     location = (
         db.session.get(Location, int(answers["location"])) if answers.get("location") else None
     )
-    service.at_locations = [ServiceAtLocation(location=location)] if location else []
+    service.at_locations = _at(service, location)
     if answers.get("days"):
         # The form sets one weekly pattern; richer imported schedules are kept until then.
         service.schedules = [
@@ -81,6 +81,16 @@ def save_service(service: Service, answers: dict, *, trusted: bool) -> Service:
         details={"review": service.review},
     )
     return service
+
+
+def _at(service: Service, location: Location | None) -> list[ServiceAtLocation]:
+    """The service's one link to `location`: the existing row when the building is unchanged,
+    since a new identical row would be inserted before the old one is deleted and break the
+    unique constraint uq_service_location (and the ORUK id of the link would change)."""
+    if location is None:
+        return []
+    kept = [sal for sal in service.at_locations if sal.location_id == location.id]
+    return kept[:1] or [ServiceAtLocation(location=location)]
 
 
 def set_capacity(service: Service, capacity: str) -> None:

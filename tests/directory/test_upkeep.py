@@ -219,3 +219,31 @@ def test_directory_role_matrix(client, make, visitor):
         client.get_page(reviews)
     else:
         client.get_page(reviews, status=403)
+
+
+def test_saving_a_service_in_the_same_building_keeps_it_and_a_new_building_replaces_it(
+    client, make
+):
+    # Saving unchanged once replaced the link with an identical new row: a 500 on the
+    # unique constraint uq_service_location, on both databases.
+    existing = service("Food Hub", "food", "shrewsbury")
+    ludlow = place("ludlow")
+    db.session.commit()
+    member_of(client, make, existing.organisation)
+    edit = f"/directory/services/{existing.id}/edit"
+    page = client.get_page(edit)
+    chosen = page.find("select", attrs={"name": "location"}).find("option", selected=True)
+    [link] = existing.at_locations
+    assert chosen["value"] == str(link.location_id)
+    kept = (link.id, link.location_id)
+    for _ in range(2):
+        response = client.submit(edit, {**FORM, "location": chosen["value"]})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        db.session.expire_all()
+        assert [(sal.id, sal.location_id) for sal in existing.at_locations] == [kept]
+    client.submit(edit, {**FORM, "location": str(ludlow.id)})
+    db.session.expire_all()
+    assert [sal.location.name for sal in existing.at_locations] == [ludlow.name]
+    client.submit(edit, {**FORM, "location": ""})
+    db.session.expire_all()
+    assert existing.at_locations == []
