@@ -402,8 +402,9 @@ def refer(visitor: Visitor, service_id: int, name: str) -> requests.Response:
 
 
 def sent(response: requests.Response) -> str | None:
-    """The referral's address if "Send referral" succeeded."""
-    where = response.headers.get("Location", "")
+    """The referral's address if "Send referral" succeeded (it answers with the referral's
+    confirmation page, <referral>/sent; a replay, with the referral itself)."""
+    where = response.headers.get("Location", "").removesuffix("/sent")
     if response.status_code == 302 and re.search(r"/referrals/[0-9a-f-]{36}$", where):
         return where[where.index("/referrals/") :]
     return None

@@ -40,16 +40,41 @@ class SafeguardingForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class ConsentForm(FlaskForm):
-    by = radios("Who gave consent?", CONSENT_BY, "Select who gave consent")
-    note = StringField(
-        "Their name and relationship to the person (if not the person themselves)",
+def _who(label: str, hint: str) -> StringField:
+    """Who consented for the person: shown under their radio (a GOV.UK conditional reveal)."""
+    return StringField(
+        label,
         widget=GovTextInput(),
-        description="For example, Sam Jones, mother",
+        description=hint,
         filters=[line],
         validators=[
             Length(max=200, message="Name and relationship must be 200 characters or fewer")
         ],
+    )
+
+
+def _needed_when(by: str):
+    """An inline validator: the name is needed only when `by` is the answer chosen."""
+
+    def check(form: ConsentForm, field: StringField) -> None:
+        if form.by.data == by and not field.data:
+            raise ValidationError("Enter the name of the person who gave consent")
+
+    return check
+
+
+class ConsentForm(FlaskForm):
+    """Who gave consent, how, when and to what. Each answer other than the person themselves
+    reveals its own name box (`note_<answer>`), so the page asks for a name only when someone
+    else consented, and a refused form keeps what was typed under the answer chosen."""
+
+    by = radios("Who gave consent?", CONSENT_BY, "Select who gave consent")
+    note_parent_or_guardian = _who(
+        "Their name and relationship to the child", "For example, Sam Jones, mother"
+    )
+    note_attorney = _who("The attorney's name", "For example, Sam Jones")
+    note_carer = _who(
+        "The carer's name and relationship to the person", "For example, Sam Jones, neighbour"
     )
     how = radios("How did they give it?", CONSENT_HOW, "Select how consent was given")
     given_on = DayMonthYear("When did they give it?", description="For example, 27 3 2026")
@@ -64,9 +89,20 @@ class ConsentForm(FlaskForm):
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
-    def validate_note(self, field) -> None:
-        if self.by.data and self.by.data != "resident" and not field.data:
-            raise ValidationError("Enter the name of the person who gave consent")
+    validate_note_parent_or_guardian = _needed_when("parent_or_guardian")
+    validate_note_attorney = _needed_when("attorney")
+    validate_note_carer = _needed_when("carer")
+
+    def who(self, by: str) -> StringField | None:
+        """The name box under the answer `by`; None for the person themselves."""
+        field = self._fields.get(f"note_{by}")
+        return field if isinstance(field, StringField) else None
+
+    @property
+    def note(self) -> str:
+        """The name and relationship given for the answer chosen ("" for the person)."""
+        field = self.who(self.by.data or "")
+        return (field.data or "") if field is not None else ""
 
     def validate_given_on(self, field) -> None:
         if field.problem:

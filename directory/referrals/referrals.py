@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, delete, select, update
 
 from accord import accounts, audit, emails, sealing
-from accord.clock import utcnow
+from accord.clock import to_uk, utcnow
 from accord.extensions import db
 from accord.models import Role, User
 from accord.references import new_reference
@@ -27,6 +27,8 @@ from directory import schedules
 from directory.models import Capacity, Service, ServiceStatus
 from directory.referrals.models import CLOSED_STATUSES, DECLINE_REASONS, Referral, ReferralStatus
 
+# Working days to answer when the service is no longer listed (a service's own default).
+DEFAULT_DAYS = 5
 # Details every referral carries; services may ask for more (models.REFERRAL_FIELDS).
 ALWAYS = ("name", "reason")
 CONSENT_BY = {
@@ -274,11 +276,34 @@ def complete(referral: Referral, by: User) -> None:
 
 
 def withdraw(referral: Referral, by: User) -> None:
-    """The referrer takes it back before the service has accepted it."""
-    _must_be(referral, ReferralStatus.draft, ReferralStatus.sent)
+    """The referrer takes it back before the service has accepted it. A draft was never
+    sent, so it is deleted instead (`delete_draft`)."""
+    _must_be(referral, ReferralStatus.sent)
     referral.status = ReferralStatus.withdrawn
     referral.closed_at = utcnow()
     audit.record("referral.withdrawn", "referral", referral.id, actor_id=by.id)
+
+
+def delete_draft(referral: Referral, by: User) -> None:
+    """The referrer deletes a draft they will not send: the row goes, and with it everything
+    typed about the person; the audit log keeps its id. Only a draft: the DELETE is guarded
+    by the status, so a send that wins a race is never deleted after its email went out."""
+    if not is_referrer(by, referral):
+        raise PermissionError("only the referrer deletes a draft")
+    _must_be(referral, ReferralStatus.draft)
+    # A DELETE's result is a CursorResult, which counts the rows it removed.
+    gone = cast(
+        CursorResult[Any],
+        db.session.execute(
+            delete(Referral)
+            .where(Referral.id == referral.id, Referral.status == ReferralStatus.draft)
+            .execution_options(synchronize_session=False)
+        ),
+    ).rowcount
+    if not gone:
+        raise WrongState("the referral is no longer a draft")
+    db.session.expunge(referral)
+    audit.record("referral.draft_deleted", "referral", referral.id, actor_id=by.id)
 
 
 # --- lists ----------------------------------------------------------------------------------
@@ -299,10 +324,22 @@ def inbox(user: User) -> list[Referral]:
 
 
 def sent_by(user: User) -> list[Referral]:
+    """The referrals this user has sent, newest first (their drafts are `drafts_of`)."""
     return list(
         db.session.scalars(
             select(Referral)
-            .where(Referral.referrer_id == user.id)
+            .where(Referral.referrer_id == user.id, Referral.status != ReferralStatus.draft)
+            .order_by(Referral.created_at.desc(), Referral.id.desc())
+        )
+    )
+
+
+def drafts_of(user: User) -> list[Referral]:
+    """The referrals this user started and has not sent, newest first."""
+    return list(
+        db.session.scalars(
+            select(Referral)
+            .where(Referral.referrer_id == user.id, Referral.status == ReferralStatus.draft)
             .order_by(Referral.created_at.desc(), Referral.id.desc())
         )
     )
@@ -329,6 +366,15 @@ def working_days_after(start: date, days: int) -> date:
     return found
 
 
+def answer_due(referral: Referral) -> date | None:
+    """The last day the service has to answer: its working days after the UK day the
+    referral was sent (None until it is sent)."""
+    if referral.sent_at is None:
+        return None
+    days = referral.service.referral_response_days if referral.service else DEFAULT_DAYS
+    return working_days_after(to_uk(referral.sent_at).date(), days)
+
+
 def overdue(now: datetime | None = None, *, lock: bool = False) -> list[Referral]:
     """Sent referrals with no answer after their service's working days. `lock`: for the
     flag-overdue job, locked on PostgreSQL (SKIP LOCKED), so two runners never email about
@@ -341,9 +387,10 @@ def overdue(now: datetime | None = None, *, lock: bool = False) -> list[Referral
         query = query.with_for_update(skip_locked=True)
     waiting = db.session.scalars(query)
     late = []
+    today = to_uk(now).date()
     for referral in waiting:
-        days = referral.service.referral_response_days if referral.service else 5
-        if referral.sent_at and now.date() > working_days_after(referral.sent_at.date(), days):
+        due = answer_due(referral)
+        if due is not None and today > due:
             late.append(referral)
     return late
 

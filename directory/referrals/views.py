@@ -8,6 +8,7 @@ guessed address does not even say the referral exists.
 
 from __future__ import annotations
 
+import calendar
 import secrets
 from collections.abc import Callable
 from datetime import datetime, time
@@ -18,7 +19,7 @@ from werkzeug.wrappers import Response
 
 from accord import limits
 from accord.accounts import role_required
-from accord.clock import today_uk, utcnow
+from accord.clock import date_text, today_uk, utcnow
 from accord.extensions import db, limiter
 from accord.geo import normalise_postcode, outcode_of
 from accord.models import Role, User
@@ -110,6 +111,9 @@ def index():
         status=status if status in STATUS_LABELS else "",
         is_member=bool(current_user.organisation_ids(Role.member)),
         sent=referrals.sent_by(current_user),
+        drafts=referrals.drafts_of(current_user),
+        need_names={term.code: term.name for term in taxonomy.needs()},
+        form=ActionForm(),
         overdue={r.id for r in referrals.overdue()},
         **_common(),
     )
@@ -168,7 +172,9 @@ def consent(uuid: str):
         form.by.data, form.how.data = referral.consent_by, referral.consent_how
         form.given_on.data = referral.consent_at.date()
         form.scope.data = list(referral.consent_scope)
-        form.note.data = _opened(referral).get("consent_note", "")
+        who = form.who(referral.consent_by)
+        if who is not None:
+            who.data = _opened(referral).get("consent_note", "")
         form.agreed.data = True
     # validate_given_on refuses a missing date; the second test tells the type checker.
     if form.validate_on_submit() and form.given_on.data is not None:
@@ -185,7 +191,7 @@ def consent(uuid: str):
                 how=form.how.data,
                 at=given,
                 scope=list(form.scope.data or []),
-                note=form.note.data if form.by.data != "resident" else "",
+                note=form.note,
             ),
             safeguarding_checked=referral.safeguarding_checked,
         )
@@ -227,8 +233,7 @@ def check(uuid: str):
     if form.validate_on_submit():
         if referrals.send(referral):
             db.session.commit()
-            service = referral.service.name if referral.service else "the service"
-            flash(f"Referral {referral.reference} sent to {service}.")
+            return redirect(url_for("referrals.sent", uuid=uuid))
         return redirect(url_for("referrals.show", uuid=uuid))
     return _page(
         "check",
@@ -237,6 +242,25 @@ def check(uuid: str):
         answers=_opened(referral),
         asked=_asked(referral),
         wanted=referrals.asked_for(referral.service) if referral.service else [],
+    )
+
+
+@bp.get("/<uuid>/sent")
+@role_required(*PARTIES)
+def sent(uuid: str):
+    """The referrer's confirmation: the reference, and by when the service should answer.
+    Anyone else, or once the service has answered, goes to the referral itself."""
+    referral = _found(uuid)
+    due = referrals.answer_due(referral)
+    waiting = referral.status == ReferralStatus.sent
+    if not (waiting and referrals.is_referrer(current_user, referral)) or due is None:
+        return redirect(url_for("referrals.show", uuid=uuid))
+    service = referral.service
+    return _page(
+        "sent",
+        referral,
+        days=service.referral_response_days if service else referrals.DEFAULT_DAYS,
+        due=f"{calendar.day_name[due.weekday()]} {date_text(due)}",
     )
 
 
@@ -265,12 +289,16 @@ def _change(referral: Referral, change: Callable[[], None], done: str) -> Respon
     try:
         change()
     except referrals.WrongState:
-        db.session.rollback()
-        status = STATUS_LABELS[ReferralStatus(referral.status)]
-        flash(f"Nothing changed: this referral is {status.lower()}.")
-    else:
-        db.session.commit()
-        flash(done.format(reference=referral.reference))
+        return _unchanged(referral)
+    db.session.commit()
+    flash(done.format(reference=referral.reference))
+    return redirect(url_for("referrals.show", uuid=referral.uuid))
+
+
+def _unchanged(referral: Referral) -> Response:
+    db.session.rollback()
+    status = STATUS_LABELS[ReferralStatus(referral.status)]
+    flash(f"Nothing changed: this referral is {status.lower()}.")
     return redirect(url_for("referrals.show", uuid=referral.uuid))
 
 
@@ -310,6 +338,25 @@ def complete(uuid: str):
 @role_required(*PARTIES)
 def withdraw(uuid: str):
     return _answer(uuid, referrals.withdraw, "You withdrew referral {reference}.", by="referrer")
+
+
+@bp.post("/<uuid>/delete")
+@role_required(*PARTIES)
+def delete_draft(uuid: str):
+    """The referrer deletes a draft (drafts are theirs alone: anyone else gets a 404)."""
+    referral = _found(uuid)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not referrals.is_referrer(current_user, referral):
+        abort(403)
+    reference = referral.reference
+    try:
+        referrals.delete_draft(referral, current_user)
+    except referrals.WrongState:
+        return _unchanged(referral)
+    db.session.commit()
+    flash(f"You deleted the draft referral {reference}. Nothing about the person is kept.")
+    return redirect(url_for("referrals.index", _anchor="drafts"))
 
 
 @bp.route("/<uuid>/decline", methods=["GET", "POST"])

@@ -37,7 +37,14 @@ def test_refer_accept_and_see_it_accepted(page, server, make, console_errors):
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Record the person's consent")
     assert scan(page) == []
-    page.get_by_label("The person themselves", exact=True).check()
+    # A name is asked for only under an answer other than the person themselves.
+    carer = page.get_by_label("The carer's name and relationship to the person")
+    expect(carer).to_be_hidden()
+    page.get_by_label("A carer, with the person's agreement").check()
+    expect(carer).to_be_visible()
+    assert scan(page) == []
+    page.get_by_label("The person themselves").check()
+    expect(carer).to_be_hidden()
     page.get_by_label("By phone").check()
     today = today_uk()
     page.get_by_label("Day").fill(str(today.day))
@@ -62,6 +69,10 @@ def test_refer_accept_and_see_it_accepted(page, server, make, console_errors):
     )
     assert scan(page) == []
     page.get_by_role("button", name="Send referral").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Referral sent")
+    expect(page.get_by_text("should answer within 5 working days")).to_be_visible()
+    assert scan(page) == []
+    page.get_by_role("link", name="View referral").click()
     expect(page.get_by_text("Waiting for the service").first).to_be_visible()
     reference = page.get_by_role("heading", level=1).inner_text().removeprefix("Referral ")
     assert scan(page) == []

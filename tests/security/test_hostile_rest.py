@@ -121,7 +121,7 @@ def test_referral_consent_new_and_decline(app, make):
     for text in ODD:
         clean(submit(worker, new, {"token": text, "checked": text}), new)
     sent = []
-    for texts in rounds(["note"]):
+    for texts in rounds(["note_carer"]):
         worker.environ_base.update(address())  # a draft a round: under the rate limit
         at = start(worker, larder)
         consent = {**CONSENT, "by": "carer", **texts}
@@ -131,7 +131,7 @@ def test_referral_consent_new_and_decline(app, make):
         sent.append(at)
     worker.environ_base.update(address())
     at = start(worker, larder)
-    for field in ("by", "how", "given_on", "scope", "note"):
+    for field in ("by", "how", "given_on", "scope", "note_carer"):
         for text in (*ODD, LONG):
             clean(submit(worker, f"{at}/consent", {**CONSENT, field: text}), field)
     checked(worker, ["/referrals/", *sent])

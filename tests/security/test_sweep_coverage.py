@@ -97,6 +97,7 @@ EXEMPT = {
     "notices.retire_ambassador": BUTTON,
     "referrals.accept": BUTTON,
     "referrals.complete": BUTTON,
+    "referrals.delete_draft": "the referrer deletes their draft: " + BUTTON,
     "referrals.withdraw": BUTTON,
     "registry.reaffirm": "behind a signed link: " + BUTTON,
     "registry_admin.ask_reaffirm": "emails every signatory a link: " + BUTTON,

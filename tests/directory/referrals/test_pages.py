@@ -16,7 +16,6 @@ from accord.models import AuditEvent, OutboxMessage, Role
 from directory.models import Capacity
 from directory.referrals.models import Referral, ReferralStatus
 from tests import factories
-from tests.directory.data import service as make_service
 from tests.factories import PASSWORD
 
 NAME = "Zofia Kowalczyk-Testperson"
@@ -36,23 +35,6 @@ DETAILS = {
     "needs": "Food parcel for two adults",
     "postcode": "sy1 1aa",
 }
-
-
-@pytest.fixture
-def larder(app):
-    org = factories.organisation(name="Larder Trust")
-    service = make_service(
-        "Community Larder",
-        "food",
-        "shrewsbury",
-        access_routes=["professional_referral"],
-        referral_fields=["contact", "needs", "access"],
-    )
-    service.organisation = org
-    factories.user(Role.member, org, email="larder@example.org")
-    factories.user(Role.frontline, email="worker@example.org")
-    db.session.commit()
-    return service
 
 
 def signed_in(app, email: str):
@@ -77,7 +59,7 @@ def refer(client, service) -> str:
     assert client.submit(f"{at}/details", DETAILS).location == f"{at}/check"
     check = client.get_page(f"{at}/check").get_text()
     assert NAME in check and CONTACT in check and "SY1 1AA" in check
-    assert client.submit(f"{at}/check", {}).location == at
+    assert client.submit(f"{at}/check", {}).location == f"{at}/sent"
     return at
 
 
@@ -189,7 +171,7 @@ def test_double_clicks_and_replayed_posts_make_one_referral(app, larder):
     at = first.location.removesuffix("/consent")
     worker.submit(f"{at}/consent", CONSENT)
     worker.submit(f"{at}/details", DETAILS)
-    assert worker.submit(f"{at}/check", {}).location == at
+    assert worker.submit(f"{at}/check", {}).location == f"{at}/sent"
     # The back button, then send again; change the consent after sending: nothing happens.
     assert worker.submit(f"{at}/check", {}, form_path=at).location == at
     assert worker.submit(f"{at}/consent", CONSENT, form_path=at).location == at
@@ -332,8 +314,8 @@ def test_referral_role_matrix(app, larder, visitor, caplog):
     caplog.set_level(logging.DEBUG)
     at = refer(signed_in(app, "worker@example.org"), larder)
     client = visitor_client(app, visitor)
-    pages = [at, f"{at}/consent", f"{at}/details", f"{at}/check", f"{at}/decline"]
-    posts = [f"{at}/accept", f"{at}/withdraw", f"{at}/decline", f"{at}/complete"]
+    pages = [at, f"{at}/consent", f"{at}/details", f"{at}/check", f"{at}/sent", f"{at}/decline"]
+    posts = [f"{at}/accept", f"{at}/withdraw", f"{at}/decline", f"{at}/complete", f"{at}/delete"]
     guessed = "/referrals/00000000-0000-4000-8000-000000000000"
     if visitor is None:
         for path in [*pages, "/referrals/", "/referrals/statistics"]:
