@@ -1,6 +1,8 @@
 """A referral in Chromium: a worker refers, the provider accepts, the worker sees it accepted;
 axe-core on every referral page on the way."""
 
+import re
+
 from playwright.sync_api import expect
 
 from accord.clock import today_uk
@@ -9,6 +11,16 @@ from accord.models import Role
 from tests.directory.data import service
 from tests.e2e.conftest import scan
 from tests.e2e.people import sign_in, sign_out
+
+# GOV.UK Frontend marks each radio that reveals a question with aria-expanded, which ARIA does
+# not list for radios; the Design System keeps it on purpose, as screen readers announce it
+# (a documented known issue: alphagov/govuk-frontend#979). Only that finding, and only on the
+# "Who gave consent?" radios, is let through.
+REVEALING_RADIOS = re.compile(r"aria-allowed-attr \(critical\): .* \[(\['#by-\d'\](, )?)+\]")
+
+
+def scan_consent(page) -> list[str]:
+    return [found for found in scan(page) if not REVEALING_RADIOS.fullmatch(found)]
 
 
 def test_refer_accept_and_see_it_accepted(page, server, make, console_errors):
@@ -36,13 +48,13 @@ def test_refer_accept_and_see_it_accepted(page, server, make, console_errors):
     page.get_by_role("button", name="Continue").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Record the person's consent")
-    assert scan(page) == []
+    assert scan_consent(page) == []
     # A name is asked for only under an answer other than the person themselves.
     carer = page.get_by_label("The carer's name and relationship to the person")
     expect(carer).to_be_hidden()
     page.get_by_label("A carer, with the person's agreement").check()
     expect(carer).to_be_visible()
-    assert scan(page) == []
+    assert scan_consent(page) == []
     page.get_by_label("The person themselves").check()
     expect(carer).to_be_hidden()
     page.get_by_label("By phone").check()
