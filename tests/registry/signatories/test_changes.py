@@ -140,7 +140,7 @@ def test_a_member_edits_details_and_a_new_name_goes_to_moderation(app, client, m
         "charity_number": "",
         "company_number": "",
         "sector": "vcs",
-        "org_type": "Registered charity",
+        "org_type": "charity",
         "website": "https://wem.example.org",
         "address": "Edinburgh House",
         "town": "Wem",
@@ -162,7 +162,9 @@ def test_a_member_edits_details_and_a_new_name_goes_to_moderation(app, client, m
 
     staff = app.test_client()
     sign_in_as(staff, make, Role.coordinator)
-    assert "Change of name or number" in staff.get_page("/admin/registry/signups").get_text()
+    assert (
+        "Change of name, number or sector" in staff.get_page("/admin/registry/signups").get_text()
+    )
     staff.submit(f"/admin/registry/signups/{change.id}", {"decision": "approve"})
     db.session.refresh(org)
     assert org.name == "Wem and District Good Neighbours"
