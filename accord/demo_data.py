@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from accord import accounts, demo, geo
 from accord.extensions import db
-from accord.models import Location, Organisation, Role, User
+from accord.models import Location, Organisation, OrgType, Role, User
 from accord.text import slugify
 
 DEMO_PASSWORD = "shropshire-demo-2025"  # noqa: S105 - printed for demo users only
@@ -58,7 +58,7 @@ def _organisations() -> dict[str, Organisation]:
                 slug=slug,
                 name=name,
                 sector=row["sector"],
-                org_type=row["type"],
+                org_type=OrgType(row["type"]),  # a type outside the one list fails the load
                 identifier=row["org_id"] or None,
                 website=row["website"],
                 town=town,

@@ -37,6 +37,29 @@ class Sector(Labelled):
 SECTOR_LABELS = {sector: sector.label for sector in Sector}
 
 
+class OrgType(Labelled):
+    """What kind of body an organisation is: the one list for forms, pages, open data and the
+    demo (Organisation.org_type stores the value; "" when not known)."""
+
+    charity = "charity", "Registered charity"
+    cio = "cio", "Charitable incorporated organisation (CIO)"
+    cic = "cic", "Community interest company (CIC)"
+    guarantee_company = "guarantee_company", "Company limited by guarantee"
+    community_benefit_society = "community_benefit_society", "Community benefit society"
+    unincorporated = "unincorporated", "Unincorporated group or association"
+    local_authority = "local_authority", "Local authority"
+    parish_council = "parish_council", "Town or parish council"
+    nhs = "nhs", "NHS body"
+    emergency_service = "emergency_service", "Police, fire or other emergency service"
+    other_public = "other_public", "Other public body"
+    private_company = "private_company", "Private company"
+    housing_association = "housing_association", "Housing association"
+    other = "other", "Other"
+
+
+ORG_TYPE_LABELS: dict[str, str] = {org_type.value: org_type.label for org_type in OrgType}
+
+
 class Role(Labelled):
     member = "member", "Organisation member (manages listings, receives referrals)"
     frontline = "frontline", "Frontline worker (makes referrals)"
@@ -89,6 +112,10 @@ class Organisation(Model):
     @property
     def sector_label(self) -> str:
         return SECTOR_LABELS.get(Sector(self.sector), self.sector)
+
+    @property
+    def org_type_label(self) -> str:
+        return ORG_TYPE_LABELS.get(self.org_type, self.org_type)
 
 
 class Location(Model):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from accord import demo, geo
 from accord.extensions import db
-from accord.models import Organisation
+from accord.models import Organisation, OrgType
 from accord.text import slugify
 from registry.publish import CONTENT, publish, version_named
 from registry.signatories.models import Signatory, SignatoryStatus, SignUp, SignUpStatus
@@ -54,11 +54,11 @@ def load() -> list[str]:
 
 # Sign-ups confirmed by email and waiting for the coordinator, so the queue has work in it.
 WAITING = [
-    ("Clun Valley Lunch Club", "vcs", "Registered charity", "GB-CHC-1098765", "Clun", "SY7"),
+    ("Clun Valley Lunch Club", "vcs", OrgType.charity, "GB-CHC-1098765", "Clun", "SY7"),
     (
         "Oswestry Community Pantry",
         "vcs",
-        "Unincorporated group or association",
+        OrgType.unincorporated,
         None,
         "Oswestry",
         "SY11",

@@ -18,7 +18,7 @@ def organisation(**fields) -> Organisation:
         "slug": f"test-organisation-{n}",
         "name": f"Test Organisation {n}",
         "sector": "vcs",
-        "org_type": "Charity",
+        "org_type": "charity",
         "town": "Shrewsbury",
         "postcode": "SY1 1AA",
     }

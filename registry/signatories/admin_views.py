@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from accord.accounts import role_required
 from accord.extensions import db
-from accord.models import SECTOR_LABELS, Organisation, Role
+from accord.models import ORG_TYPE_LABELS, SECTOR_LABELS, Organisation, Role
 from registry.admin_views import bp
 from registry.signatories import moderation
 from registry.signatories.forms import STATEMENTS, DecisionForm
@@ -49,6 +49,7 @@ def decide(signup_id: int):
         duplicates=duplicates,
         form=form if waiting else None,
         sectors=SECTOR_LABELS,
+        org_types=ORG_TYPE_LABELS,
         statements=STATEMENTS,
     )
 

@@ -1,4 +1,4 @@
-"""After signing: a member's edits (a new name or number waits for the coordinator),
+"""After signing: a member's edits (a new name, number or sector waits for the coordinator),
 re-affirming a revised Accord, and withdrawing."""
 
 from __future__ import annotations
@@ -21,8 +21,15 @@ def _signatory_of(org: Organisation) -> Signatory | None:
     return db.session.scalar(select(Signatory).where(Signatory.organisation_id == org.id))
 
 
-def propose_change(org: Organisation, name: str, identifier: str | None) -> SignUp:
-    """A change of name or number waits for the coordinator; the list keeps the old one."""
+# What an organisation is and which commitments it answers for: a member's change of these
+# waits for the coordinator (MODERATED); the rest of their edits show straight away.
+MODERATED = ("name", "identifier", "sector")
+
+
+def propose_change(
+    org: Organisation, name: str, identifier: str | None, sector: str | None = None
+) -> SignUp:
+    """A change of name, number or sector waits for the coordinator; the list keeps the old."""
     signatory = _signatory_of(org)
     change = SignUp(
         kind=SignUpKind.change,
@@ -31,7 +38,7 @@ def propose_change(org: Organisation, name: str, identifier: str | None) -> Sign
         organisation=org,
         name=name,
         identifier=identifier,
-        sector=org.sector,
+        sector=sector or org.sector,
         org_type=org.org_type,
         website=org.website,
         address=org.address,
@@ -49,9 +56,9 @@ def propose_change(org: Organisation, name: str, identifier: str | None) -> Sign
 
 
 def edit_organisation(org: Organisation, answers: dict) -> SignUp | None:
-    """Apply a member's edits; a new name or number goes to moderation instead of straight on."""
+    """Apply a member's edits; a new name, number or sector goes to moderation instead."""
     changed = []
-    for key in ("sector", "org_type", "website", "address", "town", "description"):
+    for key in ("org_type", "website", "address", "town", "description"):
         if key in answers and answers[key] != getattr(org, key):
             setattr(org, key, answers[key])
             changed.append(key)
@@ -64,9 +71,11 @@ def edit_organisation(org: Organisation, answers: dict) -> SignUp | None:
         changed.append("postcode")
     if changed:
         audit.record("organisation.edited", "organisation", org.id, details={"fields": changed})
-    new_identifier = answers.get("identifier") or None
-    if answers.get("name") != org.name or new_identifier != org.identifier:
-        return propose_change(org, answers.get("name") or org.name, new_identifier)
+    name = answers.get("name") or org.name
+    identifier = answers.get("identifier") or None
+    sector = answers.get("sector") or org.sector
+    if (name, identifier, sector) != tuple(getattr(org, key) for key in MODERATED):
+        return propose_change(org, name, identifier, sector)
     return None
 
 

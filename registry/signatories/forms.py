@@ -23,25 +23,8 @@ from wtforms.validators import InputRequired, Length
 
 from accord.forms import email_field, required_text, strip, text_answer
 from accord.geo import normalise_postcode
-from accord.models import SECTOR_LABELS
+from accord.models import SECTOR_LABELS, OrgType
 from registry.signatories.identifiers import IdentifierError, charity_org_id, company_org_id
-
-ORG_TYPES = [
-    "Registered charity",
-    "Charitable incorporated organisation (CIO)",
-    "Community interest company (CIC)",
-    "Company limited by guarantee",
-    "Community benefit society",
-    "Unincorporated group or association",
-    "Local authority",
-    "Town or parish council",
-    "NHS body",
-    "Police, fire or other emergency service",
-    "Other public body",
-    "Private company",
-    "Housing association",
-    "Other",
-]
 
 # Staffordshire's agreement form ("My organisation …"), adapted to the Shropshire Accord.
 STATEMENTS = {
@@ -101,7 +84,8 @@ class OrganisationForm(FlaskForm):
     org_type = SelectField(
         "Type of organisation",
         widget=GovSelect(),
-        choices=[SelectChoice("", "Choose a type")] + [SelectChoice(t, t) for t in ORG_TYPES],
+        choices=[SelectChoice("", "Choose a type")]
+        + [SelectChoice(kind.value, kind.label) for kind in OrgType],
         validators=[InputRequired(message="Select the type of organisation")],
     )
     charity_number = text_answer(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import contains_eager
 from accord import clock
 from accord.extensions import db
 from accord.links import absolute_url
-from accord.models import SECTOR_LABELS, Organisation
+from accord.models import ORG_TYPE_LABELS, SECTOR_LABELS, Organisation
 from accord.text import csv_cell
 from registry.models import AccordVersion
 from registry.signatories.models import Signatory, SignatoryStatus
@@ -136,6 +136,11 @@ def export() -> dict:
         "licence_url": LICENCE_URL,
         "generated_at": clock.system_time().isoformat(timespec="seconds"),
         "count": len(rows),
+        # What the codes in "sector" and "type" stand for: one list each, as on the site.
+        "vocabularies": {
+            "sector": {key.value: label for key, label in SECTOR_LABELS.items()},
+            "type": dict(ORG_TYPE_LABELS),
+        },
         "signatories": rows,
     }
 

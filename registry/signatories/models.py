@@ -50,7 +50,7 @@ class Signatory(Model):
 
 class SignUpKind(enum.StrEnum):
     signup = "signup"  # a new signature from the online form
-    change = "change"  # a signatory's change of name or number, checked before it shows
+    change = "change"  # a signatory's change of name, number or sector, checked first
 
 
 class SignUpStatus(enum.StrEnum):
@@ -106,3 +106,19 @@ class SignUp(Model):
     accord_version: Mapped[AccordVersion | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     decided_by: Mapped[User | None] = relationship()
+
+
+class SignUpDraft(Model):
+    """A sign-up being filled in. The answers wait here, not in the session cookie (browsers drop
+    a cookie over 4 KB, and long answers in other scripts reach that): the cookie holds only
+    the key. Drafts expire a day after their last change and are purged (signatories/drafts.py)."""
+
+    __tablename__ = "signup_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The sign-up the coordinator asked to be changed, when this draft amends one.
+    amend_id: Mapped[int | None] = mapped_column(ForeignKey("signup.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

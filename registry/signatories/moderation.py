@@ -14,6 +14,7 @@ from accord import audit, emails
 from accord.clock import utcnow
 from accord.extensions import db
 from accord.geo import outcode_of
+from accord.links import absolute_url
 from accord.models import Organisation
 from accord.text import slugify
 from registry.signatories.models import Signatory, SignatoryStatus, SignUp, SignUpKind, SignUpStatus
@@ -144,19 +145,25 @@ def approve(signup: SignUp, link_to: Organisation | None = None) -> Signatory | 
         signup.id,
         details={"organisation_id": org.id, "signatory_id": signatory.id, "linked": bool(link_to)},
     )
-    _tell(signup, "registry/signup_approved")
+    _tell(signup, "registry/signup_approved", profile=_profile(org))
     return signatory
 
 
+def _profile(org: Organisation) -> str:
+    """The organisation's published page, for the email that says it is there."""
+    return absolute_url("registry.signatory", slug=org.slug)
+
+
 def _apply_change(signup: SignUp) -> Organisation:
-    """A signatory's new name or number goes on the list."""
+    """A signatory's new name, number or sector goes on the list."""
     org = signup.organisation
     assert org is not None, "a change is always made for an organisation"
-    before = {"name": org.name, "identifier": org.identifier}
+    before = {"name": org.name, "identifier": org.identifier, "sector": org.sector}
     org.name, org.identifier = signup.name, signup.identifier
+    org.sector = signup.sector or org.sector
     audit.record("organisation.renamed", "organisation", org.id, details={"before": before})
     audit.record("signup.approved", "signup", signup.id, details={"kind": "change"})
-    _tell(signup, "registry/change_approved")
+    _tell(signup, "registry/change_approved", profile=_profile(org))
     return org
 
 

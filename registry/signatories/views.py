@@ -19,11 +19,11 @@ from sqlalchemy import select
 
 from accord import limits
 from accord.extensions import db, limiter
-from accord.models import SECTOR_LABELS, Organisation, Role
+from accord.models import ORG_TYPE_LABELS, SECTOR_LABELS, Organisation, Role
 from registry.models import AccordVersion
 from registry.pages import published_accord
 from registry.publish import current_version
-from registry.signatories import changes, listing, signup
+from registry.signatories import changes, drafts, listing, signup
 from registry.signatories.forms import (
     STATEMENTS,
     AddressForm,
@@ -37,7 +37,13 @@ from registry.signatories.forms import (
     WithdrawForm,
 )
 from registry.signatories.identifiers import numbers_from, org_id
-from registry.signatories.models import Signatory, SignatoryStatus, SignUp, SignUpStatus
+from registry.signatories.models import (
+    Signatory,
+    SignatoryStatus,
+    SignUp,
+    SignUpDraft,
+    SignUpStatus,
+)
 from registry.views import bp
 
 PER_PAGE = 20
@@ -57,13 +63,16 @@ STEPS: dict[str, tuple[type[FlaskForm], tuple[str, ...]]] = {
 # --- signing up -----------------------------------------------------------------------------
 
 
-def _answers() -> dict:
-    return dict(session.get(SESSION_KEY, {}).get("answers", {}))
+def _draft() -> SignUpDraft | None:
+    """This browser's sign-up in progress: its session holds the draft's key, nothing more."""
+    state = session.get(SESSION_KEY)
+    return drafts.find(state.get("draft")) if isinstance(state, dict) else None
 
 
-def _save(answers: dict, amend_id: int | None = None) -> None:
-    state = session.get(SESSION_KEY, {})
-    session[SESSION_KEY] = {"answers": answers, "amend": amend_id or state.get("amend")}
+def _keep(answers: dict, draft: SignUpDraft | None, amend_id: int | None = None) -> None:
+    draft = drafts.save(draft, answers, amend_id)
+    db.session.commit()
+    session[SESSION_KEY] = {"draft": draft.key}
 
 
 def _first_missing(answers: dict) -> str | None:
@@ -91,14 +100,15 @@ def sign_step(step: str):
     if step not in STEPS:
         abort(404)
     form_class, fields = STEPS[step]
-    answers = _answers()
+    draft = _draft()
+    answers = dict(draft.answers) if draft else {}
     form = form_class(data={f: answers.get(f) for f in fields if f in answers})
     if form.validate_on_submit():
         for field in fields:
             answers[field] = getattr(form, field).data
         if step == "organisation":
             answers["identifier"] = org_id(answers["charity_number"], answers["company_number"])
-        _save(answers)
+        _keep(answers, draft)
         following = _first_missing(answers)
         if request.args.get("change") or following is None:
             return redirect(url_for("registry.sign_check"))
@@ -115,35 +125,51 @@ def sign_step(step: str):
 @bp.route("/accord/sign/check", methods=["GET", "POST"])
 @limiter.limit(limits.SUBMIT, methods=["POST"])
 def sign_check():
-    answers = _answers()
+    draft = _draft()
+    answers = dict(draft.answers) if draft else {}
     missing = _first_missing(answers)
-    if missing:
-        return redirect(url_for("registry.sign_step", step=missing))
+    if draft is None or missing:
+        return redirect(url_for("registry.sign_step", step=missing or next(iter(STEPS))))
+    amending = db.session.get(SignUp, draft.amend_id) if draft.amend_id else None
+    if amending is not None and amending.status != SignUpStatus.changes_requested:
+        amending = None
     version = published_accord()
     form = SubmitForm()
     if form.validate_on_submit():
-        amend_id = session.get(SESSION_KEY, {}).get("amend")
-        amending = db.session.get(SignUp, amend_id) if amend_id else None
-        if amending is not None and amending.status == SignUpStatus.changes_requested:
-            signup.amend(amending, answers)
+        if amending is not None:
+            record = signup.amend(amending, answers)
         else:
-            signup.submit(answers, version)
+            record = signup.submit(answers, version)
+        drafts.discard(draft)
         db.session.commit()
-        session.pop(SESSION_KEY, None)
+        # The next page says where the confirmation link went ("" when none was needed).
+        emailed = record.status == SignUpStatus.unconfirmed
+        session[SESSION_KEY] = {
+            "sent_to": record.signer_email if emailed else "",
+            "amended": amending is not None,
+        }
         return redirect(url_for("registry.sign_sent"))
     return render_template(
         "registry/signatories/sign_check.html",
         form=form,
         answers=answers,
+        amending=amending,
         version=version,
         sectors=SECTOR_LABELS,
+        org_types=ORG_TYPE_LABELS,
         statements=STATEMENTS,
     )
 
 
 @bp.get("/accord/sign/sent")
 def sign_sent():
-    return render_template("registry/signatories/sign_sent.html")
+    state = session.get(SESSION_KEY)
+    state = state if isinstance(state, dict) else {}
+    return render_template(
+        "registry/signatories/sign_sent.html",
+        sent_to=state.get("sent_to"),
+        amended=bool(state.get("amended")),
+    )
 
 
 @bp.get("/accord/sign/confirm/<token>")
@@ -164,8 +190,7 @@ def sign_amend(token: str):
         return _invalid_link()
     answers = signup.answers_of(record)
     answers["charity_number"], answers["company_number"] = numbers_from(record.identifier)
-    session[SESSION_KEY] = {"answers": answers, "amend": record.id}
-    flash(f"Changes asked for: {record.decision_note}")
+    _keep(answers, None, amend_id=record.id)  # check-answers shows the changes asked for
     return redirect(url_for("registry.sign_check"))
 
 
@@ -265,8 +290,8 @@ def edit_signatory(slug: str):
         change = changes.edit_organisation(org, answers)
         db.session.commit()
         flash(
-            "Your changes are saved. The new name or number will show once the VCS Assembly "
-            "coordinator has checked it."
+            "Your changes are saved. A new name, number or sector will show once the VCS "
+            "Assembly coordinator has checked it."
             if change
             else "Your changes are saved."
         )

@@ -26,7 +26,7 @@ def test_sign_up_confirm_approve_and_publish(page, server, make, console_errors)
     page.get_by_label("Charity number (if you have one)").fill("1098765")
     page.get_by_role("button", name="Continue").click()
 
-    page.get_by_label("Address").fill("The Memorial Hall")
+    page.get_by_label("Address").fill("The Memorial Hall\nChurch Street")
     page.get_by_label("Town or village").fill("Clun")
     page.get_by_label("Postcode").fill("SY7 8JA")
     page.get_by_role("button", name="Continue").click()
@@ -47,12 +47,20 @@ def test_sign_up_confirm_approve_and_publish(page, server, make, console_errors)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before signing")
     expect(page.get_by_text("GB-CHC-1098765")).to_be_visible()
+    address = page.locator(".govuk-summary-list__row", has_text="Address")
+    assert address.locator(".govuk-summary-list__value").inner_text().splitlines() == [
+        "The Memorial Hall",
+        "Church Street",
+        "Clun",
+        "SY7 8JA",
+    ]
     assert scan(page) == []
     page.get_by_role("button", name="Sign the Accord").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(page.get_by_text("We have sent a link to sam@clunlunch.example.org")).to_be_visible()
 
     page.goto(server + confirm_link())
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Sign-up confirmed")
+    expect(page.locator(".govuk-panel--confirmation h1")).to_have_text("Sign-up confirmed")
     assert scan(page) == []
 
     sign_in(page, server, "coordinator@example.org")
@@ -124,6 +132,7 @@ def test_lifecycle_pages_have_no_wcag_violations(page, server, make):
     page.get_by_label("The Accord lead's email address").fill("lead@wem.example.org")
     page.get_by_role("button", name="Send the link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(page.get_by_text("We have sent a link to sam@clunlunch.example.org")).to_be_visible()
     assert scan(page) == []
 
     page.goto(server + f"{base}/withdraw/{signup.signatory_token(record, 'withdraw')}")

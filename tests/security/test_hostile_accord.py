@@ -66,7 +66,7 @@ def test_signatory_edit_and_withdraw(app, client, make):
         "charity_number": "",
         "company_number": "",
         "sector": "vcs",
-        "org_type": "Registered charity",
+        "org_type": "charity",
         "website": "https://wem.example.org",
         "postcode": "SY4 5AA",
     }

@@ -16,7 +16,7 @@ ANSWERS = {
     "organisation": {
         "name": "Ludlow Community Larder",
         "sector": "vcs",
-        "org_type": "Registered charity",
+        "org_type": "charity",
         "charity_number": "1123456",
         "company_number": "",
         "website": "www.ludlowlarder.example.org",

@@ -140,7 +140,7 @@ def test_a_member_edits_details_and_a_new_name_goes_to_moderation(app, client, m
         "charity_number": "",
         "company_number": "",
         "sector": "vcs",
-        "org_type": "Registered charity",
+        "org_type": "charity",
         "website": "https://wem.example.org",
         "address": "Edinburgh House",
         "town": "Wem",
@@ -162,7 +162,9 @@ def test_a_member_edits_details_and_a_new_name_goes_to_moderation(app, client, m
 
     staff = app.test_client()
     sign_in_as(staff, make, Role.coordinator)
-    assert "Change of name or number" in staff.get_page("/admin/registry/signups").get_text()
+    assert (
+        "Change of name, number or sector" in staff.get_page("/admin/registry/signups").get_text()
+    )
     staff.submit(f"/admin/registry/signups/{change.id}", {"decision": "approve"})
     db.session.refresh(org)
     assert org.name == "Wem and District Good Neighbours"
@@ -208,3 +210,66 @@ def test_the_reaffirm_and_withdraw_emails_carry_their_links(app, make, still_clo
         "You asked to withdraw Wem Good Neighbours from the Shropshire Accord.\n\n"
         "Use this link within 3 days to confirm and give a reason:\n"
     )
+
+
+def test_a_new_sector_waits_for_the_coordinator(app, client, make):
+    record = signatory(make, town="Wem", postcode="SY4 5AA", sector="vcs")
+    org = record.organisation
+    sign_in_as(client, make, Role.member, organisation=org)
+    form = {
+        "name": org.name,
+        "charity_number": "",
+        "company_number": "",
+        "sector": "public",
+        "org_type": "charity",
+        "website": "",
+        "address": "Edinburgh House",
+        "town": "Wem",
+        "postcode": "SY4 5AA",
+        "description": "",
+    }
+    response = client.submit("/signatories/wem-good-neighbours/edit", form)
+    assert response.status_code == 302
+    db.session.refresh(org)
+    assert org.sector == "vcs"  # the list, the counts and the commitments keep the old sector
+    assert (
+        "Voluntary and community sector"
+        in client.get_page("/signatories/wem-good-neighbours").get_text()
+    )
+    change = db.session.scalar(select(SignUp).where(SignUp.kind == "change"))
+    assert (change.status, change.sector, change.name) == ("pending", "public", org.name)
+    assert db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "signup.change_proposed")
+    )
+
+    staff = app.test_client()
+    sign_in_as(staff, make, Role.coordinator)
+    page = staff.get_page(f"/admin/registry/signups/{change.id}").get_text()
+    assert "Public sector" in page and "Voluntary and community sector" in page
+    staff.submit(f"/admin/registry/signups/{change.id}", {"decision": "approve"})
+    db.session.refresh(org)
+    assert org.sector == "public"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "organisation.renamed"))
+    assert event.details["before"]["sector"] == "vcs"
+
+
+def test_other_edits_alone_make_no_change_to_moderate(client, make):
+    record = signatory(make, town="Wem", postcode="SY4 5AA", sector="vcs")
+    org = record.organisation
+    sign_in_as(client, make, Role.member, organisation=org)
+    form = {
+        "name": org.name,
+        "charity_number": "",
+        "company_number": "",
+        "sector": "vcs",
+        "org_type": "cio",
+        "website": "",
+        "address": "Edinburgh House",
+        "town": "Wem",
+        "postcode": "SY4 5AA",
+        "description": "",
+    }
+    assert client.submit("/signatories/wem-good-neighbours/edit", form).status_code == 302
+    db.session.refresh(org)
+    assert org.org_type == "cio"
+    assert db.session.scalar(select(SignUp).where(SignUp.kind == "change")) is None

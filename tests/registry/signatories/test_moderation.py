@@ -116,6 +116,8 @@ def outcome_emails() -> list[OutboxMessage]:
 def test_approval_tells_the_signer_and_the_lead_in_the_same_words(app):
     moderation.approve(pending("Ludlow\nCommunity   Larder"))
     db.session.commit()
+    profile = absolute_url("registry.signatory", slug="ludlow-community-larder")
+    assert profile.startswith("http") and profile.endswith("/signatories/ludlow-community-larder")
     told = outcome_emails()
     assert [m.to for m in told] == [
         "lee.lead@ludlowlarder.example.org",
@@ -126,6 +128,7 @@ def test_approval_tells_the_signer_and_the_lead_in_the_same_words(app):
         assert message.body == (
             "Ludlow Community Larder is now on the published list of signatories of the "
             "Shropshire Accord. Thank you.\n\n"
+            f"See your organisation's page on the list:\n{profile}\n\n"
             "The Accord should be referenced in any contract between two signatories.\n"
         )
 
@@ -150,8 +153,9 @@ def test_a_change_of_name_is_applied_and_announced(app):
     assert (org.name, org.identifier) == ("Ludlow Larder CIO", "GB-CHC-7654321")
     [message] = [m for m in outcome_emails() if "change" in m.subject]
     assert message.subject == "Your change to the Shropshire Accord list has been approved"
+    profile = absolute_url("registry.signatory", slug=org.slug)
     assert message.body == (
-        "The change of name or number for Ludlow Larder CIO is now published.\n"
+        f"The change of name, number or sector for Ludlow Larder CIO is now published:\n{profile}\n"
     )
 
 
