@@ -221,3 +221,12 @@ def test_filters_fold_and_the_map_starts_closed(client, county):
 def test_filters_with_an_error_stay_open_on_a_phone(client, county):
     filters = client.get_page(SEARCH + "&age=abc").select_one("details#filters")
     assert filters.has_attr("open") and not filters.has_attr("data-app-fold")
+
+
+@pytest.mark.parametrize("args", ["access=nonsense", "age=abc", "need=nonsense", "page=0"])
+def test_every_error_links_to_a_field_on_the_page(client, county, args):
+    page = client.get_page(f"{SEARCH}&{args}")
+    summary = page.select_one(".govuk-error-summary")
+    assert summary is not None
+    for link in summary.select("a"):
+        assert page.find(id=link["href"].removeprefix("#")) is not None, link["href"]
