@@ -37,6 +37,7 @@ from directory.models import (
     Service,
     ServiceAtLocation,
 )
+from directory.search.query import search_args
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
@@ -66,6 +67,8 @@ def page_context() -> dict:
         "stale_before": today_uk() - STALE_AFTER,
         "in_list": set(listed()),
         "attribution": ATTRIBUTION,
+        # The search this page was reached from, so its links lead back to the same results.
+        "search_args": search_args(request.args),
     }
 
 

@@ -88,3 +88,31 @@ def parse(args, needs: set[str]) -> tuple[Query, dict[str, str], int]:
         errors["page"] = "That page does not exist; showing the first page"
         page = 1
     return query, errors, page
+
+
+# What links back to a search carry: the search form's fields and the page, nothing else.
+SEARCH_KEYS = (
+    "q",
+    "need",
+    "where",
+    "radius",
+    "when",
+    "free",
+    "accepting",
+    "age",
+    "access",
+    "route",
+    "page",
+)
+
+
+def search_args(args) -> dict[str, list[str]]:
+    """The search a page was reached from (a service, a building, the list), for its links back
+    to the results. Known fields only, cut to length: a link built with url_for from these is
+    always our own /directory, whatever else a crafted link carries (no open redirect)."""
+    kept = {}
+    for key in SEARCH_KEYS:
+        values = [value[:MAX_WORDS_LENGTH] for value in args.getlist(key) if value]
+        if values:
+            kept[key] = values[: len(ACCESSIBILITY)]
+    return kept

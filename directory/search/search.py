@@ -37,7 +37,7 @@ class Hit:
 class Results:
     hits: list[Hit]
     origin: geo.Point | None = None
-    place_note: str = ""  # e.g. "We could not find that place"
+    place_note: str = ""  # e.g. "We could not find that place": then nothing is found
     corrected: str = ""  # the words searched for after fixing misspellings
     wider: int = 0  # results within double the radius, when there are none within it
     total: int = 0  # every match; `hits` may be one page of them
@@ -103,6 +103,10 @@ def run(
     now = schedules.local_time(now or now_uk())
     words = correct(query.words)
     origin, note = origin_of(query.place)
+    if note:
+        # A place we cannot find is for the person to put right, never a search of the
+        # whole county as if they had given none.
+        return Results([], None, note)
     outcode = geo.outcode_of(query.place) or ""
     if db.engine.dialect.name == "postgresql":
         # The search's plan depends on its values (a rare word or a common one, a village or

@@ -28,6 +28,10 @@ def index():
     query, errors, page = query_form.parse(request.args, {t.code for t in needs})
     searched = any(request.args.get(key) for key in SEARCH_FIELDS)
     results = search.run(query, page=page, per_page=search.PER_PAGE) if searched else None
+    if results and results.place_note:
+        # As on /help: an unknown place is an error on its field, and nothing is listed.
+        errors["where"] = results.place_note
+        results = None
     total = results.total if results else 0
     pages = max(1, -(-total // search.PER_PAGE))
     if results and page > pages:
@@ -49,6 +53,7 @@ def index():
         days=schedules.DAYS,
         access_features=ACCESSIBILITY,
         results=results,
+        searched=searched,
         shown=results.hits if results else [],
         page=page,
         pages=pages,

@@ -125,9 +125,11 @@ def test_service_areas_without_a_building(county):
     assert "South Shropshire Befriending" not in names(search.run(Query(place="SY1 1AA", radius=5)))
 
 
-def test_unknown_place_says_so(county):
+def test_unknown_place_says_so_and_finds_nothing(county):
     results = search.run(Query(place="Atlantis"))
     assert "could not find" in results.place_note
+    # Not every service in the county, as if no place had been given.
+    assert (results.hits, results.total) == ([], 0)
 
 
 def test_open_now_and_day(county):
