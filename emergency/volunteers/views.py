@@ -226,7 +226,7 @@ def _deploy_form(active: list[Incident], hubs: list[Hub]) -> DeployForm:
     form.incident.choices = [SelectChoice(str(i.id), i.name) for i in active]
     if len(active) == 1 and not form.incident.data:
         form.incident.data = str(active[0].id)
-    form.hub.choices = [SelectChoice("", "None: a task")] + [
+    form.hub.choices = [SelectChoice("", "No hub: a task elsewhere")] + [
         SelectChoice(str(h.id), f"{h.location.name}, {h.location.town} ({h.status_label})")
         for h in hubs
     ]
