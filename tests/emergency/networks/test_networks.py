@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -565,3 +566,34 @@ def test_the_queue_is_on_the_admin_dashboard(client, make):
     page = client.get_page("/admin/")
     link = page.find("a", string="Mutual-aid networks to review")
     assert link is not None and link["href"] == "/emergency/networks"
+
+
+@pytest.mark.parametrize(
+    ("contact", "linked"),
+    [
+        ("Sam, 07700 900123, or our Facebook group", ["tel:07700900123"]),
+        ("Ring +44 (0)1743 123456 or 0800-123-4567.", ["tel:+441743123456", "tel:08001234567"]),
+        ("https://facebook.com/groups/12345678901", []),
+        ("Meet 2024-2025 at 10 High St", []),
+    ],
+)
+def test_phone_numbers_in_contacts_become_tel_links(contact, linked):
+    from emergency.networks.contacts import phones_linked
+
+    html = phones_linked(contact + " <b>")
+    assert re.findall(r'href="([^"]+)"', html) == linked
+    assert html.endswith("&lt;b&gt;")
+
+
+def test_phone_numbers_on_network_pages_are_tel_links(client, make):
+    shown = data.network(public_contact="Call 01939 000000", show_contact=True)
+    shown.private_contact = "Pat, 07700 900000"
+    db.session.commit()
+    public = client.get_page(f"/mutual-aid/{shown.id}")
+    assert public.find("a", href="tel:01939000000").get_text() == "01939 000000"
+    listed = client.get_page("/mutual-aid")
+    assert listed.find("a", href="tel:01939000000")
+    sign_in(client, make)
+    review = client.get_page(f"/emergency/networks/{shown.id}")
+    assert review.find("a", href="tel:01939000000")
+    assert review.find("a", href="tel:07700900000").get_text() == "07700 900000"

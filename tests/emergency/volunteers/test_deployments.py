@@ -57,6 +57,7 @@ def test_deploy_check_in_and_check_out_are_logged_by_number(client, make):
     page = client.get_page(path)
     assert "Dana Private" in page.h1.get_text()
     assert volunteer.email in page.get_text() and "07700 900111" in page.get_text()
+    assert page.find("a", href="tel:07700900111").get_text() == "07700 900111"
     assert "residents' names" in page.get_text()  # the task's hint
     assert page.find("input", attrs={"name": "incident", "type": "hidden"})
 
