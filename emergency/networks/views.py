@@ -18,7 +18,7 @@ from emergency.networks.models import MutualAidNetwork
 from emergency.networks.networks import ActivationError, UnknownPlace
 
 bp = Blueprint("networks", __name__)
-# Free-text contacts with their phone numbers as tel: links: `{{ network.private_contact | phones }}`.
+# Free-text contacts, their phone numbers as tel: links: `{{ network.private_contact | phones }}`.
 bp.add_app_template_filter(phones_linked, "phones")
 
 PER_PAGE = 20

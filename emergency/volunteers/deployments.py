@@ -1,5 +1,6 @@
-"""Deployments: CVEC sends a volunteer to a hub, a task, or a task at a hub in an incident, checks them in and
-out, and marks them active or not; and what other emergency pages read of deployments.
+"""Deployments: CVEC sends a volunteer to a hub, a task, or a task at a hub in an incident,
+checks them in and out, and marks them active or not; and what other emergency pages read of
+deployments.
 
 Plain functions; none reads `request`. Callers commit. Logs, audit events and the incident log
 name a volunteer by number ("Volunteer V12"), never by name.
