@@ -115,7 +115,8 @@ def test_the_other_volunteer_pages_have_no_wcag_violations(axe, page, server, ma
         dbs_date=date(2024, 2, 14),
         availability=["weekends", "overnight"],
     )
-    confirm = f"/volunteer/confirm/{changes.change_token(volunteer, change)}"
+    confirm = f"/volunteer/confirm/{changes.pending_change(volunteer, change)}"
+    db.session.commit()
     for path in ("/volunteer/privacy", "/volunteer/leave", "/volunteer/thanks"):
         assert axe(path) == [], path
     # The change a link carries, with every kind of answer shown; and a link that is not one.
