@@ -173,6 +173,10 @@ class ChangeForm(FlaskForm):
     submit = SubmitField("Confirm the change", widget=GovSubmitInput())
 
 
+class EmailConfirmForm(FlaskForm):
+    submit = SubmitField("Confirm my email address", widget=GovSubmitInput())
+
+
 class ConfirmForm(FlaskForm):
     submit = SubmitField("Delete my details", widget=GovSubmitInput())
 

@@ -39,6 +39,7 @@ from emergency.volunteers.forms import (
     ConfirmForm,
     DeleteForm,
     DeployForm,
+    EmailConfirmForm,
     FindForm,
     LeaveForm,
     SearchForm,
@@ -99,6 +100,22 @@ def thanks():
     return render_template(
         "emergency/volunteers/thanks.html", first_name=session.pop(FIRST_NAME_KEY, "")
     )
+
+
+@bp.route("/volunteer/email/<token>", methods=["GET", "POST"])
+@limiter.limit(limits.EMAILED_LINK)
+def confirm_email(token: str):
+    # Confirming takes a button press: a mail scanner opening the link confirms nothing.
+    volunteer = signup.volunteer_to_confirm(token)
+    if volunteer is None:
+        return _private(render_template("emergency/volunteers/email_link_invalid.html"), 404)
+    form = EmailConfirmForm()
+    if form.validate_on_submit():
+        signup.confirm_email(volunteer)
+        db.session.commit()
+        return _private(render_template("emergency/volunteers/email_confirmed.html"))
+    page = render_template("emergency/volunteers/email_confirm.html", form=form, token=token)
+    return _private(page)
 
 
 @bp.get("/volunteer/privacy")
@@ -316,6 +333,17 @@ def set_active(volunteer_id: int):
     deployments.set_active(volunteer, active, by_id=_by_id())
     db.session.commit()
     flash(f"{deployments.number(volunteer)} marked {'active' if active else 'inactive'}.")
+    return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+
+
+@bp.post("/emergency/volunteers/<int:volunteer_id>/send-confirmation")
+@role_required(Role.cvec)
+def send_confirmation(volunteer_id: int):
+    volunteer = _volunteer(volunteer_id)
+    if volunteer.email_confirmed_at is None:
+        signup.send_confirmation(volunteer)
+        db.session.commit()
+        flash(f"{deployments.number(volunteer)} has been emailed a link to confirm their address.")
     return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
 
 

@@ -44,7 +44,7 @@ def test_sign_up_keeps_the_district_and_the_words_agreed_to(app, client):
     assert volunteer.consent == words == details.consent_text(730)
     assert volunteer.consent_at is not None
     assert volunteer.retain_until == today_uk() + timedelta(days=730)
-    assert audit_actions() == ["volunteer.signed_up"]
+    assert audit_actions() == ["volunteer.signed_up", "volunteer.confirmation_sent"]
     # The thank-you page forgets the name once shown.
     assert "Robin" not in client.get_page("/volunteer/thanks").get_text()
 
