@@ -7,9 +7,10 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from accord import clock, geo, geocoding
+from accord import clock, geo, geocoding, limits
 from accord.clock import utcnow
 from accord.extensions import db
 from accord.models import AuditEvent, Review, Role
@@ -185,9 +186,34 @@ def test_a_post_without_its_csrf_token_is_refused(client):
     assert db.session.scalar(select(MutualAidNetwork)) is None
 
 
-def test_registration_is_rate_limited_per_address(client):
-    statuses = [client.submit("/mutual-aid/register", {"name": "x"}).status_code for _ in range(6)]
-    assert statuses == [200] * 5 + [429]
+def test_registrations_with_mistakes_do_not_count_and_a_limit_keeps_the_answers(client):
+    accepted = int(limits.SIGN_UP_ACCEPTED.split()[0])
+    for n in range(accepted):
+        wrong = client.submit("/mutual-aid/register", {"name": "x"})
+        assert wrong.status_code == 200 and "govuk-error-summary" in wrong.text
+        right = client.submit("/mutual-aid/register", {**VALID, "name": f"Aid {n}"})
+        assert right.status_code == 302, n
+    refused = client.submit("/mutual-aid/register", {**VALID, "name": "One More Aid"})
+    assert refused.status_code == 429
+    page = BeautifulSoup(refused.text, "html.parser")
+    summary = page.select_one(".govuk-error-summary").get_text(" ", strip=True)
+    assert "Too many networks have been registered from your connection" in summary
+    assert page.select_one("#name")["value"] == "One More Aid"
+    assert page.select_one("#contact_details")["value"] == "sam.private@example.org"
+    assert (
+        db.session.scalar(select(MutualAidNetwork).where(MutualAidNetwork.name == "One More Aid"))
+        is None
+    )
+
+
+def test_a_machine_sending_many_registrations_is_still_refused(client):
+    allowed = int(limits.SIGN_UP_ANY.split()[0])
+    token = client.csrf_token("/mutual-aid/register")
+    statuses = [
+        client.post("/mutual-aid/register", data={"csrf_token": token, "name": "x"}).status_code
+        for _ in range(allowed + 1)
+    ]
+    assert statuses == [200] * allowed + [429]
 
 
 def test_when_the_geocoder_is_down_the_place_is_kept_and_the_circle_drawn_later(
