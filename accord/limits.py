@@ -1,9 +1,15 @@
-"""Rate-limit tiers, named by what they protect (Flask-Limiter strings, per visitor address).
+"""Rate-limit tiers, named by what they protect (Flask-Limiter strings, per visitor address
+unless named otherwise).
 
 Every `@limiter.limit(...)` uses one of these, so a limit is changed in one place and the
 README's table of limits stays true. Public forms are limited on POST only: reading a page
 is never refused.
 """
+
+from __future__ import annotations
+
+from flask import Response
+from limits import RateLimitItem
 
 # A step of a public multi-page form (the Accord sign-up's pages).
 FORM_STEP = "60 per minute; 500 per day"
@@ -12,6 +18,16 @@ SUBMIT = "10 per minute; 50 per day"
 # A public form anyone can use to add to a queue without an account: a volunteer or a
 # mutual-aid network registering, a report that a listing is wrong.
 ANONYMOUS = "5 per minute; 30 per day"
+# A public sign-up form (a volunteer, a mutual-aid network) counts only the submissions it
+# accepts (`deduct_when=accepted`): a community centre signing up a room of people on one
+# connection, each fixing a typo or two, is not refused. These stop abuse, not people.
+SIGN_UP_ACCEPTED = "20 per minute; 200 per hour; 500 per day"
+# The same forms, per email address typed (kept as a keyed hash): one person signs up once and
+# changes their details now and then.
+SIGN_UP_PER_EMAIL = "5 per hour; 10 per day"
+# Every submission of those forms, accepted or not, per visitor address: only a machine sends
+# this many.
+SIGN_UP_ANY = "60 per minute; 1000 per day"
 # Opening a link from an email (confirm, amend, leave): guessing tokens is pointless, but cheap.
 EMAILED_LINK = "30 per minute"
 # Acting on an emailed link (withdraw, re-affirm).
@@ -30,3 +46,19 @@ SIGN_IN = "10 per minute; 50 per hour"
 INVITE = "20 per hour"
 # The Open Referral UK API (machine clients page through everything).
 API = "3000 per minute"
+
+
+def accepted(response: Response) -> bool:
+    """`deduct_when` for a form that redirects once it accepts what was sent: a form shown
+    again with errors costs nothing."""
+    return response.status_code in (302, 303)
+
+
+def wait_words(limit: RateLimitItem) -> str:
+    """How long to wait before trying again, in words, for the limit that refused: "a minute"."""
+    seconds = limit.get_expiry()
+    if seconds <= 60:
+        return "a minute"
+    if seconds <= 3600:
+        return "an hour"
+    return "a day"

@@ -91,7 +91,7 @@ def to_csv(report: Sitrep) -> str:
         rows.writerow(
             [
                 f"V{deployment.volunteer_id}",
-                csv_cell(deployment.hub.location.name if deployment.hub else deployment.task),
+                csv_cell(_destination(deployment)),
                 deployment.deployed_at.isoformat(timespec="minutes"),
                 _time(deployment.checked_in_at),
                 _time(deployment.checked_out_at),
@@ -107,6 +107,14 @@ def to_csv(report: Sitrep) -> str:
     for entry in report.timeline:
         rows.writerow([entry.at.isoformat(timespec="minutes"), entry.kind, csv_cell(entry.text)])
     return out.getvalue()
+
+
+def _destination(deployment: Deployment) -> str:
+    """The hub, the task, or a task at a hub."""
+    if deployment.hub is None:
+        return deployment.task
+    task = f" (task: {deployment.task})" if deployment.task else ""
+    return deployment.hub.location.name + task
 
 
 def _time(moment: datetime | None) -> str:

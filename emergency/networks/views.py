@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_limiter import RateLimitExceeded, RequestLimit
 from flask_login import current_user
 
 from accord import admin, geo, geocoding, limits
 from accord.accounts import role_required
+from accord.errors import render_error
 from accord.extensions import db, limiter
 from accord.models import Role
 from emergency import incidents
 from emergency.models import Incident
 from emergency.networks import networks
+from emergency.networks.contacts import phones_linked
 from emergency.networks.forms import DecisionForm, EditForm, RegisterForm, SearchForm
 from emergency.networks.models import MutualAidNetwork
 from emergency.networks.networks import ActivationError, UnknownPlace
 
 bp = Blueprint("networks", __name__)
+# Free-text contacts, their phone numbers as tel: links: `{{ network.private_contact | phones }}`.
+bp.add_app_template_filter(phones_linked, "phones")
 
 PER_PAGE = 20
 
@@ -91,8 +106,35 @@ def detail(network_id: int):
     )
 
 
+def _too_many(limit: RequestLimit):
+    """The form again, with what was typed and an error summary: a limit never throws away a
+    network's answers."""
+    form = RegisterForm()
+    form.submit.errors = [
+        "Too many networks have been registered from your connection recently. Your answers "
+        f"are kept below: wait {limits.wait_words(limit.limit)}, then press “Register the "
+        "network” again"
+    ]
+    page = render_template(
+        "emergency/networks/register.html", form=form, attribution=geo.ATTRIBUTION
+    )
+    return make_response(page, 429)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many(error: RateLimitExceeded):
+    # The registration form comes back with its answers (made by _too_many); any other limit
+    # here gets the usual page.
+    return error.response if error.response is not None else render_error(429)
+
+
+# Only accepted registrations count (a form with mistakes costs nothing); any submission at
+# all counts towards a limit only a machine reaches.
 @bp.route("/mutual-aid/register", methods=["GET", "POST"])
-@limiter.limit(limits.ANONYMOUS, methods=["POST"])
+@limiter.limit(limits.SIGN_UP_ANY, methods=["POST"], on_breach=_too_many)
+@limiter.limit(
+    limits.SIGN_UP_ACCEPTED, methods=["POST"], deduct_when=limits.accepted, on_breach=_too_many
+)
 def register():
     form = RegisterForm()
     if form.validate_on_submit():

@@ -1,10 +1,11 @@
 """Changing one's details: confirmed from the address on record, by an emailed link.
 
 Anyone can type anyone's email address into the sign-up form, so a second sign-up changes
-nothing: the address on record is emailed a link carrying the new details, signed (not
-encrypted: they are the person's own, sent to their own address), with only what the record
-needs. The link is bound to the record as it is now, so it works once and stops working after
-any other change. Plain functions; none reads `request`. Callers commit.
+nothing: the details asked for wait in a VolunteerChange row and the address on record is
+emailed a link carrying only a random token (we keep its hash), never the details: a link ends
+up in server and proxy logs, browser history and mail scanners. The change is bound to the record
+as it is now, so it works once and stops working after any other change. Plain functions; none
+reads `request`. Callers commit.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import hashlib
 import hmac
 import json
 import logging
+import secrets
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy import delete as delete_rows
-from sqlalchemy import func, select, update
 
 from accord import audit, emails, links
 from accord.clock import today_uk, utcnow
@@ -25,17 +27,17 @@ from accord.extensions import db
 from accord.models import OutboxMessage, OutboxStatus
 from emergency.volunteers.deployments import number
 from emergency.volunteers.details import AVAILABILITY, SKILLS, Details, set_details
-from emergency.volunteers.models import MAX_ID, Volunteer
+from emergency.volunteers.models import Volunteer, VolunteerChange
 
 log = logging.getLogger(__name__)
 
-# The signing purpose (salt) of links already sent: changing it would break them.
-CHANGE_PURPOSE = "volunteer-change"
 CHANGE_MAX_AGE_S = 7 * links.DAY_S
 CHANGE_KIND = "volunteer-change"
 # Emails asking an address to confirm a change, per day: the per-address limit on the form
 # stops one machine, this stops many from filling a volunteer's inbox.
 CHANGE_EMAILS_PER_DAY = 3
+# A token is 43 characters (32 random bytes); anything much longer is not one of ours.
+MAX_TOKEN_LENGTH = 100
 CHANGE_EMAIL_REMOVED = (
     "[Removed: this email held a link to confirm a change to a volunteer's details. The link "
     "has expired, or the volunteer's details have been deleted.]"
@@ -122,31 +124,67 @@ def _details_from(data: object, email: str) -> Details | None:
     )
 
 
-def change_token(volunteer: Volunteer, details: Details) -> str:
-    return links.sign(
-        CHANGE_PURPOSE, {"v": volunteer.id, "f": _state(volunteer), "d": _pending(details)}
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def pending_change(volunteer: Volunteer, details: Details) -> str:
+    """Keep the details asked for until confirmed; the token for the link (only its hash is
+    stored, so the table alone opens no link)."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        VolunteerChange(
+            volunteer_id=volunteer.id,
+            token_hash=_hash(token),
+            state=_state(volunteer),
+            details=_pending(details),
+            created_at=utcnow(),
+            expires_at=utcnow() + timedelta(seconds=CHANGE_MAX_AGE_S),
+        )
     )
+    db.session.flush()
+    return token
 
 
 def change_for_token(token: str, *, lock: bool = False) -> tuple[Volunteer, Details] | None:
-    """The volunteer a change link was sent to and the details it carries; None when the link
-    is forged, expired, for a deleted record, or the record has changed since it was sent.
+    """The volunteer a change link was sent to and the details waiting for them; None when the
+    token is unknown, expired, used, for a deleted record, or the record has changed since.
 
     `lock` (before applying): on PostgreSQL a second press of the same link waits for the
-    first, then finds the record changed.
+    first, then finds the change used.
     """
-    data = links.read(CHANGE_PURPOSE, token, CHANGE_MAX_AGE_S)
-    if not isinstance(data, dict) or not isinstance(data.get("v"), int):
+    if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
-    if not 0 < data["v"] <= MAX_ID or not isinstance(data.get("f"), str):
+    query = select(VolunteerChange).where(
+        VolunteerChange.token_hash == _hash(token), VolunteerChange.expires_at > utcnow()
+    )
+    change = db.session.scalars(query).first()
+    if change is None:
         return None
     if lock:
-        db.session.execute(select(Volunteer.id).where(Volunteer.id == data["v"]).with_for_update())
-    volunteer = db.session.get(Volunteer, data["v"], populate_existing=lock)
-    if volunteer is None or not hmac.compare_digest(_state(volunteer), data["f"]):
+        db.session.execute(
+            select(Volunteer.id).where(Volunteer.id == change.volunteer_id).with_for_update()
+        )
+        change = db.session.scalars(query.execution_options(populate_existing=True)).first()
+        if change is None:  # the first press used it meanwhile
+            return None
+    volunteer = db.session.get(Volunteer, change.volunteer_id, populate_existing=lock)
+    if volunteer is None or not hmac.compare_digest(_state(volunteer), change.state):
         return None
-    details = _details_from(data.get("d"), volunteer.email)
+    details = _details_from(change.details, volunteer.email)
     return (volunteer, details) if details is not None else None
+
+
+def forget_changes(volunteer_ids: list[int] | None = None, *, expired: bool = False) -> None:
+    """Delete waiting changes: a volunteer's (used, or they are being deleted), or expired ones."""
+    which: list[ColumnElement[bool]] = []
+    if volunteer_ids is not None:
+        which.append(VolunteerChange.volunteer_id.in_(volunteer_ids))
+    if expired:
+        which.append(VolunteerChange.expires_at <= utcnow())
+    db.session.execute(
+        delete_rows(VolunteerChange).where(*which).execution_options(synchronize_session=False)
+    )
 
 
 def ask_to_confirm(volunteer: Volunteer, details: Details) -> None:
@@ -166,7 +204,7 @@ def ask_to_confirm(volunteer: Volunteer, details: Details) -> None:
         volunteer.email,
         "emergency/volunteer_change",
         kind=CHANGE_KIND,
-        token=change_token(volunteer, details),
+        token=pending_change(volunteer, details),
     )
     audit.record("volunteer.change_requested", "volunteer", volunteer.id)
 
@@ -178,14 +216,20 @@ def apply_change(
     were shown, and retention from today. Whether CVEC marked them inactive is CVEC's to change.
     """
     set_details(volunteer, details, consent, today or today_uk())
+    # The link came to the address on record: that confirms it, as the sign-up link would.
+    if volunteer.email_confirmed_at is None:
+        volunteer.email_confirmed_at = utcnow()
+    # Used once: this change and any other waiting (stale now the record has changed) go.
+    forget_changes([volunteer.id])
     db.session.flush()
     audit.record("volunteer.updated_own_details", "volunteer", volunteer.id)
 
 
 def forget_change_emails(*, to: str | None = None, before: datetime | None = None) -> None:
-    """Change emails carry the new details in their link. Once the link is dead (expired, or
-    the volunteer deleted) the outbox keeps no details: one not yet sent is dropped, and the
-    body of one sent (or given up on) is replaced."""
+    """Change emails sent before changes were kept server-side carried the new details in their
+    link, and a change email is of no use once its link is dead (expired, or the volunteer
+    deleted): the outbox keeps none of them. One not yet sent is dropped, and the body of one
+    sent (or given up on) is replaced."""
     which = [OutboxMessage.kind == CHANGE_KIND]
     if to is not None:
         which.append(OutboxMessage.to == to)

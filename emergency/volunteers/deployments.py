@@ -1,5 +1,6 @@
-"""Deployments: CVEC sends a volunteer to a hub or a task in an incident, checks them in and
-out, and marks them active or not; and what other emergency pages read of deployments.
+"""Deployments: CVEC sends a volunteer to a hub, a task, or a task at a hub in an incident,
+checks them in and out, and marks them active or not; and what other emergency pages read of
+deployments.
 
 Plain functions; none reads `request`. Callers commit. Logs, audit events and the incident log
 name a volunteer by number ("Volunteer V12"), never by name.
@@ -36,10 +37,12 @@ def number(volunteer: Volunteer | int) -> str:
 
 
 def where(deployment: Deployment) -> str:
-    """Where a deployment sends someone, in words (a hub's public name, or the task)."""
+    """Where a deployment sends someone, in words: a hub's public name, the task, or both
+    ("Frankwell Hall, Shrewsbury (task: serving meals)")."""
     if deployment.hub is not None:
         place = deployment.hub.location
-        return f"{place.name}, {place.town}" if place.town else place.name
+        hub = f"{place.name}, {place.town}" if place.town else place.name
+        return f"{hub} (task: {deployment.task})" if deployment.task else hub
     return f"task: {deployment.task}" if deployment.task else "no destination recorded"
 
 
@@ -98,7 +101,7 @@ def _check_deployable(volunteer: Volunteer, incident: Incident, hub: Hub | None,
     """Refused, saying why, unless the volunteer can go there now (locks their row)."""
     if not incident.active:
         raise Refused(f"{incident.name} has been stood down. Choose an active incident.")
-    if (hub is None) == (not task):
+    if hub is None and not task:
         raise Refused("Choose a hub or describe a task")
     if task and (problem := task_problem(task)):
         raise Refused(problem)
@@ -122,7 +125,8 @@ def deploy(
     task: str = "",
     by_id: int | None = None,
 ) -> Deployment:
-    """Send a volunteer to a hub or a task in an active incident; logged by number.
+    """Send a volunteer to a hub, a task, or a task at a hub in an active incident; logged by
+    number.
 
     On Refused the caller rolls back: the volunteer's row may be locked by then.
     """
@@ -132,7 +136,7 @@ def deploy(
         volunteer=volunteer,
         incident_id=incident.id,
         hub=hub,
-        task="" if hub else task,
+        task=task,
         by_id=by_id,
         deployed_at=utcnow(),
     )

@@ -173,6 +173,10 @@ class ChangeForm(FlaskForm):
     submit = SubmitField("Confirm the change", widget=GovSubmitInput())
 
 
+class EmailConfirmForm(FlaskForm):
+    submit = SubmitField("Confirm my email address", widget=GovSubmitInput())
+
+
 class ConfirmForm(FlaskForm):
     submit = SubmitField("Delete my details", widget=GovSubmitInput())
 
@@ -269,22 +273,23 @@ class SearchForm(FlaskForm):
 
 
 class DeployForm(FlaskForm):
-    """A hub or a task: two plain fields, not radios revealing each (see VolunteerForm.dbs)."""
+    """A hub, a task, or a task at a hub: two plain fields, not radios revealing each (see
+    VolunteerForm.dbs)."""
 
     incident = SelectField("Incident", widget=GovSelect(), choices=[], validate_choice=False)
     hub = SelectField(
         "Hub",
         widget=GovSelect(),
-        description="Choose a hub, or describe a task below",
+        description="Choose a hub, describe a task below, or both: a task at a hub",
         choices=[],
         validate_choice=False,
     )
     task = TextAreaField(
         "Task",
         widget=GovTextArea(),
-        description="What and where, for example “sandbags at Frankwell car park”. Do not "
-        "include residents' names, addresses or phone numbers: the task is shown in the "
-        "incident log.",
+        description="What and where, for example “sandbags at Frankwell car park”, or at a hub "
+        "“serving meals”. Do not include residents' names, addresses or phone numbers: the task "
+        "is shown in the incident log.",
         filters=[text],
         validators=[Length(max=500, message="Task must be 500 characters or fewer")],
     )
@@ -301,7 +306,5 @@ class DeployForm(FlaskForm):
             raise ValidationError("Choose a hub or describe a task")
 
     def validate_task(self, field) -> None:
-        if field.data and self.hub.data:
-            raise ValidationError("Choose a hub or describe a task, not both")
         if field.data and (problem := task_problem(field.data)):
             raise ValidationError(problem)

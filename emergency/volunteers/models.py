@@ -37,6 +37,9 @@ class Volunteer(Model):
     consent: Mapped[str] = mapped_column(Text)
     consent_at: Mapped[datetime] = mapped_column(default=utcnow)
     active: Mapped[bool] = mapped_column(default=True)
+    # When they opened the link emailed on sign-up (or confirmed a change from their inbox);
+    # None: nobody has shown the address is theirs, and CVEC sees it marked so.
+    email_confirmed_at: Mapped[datetime | None]
     retain_until: Mapped[date] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -68,3 +71,23 @@ class Deployment(Model):
     volunteer: Mapped[Volunteer] = relationship(back_populates="deployments")
     hub: Mapped[Hub | None] = relationship()
     incident: Mapped[Incident | None] = relationship()
+
+
+class VolunteerChange(Model):
+    """Details a volunteer asked to change to, waiting for them to confirm from the address on
+    record. Kept here, not in the emailed link: the link carries only a random token, of which
+    we keep a hash. Used once, then deleted; deleted when it expires or the volunteer is."""
+
+    __tablename__ = "volunteer_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteer.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # A keyed digest of the record when the change was asked for (changes._state): any other
+    # change to the record in between makes this one stale.
+    state: Mapped[str] = mapped_column(String(64))
+    details: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

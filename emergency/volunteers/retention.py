@@ -15,7 +15,7 @@ from accord import audit
 from accord.clock import utcnow
 from accord.extensions import db
 from emergency import incidents
-from emergency.volunteers.changes import CHANGE_MAX_AGE_S, forget_change_emails
+from emergency.volunteers.changes import CHANGE_MAX_AGE_S, forget_change_emails, forget_changes
 from emergency.volunteers.deployments import LOG_KIND, incidents_of, number
 from emergency.volunteers.models import Deployment, Volunteer
 
@@ -37,18 +37,21 @@ def delete(volunteer: Volunteer, by_id: int | None = None, *, by_volunteer: bool
         text = f"{number(volunteer)}'s details deleted at their request"
         incidents.log(incident_id, LOG_KIND, text, by_id)
     forget_change_emails(to=volunteer.email)
+    forget_changes([volunteer.id])
     db.session.delete(volunteer)
     db.session.flush()
 
 
 def purge(today: date) -> int:
-    """Delete volunteers whose retention ended before `today`, and their deployments; and take
-    the details out of change emails whose links have expired.
+    """Delete volunteers whose retention ended before `today`, their deployments and waiting
+    changes; delete expired waiting changes; and take the details out of change emails whose
+    links have expired.
 
     Safe on several machines at once: on PostgreSQL each takes rows the others have not
     locked (SKIP LOCKED). The caller commits.
     """
     forget_change_emails(before=utcnow() - timedelta(seconds=CHANGE_MAX_AGE_S))
+    forget_changes(expired=True)
     total = 0
     while True:
         ids = list(
@@ -63,6 +66,7 @@ def purge(today: date) -> int:
         if not ids:
             break
         db.session.execute(delete_rows(Deployment).where(Deployment.volunteer_id.in_(ids)))
+        forget_changes(ids)
         db.session.execute(delete_rows(Volunteer).where(Volunteer.id.in_(ids)))
         total += len(ids)
     if total:

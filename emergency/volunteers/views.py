@@ -4,6 +4,9 @@ leaving, finding, deployments, retention), render."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from flask import (
     Blueprint,
     abort,
@@ -16,11 +19,13 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter import RateLimitExceeded, RequestLimit
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from accord import limits
-from accord.accounts import role_required
+from accord.accounts import normalise_email, role_required
+from accord.errors import render_error
 from accord.extensions import db, limiter
 from accord.models import Role
 from emergency import incidents
@@ -39,6 +44,7 @@ from emergency.volunteers.forms import (
     ConfirmForm,
     DeleteForm,
     DeployForm,
+    EmailConfirmForm,
     FindForm,
     LeaveForm,
     SearchForm,
@@ -78,8 +84,66 @@ def _by_id() -> int | None:
 # --- public: signing up ----------------------------------------------------------------------
 
 
+def _email_key() -> str:
+    """The sign-up's per-address limit is keyed by a keyed hash of the address typed, so the
+    limiter's store holds no email addresses."""
+    email = normalise_email(request.form.get("email", ""))
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return "volunteer-email:" + hmac.new(key, email.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _too_many(limit: RequestLimit, *, per_email: bool):
+    """The form again, with the person's answers and an error summary saying why and how long
+    to wait: a limit never throws away what was typed."""
+    consent = details.consent_text(current_app.config["VOLUNTEER_RETENTION_DAYS"])
+    form = VolunteerForm(consent=consent)
+    wait = limits.wait_words(limit.limit)
+    if per_email:
+        form.email.errors = [
+            "This email address has been signed up too many times recently. Your answers are "
+            f"kept below: wait {wait}, then press “Sign up to volunteer” again"
+        ]
+    else:
+        form.submit.errors = [
+            "Too many sign-ups have come from your connection recently. Your answers are kept "
+            f"below: wait {wait}, then press “Sign up to volunteer” again"
+        ]
+    page = render_template("emergency/volunteers/sign_up.html", form=form)
+    return make_response(page, 429)
+
+
+def _per_connection(limit: RequestLimit):
+    return _too_many(limit, per_email=False)
+
+
+def _per_email(limit: RequestLimit):
+    return _too_many(limit, per_email=True)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many(error: RateLimitExceeded):
+    # A form refused by a limit comes back with its answers (made by its on_breach); any other
+    # limit here gets the usual page.
+    return error.response if error.response is not None else render_error(429)
+
+
+# Only accepted sign-ups count (a form with mistakes costs nothing), per connection and per
+# email address; any submission at all counts towards a limit only a machine reaches.
 @bp.route("/volunteer", methods=["GET", "POST"])
-@limiter.limit(limits.ANONYMOUS, methods=["POST"])
+@limiter.limit(limits.SIGN_UP_ANY, methods=["POST"], on_breach=_per_connection)
+@limiter.limit(
+    limits.SIGN_UP_ACCEPTED,
+    methods=["POST"],
+    deduct_when=limits.accepted,
+    on_breach=_per_connection,
+)
+@limiter.limit(
+    limits.SIGN_UP_PER_EMAIL,
+    key_func=_email_key,
+    methods=["POST"],
+    deduct_when=limits.accepted,
+    on_breach=_per_email,
+)
 def sign_up():
     consent = details.consent_text(current_app.config["VOLUNTEER_RETENTION_DAYS"])
     form = VolunteerForm(consent=consent)
@@ -99,6 +163,22 @@ def thanks():
     return render_template(
         "emergency/volunteers/thanks.html", first_name=session.pop(FIRST_NAME_KEY, "")
     )
+
+
+@bp.route("/volunteer/email/<token>", methods=["GET", "POST"])
+@limiter.limit(limits.EMAILED_LINK)
+def confirm_email(token: str):
+    # Confirming takes a button press: a mail scanner opening the link confirms nothing.
+    volunteer = signup.volunteer_to_confirm(token)
+    if volunteer is None:
+        return _private(render_template("emergency/volunteers/email_link_invalid.html"), 404)
+    form = EmailConfirmForm()
+    if form.validate_on_submit():
+        signup.confirm_email(volunteer)
+        db.session.commit()
+        return _private(render_template("emergency/volunteers/email_confirmed.html"))
+    page = render_template("emergency/volunteers/email_confirm.html", form=form, token=token)
+    return _private(page)
 
 
 @bp.get("/volunteer/privacy")
@@ -226,7 +306,7 @@ def _deploy_form(active: list[Incident], hubs: list[Hub]) -> DeployForm:
     form.incident.choices = [SelectChoice(str(i.id), i.name) for i in active]
     if len(active) == 1 and not form.incident.data:
         form.incident.data = str(active[0].id)
-    form.hub.choices = [SelectChoice("", "None: a task")] + [
+    form.hub.choices = [SelectChoice("", "No hub: a task elsewhere")] + [
         SelectChoice(str(h.id), f"{h.location.name}, {h.location.town} ({h.status_label})")
         for h in hubs
     ]
@@ -316,6 +396,17 @@ def set_active(volunteer_id: int):
     deployments.set_active(volunteer, active, by_id=_by_id())
     db.session.commit()
     flash(f"{deployments.number(volunteer)} marked {'active' if active else 'inactive'}.")
+    return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+
+
+@bp.post("/emergency/volunteers/<int:volunteer_id>/send-confirmation")
+@role_required(Role.cvec)
+def send_confirmation(volunteer_id: int):
+    volunteer = _volunteer(volunteer_id)
+    if volunteer.email_confirmed_at is None:
+        signup.send_confirmation(volunteer)
+        db.session.commit()
+        flash(f"{deployments.number(volunteer)} has been emailed a link to confirm their address.")
     return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from accord.extensions import db
 from accord.models import OutboxMessage, Role
-from emergency.volunteers import changes, details
+from emergency.volunteers import changes, details, signup
 from emergency.volunteers.models import Volunteer
 from tests.e2e.conftest import scan
 from tests.e2e.people import sign_in
@@ -115,7 +115,8 @@ def test_the_other_volunteer_pages_have_no_wcag_violations(axe, page, server, ma
         dbs_date=date(2024, 2, 14),
         availability=["weekends", "overnight"],
     )
-    confirm = f"/volunteer/confirm/{changes.change_token(volunteer, change)}"
+    confirm = f"/volunteer/confirm/{changes.pending_change(volunteer, change)}"
+    db.session.commit()
     for path in ("/volunteer/privacy", "/volunteer/leave", "/volunteer/thanks"):
         assert axe(path) == [], path
     # The change a link carries, with every kind of answer shown; and a link that is not one.
@@ -125,6 +126,10 @@ def test_the_other_volunteer_pages_have_no_wcag_violations(axe, page, server, ma
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "This link has expired or has been used"
     )
+    # The link that confirms a new volunteer's address, and one that has expired.
+    assert axe(f"/volunteer/email/{signup.confirm_token(volunteer)}") == []
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
+    assert axe("/volunteer/email/not-a-token") == []
     data.incident()
     data.hub()
     make.user(role=Role.cvec, email="cvec@example.org")

@@ -104,7 +104,9 @@ EXEMPT = {
     "volunteers.check_in": BUTTON,
     "volunteers.check_out": BUTTON,
     "volunteers.confirm_change": "behind a signed link: " + BUTTON,
+    "volunteers.confirm_email": "behind a signed link: " + BUTTON,
     "volunteers.delete": "confirms deleting a volunteer's details: " + BUTTON,
+    "volunteers.send_confirmation": BUTTON,
     "volunteers.leave_confirm": "behind a signed link: " + BUTTON,
 }
 

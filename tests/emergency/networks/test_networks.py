@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import UTC, datetime
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from accord import clock, geo, geocoding
+from accord import clock, geo, geocoding, limits
 from accord.clock import utcnow
 from accord.extensions import db
 from accord.models import AuditEvent, Review, Role
@@ -184,9 +186,34 @@ def test_a_post_without_its_csrf_token_is_refused(client):
     assert db.session.scalar(select(MutualAidNetwork)) is None
 
 
-def test_registration_is_rate_limited_per_address(client):
-    statuses = [client.submit("/mutual-aid/register", {"name": "x"}).status_code for _ in range(6)]
-    assert statuses == [200] * 5 + [429]
+def test_registrations_with_mistakes_do_not_count_and_a_limit_keeps_the_answers(client):
+    accepted = int(limits.SIGN_UP_ACCEPTED.split()[0])
+    for n in range(accepted):
+        wrong = client.submit("/mutual-aid/register", {"name": "x"})
+        assert wrong.status_code == 200 and "govuk-error-summary" in wrong.text
+        right = client.submit("/mutual-aid/register", {**VALID, "name": f"Aid {n}"})
+        assert right.status_code == 302, n
+    refused = client.submit("/mutual-aid/register", {**VALID, "name": "One More Aid"})
+    assert refused.status_code == 429
+    page = BeautifulSoup(refused.text, "html.parser")
+    summary = page.select_one(".govuk-error-summary").get_text(" ", strip=True)
+    assert "Too many networks have been registered from your connection" in summary
+    assert page.select_one("#name")["value"] == "One More Aid"
+    assert page.select_one("#contact_details")["value"] == "sam.private@example.org"
+    assert (
+        db.session.scalar(select(MutualAidNetwork).where(MutualAidNetwork.name == "One More Aid"))
+        is None
+    )
+
+
+def test_a_machine_sending_many_registrations_is_still_refused(client):
+    allowed = int(limits.SIGN_UP_ANY.split()[0])
+    token = client.csrf_token("/mutual-aid/register")
+    statuses = [
+        client.post("/mutual-aid/register", data={"csrf_token": token, "name": "x"}).status_code
+        for _ in range(allowed + 1)
+    ]
+    assert statuses == [200] * allowed + [429]
 
 
 def test_when_the_geocoder_is_down_the_place_is_kept_and_the_circle_drawn_later(
@@ -565,3 +592,34 @@ def test_the_queue_is_on_the_admin_dashboard(client, make):
     page = client.get_page("/admin/")
     link = page.find("a", string="Mutual-aid networks to review")
     assert link is not None and link["href"] == "/emergency/networks"
+
+
+@pytest.mark.parametrize(
+    ("contact", "linked"),
+    [
+        ("Sam, 07700 900123, or our Facebook group", ["tel:07700900123"]),
+        ("Ring +44 (0)1743 123456 or 0800-123-4567.", ["tel:+441743123456", "tel:08001234567"]),
+        ("https://facebook.com/groups/12345678901", []),
+        ("Meet 2024-2025 at 10 High St", []),
+    ],
+)
+def test_phone_numbers_in_contacts_become_tel_links(contact, linked):
+    from emergency.networks.contacts import phones_linked
+
+    html = phones_linked(contact + " <b>")
+    assert re.findall(r'href="([^"]+)"', html) == linked
+    assert html.endswith("&lt;b&gt;")
+
+
+def test_phone_numbers_on_network_pages_are_tel_links(client, make):
+    shown = data.network(public_contact="Call 01939 000000", show_contact=True)
+    shown.private_contact = "Pat, 07700 900000"
+    db.session.commit()
+    public = client.get_page(f"/mutual-aid/{shown.id}")
+    assert public.find("a", href="tel:01939000000").get_text() == "01939 000000"
+    listed = client.get_page("/mutual-aid")
+    assert listed.find("a", href="tel:01939000000")
+    sign_in(client, make)
+    review = client.get_page(f"/emergency/networks/{shown.id}")
+    assert review.find("a", href="tel:01939000000")
+    assert review.find("a", href="tel:07700900000").get_text() == "07700 900000"

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from accord import clock, geo
+from accord import clock, geo, limits
 from accord.clock import today_uk
 from accord.extensions import db
 from emergency.volunteers import details
@@ -44,7 +44,7 @@ def test_sign_up_keeps_the_district_and_the_words_agreed_to(app, client):
     assert volunteer.consent == words == details.consent_text(730)
     assert volunteer.consent_at is not None
     assert volunteer.retain_until == today_uk() + timedelta(days=730)
-    assert audit_actions() == ["volunteer.signed_up"]
+    assert audit_actions() == ["volunteer.signed_up", "volunteer.confirmation_sent"]
     # The thank-you page forgets the name once shown.
     assert "Robin" not in client.get_page("/volunteer/thanks").get_text()
 
@@ -211,14 +211,76 @@ def test_a_missing_csrf_token_is_refused_politely(client):
     assert "Your form has expired" in response.get_data(as_text=True)
 
 
-def test_sign_ups_are_rate_limited_per_address(app):
+def test_mistakes_do_not_count_towards_the_limit_and_a_busy_connection_is_not_refused(app):
+    # A community centre signing up a room of people on one connection, with typos.
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = "192.0.2.10"
-    token = client.csrf_token("/volunteer")
-    statuses = [client.post("/volunteer", data={"csrf_token": token}).status_code for _ in range(6)]
-    assert statuses == [200] * 5 + [429]
-    refused = client.post("/volunteer", data={"csrf_token": token}).get_data(as_text=True)
-    assert "Too many attempts" in refused
+    for n in range(limit_of(limits.SIGN_UP_ACCEPTED)):
+        wrong = client.submit("/volunteer", answers(email=f"person{n}@example", postcode=""))
+        assert wrong.status_code == 200 and "govuk-error-summary" in wrong.text
+        right = client.submit("/volunteer", answers(email=f"person{n}@example.org"))
+        assert right.status_code == 302, n
+    assert db.session.scalar(select(func.count(Volunteer.id))) == limit_of(limits.SIGN_UP_ACCEPTED)
+
+
+def test_when_limited_the_form_comes_back_with_the_answers_and_an_error_summary(app):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "192.0.2.20"
+    for n in range(limit_of(limits.SIGN_UP_ACCEPTED)):
+        assert client.submit("/volunteer", answers(email=f"p{n}@example.org")).status_code == 302
+    refused = client.submit("/volunteer", answers(email="one.more@example.org"))
+    assert refused.status_code == 429
+    page = check_html(refused.text)
+    summary = page.select_one(".govuk-error-summary").get_text(" ", strip=True)
+    assert "Too many sign-ups have come from your connection" in summary
+    assert "wait a minute" in summary
+    assert page.select_one("#email")["value"] == "one.more@example.org"
+    assert page.select_one("#name")["value"] == "Robin Helper"
+    assert page.select_one("#languages")["value"] == "Welsh, Polish"
+    assert not page.select_one("input[value=boat]").has_attr("checked")
+    assert page.select_one("input[value=four_by_four]").has_attr("checked")
+    assert page.select_one("#dbs_date-day")["value"] == "14"
+    assert page.select_one("input[name=consent]").has_attr("checked")
+    assert details.by_email("one.more@example.org") is None
+    # Another connection is not refused.
     other = app.test_client()
-    other.environ_base["REMOTE_ADDR"] = "192.0.2.11"
-    assert other.submit("/volunteer", answers()).status_code == 302
+    other.environ_base["REMOTE_ADDR"] = "192.0.2.21"
+    assert other.submit("/volunteer", answers(email="one.more@example.org")).status_code == 302
+
+
+def test_one_email_address_is_limited_on_any_connection(app):
+    allowed = limit_of(limits.SIGN_UP_PER_EMAIL)
+    statuses = []
+    for _ in range(allowed + 1):
+        client = app.test_client()
+        fresh_address(client)
+        statuses.append(client.submit("/volunteer", answers()).status_code)
+    assert statuses == [302] * allowed + [429]
+    client = app.test_client()
+    fresh_address(client)
+    refused = check_html(client.submit("/volunteer", answers(name="Robin Again")).text)
+    error = refused.select_one("#email-error").get_text(" ", strip=True)
+    assert "This email address has been signed up too many times recently" in error
+    assert refused.select_one("#name")["value"] == "Robin Again"
+    # Another address from the same connection is not refused.
+    assert client.submit("/volunteer", answers(email="kit@example.org")).status_code == 302
+
+
+def test_a_machine_sending_many_forms_is_still_refused(app):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "192.0.2.30"
+    token = client.csrf_token("/volunteer")
+    allowed = limit_of(limits.SIGN_UP_ANY)
+    statuses = [
+        client.post("/volunteer", data={"csrf_token": token, "name": "x"}).status_code
+        for _ in range(allowed + 1)
+    ]
+    assert statuses == [200] * allowed + [429]
+    refused = client.post("/volunteer", data={"csrf_token": token, "name": "Kept Name"})
+    assert refused.status_code == 429
+    assert check_html(refused.text).select_one("#name")["value"] == "Kept Name"
+
+
+def limit_of(tier: str) -> int:
+    """The first (tightest) amount in a tier: "20 per minute; …" → 20."""
+    return int(tier.split()[0])
