@@ -1,7 +1,7 @@
 """volunteers' confirmed email addresses and pending changes kept server-side
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-03 14:00:00
 
 volunteer.email_confirmed_at records when a volunteer confirmed their address from the link
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
