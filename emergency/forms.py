@@ -16,6 +16,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
+    TextAreaField,
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
@@ -28,7 +29,9 @@ from emergency.models import (
     HUB_KIND_LABELS,
     HUB_STATUS_LABELS,
     INCIDENT_KIND_LABELS,
+    Hub,
 )
+from emergency.standing_down import HUB_CHOICES
 
 MAX_RADIUS_MILES = 50
 MAX_PEOPLE = 10_000
@@ -97,7 +100,7 @@ class IncidentForm(FlaskForm):
         missing="Enter a message to the public",
         area=True,
     )
-    submit = SubmitField("Declare the incident", widget=GovSubmitInput())
+    submit = SubmitField("Continue", widget=GovSubmitInput())
 
     def validate(self, extra_validators=None) -> bool:
         # Cross-field rules run after each field's own (Optional() would skip them).
@@ -135,14 +138,56 @@ class MessageForm(FlaskForm):
     )
 
 
-class StandDownForm(FlaskForm):
-    debrief = text_answer(
+def _debrief() -> TextAreaField:
+    return text_answer(
         "What went well and what we would change",
         "Keep this to 5000 characters",
         5000,
-        hint="For the debrief: learning from the response helps the next one.",
+        hint="For the debrief: learning from the response helps the next one. Required.",
+        missing="Enter what went well and what we would change",
         area=True,
     )
+
+
+class StandDownForm(FlaskForm):
+    """One question per open hub (fields `hub_<id>`), then the debrief: made by
+    `stand_down_form` so the fields come in the page's order."""
+
+    debrief: TextAreaField
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.debrief.errors and not (self.debrief.data or "").strip():
+            # Spaces alone pass InputRequired (it reads what was sent, before the filters).
+            self.debrief.errors = ["Enter what went well and what we would change"]
+            valid = False
+        return valid
+
+    def hub_fields(self) -> list[RadioField]:
+        return [field for field in self if field.name.startswith("hub_")]
+
+    def choices(self) -> dict[int, str]:
+        """Hub id → what happens to it ("closed" or "standby")."""
+        return {int(f.name.removeprefix("hub_")): f.data for f in self.hub_fields() if f.data}
+
+
+def stand_down_form(hubs: list[Hub], **kwargs) -> StandDownForm:
+    """The stand-down form asking what happens to each of these open hubs."""
+
+    class Form(StandDownForm):
+        pass
+
+    for hub in hubs:
+        name = hub.location.name
+        field = RadioField(
+            f"What happens to {name}?",
+            widget=GovRadioInput(),
+            choices=[SelectChoice(k, v) for k, v in HUB_CHOICES.items()],
+            validators=[InputRequired(message=f"Select what happens to {name}")],
+        )
+        setattr(Form, f"hub_{hub.id}", field)
+    Form.debrief = _debrief()
+    return Form(**kwargs)
 
 
 def people(label: str, hint: str = "") -> IntegerField:

@@ -3,15 +3,19 @@ change them, the nearest open ones, and the public view of a hub (the only one s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime
 
+from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from accord import audit, geo
-from accord.clock import utcnow
+from accord.clock import now_uk, utcnow
 from accord.extensions import db
 from accord.models import Location, Organisation, Role, User
+from accord.text import phone_link
 from emergency import incidents
 from emergency.models import (
     HUB_FACILITIES,
@@ -21,6 +25,9 @@ from emergency.models import (
     HubKind,
     HubStatus,
     HubUpdate,
+    Incident,
+    is_overnight,
+    people_text,
 )
 
 # Where a resident can go: open first, then full ones (so they know to try elsewhere).
@@ -57,15 +64,14 @@ def receiving_count() -> int:
 
 @dataclass(frozen=True)
 class Marker:
-    """What a map pin shows of a hub: public_view's name, status, occupancy, capacity and
-    needs, read as columns (no key-holders) so a county's thousands of hubs cost one query."""
+    """What a map pin shows of a hub: public_view's name, status, people and needs, read as
+    columns (no key-holders) so a county's thousands of hubs cost one query."""
 
     id: int
     point: geo.Point
     name: str
     status: HubStatus
-    occupancy: int | None  # only while open or full, as in public_view
-    capacity: int | None
+    people: str | None  # only while open or full, as in public_view
     needs: str
 
     @property
@@ -93,6 +99,7 @@ def markers(statuses: tuple[HubStatus, ...] | None = None) -> list[Marker]:
     )
     if statuses is not None:
         statement = statement.where(Hub.status.in_([s.value for s in statuses]))
+    overnight = is_overnight(now_uk())
     found = []
     for hub_id, status, occupancy, day, night, needs, name, lat, lon in db.session.execute(
         statement
@@ -100,11 +107,8 @@ def markers(statuses: tuple[HubStatus, ...] | None = None) -> list[Marker]:
         if lat is None or lon is None:  # never: the query reads placed hubs only
             continue
         now = HubStatus(status)
-        receiving = now in RECEIVING
-        point = geo.Point(lat, lon)
-        found.append(
-            Marker(hub_id, point, name, now, occupancy if receiving else None, night or day, needs)
-        )
+        people = people_text(occupancy, day, night, overnight) if now in RECEIVING else None
+        found.append(Marker(hub_id, geo.Point(lat, lon), name, now, people, needs))
     return found
 
 
@@ -132,7 +136,23 @@ def set_status(
     by_id: int | None,
 ) -> HubUpdate:
     """Change what a hub is doing now; kept as history and written to every active
-    incident's log. `None` for occupancy or needs keeps the current value."""
+    incident's log. `None` for occupancy or needs keeps the current value. Commits."""
+    update = change_status(hub, status, occupancy, needs, by_id, incidents.active())
+    db.session.commit()
+    return update
+
+
+def change_status(
+    hub: Hub,
+    status: str,
+    occupancy: int | None,
+    needs: str | None,
+    by_id: int | None,
+    logged_in: list[Incident],
+    at: datetime | None = None,
+) -> HubUpdate:
+    """set_status's work, written to the logs of `logged_in` (the first is the incident the
+    history row belongs to), dated `at` (default now); the caller commits."""
     hub.status = HubStatus(status)
     if occupancy is not None:
         hub.occupancy = occupancy
@@ -140,11 +160,10 @@ def set_status(
         hub.occupancy = 0
     if needs is not None:
         hub.needs = needs
-    hub.status_at = utcnow()
-    current = incidents.active()
+    hub.status_at = at or utcnow()
     update = HubUpdate(
         hub=hub,
-        incident_id=current[0].id if current else None,
+        incident_id=logged_in[0].id if logged_in else None,
         status=hub.status,
         occupancy=hub.occupancy,
         needs=hub.needs,
@@ -154,13 +173,12 @@ def set_status(
     db.session.add(update)
     line = f"{hub.location.name}: {hub.status_label}"
     if hub.status in RECEIVING:
-        line += f", {hub.occupancy} people" + (f" of {hub.capacity}" if hub.capacity else "")
+        line += f", {hub.people}"
     if hub.needs:
         line += f"; needs {hub.needs}"
-    for incident in current:
+    for incident in logged_in:
         incidents.log(incident, "hub", line, by_id)
     audit.record("hub.status", "hub", hub.id, actor_id=by_id, details={"status": str(hub.status)})
-    db.session.commit()
     return update
 
 
@@ -240,7 +258,12 @@ def public_view(hub: Hub) -> dict:
         "offer": hub.offer,
         "needs": hub.needs,
         "occupancy": hub.occupancy if hub.status in RECEIVING else None,
+        # The capacity for the time of day (overnight from 8pm to 8am), and both.
         "capacity": hub.capacity,
+        "capacity_period": "overnight" if hub.overnight else "day",
+        "day_capacity": hub.day_capacity,
+        "night_capacity": hub.night_capacity,
+        "people": hub.people if hub.status in RECEIVING else None,
         "run_by": hub.organisation.name if hub.organisation else "",
     }
 
@@ -265,3 +288,77 @@ def geojson(hubs: list[Hub]) -> dict:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+# --- an incident's hubs ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ByArea:
+    """An incident's hubs: those in or near its area, nearest first, and the rest, A to Z."""
+
+    near: list[Nearby]
+    elsewhere: list[Hub]
+
+
+def by_area(incident: Incident) -> ByArea:
+    near, elsewhere = [], []
+    for hub in all_hubs():
+        building = hub.location
+        point = (
+            geo.Point(building.latitude, building.longitude)
+            if building.latitude is not None and building.longitude is not None
+            else None
+        )
+        miles = incidents.miles_outside(incident, point, building.town)
+        if miles is not None and miles <= incidents.NEAR_MILES:
+            near.append(Nearby(hub, miles))
+        else:
+            elsewhere.append(hub)
+    near.sort(key=lambda n: (n.miles, n.hub.location.name.lower()))
+    return ByArea(near, elsewhere)
+
+
+def open_for(incident: Incident) -> list[Hub]:
+    """The open and full hubs an incident's stand-down decides about, A to Z: every one,
+    except those last changed for another incident that is still active."""
+    others = {i.id for i in incidents.active() if i.id != incident.id}
+    found = [hub for hub in all_hubs() if hub.status in RECEIVING]
+    if not others:
+        return found
+    latest = {
+        hub_id: incident_id
+        for hub_id, incident_id in db.session.execute(
+            select(HubUpdate.hub_id, HubUpdate.incident_id)
+            .where(HubUpdate.hub_id.in_([hub.id for hub in found]))
+            .order_by(HubUpdate.at, HubUpdate.id)
+        )
+    }
+    return [hub for hub in found if latest.get(hub.id) not in others]
+
+
+# A UK phone number inside free text: 999, 105 or 111, or 10 to 11 digits with spaces.
+PHONE = re.compile(
+    r"(?<![\w+])(?:\+44\s?(?:\(0\))?\s?|0)\d(?:[\s-]?\d){8,9}(?!\d)|\b(?:999|111|105)\b"
+)
+
+
+def phones_linked(text: str | None) -> Markup:
+    """Free text (key-holders, a contact) with its phone numbers as tel: links, escaped."""
+    text = text or ""
+    parts, start = [], 0
+    for found in PHONE.finditer(text):
+        parts += [escape(text[start : found.start()]), phone_link(found.group())]
+        start = found.end()
+    parts.append(escape(text[start:]))
+    return Markup("").join(parts)
+
+
+def published(every: bool = False) -> list[Hub]:
+    """The hubs public data lists: the open and full ones (every hub with `every`). No hub is
+    published as open or full while no incident is active: the public is told to go to hubs
+    only during one, and standing down closes them."""
+    live = bool(incidents.active())
+    if every:
+        return [hub for hub in all_hubs() if live or hub.status not in RECEIVING]
+    return receiving() if live else []

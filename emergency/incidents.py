@@ -7,6 +7,7 @@ call `active()` and `log()`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -24,6 +25,21 @@ class Area:
     point: geo.Point | None
     radius_miles: float | None
     towns: list[str]
+
+    def as_dict(self) -> dict:
+        """Plain values, to keep between declaring's form and its check page."""
+        point = [self.point.latitude, self.point.longitude] if self.point else None
+        return {
+            "place": self.place,
+            "point": point,
+            "radius": self.radius_miles,
+            "towns": self.towns,
+        }
+
+    @classmethod
+    def from_dict(cls, kept: dict) -> Area:
+        point = geo.Point(*kept["point"]) if kept["point"] else None
+        return cls(kept["place"], point, kept["radius"] if point else None, list(kept["towns"]))
 
 
 def active() -> list[Incident]:
@@ -88,13 +104,17 @@ def add_note(incident: Incident, text: str, by_id: int | None) -> None:
     db.session.commit()
 
 
-def stand_down(incident: Incident, debrief: str, by_id: int | None) -> None:
-    """Ends the incident; its record, log and hub history stay for the debrief."""
+def end(
+    incident: Incident, debrief: str, done: str, by_id: int | None, at: datetime | None = None
+) -> None:
+    """Ends the incident; its record, log and hub history stay for the debrief. The last
+    step of emergency.standing_down.stand_down, which first closes its hubs and checks its
+    volunteers out (`done` says so in the log); commits all of it."""
     if not incident.active:
         return
-    incident.ended_at = utcnow()
+    incident.ended_at = at or utcnow()
     incident.debrief = debrief
-    log(incident, "stood_down", "Incident stood down", by_id)
+    log(incident, "stood_down", f"Incident stood down{': ' + done if done else ''}", by_id)
     audit.record("incident.stood_down", "incident", incident.id, actor_id=by_id)
     db.session.commit()
 
@@ -110,29 +130,41 @@ def describe_area(incident: Incident) -> str:
 
 def covers(incident: Incident, point: geo.Point | None, town: str = "") -> bool:
     """Is this point (or named town) inside the declared area?"""
+    return miles_outside(incident, point, town) == 0
+
+
+def miles_outside(incident: Incident, point: geo.Point | None, town: str = "") -> float | None:
+    """How far outside the declared area a point (or named town) is: 0 inside it, None when
+    it cannot be told (no point, and not one of the towns named)."""
     if town and town.lower() in {t.lower() for t in incident.towns}:
-        return True
+        return 0.0
     if point is None:
-        return False
+        return None
+    circles = []
     if incident.latitude is not None and incident.longitude is not None:
         centre = geo.Point(incident.latitude, incident.longitude)
-        if geo.miles_between(centre, point) <= (incident.radius_miles or 0):
-            return True
+        circles.append((centre, incident.radius_miles or 0))
     # A named town counts as a circle of a couple of miles round its centre.
     for name in incident.towns:
-        place = geo.place_named(name)
-        if place and geo.miles_between(place.point, point) <= TOWN_MILES:
-            return True
-    return False
+        if place := geo.place_named(name):
+            circles.append((place.point, TOWN_MILES))
+    if not circles:
+        return None
+    return max(min(geo.miles_between(c, point) - r for c, r in circles), 0.0)
 
 
 TOWN_MILES = 2.0
+# A hub this far outside the area still serves it (people leave a flooded town for the next).
+NEAR_MILES = 3.0
 
 
 def banners() -> list[dict]:
-    """The site-wide banner: one per active incident, linking to /help."""
-    from flask import url_for
+    """The site-wide banner: one per active incident, linking to /help. None on /help itself,
+    which shows the message once, in the page, under the search box."""
+    from flask import has_request_context, request, url_for
 
+    if has_request_context() and request.endpoint == "emergency.help_page":
+        return []
     return [
         {
             "title": f"Emergency: {incident.name}",

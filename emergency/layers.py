@@ -30,8 +30,8 @@ def hub_layer(listed: list[hubs.Marker], *, public: bool) -> maps.Layer:
     pins = []
     for hub in listed:
         detail = hub.status_label
-        if hub.occupancy is not None:
-            detail += f" · {hub.occupancy} people" + (f" of {hub.capacity}" if hub.capacity else "")
+        if hub.people is not None:
+            detail += f" · {hub.people}"
         if hub.needs:
             detail += f" · needs {hub.needs}"
         pins.append(
@@ -151,12 +151,14 @@ def coordination(flood_state: floods.FloodState) -> tuple[list[maps.Layer], list
 def public() -> tuple[list[maps.Layer], list]:
     """The public map: open and full hubs, and networks active in an incident."""
     active_networks: dict[int, MutualAidNetwork] = {}
-    for incident in incidents.active():
+    active = incidents.active()
+    for incident in active:
         for network in networks.active_in(incident):
             active_networks[network.id] = network
+    # No hub is shown open to the public while no incident is active (hubs.published).
     layers = [
         network_layer(list(active_networks.values()), set(active_networks)),
-        hub_layer(hubs.markers(hubs.RECEIVING), public=True),
+        hub_layer(hubs.markers(hubs.RECEIVING) if active else [], public=True),
     ]
     legend = [*LEGEND[:2], (ACTIVE_NETWORK, "Mutual-aid network helping now")]
     return layers, legend

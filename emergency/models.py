@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from accord.clock import utcnow
+from accord.clock import now_uk, utcnow
 from accord.extensions import Model
 from accord.models import Location, Organisation, User
 
@@ -192,9 +192,40 @@ class Hub(Model):
         return HUB_STATUS_LABELS.get(HubStatus(self.status), self.status)
 
     @property
+    def overnight(self) -> bool:
+        """Is it night on Shropshire's clocks now, when the overnight capacity applies?"""
+        return is_overnight(now_uk())
+
+    @property
     def capacity(self) -> int | None:
-        """The capacity that matters now: the night one for a rest centre, else the day one."""
-        return self.night_capacity or self.day_capacity
+        """The capacity that applies now: overnight from 8pm to 8am, by day otherwise (a hub
+        with nowhere to sleep has none overnight)."""
+        return self.night_capacity if self.overnight else self.day_capacity
+
+    @property
+    def people(self) -> str:
+        """ "38 people of 120 by day", "38 people of 40 overnight": the same words everywhere."""
+        return people_text(self.occupancy, self.day_capacity, self.night_capacity, self.overnight)
+
+
+# Overnight on UK clocks: from 8pm until 8am, when a rest centre counts beds, not chairs.
+OVERNIGHT_FROM_HOUR = 20
+OVERNIGHT_UNTIL_HOUR = 8
+
+
+def is_overnight(moment: datetime) -> bool:
+    return moment.hour >= OVERNIGHT_FROM_HOUR or moment.hour < OVERNIGHT_UNTIL_HOUR
+
+
+def people_text(occupancy: int, day: int | None, night: int | None, overnight: bool) -> str:
+    """How many are in a hub against the capacity for the time of day, saying which one."""
+    noun = "person" if occupancy == 1 else "people"
+    capacity = night if overnight else day
+    if capacity:
+        return f"{occupancy} {noun} of {capacity} {'overnight' if overnight else 'by day'}"
+    if overnight and day:
+        return f"{occupancy} {noun} (no overnight places)"
+    return f"{occupancy} {noun}"
 
 
 class HubUpdate(Model):

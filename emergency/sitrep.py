@@ -9,10 +9,17 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from accord.clock import utcnow
+from accord.clock import to_uk, utcnow
 from accord.text import csv_cell
 from emergency import floods, hubs
-from emergency.models import HUB_STATUS_LABELS, Hub, HubStatus, Incident, IncidentLog
+from emergency.models import (
+    HUB_STATUS_LABELS,
+    Hub,
+    HubStatus,
+    Incident,
+    IncidentLog,
+    is_overnight,
+)
 from emergency.networks import networks
 from emergency.networks.models import MutualAidNetwork
 from emergency.volunteers import deployments
@@ -25,7 +32,8 @@ class Sitrep:
     at: datetime
     by_status: dict[str, list[Hub]] = field(default_factory=dict)
     people: int = 0  # in open and full hubs
-    spaces: int = 0  # capacity left in open hubs
+    overnight: bool = False  # which capacity applies at `at`: from 8pm to 8am on UK clocks
+    spaces: int = 0  # capacity left in open hubs, for the time of day
     needs: list[tuple[str, str]] = field(default_factory=list)  # (hub, what it needs)
     deployments: list[Deployment] = field(default_factory=list)
     on_duty: int = 0
@@ -41,8 +49,10 @@ def build(incident: Incident, now: datetime | None = None) -> Sitrep:
         report.by_status[status.value] = [h for h in every if h.status == status]
     receiving = report.by_status[HubStatus.open] + report.by_status[HubStatus.full]
     report.people = sum(h.occupancy for h in receiving)
+    report.overnight = is_overnight(to_uk(report.at))
     report.spaces = sum(
-        max((h.capacity or 0) - h.occupancy, 0) for h in report.by_status[HubStatus.open]
+        max((_capacity(h, report.overnight) or 0) - h.occupancy, 0)
+        for h in report.by_status[HubStatus.open]
     )
     report.needs = [(h.location.name, h.needs) for h in every if h.needs]
     report.deployments = deployments.deployed(incident)
@@ -68,23 +78,10 @@ def to_csv(report: Sitrep) -> str:
         ]
     )
     rows.writerow(["People in hubs", report.people])
-    rows.writerow(["Spaces left in open hubs", report.spaces])
+    rows.writerow([f"Spaces left in open hubs {_period(report.overnight)}", report.spaces])
     rows.writerow(["Volunteers on duty", report.on_duty])
     rows.writerow([])
-    rows.writerow(["Hub", "Town", "Status", "People", "Capacity", "Needs", "Status changed (UTC)"])
-    for status, listed in report.by_status.items():
-        for hub in listed:
-            rows.writerow(
-                [
-                    csv_cell(hub.location.name),
-                    csv_cell(hub.location.town),
-                    HUB_STATUS_LABELS[HubStatus(status)],
-                    hub.occupancy,
-                    hub.capacity or "",
-                    csv_cell(hub.needs),
-                    hub.status_at.isoformat(timespec="minutes"),
-                ]
-            )
+    _hub_rows(rows, report)
     rows.writerow([])
     rows.writerow(["Volunteer", "Deployed to", "Deployed (UTC)", "Checked in", "Checked out"])
     for deployment in report.deployments:
@@ -115,6 +112,46 @@ def _destination(deployment: Deployment) -> str:
         return deployment.task
     task = f" (task: {deployment.task})" if deployment.task else ""
     return deployment.hub.location.name + task
+
+
+def _hub_rows(rows, report: Sitrep) -> None:
+    """Each hub with its capacity for the report's time of day, and both."""
+    rows.writerow(
+        [
+            "Hub",
+            "Town",
+            "Status",
+            "People",
+            f"Capacity {_period(report.overnight)}",
+            "Capacity by day",
+            "Capacity overnight",
+            "Needs",
+            "Status changed (UTC)",
+        ]
+    )
+    for status, listed in report.by_status.items():
+        for hub in listed:
+            rows.writerow(
+                [
+                    csv_cell(hub.location.name),
+                    csv_cell(hub.location.town),
+                    HUB_STATUS_LABELS[HubStatus(status)],
+                    hub.occupancy,
+                    _capacity(hub, report.overnight) or "",
+                    hub.day_capacity or "",
+                    hub.night_capacity or "",
+                    csv_cell(hub.needs),
+                    hub.status_at.isoformat(timespec="minutes"),
+                ]
+            )
+
+
+def _capacity(hub: Hub, overnight: bool) -> int | None:
+    return hub.night_capacity if overnight else hub.day_capacity
+
+
+def _period(overnight: bool) -> str:
+    return "overnight" if overnight else "by day"
 
 
 def _time(moment: datetime | None) -> str:

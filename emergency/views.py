@@ -13,16 +13,18 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from accord import geo, geocoding, limits, maps
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Location, Role
 from accord.security import csp_nonce, map_document
-from emergency import floods, hubs, incidents, layers, sitrep
+from emergency import floods, hubs, incidents, layers, sitrep, standing_down
 from emergency.forms import (
     HelpForm,
     HubForm,
@@ -30,18 +32,20 @@ from emergency.forms import (
     MessageForm,
     NoteForm,
     QuickStatusForm,
-    StandDownForm,
     StatusForm,
     split_towns,
+    stand_down_form,
 )
 from emergency.models import (
     HUB_FACILITIES,
     HUB_KIND_LABELS,
     HUB_STATUS_COLOURS,
     HUB_STATUS_LABELS,
+    INCIDENT_KIND_LABELS,
     Hub,
     HubStatus,
     Incident,
+    IncidentKind,
 )
 from emergency.networks import networks
 
@@ -76,10 +80,20 @@ def index():
     )
 
 
+# The answers to "Declare an incident", kept in the session between the form and the check
+# page: small (validated towns, 600 characters of message) and gone once declared.
+DRAFT_KEY = "incident_draft"
+ANSWERS = ("name", "kind", "place", "radius", "towns", "public_message")
+
+
 @bp.route("/emergency/incidents/new", methods=["GET", "POST"])
 @role_required(Role.cvec)
 def declare():
-    form = IncidentForm()
+    draft = session.get(DRAFT_KEY)
+    if request.method == "GET" and draft:  # "Change" from the check page: answers kept
+        form = IncidentForm(formdata=MultiDict(draft["answers"]))
+    else:
+        form = IncidentForm()
     if form.validate_on_submit():
         point, note = geocoding.place_point(form.place.data or "")
         if form.place.data and point is None:
@@ -91,28 +105,55 @@ def declare():
                 radius_miles=float(form.radius.data) if form.radius.data is not None else None,
                 towns=[p.name for t in split_towns(form.towns.data) if (p := geo.place_named(t))],
             )
-            incident = incidents.declare(
-                form.name.data, form.kind.data, area, form.public_message.data, current_user.id
-            )
-            flash(f"Incident declared: {incident.name}. The banner now shows on every page.")
-            return redirect(url_for("emergency.incident", incident_id=incident.id))
+            answers = {name: form[name].data for name in ANSWERS}
+            session[DRAFT_KEY] = {
+                "answers": {k: "" if v is None else str(v) for k, v in answers.items()},
+                "area": area.as_dict(),
+            }
+            return redirect(url_for("emergency.declare_check"))
     return render_template("emergency/declare.html", form=form)
+
+
+@bp.route("/emergency/incidents/new/check", methods=["GET", "POST"])
+@role_required(Role.cvec)
+def declare_check():
+    """Check your answers, then "Declare incident": the banner goes on every public page."""
+    draft = session.get(DRAFT_KEY)
+    if not draft:
+        return redirect(url_for("emergency.declare"))
+    answers, area = draft["answers"], incidents.Area.from_dict(draft["area"])
+    if request.method == "POST":
+        incident = incidents.declare(
+            answers["name"], answers["kind"], area, answers["public_message"], current_user.id
+        )
+        session.pop(DRAFT_KEY, None)
+        flash(f"Incident declared: {incident.name}. The banner now shows on every page.")
+        return redirect(url_for("emergency.incident", incident_id=incident.id))
+    kind = INCIDENT_KIND_LABELS.get(IncidentKind(answers["kind"]), answers["kind"])
+    return render_template("emergency/declare_check.html", answers=answers, kind=kind, area=area)
 
 
 @bp.get("/emergency/incidents/<int:incident_id>")
 @role_required(Role.cvec)
 def incident(incident_id: int):
-    record = _incident(incident_id)
-    return render_template(
+    return _incident_page(_incident(incident_id))
+
+
+def _incident_page(record: Incident, status: int = 200, **forms):
+    """The incident page; with a form that failed, its errors in the summary (status 400)."""
+    page = render_template(
         "emergency/incident.html",
         incident=record,
         area=incidents.describe_area(record),
-        note_form=NoteForm(),
-        message_form=MessageForm(public_message=record.public_message),
-        stand_down_form=StandDownForm(),
-        hubs=hubs.all_hubs(),
+        note_form=forms.get("note_form", NoteForm(formdata=None)),
+        message_form=forms.get(
+            "message_form", MessageForm(formdata=None, public_message=record.public_message)
+        ),
+        hubs=hubs.by_area(record),
         labels=HUB_STATUS_LABELS,
+        form=next(iter(forms.values()), None),
     )
+    return page, status
 
 
 @bp.post("/emergency/incidents/<int:incident_id>/log")
@@ -121,7 +162,7 @@ def add_note(incident_id: int):
     record = _incident(incident_id)
     form = NoteForm()
     if not form.validate_on_submit():
-        return _incident_with_errors(record, note_form=form)
+        return _incident_page(record, 400, note_form=form)
     incidents.add_note(record, form.text.data, current_user.id)
     flash("Added to the incident log.")
     return redirect(url_for("emergency.incident", incident_id=record.id, _anchor="log"))
@@ -135,41 +176,45 @@ def update_message(incident_id: int):
     if not record.active:
         abort(409)
     if not form.validate_on_submit():
-        return _incident_with_errors(record, message_form=form)
+        return _incident_page(record, 400, message_form=form)
     incidents.update_message(record, form.public_message.data, current_user.id)
     flash("The public message is updated on every page.")
     return redirect(url_for("emergency.incident", incident_id=record.id))
 
 
-@bp.post("/emergency/incidents/<int:incident_id>/stand-down")
+@bp.route("/emergency/incidents/<int:incident_id>/stand-down", methods=["GET", "POST"])
 @role_required(Role.cvec)
 def stand_down(incident_id: int):
+    """Confirm standing down: what happens to each open hub, the volunteers still out, the
+    debrief (required); then one POST does it all."""
     record = _incident(incident_id)
-    form = StandDownForm()
-    if not form.validate_on_submit():
-        return _incident_with_errors(record, stand_down_form=form)
-    incidents.stand_down(record, form.debrief.data or "", current_user.id)
-    flash(f"{record.name} is stood down. Its record stays here.")
-    return redirect(url_for("emergency.incident", incident_id=record.id))
-
-
-def _incident_with_errors(record: Incident, **forms):
-    """The incident page again with one form's errors in the summary (status 400)."""
-    failed = next(iter(forms.values()))
+    if not record.active:
+        return redirect(url_for("emergency.incident", incident_id=record.id))
+    plan = standing_down.plan(record)
+    form = stand_down_form(plan.hubs)
+    if form.validate_on_submit():
+        standing_down.stand_down(record, form.debrief.data, form.choices(), current_user.id)
+        return redirect(url_for("emergency.stood_down", incident_id=record.id))
     page = render_template(
-        "emergency/incident.html",
+        "emergency/stand_down.html",
         incident=record,
         area=incidents.describe_area(record),
-        note_form=forms.get("note_form", NoteForm(formdata=None)),
-        message_form=forms.get(
-            "message_form", MessageForm(formdata=None, public_message=record.public_message)
-        ),
-        stand_down_form=forms.get("stand_down_form", StandDownForm(formdata=None)),
-        hubs=hubs.all_hubs(),
+        plan=plan,
+        form=form,
         labels=HUB_STATUS_LABELS,
-        form=failed,
     )
-    return page, 400
+    return page, 400 if form.errors else 200
+
+
+@bp.get("/emergency/incidents/<int:incident_id>/stood-down")
+@role_required(Role.cvec)
+def stood_down(incident_id: int):
+    record = _incident(incident_id)
+    if record.active:
+        return redirect(url_for("emergency.stand_down", incident_id=record.id))
+    return render_template(
+        "emergency/stood_down.html", incident=record, done=standing_down.outcome(record)
+    )
 
 
 # --- hubs -----------------------------------------------------------------------------------
@@ -317,7 +362,8 @@ def help_page():
     if searched and form.validate():
         origin, note = geocoding.place_point(form.where.data)
         if origin is not None:
-            nearby = hubs.nearest_receiving(origin)
+            # No hub is open to the public while no incident is active (hubs.published).
+            nearby = hubs.nearest_receiving(origin) if active else []
             helpers = _networks_near(origin, form.where.data, active)
         else:
             form.where.errors = [*form.where.errors, note]
@@ -329,7 +375,7 @@ def help_page():
         active=active,
         nearby=[(n, hubs.public_view(n.hub)) for n in nearby],
         networks=helpers,
-        open_count=hubs.receiving_count(),
+        open_count=hubs.receiving_count() if active else 0,
     )
 
 
@@ -350,8 +396,8 @@ def _networks_near(origin: geo.Point, where: str, active: list[Incident]) -> lis
 @limiter.limit(limits.LOOKUP)
 def hubs_geojson():
     """Public hub data (no key-holders, no people): open and full hubs, or every hub with
-    ?status=all for partners' maps."""
-    chosen = hubs.all_hubs() if request.args.get("status") == "all" else hubs.receiving()
+    ?status=all for partners' maps; none open or full while no incident is active."""
+    chosen = hubs.published(every=request.args.get("status") == "all")
     response = jsonify(hubs.geojson(chosen))
     response.mimetype = "application/geo+json"
     response.headers["Access-Control-Allow-Origin"] = "*"
@@ -399,7 +445,7 @@ def map_frame():
 @limiter.limit(limits.LOOKUP)
 def help_map():
     return render_template(
-        "emergency/help_map.html", open_hubs=[hubs.public_view(h) for h in hubs.receiving()]
+        "emergency/help_map.html", open_hubs=[hubs.public_view(h) for h in hubs.published()]
     )
 
 
@@ -447,3 +493,7 @@ def emergency_links():
         "emergency_links": [{"href": url_for(e), "text": t} for e, t in EMERGENCY_LINKS],
         "incident_links": [{"endpoint": e, "text": t} for e, t in INCIDENT_LINKS],
     }
+
+
+# Phone numbers in free text (key-holders, a network's contact) as tel: links.
+bp.add_app_template_filter(hubs.phones_linked, "phones_linked")

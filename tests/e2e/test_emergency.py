@@ -25,7 +25,12 @@ def test_declare_open_a_hub_and_a_resident_finds_it(page, server, make, console_
     page.get_by_label("Centre of the affected area").fill("Shrewsbury")
     page.get_by_label("Radius of the affected area, in miles").fill("3")
     page.get_by_label("Message to the public").fill("Frankwell is flooded. Hubs are open.")
-    page.get_by_role("button", name="Declare the incident").click()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check the incident before you declare it"
+    )
+    expect(page.locator(".app-incident-banner")).to_have_count(0)
+    page.get_by_role("button", name="Declare incident").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("River Severn flooding")
     expect(page.locator(".app-incident-banner")).to_contain_text("Frankwell is flooded")
 
@@ -78,3 +83,20 @@ def test_maps_load_from_our_host_only_without_script_errors(
     assert hosts == {server.split("/")[2]}
     assert console_errors == []
     assert hub.location.name in page.content()
+
+
+def test_on_a_phone_the_help_search_box_is_on_the_first_screen(page, server, console_errors):
+    # A long message (the most a coordinator can write) must not push the search down.
+    data.incident(public_message="Roads are closed in Frankwell and Coleham. " * 14)
+    page.set_viewport_size({"width": 375, "height": 667})
+    page.goto(server + "/help")
+    box = page.get_by_label("Your postcode or town").bounding_box()
+    button = page.get_by_role("button", name="Find help").bounding_box()
+    assert box is not None and button is not None
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 667, box
+    assert button["y"] + button["height"] <= 667, button
+    expect(page.locator(".app-incident-banner")).to_have_count(0)
+    # Nothing scrolls the page sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    expect(page.locator(".app-incident-message")).to_contain_text("Roads are closed")
+    assert console_errors == []

@@ -139,7 +139,8 @@ def test_script_payloads_never_run_anywhere(page, server, make, console_errors):
     page.get_by_label("Centre of the affected area").fill("Shrewsbury")
     page.get_by_label("Radius of the affected area, in miles").fill("10")
     page.get_by_label("Message to the public").fill(hostile.SCRIPTS[1] + hostile.SCRIPTS[2])
-    page.get_by_role("button", name="Declare the incident").click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Declare incident").click()  # on the check page
     incident = db.session.scalar(db.select(Incident))
     assert incident is not None and incident.name == hostile.SCRIPTS[0]
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+from accord import clock
 from accord.clock import today_uk
 from accord.extensions import db
 from accord.models import Location, Organisation, Review
@@ -14,6 +15,15 @@ from emergency.volunteers.models import Volunteer
 from tests import factories
 
 _numbers = itertools.count(1)
+
+# Winter, so UTC is the UK's time: by day (2pm) and overnight (11pm) for hub capacities.
+AFTERNOON = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)
+NIGHT = datetime(2026, 12, 3, 23, 0, tzinfo=UTC)
+
+
+def set_clock(monkeypatch, moment: datetime) -> None:
+    """The app's clock (accord/clock.py) reads `moment` for the rest of the test."""
+    monkeypatch.setattr(clock, "system_time", lambda: moment)
 
 
 def incident(**fields) -> Incident:

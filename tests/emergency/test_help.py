@@ -36,6 +36,7 @@ def test_nearest_open_hubs_first_then_full_ones_never_standby(client, make):
 
 
 def test_a_town_name_works_and_an_unknown_place_is_explained(client, make):
+    data.incident()
     data.hub(status=HubStatus.open)
     page = client.get_page("/help?where=Shrewsbury")
     assert len(page.select(".app-result")) == 1
@@ -52,6 +53,7 @@ def test_an_empty_or_huge_search_is_explained_never_a_500(client):
 
 def test_postcode_lookup_down_falls_back_to_the_offline_table(client, make):
     # postcodes.io is unreachable in tests: SY and TF postcodes are in the bundled table.
+    data.incident()
     data.hub(status=HubStatus.open)
     page = client.get_page("/help?where=SY1 1AA")
     assert len(page.select(".app-result")) == 1
@@ -59,6 +61,7 @@ def test_postcode_lookup_down_falls_back_to_the_offline_table(client, make):
 
 def test_typed_html_in_a_hub_is_escaped(client, make):
     evil = "<script>alert(1)</script>"
+    data.incident()
     data.hub(location=make.location(name=evil), status=HubStatus.open, offer=evil, needs=evil)
     html = client.get("/help?where=Shrewsbury").get_data(as_text=True)
     assert evil not in html
@@ -69,3 +72,22 @@ def test_without_an_incident_it_says_so(client):
     page = client.get_page("/help")
     assert "There is no emergency in Shropshire at the moment" in page.get_text()
     assert "call 999" in page.get_text()
+
+
+def test_phone_numbers_are_tel_links(client):
+    page = client.get_page("/help")
+    links = {a["href"]: a.get_text() for a in page.select("main a[href^='tel:']")}
+    assert links["tel:999"] == "999"
+    assert links["tel:105"] == "105"
+    assert links["tel:111"] == "111"
+    assert links["tel:03459881188"] == "0345 988 1188"
+    assert links["tel:08007834444"] == "0800 783 4444"
+
+
+def test_a_networks_phone_contact_is_a_tel_link(client):
+    data.network(
+        name="Coleham Neighbours", public_contact="Ring Sam on 01743 123456", show_contact=True
+    )
+    page = client.get_page("/help?where=SY1 1AA")
+    link = page.select_one("[id^=network-] a[href^='tel:']")
+    assert (link["href"], link.get_text()) == ("tel:01743123456", "01743 123456")

@@ -4,6 +4,7 @@ and the public view (never key-holders)."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -39,7 +40,8 @@ def test_cvec_makes_a_building_a_hub(client, make):
     )
     assert response.status_code == 302
     hub = db.session.scalars(db.select(Hub)).one()
-    assert (hub.status, hub.capacity, hub.organisation_id) == ("standby", 40, org.id)
+    assert (hub.status, hub.day_capacity, hub.night_capacity) == ("standby", 120, 40)
+    assert hub.organisation_id == org.id
     page = client.get_page(f"/emergency/hubs/{hub.id}")
     assert "Jo 07700 900001" in page.get_text()  # CVEC sees key-holders
 
@@ -54,7 +56,8 @@ def test_a_building_is_offered_until_it_is_a_hub(app, make):
     assert [b.id for b in hubs.free_buildings(hub)] == [free.id, taken.id]
 
 
-def test_two_taps_set_the_status_with_history_and_log(client, make):
+def test_two_taps_set_the_status_with_history_and_log(client, make, monkeypatch):
+    data.set_clock(monkeypatch, data.AFTERNOON)
     sign_in(client, make, "cvec")
     incident = data.incident()
     hub = data.hub()
@@ -64,6 +67,7 @@ def test_two_taps_set_the_status_with_history_and_log(client, make):
     assert len(buttons) == 4
     response = client.submit(f"{path}/quick", {"status": "open"}, form_path=path)  # tap two
     assert response.status_code == 302
+    data.set_clock(monkeypatch, data.AFTERNOON + timedelta(minutes=1))
     client.submit(
         f"{path}/status",
         {"status": "full", "occupancy": "40", "needs": "blankets, volunteers with cars"},
@@ -74,7 +78,7 @@ def test_two_taps_set_the_status_with_history_and_log(client, make):
     assert [u.status for u in hub.history] == ["full", "open"]
     db.session.refresh(incident)
     lines = [e.text for e in incident.log if e.kind == "hub"]
-    assert lines[-1].endswith("Full, 40 people of 40; needs blankets, volunteers with cars")
+    assert lines[-1].endswith("Full, 40 people of 80 by day; needs blankets, volunteers with cars")
     assert "History" in client.get_page(path).get_text()
 
 
@@ -127,6 +131,7 @@ def test_bad_status_input_is_explained(client, make, fields, message):
 
 
 def test_geojson_has_public_fields_only(client, make):
+    data.incident()
     evil = "<img src=x onerror=alert(1)>"
     open_hub = data.hub(status=HubStatus.open, occupancy=12, needs=evil)
     data.hub(status=HubStatus.standby)
@@ -172,3 +177,15 @@ def test_role_matrix(client, make, role):
             assert status == 302, (path, role, status)
         else:
             assert status == 403, (path, role, status)
+
+
+def test_key_holders_phone_numbers_are_tel_links_for_cvec(client, make):
+    sign_in(client, make, "cvec")
+    hub = data.hub(keyholders="Pat Keyholder 07700 900123, or <b>Jo</b> on +44 (0)1743 555000")
+    page = client.get_page(f"/emergency/hubs/{hub.id}")
+    links = [(a["href"], a.get_text()) for a in page.select("main a[href^='tel:']")]
+    assert links == [
+        ("tel:07700900123", "07700 900123"),
+        ("tel:+441743555000", "+44 (0)1743 555000"),
+    ]
+    assert "<b>Jo</b>" in page.get_text()  # the rest of the text stays text

@@ -23,6 +23,14 @@ FORM = {
 }
 
 
+def declare(cvec, answers: dict):
+    """Answer the questions, then "Declare incident" on the check page."""
+    response = cvec.submit("/emergency/incidents/new", answers)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.location == "/emergency/incidents/new/check"
+    return cvec.submit("/emergency/incidents/new/check", {})
+
+
 @pytest.fixture
 def cvec(client, make):
     make.user(role="cvec", email="cvec@example.org")
@@ -31,7 +39,7 @@ def cvec(client, make):
 
 
 def test_declaring_shows_a_banner_on_every_page_linking_to_help(cvec, client):
-    response = cvec.submit("/emergency/incidents/new", FORM)
+    response = declare(cvec, FORM)
     assert response.status_code == 302
     incident = db.session.scalars(db.select(Incident)).one()
     assert (incident.towns, incident.radius_miles) == (["Atcham", "Cressage"], 3.0)
@@ -41,7 +49,7 @@ def test_declaring_shows_a_banner_on_every_page_linking_to_help(cvec, client):
     assert [a for a in actions if a.startswith("incident.")] == ["incident.declared"]
 
     client.get("/sign-out")
-    for path in ("/", "/directory", "/signatories", "/help"):
+    for path in ("/", "/directory", "/signatories", "/help/map"):
         page = client.get_page(path)
         banner = page.select_one(".app-incident-banner")
         assert banner is not None, path
@@ -52,11 +60,11 @@ def test_declaring_shows_a_banner_on_every_page_linking_to_help(cvec, client):
 
 def test_standing_down_removes_the_banner_and_keeps_the_record(cvec, client):
     incident = data.incident()
-    cvec.submit(
+    response = cvec.submit(
         f"/emergency/incidents/{incident.id}/stand-down",
         {"debrief": "Sandbag requests came in faster than we logged them."},
-        form_path=f"/emergency/incidents/{incident.id}",
     )
+    assert response.location == f"/emergency/incidents/{incident.id}/stood-down"
     db.session.refresh(incident)
     assert incident.ended_at is not None
     assert incident.log[-1].kind == "stood_down"
@@ -113,7 +121,7 @@ def test_bad_input_is_explained_in_the_error_summary(cvec, change, field, messag
 
 def test_typed_html_is_shown_escaped_in_the_banner_and_log(cvec, client):
     evil = '<script>alert("x")</script>'
-    cvec.submit("/emergency/incidents/new", {**FORM, "name": evil, "public_message": evil})
+    declare(cvec, {**FORM, "name": evil, "public_message": evil})
     incident = db.session.scalars(db.select(Incident)).one()
     for path in ("/", f"/emergency/incidents/{incident.id}"):
         html = cvec.get(path).get_data(as_text=True)
@@ -129,3 +137,54 @@ def test_a_post_without_csrf_is_refused(cvec):
 
 def test_an_unknown_incident_is_404(cvec):
     cvec.get_page("/emergency/incidents/999", status=404)
+
+
+def test_declaring_asks_to_check_the_answers_before_the_banner_goes_up(cvec, client):
+    response = cvec.submit("/emergency/incidents/new", FORM)
+    assert response.location == "/emergency/incidents/new/check"
+    assert db.session.scalars(db.select(Incident)).all() == []  # nothing declared yet
+    assert client.get_page("/").select_one(".app-incident-banner") is None
+
+    page = cvec.get_page("/emergency/incidents/new/check")
+    rows = {
+        row.select_one(".govuk-summary-list__key").get_text(strip=True): row
+        for row in page.select(".govuk-summary-list__row")
+    }
+    assert "River Severn flooding, Shrewsbury" in rows["Incident name"].get_text()
+    assert "Flood" in rows["Type of incident"].get_text()
+    assert "Shrewsbury, 3 miles round it" in rows["Centre of the affected area"].get_text()
+    assert "Atcham, Cressage" in rows["Towns and villages affected"].get_text()
+    assert "Frankwell and Coleham are flooded" in rows["Message to the public"].get_text()
+    change = rows["Message to the public"].select_one(".govuk-summary-list__actions a")
+    assert change["href"] == "/emergency/incidents/new#public_message"
+    assert page.find("button", string="Declare incident") is not None
+
+    # "Change" goes back to the form with every answer kept.
+    form = cvec.get_page(change["href"])
+    assert form.select_one("#name")["value"] == FORM["name"]
+    assert form.select_one("#public_message").get_text() == FORM["public_message"]
+    assert form.select_one("input[name=kind][value=flood]").has_attr("checked")
+
+    declared = cvec.submit("/emergency/incidents/new/check", {})
+    incident = db.session.scalars(db.select(Incident)).one()
+    assert declared.location == f"/emergency/incidents/{incident.id}"
+    assert incident.radius_miles == 3.0 and incident.towns == ["Atcham", "Cressage"]
+    # A second click (or the back button) declares nothing more.
+    again = cvec.submit("/emergency/incidents/new/check", {}, form_path="/emergency")
+    assert again.location == "/emergency/incidents/new"
+    assert len(db.session.scalars(db.select(Incident)).all()) == 1
+
+
+def test_on_help_the_message_shows_once_without_a_banner_linking_to_itself(client):
+    data.incident(name="Severn flooding", public_message="Frankwell is flooded. Go to a hub.")
+    page = client.get_page("/help")
+    assert page.select(".app-incident-banner") == []
+    assert page.get_text().count("Frankwell is flooded. Go to a hub.") == 1
+    assert "Emergency: Severn flooding" in page.select_one(".app-incident-message").get_text()
+    assert not [a for a in page.select("main a") if a.get("href") == "/help"]
+    # The search box comes before the message.
+    html = str(page)
+    assert html.index('name="where"') < html.index("Frankwell is flooded")
+    # Every other page keeps the banner and its link.
+    banner = client.get_page("/help/map").select_one(".app-incident-banner")
+    assert banner.find("a")["href"] == "/help"

@@ -84,6 +84,7 @@ def test_public_map_shows_open_hubs_and_active_networks_only(client, scene):
 
 
 def test_typed_html_and_template_code_are_inert_on_maps(client, make):
+    data.incident()
     data.hub(location=make.location(name=EVIL), status=HubStatus.open, needs=EVIL)
     html = client.get("/help/map/frame").get_data(as_text=True)
     assert "<img src=x" not in html
@@ -99,7 +100,8 @@ def test_help_lists_networks_covering_the_place_helping_ones_first(client, scene
     assert "Sam Organiser" not in page.get_text()
 
 
-def test_sitrep_page_and_csv(client, make, scene):
+def test_sitrep_page_and_csv(client, make, scene, monkeypatch):
+    data.set_clock(monkeypatch, data.AFTERNOON)
     sign_in(client, make)
     incident = scene["incident"]
     page = client.get_page(f"/emergency/incidents/{incident.id}/sitrep")
@@ -114,8 +116,10 @@ def test_sitrep_page_and_csv(client, make, scene):
     body = response.get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(body)))
     hub_row = next(r for r in rows if r and r[0] == "Frankwell Hall")
-    assert hub_row[2:5] == ["Open", "25", "40"]
-    assert hub_row[5].startswith("'=HYPERLINK")  # a spreadsheet shows it, never runs it
+    header = next(r for r in rows if r and r[0] == "Hub")
+    assert header[4:7] == ["Capacity by day", "Capacity by day", "Capacity overnight"]
+    assert hub_row[2:7] == ["Open", "25", "80", "80", "40"]
+    assert hub_row[7].startswith("'=HYPERLINK")  # a spreadsheet shows it, never runs it
     number = f"V{scene['volunteer'].id}"
     assert next(r for r in rows if r and r[0] == number)[1] == "Frankwell Hall"
     assert any(r and r[0] == "Coleham Neighbours" for r in rows)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from accord import clock
 from accord.extensions import db
-from emergency import hubs, incidents
+from emergency import hubs, incidents, standing_down
 from emergency.volunteers import deployments
 from tests.emergency import data
 from tests.factories import PASSWORD
@@ -85,6 +85,6 @@ def test_times_are_on_uk_clocks_in_govuk_style(client, make, monkeypatch):
     assert "(UTC)" not in text  # the times shown are Shropshire's, not UTC
     assert "15 Jul 2026, 2:05pm Sandbags delivered" in text
 
-    incidents.stand_down(incident, "", None)
+    standing_down.stand_down(incident, "Went well", {}, None)
     past = client.get_page("/emergency").get_text(" ", strip=True)
     assert "Severn flooding , 15 July 2026 to 15 July 2026" in past

@@ -259,6 +259,10 @@ def test_incident_declaration_and_hub_status(app, client, make):
             cvec, "/emergency/incidents/new", {**FORM, "name": text, "public_message": text}
         )
         clean(response, "/emergency/incidents/new")
+        if response.status_code == 302:  # to the check page; "Declare incident" there
+            checked(cvec, ["/emergency/incidents/new/check", "/emergency/incidents/new"])
+            declared = submit(cvec, "/emergency/incidents/new/check", {})
+            assert declared.status_code == 302, (text, declared.status_code)
         response = submit(
             cvec,
             f"{path}/status",

@@ -52,6 +52,7 @@ SWEPT = {
     "directory_admin.review": DIRECTORY,
     "emergency.add_note": HUB_NOTES,
     "emergency.declare": INCIDENT,
+    "emergency.declare_check": INCIDENT,
     "emergency.edit_hub": EMERGENCY,
     "emergency.hub_quick": EMERGENCY,
     "emergency.hub_status": INCIDENT,
