@@ -38,7 +38,7 @@ TEMPLATES: dict[str, list[Template]] = {
             "larder",
             "Low-cost food shop: pay a small membership and choose your own food each week.",
             "Anyone living locally on a low income.",
-            ["drop_in"],
+            ["drop_in", "professional_referral"],
             ADULTS,
             [[("TU", "10:00", "12:30")], [("TH", "13:00", "15:30")], [("FR", "10:00", "13:00")]],
         ),

@@ -6,8 +6,9 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from accord.demo_data import USERS
 from accord.extensions import db
-from accord.models import Location, Organisation
+from accord.models import Location, Organisation, Role
 from directory.demo_services import COUNTYWIDE, TEMPLATES, covers, runs
 from directory.models import Service
 from emergency.models import Hub
@@ -46,6 +47,13 @@ def test_each_demo_service_is_run_by_an_organisation_of_its_kind(app):
     assert len({s.organisation.name for s in services if s.name.endswith("Food Bank")}) == 1
     abuse = {"Telford Domestic Abuse Outreach", "Shropshire Safe Space Trust"}
     assert {s.terms[0].code for s in services if s.organisation.name in abuse} == {"domestic-abuse"}
+    # The demo frontline worker can refer someone to the demo member's organisation.
+    member = next(org for _local, _role, org in USERS if _role == Role.member)
+    assert any(
+        "professional_referral" in s.access_routes
+        for s in services
+        if s.organisation.name == member
+    )
 
 
 def test_demo_hours_fit_the_service_and_vary(app):
