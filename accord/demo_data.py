@@ -17,8 +17,32 @@ from accord.text import slugify
 DEMO_PASSWORD = "shropshire-demo-2025"  # noqa: S105 - printed for demo users only
 
 # The demo's organisations and community buildings (a building's operator is an organisation's
-# name; its accessibility and facilities are keys of accord.geo's lists, space-separated).
+# name; its street is the first line of its address; its accessibility and facilities are keys
+# of accord.geo's lists, space-separated).
 DATA = Path(__file__).resolve().parent / "data" / "demo"
+
+# Real streets in each town, for organisations' office addresses (the house numbers are made up).
+STREETS = {
+    "Shrewsbury": ["Abbey Foregate", "Castle Street", "Longden Coleham", "Mardol", "Wyle Cop"],
+    "Telford": ["Hollinsgate", "Malinsgate", "Stafford Park 4"],
+    "Ludlow": ["Corve Street", "Lower Galdeford", "Old Street"],
+    "Oswestry": ["Church Street", "Willow Street", "Salop Road"],
+    "Bridgnorth": ["Listley Street", "Whitburn Street"],
+    "Church Stretton": ["Easthope Road", "High Street"],
+    "Much Wenlock": ["Barrow Street", "Wilmore Street"],
+    "Market Drayton": ["Cheshire Street", "Shropshire Street"],
+    "Whitchurch": ["Green End", "Watergate Street"],
+    "Bishop's Castle": ["Church Street", "Station Street"],
+    "Wellington": ["Market Street", "Walker Street"],
+    "Craven Arms": ["Corvedale Road", "Shrewsbury Road"],
+    "Ellesmere": ["Scotland Street", "Willow Street"],
+    "Wem": ["High Street", "Noble Street"],
+    "Newport": ["High Street", "Upper Bar"],
+    "Shifnal": ["Market Place", "Park Street"],
+    "Cleobury Mortimer": ["Lower Street", "Vaughan Road"],
+    "Broseley": ["Church Street", "High Street"],
+    "Albrighton": ["Station Road", "Shaw Lane"],
+}
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -44,6 +68,13 @@ def demo_postcode(outcode: str, seed: str) -> str:
     return candidates[sum(map(ord, seed)) % len(candidates)]
 
 
+def office_address(name: str, town: str) -> str:
+    """A street address in the town (a made-up number on a real street), the same every run."""
+    seed = sum(map(ord, name))
+    streets = STREETS.get(town) or ["High Street"]
+    return f"{seed % 60 + 1} {streets[seed % len(streets)]}, {town}"
+
+
 def _organisations() -> dict[str, Organisation]:
     found = {o.slug: o for o in db.session.scalars(select(Organisation))}
     by_name: dict[str, Organisation] = {}
@@ -66,7 +97,7 @@ def _organisations() -> dict[str, Organisation]:
                 outcode=outcode,
                 latitude=point.latitude if point else None,
                 longitude=point.longitude if point else None,
-                address=f"{town}, Shropshire",
+                address=office_address(name, town),
             )
             db.session.add(org)
         by_name[name] = org
@@ -74,11 +105,15 @@ def _organisations() -> dict[str, Organisation]:
 
 
 def _buildings(orgs: dict[str, Organisation]) -> int:
-    existing = set(db.session.scalars(select(Location.name)))
+    existing = {place.name: place for place in db.session.scalars(select(Location))}
     added = 0
     for row in _rows("buildings.csv"):
         name, town, outcode = row["name"], row["town"], row["outcode"]
+        address = f"{row['street']}, {town}"
         if name in existing:
+            # Demo databases loaded before buildings had streets said the name twice.
+            if existing[name].address == f"{name}, {town}":
+                existing[name].address = address
             continue
         postcode = demo_postcode(outcode, name)
         point = geo.postcode_point(postcode) or geo.district_point(outcode)
@@ -87,7 +122,7 @@ def _buildings(orgs: dict[str, Organisation]) -> int:
                 name=name,
                 town=town,
                 postcode=postcode,
-                address=f"{name}, {town}",
+                address=address,
                 latitude=point.latitude if point else None,
                 longitude=point.longitude if point else None,
                 capacity=int(row["capacity"]),

@@ -1,13 +1,13 @@
 """Directory demo data: 300+ services across the needs, delivered from buildings county-wide.
 
-Invented services at the real towns' community buildings (see accord.demo_data), with
-weekly and monthly opening times, capacity states and review dates spread realistically.
+Invented services at the real towns' community buildings (see accord.demo_data), each run by
+an organisation of the right kind (directory.demo_services), with the hours such a service
+keeps, capacity states and review dates spread realistically.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -17,301 +17,25 @@ from accord import demo
 from accord.extensions import db
 from accord.models import Location, Organisation
 from directory import listings, taxonomy
+from directory.demo_services import COUNTYWIDE, LOCAL, PROVIDERS, TEMPLATES, Template, covers, runs
 from directory.models import Capacity, Schedule, Service, ServiceAtLocation, TaxonomyTerm
 
-# need code → (name pattern, what it is, who it is for, access routes, min age, max age)
-TEMPLATES: dict[str, list[tuple[str, str, str, list[str], int | None, int | None]]] = {
-    "food": [
-        (
-            "{town} Community Larder",
-            "Low-cost food shop: pay a small membership and choose your own food each week.",
-            "Anyone living locally on a low income.",
-            ["drop_in"],
-            18,
-            None,
-        ),
-        (
-            "{town} Lunch Club",
-            "A hot two-course lunch and good company.",
-            "Older people and anyone who would like company over lunch.",
-            ["drop_in", "self_referral"],
-            50,
-            None,
-        ),
-        (
-            "{town} Food Bank",
-            "Emergency food parcels for three days, with advice on what to do next.",
-            "People in crisis, with a voucher from a referral agency.",
-            ["professional_referral"],
-            None,
-            None,
-        ),
-    ],
-    "money-and-debt": [
-        (
-            "Benefits and debt advice at {building}",
-            "Free, confidential help to check your benefits, sort out debts and deal with letters.",
-            "Anyone who lives in Shropshire.",
-            ["drop_in", "self_referral", "professional_referral"],
-            16,
-            None,
-        ),
-    ],
-    "housing": [
-        (
-            "{town} Housing Help",
-            "Advice if you are at risk of losing your home, and support to keep a tenancy.",
-            "Adults at risk of homelessness.",
-            ["self_referral", "professional_referral"],
-            16,
-            None,
-        ),
-    ],
-    "mental-health": [
-        (
-            "{town} Wellbeing Café",
-            "A relaxed peer-support café for people living with anxiety or low mood.",
-            "Adults who would like to talk with others who understand.",
-            ["drop_in"],
-            18,
-            None,
-        ),
-        (
-            "Talking Space counselling, {town}",
-            "Six to twelve sessions of counselling with a qualified counsellor.",
-            "Adults; referral by a GP, social prescriber or self.",
-            ["self_referral", "professional_referral"],
-            18,
-            None,
-        ),
-    ],
-    "loneliness": [
-        (
-            "{town} Befriending",
-            "A volunteer visits or phones each week for a chat.",
-            "People who feel lonely or isolated, often after a bereavement or illness.",
-            ["self_referral", "professional_referral"],
-            18,
-            None,
-        ),
-        (
-            "Coffee Morning at {building}",
-            "Tea, cake and conversation every week. Just turn up.",
-            "Everyone welcome.",
-            ["drop_in"],
-            None,
-            None,
-        ),
-    ],
-    "carers": [
-        (
-            "{town} Carers Group",
-            "Meet other unpaid carers, share tips and get information and a break.",
-            "Anyone who looks after a family member or friend.",
-            ["drop_in", "self_referral"],
-            16,
-            None,
-        ),
-    ],
-    "children-and-families": [
-        (
-            "{town} Stay and Play",
-            "Play sessions for babies and toddlers with their parents or carers.",
-            "Children aged 0 to 4 with an adult.",
-            ["drop_in"],
-            0,
-            4,
-        ),
-        (
-            "{town} Youth Club",
-            "Games, music, trips and someone to talk to.",
-            "Young people aged 11 to 18.",
-            ["drop_in"],
-            11,
-            18,
-        ),
-    ],
-    "older-people": [
-        (
-            "Active Ageing at {building}",
-            "Gentle exercise, talks and day trips.",
-            "People aged 60 and over.",
-            ["drop_in", "self_referral"],
-            60,
-            None,
-        ),
-    ],
-    "disability": [
-        (
-            "{town} Inclusive Social Club",
-            "Evening social club with accessible activities.",
-            "Adults with learning disabilities and their supporters.",
-            ["self_referral", "professional_referral"],
-            18,
-            None,
-        ),
-    ],
-    "domestic-abuse": [
-        (
-            "Safe Space outreach, {town}",
-            "Confidential support, safety planning and help with the next steps.",
-            "Anyone experiencing domestic abuse. If you are in danger call 999.",
-            ["self_referral", "professional_referral"],
-            16,
-            None,
-        ),
-    ],
-    "transport": [
-        (
-            "{town} Community Car Scheme",
-            "Volunteer drivers take you to medical appointments and the shops.",
-            "People who cannot use public transport.",
-            ["self_referral", "professional_referral"],
-            None,
-            None,
-        ),
-    ],
-    "digital": [
-        (
-            "Digital help drop-in at {building}",
-            "Help with phones, tablets, email, online forms and staying safe online.",
-            "Anyone who wants help getting online.",
-            ["drop_in"],
-            None,
-            None,
-        ),
-    ],
-    "employment": [
-        (
-            "{town} Work Club",
-            "CV help, job searching and interview practice.",
-            "People looking for work or training.",
-            ["drop_in", "self_referral"],
-            16,
-            None,
-        ),
-    ],
-    "health": [
-        (
-            "Health walks from {building}",
-            "Free, friendly, short walks led by trained volunteers.",
-            "Anyone who wants to be more active.",
-            ["drop_in"],
-            None,
-            None,
-        ),
-    ],
-    "bereavement": [
-        (
-            "{town} Bereavement Support Group",
-            "A safe place to talk after someone has died.",
-            "Adults who have been bereaved.",
-            ["drop_in", "self_referral"],
-            18,
-            None,
-        ),
-    ],
-    "volunteering": [
-        (
-            "Volunteer with {org}",
-            "Find a volunteering role that suits you, from driving to gardening.",
-            "Anyone aged 16 and over.",
-            ["self_referral"],
-            16,
-            None,
-        ),
-    ],
-    "warm-spaces": [
-        (
-            "Warm Welcome at {building}",
-            "A warm, free place to spend time, with hot drinks and Wi-Fi.",
-            "Everyone welcome.",
-            ["drop_in"],
-            None,
-            None,
-        ),
-    ],
-    "advice": [
-        (
-            "Advice surgery at {building}",
-            "Help with forms, letters and finding the right service.",
-            "Anyone who needs advice.",
-            ["drop_in"],
-            None,
-            None,
-        ),
-    ],
-    "substance-use": [
-        (
-            "{town} Recovery Café",
-            "Peer support for people in recovery from drug or alcohol use.",
-            "Adults in or seeking recovery.",
-            ["drop_in", "self_referral"],
-            18,
-            None,
-        ),
-    ],
-    "learning": [
-        (
-            "English conversation club, {town}",
-            "Practise speaking English in a friendly group.",
-            "Adults learning English.",
-            ["drop_in"],
-            16,
-            None,
-        ),
-    ],
-}
-
-# A few services are delivered across the county, online or by phone, with no building.
-COUNTYWIDE = [
-    (
-        "Shropshire Carers Helpline",
-        "carers",
-        "Phone and online support for unpaid carers across Shropshire.",
-        True,
-    ),
-    (
-        "Money advice by phone",
-        "money-and-debt",
-        "Benefits and debt advice by phone and video.",
-        True,
-    ),
-    (
-        "Home visits befriending, south Shropshire",
-        "loneliness",
-        "Volunteers visit people at home across south Shropshire.",
-        False,
-    ),
-]
-
-WEEKLY_PATTERNS = [
-    [("MO,TU,WE,TH,FR", "09:00", "17:00")],
-    [("TU,TH", "10:00", "13:00")],
-    [("WE", "12:00", "14:00")],
-    [("MO", "09:30", "12:30"), ("MO", "13:30", "16:00")],
-    [("SA", "10:00", "12:00")],
-    [("FR", "18:00", "21:00")],
-    [("TH", "14:00", "16:00")],
-]
 CAPACITIES = [Capacity.accepting] * 7 + [Capacity.waiting_list, Capacity.at_capacity]
 SOUTH = ["SY5", "SY6", "SY7", "SY8", "SY9", "WV16", "DY14"]
+# Groups that also meet one evening a month (shows "first Monday of the month" times).
+MONTHLY = {"carers", "bereavement", "disability"}
 
 
-def _organisation_for(place: Location, orgs: Sequence[Organisation]) -> Organisation:
-    if place.operator is not None:
-        return place.operator
-    local = [o for o in orgs if o.town == place.town and o.sector == "vcs"]
-    return (local or [o for o in orgs if o.sector == "vcs"])[0]
+def phone_of(org: Organisation) -> str:
+    """The organisation's number: Ofcom's range for drama (03069 990000-990999), one each."""
+    names = list(PROVIDERS)
+    return f"03069 990{names.index(org.name) if org.name in names else 999:03d}"
 
 
 class Listing(NamedTuple):
     name: str
     need: str
-    description: str
-    who: str  # who it is for
-    routes: list[str]
-    ages: tuple[int | None, int | None]
+    template: Template
     source_id: str
 
 
@@ -322,13 +46,14 @@ def _add(
     listing: Listing,
     place: Location | None = None,
 ) -> Service:
-    routes = listing.routes
+    template = listing.template
+    routes = template.routes
     service = Service(
         name=listing.name,
         organisation=org,
-        eligibility=listing.who,
-        minimum_age=listing.ages[0],
-        maximum_age=listing.ages[1],
+        eligibility=template.who,
+        minimum_age=template.ages[0],
+        maximum_age=template.ages[1],
         access_routes=list(routes),
         is_free=rng.random() > 0.15,
         languages=["English"] + (["Welsh"] if rng.random() < 0.1 else []),
@@ -337,19 +62,29 @@ def _add(
         assurer=f"{org.name}",
         source="demo",
         source_id=listing.source_id,
-        phone="01743 000000",
+        phone=phone_of(org),
         # What a referrer is asked for, beyond the name and the reason (see the referral pages).
         referral_fields=["contact", "needs"] if "professional_referral" in routes else [],
     )
     if not service.is_free:
         service.fees = "A small charge for some sessions; ask about help with costs."
-    listings.set_description(service, plain=listing.description)
+    listings.set_description(service, plain=template.description)
     service.terms = [terms[listing.need]]
     if place is not None:
         service.at_locations = [ServiceAtLocation(location=place)]
-    for byday, opens, closes in rng.choice(WEEKLY_PATTERNS):
+    for byday, opens, closes in rng.choice(template.hours):
         service.schedules.append(
             Schedule(freq="WEEKLY", byday=byday, opens_at=opens, closes_at=closes)
+        )
+    if template.kind in MONTHLY and rng.random() < 0.3:
+        service.schedules.append(
+            Schedule(
+                freq="MONTHLY",
+                byday="1MO",
+                opens_at="18:30",
+                closes_at="20:30",
+                description="Evening session on the first Monday of the month",
+            )
         )
     db.session.add(service)
     return service
@@ -365,21 +100,59 @@ class _County(NamedTuple):
     existing: set[str]
 
 
+def provider(place: Location, kind: str, orgs: list[Organisation]) -> Organisation | None:
+    """Who runs this kind of service at the place: the building's operator if it runs such
+    services, else an organisation of the town, else one covering the town; or nobody."""
+    if place.operator is not None and _operator_runs(place, kind):
+        return place.operator
+    able = [o for o in orgs if runs(o.name, kind) and covers(o.name, place.town, o.town)]
+    local = [o for o in able if PROVIDERS[o.name][0] == LOCAL]
+    return next(iter(local or able), None)
+
+
+def _operator_runs(place: Location, kind: str) -> bool:
+    return place.operator is not None and runs(place.operator.name, kind)
+
+
+def _placements(places: list[Location]):
+    """(place, need, n, template) for each service the county has: a template named after the
+    town at one of the town's buildings (one whose operator runs such services, else taking
+    turns), the others at every building."""
+    towns: dict[str, list[Location]] = {}
+    for place in places:
+        towns.setdefault(place.town, []).append(place)
+    turn = 0
+    for need, options in TEMPLATES.items():
+        for n, template in enumerate(options):
+            turn += 1
+            for place in places:
+                if "{town}" in template.name:
+                    in_town = towns[place.town]
+                    own = [p for p in in_town if _operator_runs(p, template.kind)]
+                    if place is not (own or [in_town[turn % len(in_town)]])[0]:
+                        continue
+                yield place, need, n, template
+
+
 def _at_buildings(county: _County) -> list[Service]:
-    """Each need's services at every community building (a county-wide spread)."""
+    """The town's services at its community buildings, each run by an organisation that fits."""
     rng, terms, orgs, existing = county
     added = []
-    places = db.session.scalars(select(Location).order_by(Location.id)).all()
-    for place in places:
-        org = _organisation_for(place, orgs)
-        for need, options in TEMPLATES.items():
-            for n, (pattern, description, who, routes, low, high) in enumerate(options):
-                source_id = f"{place.name}/{need}/{n}"
-                if source_id in existing:
-                    continue
-                name = pattern.format(town=place.town, building=place.name, org=org.name)
-                listing = Listing(name, need, description, who, routes, (low, high), source_id)
-                added.append(_add(rng, terms, org, listing, place))
+    places = list(db.session.scalars(select(Location).order_by(Location.id)))
+    named = select(Location.town, Service.name).join(ServiceAtLocation.location)
+    taken = {
+        (town, name) for town, name in db.session.execute(named.join(ServiceAtLocation.service))
+    }
+    for place, need, n, template in _placements(places):
+        source_id = f"{place.name}/{need}/{n}"
+        org = provider(place, template.kind, orgs)
+        if source_id in existing or org is None:
+            continue
+        name = template.name.format(town=place.town, building=place.name, org=org.name)
+        if (place.town, name) in taken:
+            continue
+        taken.add((place.town, name))
+        added.append(_add(rng, terms, org, Listing(name, need, template, source_id), place))
     return added
 
 
@@ -387,15 +160,17 @@ def _countywide(county: _County) -> list[Service]:
     """Services with no building: online, or visiting homes across the south of the county."""
     rng, terms, orgs, existing = county
     added = []
-    council = next((o for o in orgs if o.slug == "shropshire-council"), orgs[0])
-    for name, need, description, online in COUNTYWIDE:
-        if name in existing:
+    by_name = {o.name: o for o in orgs}
+    for name, need, kind, description, online, org_name in COUNTYWIDE:
+        org = by_name.get(org_name)
+        if name in existing or org is None:
             continue
         routes = ["self_referral", "professional_referral"]
-        listing = Listing(
-            name, need, description, "Anyone in Shropshire.", routes, (None, None), name
+        hours = [[("MO,TU,WE,TH,FR", "09:00", "17:00")], [("MO,TU,WE,TH", "09:30", "16:30")]]
+        template = Template(
+            name, kind, description, "Anyone in Shropshire.", routes, (None, None), hours
         )
-        service = _add(rng, terms, council, listing)
+        service = _add(rng, terms, org, Listing(name, need, template, name))
         service.online_only = online
         service.service_areas = [] if online else SOUTH
         added.append(service)
@@ -410,17 +185,6 @@ def load() -> list[str]:
     rng = random.Random(2025)  # noqa: S311 - demo data, the same county every time
     county = _County(rng, terms, orgs, existing)
     added = _at_buildings(county) + _countywide(county)
-    # A monthly session, to show "first Monday of the month" times.
-    for service in added[::37]:
-        service.schedules.append(
-            Schedule(
-                freq="MONTHLY",
-                byday="1MO",
-                opens_at="18:30",
-                closes_at="20:30",
-                description="Evening session on the first Monday of the month",
-            )
-        )
     db.session.flush()
     for service in added:
         listings.index(service)

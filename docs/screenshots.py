@@ -155,6 +155,11 @@ def main() -> None:
             for name, path in PAGES.items():
                 page.goto(base + path)
                 page.screenshot(path=str(ROOT / "docs" / "screenshots" / f"{name}.png"))
+            # The service's own header and footer (no crown, no crest, its own copyright line).
+            page.goto(base + "/")
+            for part in ("header", "footer"):
+                element = page.locator(f"{part}.govuk-template__{part}")
+                element.screenshot(path=str(ROOT / "docs" / "screenshots" / f"{part}.png"))
             declare_demo_incident(app)
             sign_in(page, base, "cvec")
             for name, path in INCIDENT_PAGES.items():

@@ -27,6 +27,8 @@ HUBS = {
     "Harlescott Community Hub": ([HubKind.distribution_point], 60, None),
     "Cambrian Hall": ([HubKind.rest_centre, HubKind.distribution_point], 200, 60),
 }
+# Invented key-holders, with numbers from Ofcom's range for drama.
+KEYHOLDERS = ["Lynne Bowen (caretaker)", "Derek Platt", "Anita Shah", "Ian Rowe (manager)"]
 OFFER = "Somewhere warm and dry, hot drinks, phone charging and the latest information."
 FACILITIES = ["kitchen", "wifi", "charging", "accessible_toilet", "parking"]
 
@@ -75,10 +77,52 @@ NETWORKS = [
         "",
     ),
 ]
+ORGANISERS = ["Kath Morgan", "Ian Lewis", "Fran Baxter", "Neil Pritchard", "Zara Ali", "Eddie Cole"]
 PENDING_NETWORK = ("Much Wenlock Neighbourhood Helpers", ["Much Wenlock"], ["TF13"])
 
-FIRST = ["Alex", "Sam", "Jordan", "Priya", "Gareth", "Rhiannon", "Tom", "Aisha", "Dafydd", "Mo"]
-LAST = ["Evans", "Jones", "Price", "Patel", "Hughes", "Morris", "Owen", "Khan", "Davies", "Lloyd"]
+# Forty different (invented) people, as a county's volunteer list would have.
+NAMES = [
+    "Alex Evans",
+    "Sam Whitfield",
+    "Jordan Price",
+    "Priya Patel",
+    "Gareth Hughes",
+    "Rhiannon Morris",
+    "Tom Ashworth",
+    "Aisha Khan",
+    "Dafydd Owen",
+    "Mo Rahman",
+    "Helen Bright",
+    "Kieran Doyle",
+    "Margaret Lloyd",
+    "Chloe Barker",
+    "Tariq Hussain",
+    "Sian Davies",
+    "Ben Corbett",
+    "Jess Marsh",
+    "Graham Tudor",
+    "Nia Roberts",
+    "Oliver Finch",
+    "Karen Pugh",
+    "Marek Nowak",
+    "Ellie Brookes",
+    "Dev Sharma",
+    "Ruth Edwards",
+    "Callum Reid",
+    "Sophie Gittins",
+    "Andy Bebb",
+    "Hannah Jarvis",
+    "Femi Adeyemi",
+    "Lucy Mottram",
+    "Pete Onions",
+    "Gemma Clee",
+    "Wojtek Kaminski",
+    "Beth Heighway",
+    "Rob Tranter",
+    "Amira Said",
+    "Jack Breeze",
+    "Carol Vaughan",
+]
 RETAIN_DAYS = 730
 OUTCODES = ["SY1", "SY2", "SY3", "SY4", "SY5", "SY8", "SY11", "TF1", "TF8", "WV16"]
 SKILLS = list(details.SKILLS)
@@ -88,7 +132,7 @@ AVAILABILITY = list(details.AVAILABILITY)
 def _hubs() -> int:
     taken = set(db.session.scalars(select(Hub.location_id)))
     added = 0
-    for name, (kinds, day, night) in HUBS.items():
+    for n, (name, (kinds, day, night)) in enumerate(HUBS.items()):
         building = db.session.scalars(select(Location).where(Location.name == name)).first()
         if building is None or building.id in taken:
             continue
@@ -101,7 +145,7 @@ def _hubs() -> int:
                 night_capacity=night,
                 facilities=FACILITIES,
                 offer=OFFER,
-                keyholders="Demo key-holder 07700 900000",
+                keyholders=f"{KEYHOLDERS[n]}, 07700 900{n + 101:03d}",
                 status=HubStatus.standby,
             )
         )
@@ -114,9 +158,10 @@ def _networks() -> int:
     added = 0
     rows = [(*n, Review.published) for n in NETWORKS]
     rows.append((*PENDING_NETWORK, "Neighbours helping neighbours", "", Review.pending))
-    for name, towns, outcodes, offers, contact, review in rows:
+    for n, (name, towns, outcodes, offers, contact, review) in enumerate(rows):
         if name in existing:
             continue
+        organiser = ORGANISERS[n % len(ORGANISERS)]
         db.session.add(
             MutualAidNetwork(
                 name=name,
@@ -125,7 +170,7 @@ def _networks() -> int:
                 offers=offers,
                 public_contact=contact,
                 show_contact=bool(contact),
-                private_contact="Demo organiser, organiser@example.org",
+                private_contact=f"{organiser}, {organiser.split()[0].lower()}@example.org",
                 review=review,
             )
         )
@@ -137,14 +182,13 @@ def _volunteers() -> int:
     if db.session.scalars(select(Volunteer.id).limit(1)).first() is not None:
         return 0
     rng = random.Random(2025)  # noqa: S311 - demo data, the same volunteers every time
-    for n in range(40):
+    for n, name in enumerate(NAMES):
         outcode = OUTCODES[n % len(OUTCODES)]
         point = geo.district_point(outcode)
-        first, last = FIRST[n % len(FIRST)], LAST[(n * 3) % len(LAST)]
         db.session.add(
             Volunteer(
-                name=f"{first} {last}",
-                email=f"volunteer{n + 1}@example.org",
+                name=name,
+                email=f"{name.lower().replace(' ', '.')}@example.org",
                 phone="",
                 outcode=outcode,
                 latitude=point.latitude if point else None,
@@ -157,7 +201,7 @@ def _volunteers() -> int:
                 retain_until=today_uk() + timedelta(days=RETAIN_DAYS),
             )
         )
-    return 40
+    return len(NAMES)
 
 
 def load() -> list[str]:

@@ -13,8 +13,35 @@ from registry.publish import CONTENT, publish, version_named
 from registry.signatories.models import Signatory, SignatoryStatus, SignUp, SignUpStatus
 
 # Organisations in the demo that have not signed (yet): the list has gaps, as real ones do.
-NOT_SIGNED = {"marches-employment-partnership", "oswestry-community-pantry"}
+NOT_SIGNED = {
+    "marches-employment-partnership",
+    "oswestry-community-pantry",
+    "hill-and-vale-wellbeing",
+    "shropshire-youth-collective",
+    "open-doors-shropshire",
+    "marches-community-transport",
+    "get-online-shropshire",
+    "marches-bereavement-care",
+    "shropshire-recovery-network",
+    "shropshire-english-together",
+}
 FIRST_SIGNING = datetime(2025, 3, 6, 10, 0)
+# Invented people who signed for their organisations and lead on the Accord there.
+FIRST = ["Anne", "Rajesh", "Claire", "Huw", "Julie", "Martin", "Nadia", "Owain", "Pauline"]
+FIRST += ["Steve", "Tessa", "Vikram"]
+LAST = ["Ashby", "Bennett", "Cartwright", "Dodd", "Ellis", "Farmer", "Griffiths", "Hale"]
+LAST += ["Ingram", "Jenkins", "Kaur", "Lowe", "Meredith"]
+POSITIONS = {
+    "public": "Chief Executive",
+    "parish": "Town Clerk",
+    "private": "Managing Director",
+    "vcs": "Chair of Trustees",
+}
+
+
+def person(n: int) -> str:
+    """The n-th invented person: no two of the first 156 share a name."""
+    return f"{FIRST[n % len(FIRST)]} {LAST[n % len(LAST)]}"
 
 
 def load() -> list[str]:
@@ -35,10 +62,10 @@ def load() -> list[str]:
                 organisation=org,
                 accord_version=version,
                 status=SignatoryStatus.published,
-                signer_name="Demo signer",
-                signer_position="Chief Officer",
+                signer_name=person(2 * index),
+                signer_position=POSITIONS.get(org.sector, "Chief Officer"),
                 signer_email=f"signer@{org.slug}.demo.example.org",
-                lead_name="Demo Accord lead",
+                lead_name=person(2 * index + 1),
                 lead_email=f"accord-lead@{org.slug}.demo.example.org",
                 signed_at=when,
                 published_at=when + timedelta(days=2),
@@ -72,7 +99,7 @@ def _queue(version) -> int:
 
     existing = set(db.session.scalars(select(SignUp.name)))
     added = 0
-    for name, sector, org_type, identifier, town, outcode in WAITING:
+    for n, (name, sector, org_type, identifier, town, outcode) in enumerate(WAITING):
         if name in existing:
             continue
         postcode = demo_postcode(outcode, name)
@@ -94,10 +121,10 @@ def _queue(version) -> int:
                 token_nonce=secrets.token_hex(16),
                 accord_version=version,
                 statements=list(STATEMENTS),
-                signer_name="Demo signer",
+                signer_name=person(120 + 2 * n),
                 signer_position="Secretary",
                 signer_email=f"signer@{slug}.demo.example.org",
-                lead_name="Demo Accord lead",
+                lead_name=person(121 + 2 * n),
                 lead_email=f"lead@{slug}.demo.example.org",
                 confirmed_at=datetime(2025, 11, 1, 9, 30),
             )

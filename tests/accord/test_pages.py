@@ -36,7 +36,14 @@ def test_the_pages_carry_no_gov_uk_branding(client):
     """Not a GOV.UK service: not its typeface, crown icons or royal arms."""
     page = client.get_page("/")
     icons = [tag["href"] for tag in page.find_all("link") if "icon" in " ".join(tag["rel"])]
-    assert icons == ["data:,"]
+    assert icons == ["/static/favicon.svg"]  # the service's own icon
+    with client.get(icons[0]) as response:
+        assert response.status_code == 200 and b"<svg" in response.data
+    assert page.find("svg", class_="govuk-logo") is None  # no crown, in the header or footer
+    footer = page.find("footer")
+    assert "crown-copyright" not in str(footer) and "Crown copyright" not in footer.get_text()
+    assert footer.find(class_="govuk-footer__crown") is None
+    assert "© Shropshire Accord partners" in footer.get_text()
     with client.get("/static/vendor/govuk/govuk-frontend.min.css") as response:
         css = response.get_data(as_text=True)
     assert "GDS Transport" not in css and "@font-face" not in css
