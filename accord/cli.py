@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 from collections.abc import Callable
 
 import click
@@ -17,6 +18,23 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 outbox_cli = AppGroup("outbox", help="Inspect and send queued email.")
 geo_cli = AppGroup("geo", help="Offline geography.")
 demo_cli = AppGroup("demo", help="Demo data for Shropshire.")
+
+# What a terminal acts on rather than shows: C0 and C1 controls (ESC [ … recolours, moves the
+# cursor, rewrites the title) and the bidirectional overrides that reorder what is read.
+TERMINAL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(value: str, keep: str = "") -> str:
+    """User text to print on a terminal: each control character but those in `keep` written
+    out as an escape (\\x1b), so stored text can never act on the screen of who reads it."""
+
+    def escape(found: re.Match) -> str:
+        char = found.group()
+        if char in keep:
+            return char
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return TERMINAL_CONTROLS.sub(escape, value)
 
 
 @users_cli.command("create")
@@ -50,11 +68,12 @@ def list_outbox(as_json: bool, status: str | None) -> None:
         query = query.where(OutboxMessage.status == status)
     messages = list(db.session.scalars(query))
     if as_json:
-        click.echo(json.dumps([_outbox_row(m) for m in messages], indent=2))
+        # ASCII only: JSON escapes C0 controls itself, but not C1 ones or bidi overrides.
+        click.echo(json.dumps([_outbox_row(m) for m in messages], indent=2, ensure_ascii=True))
         return
     for m in messages:
-        click.echo(f"#{m.id} [{m.status}] to {m.to}: {m.subject}")
-        click.echo("    " + m.body.replace("\n", "\n    "))
+        click.echo(f"#{m.id} [{m.status}] to {shown(m.to)}: {shown(m.subject)}")
+        click.echo("    " + shown(m.body, keep="\n").replace("\n", "\n    "))
 
 
 def _outbox_row(m: OutboxMessage) -> dict:

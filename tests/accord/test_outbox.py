@@ -138,3 +138,23 @@ def test_outbox_send_cli(app):
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["outbox", "send"])
     assert result.exit_code == 0 and "1 sent" in result.output
+
+
+def test_outbox_list_never_sends_control_characters_to_the_terminal(app):
+    """Text stored before controls were dropped at the door (or come by another path) is shown
+    escaped: an ESC [ sequence in a name must not recolour or rewrite the reader's terminal."""
+    queue_email(
+        "lead@example.org\x1b]0;owned\x07",
+        "Hello \x1b[31mred\x9b2J",
+        "Dear Ann\x1b[2J\x00,\nline two\u202egnp.exe",
+    )
+    db.session.commit()
+    text = app.test_cli_runner().invoke(args=["outbox", "list"]).output
+    for control in ("\x1b", "\x07", "\x9b", "\x00", "\u202e"):
+        assert control not in text
+    assert "Hello \\x1b[31mred\\x9b2J" in text
+    assert "Dear Ann\\x1b[2J\\x00,\n    line two\\u202egnp.exe" in text
+    raw = app.test_cli_runner().invoke(args=["outbox", "list", "--json"]).output
+    assert "\x1b" not in raw and "\x9b" not in raw and "\u202e" not in raw
+    [row] = json.loads(raw)
+    assert row["subject"] == "Hello \x1b[31mred\x9b2J"  # the JSON still holds what is stored
