@@ -25,7 +25,7 @@ def test_a_form_stores_no_control_characters(client):
         **VALID,
         "name": f"Castle{ESCAPE}fields\x00 Mutual Aid{BELL_AND_CSI}",
         "offers_other": f"Lifts{ESCAPE} to\x00 the surgery\r\n",
-        "contact_details": f"sam.private\x00@example.org\x07",
+        "contact_details": "sam.private\x00@example.org\x07",
     }
     response = client.submit("/mutual-aid/register", answers)
     assert response.status_code == 302, response.status_code
