@@ -6,11 +6,12 @@ import re
 from collections.abc import Callable
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from accord import accounts, demo, outbox
+from accord import accounts, demo, outbox, privacy
+from accord.clock import utcnow
 from accord.extensions import db
 from accord.models import Organisation, OutboxMessage, Outcode
 
@@ -18,6 +19,7 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 outbox_cli = AppGroup("outbox", help="Inspect and send queued email.")
 geo_cli = AppGroup("geo", help="Offline geography.")
 demo_cli = AppGroup("demo", help="Demo data for Shropshire.")
+privacy_cli = AppGroup("privacy", help="Retention purges, subject access and erasure.")
 
 # What a terminal acts on rather than shows: C0 and C1 controls (ESC [ … recolours, moves the
 # cursor, rewrites the title) and the bidirectional overrides that reorder what is read.
@@ -174,6 +176,54 @@ def retry_locations(limit: int) -> None:
     click.echo(f"{found} located, {len(pending) - found} still pending or not found")
 
 
+@privacy_cli.command("purge")
+def purge_personal_data() -> None:
+    """Delete what is past its retention period: sent emails after OUTBOX_RETENTION_DAYS,
+    closed concerns' details after CONCERN_RETENTION_DAYS, the contact details of rejected,
+    unconfirmed and withdrawn sign-ups after SIGNUP_RETENTION_DAYS. Run it daily."""
+    now = utcnow()
+    counts = {"emails": outbox.prune(now, current_app.config["OUTBOX_RETENTION_DAYS"])}
+    for holder in privacy.holders():
+        if holder.purge is not None:
+            counts[holder.kind] = holder.purge(now)
+    db.session.commit()
+    click.echo(", ".join(f"{kind}: {count} purged" for kind, count in counts.items()))
+
+
+@privacy_cli.command("subject-access")
+@click.argument("email")
+def subject_access(email: str) -> None:
+    """Print, as JSON, everything held under this email address: volunteering, sign-ups and
+    signatures, concerns, and emails sent. (Residents in referrals: `flask referrals
+    subject-access NAME`.)"""
+    found = privacy.subject_access(privacy.normalised(email))
+    db.session.commit()  # each access is audited
+    click.echo(json.dumps(found, indent=2, ensure_ascii=True))
+    click.echo(f"{sum(len(rows) for rows in found.values())} records found", err=True)
+
+
+@privacy_cli.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase(email: str, yes: bool) -> None:
+    """Forget the person with this email address everywhere it is held (right to erasure),
+    and delete the emails sent to them. Check the subject access first."""
+    email = privacy.normalised(email)
+    found = privacy.subject_access(email)
+    held = {kind: len(rows) for kind, rows in found.items() if rows}
+    if not held:
+        db.session.rollback()
+        raise click.ClickException("nothing is held under that email address")
+    listed = ", ".join(f"{count} {kind}" for kind, count in held.items())
+    if not yes:
+        click.confirm(f"Forget {shown(email)} in {listed}?", abort=True)
+    for holder in privacy.holders():
+        holder.erase(email)
+    outbox.forget(email)
+    db.session.commit()
+    click.echo(f"erased: {listed}")
+
+
 @demo_cli.command("load")
 def load_demo() -> None:
     """Idempotent demo data for Shropshire, with a password for each demo user."""
@@ -182,5 +232,5 @@ def load_demo() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (users_cli, outbox_cli, geo_cli, demo_cli):
+    for group in (users_cli, outbox_cli, geo_cli, demo_cli, privacy_cli):
         app.cli.add_command(group)

@@ -173,6 +173,14 @@ def _from_environment(env: dict) -> dict:
         "REFERRAL_UNACCEPTED_DAYS": _int(env, "REFERRAL_UNACCEPTED_DAYS", 90),
         # Emergency volunteers' details are kept this long after sign-up (or last renewal).
         "VOLUNTEER_RETENTION_DAYS": _int(env, "VOLUNTEER_RETENTION_DAYS", 730),
+        # Sent (or given-up) emails are deleted after this (`flask privacy purge`).
+        "OUTBOX_RETENTION_DAYS": _int(env, "OUTBOX_RETENTION_DAYS", 30),
+        # A closed Accord concern's details (what happened, statements, who raised it) are
+        # kept this long after closing: six years, the limitation period for a claim.
+        "CONCERN_RETENTION_DAYS": _int(env, "CONCERN_RETENTION_DAYS", 6 * 365),
+        # Contact details of sign-ups rejected or never confirmed, and of signatories who
+        # withdrew, are kept this long after that (questions, a fresh sign-up).
+        "SIGNUP_RETENTION_DAYS": _int(env, "SIGNUP_RETENTION_DAYS", 365),
         # Request bodies above this are refused with a GOV.UK 413 page.
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
         "MAX_FORM_MEMORY_SIZE": _int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
