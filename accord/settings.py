@@ -173,6 +173,10 @@ def _from_environment(env: dict) -> dict:
         "REFERRAL_UNACCEPTED_DAYS": _int(env, "REFERRAL_UNACCEPTED_DAYS", 90),
         # Emergency volunteers' details are kept this long after sign-up (or last renewal).
         "VOLUNTEER_RETENTION_DAYS": _int(env, "VOLUNTEER_RETENTION_DAYS", 730),
+        # Named on /privacy: who is responsible for the personal data, and where people ask
+        # to see it or have it erased.
+        "DATA_CONTROLLER": env.get("DATA_CONTROLLER") or "the Shropshire VCS Assembly",
+        "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT") or "privacy@shropshire-accord.example",
         # Sent (or given-up) emails are deleted after this (`flask privacy purge`).
         "OUTBOX_RETENTION_DAYS": _int(env, "OUTBOX_RETENTION_DAYS", 30),
         # A closed Accord concern's details (what happened, statements, who raised it) are

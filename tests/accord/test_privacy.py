@@ -315,3 +315,43 @@ def test_the_migration_takes_free_text_out_of_stored_events(app):
         {"kind": "change"},
         {"role": "admin"},
     ]
+
+
+# --- the privacy notice -------------------------------------------------------------------
+
+
+def test_the_privacy_notice_names_controller_purposes_bases_periods_services_and_rights(
+    client, make_app
+):
+    page = client.get_page("/privacy")
+    words = " ".join(page.get_text(" ").split())
+    assert "The data controller is the Shropshire VCS Assembly" in words
+    assert "privacy@shropshire-accord.example" in words
+    for purpose in (
+        "Signing the Accord",
+        "Your account",
+        "Referrals of residents",
+        "Emergency volunteers",
+        "Accord concerns",
+        "Emails we send",
+    ):
+        assert page.find("h3", string=purpose), purpose
+    assert words.count("Lawful basis:") >= 6
+    for period in (
+        "1 year after a referral is closed",
+        "2 years after you sign up",
+        "6 years after it closes",
+        "then for 30 days",
+        "90 days after one is sent",
+    ):
+        assert period in words, period
+    for service in ("postcodes.io", "Environment Agency", "tile.openstreetmap.org"):
+        assert service in words
+    assert "subject access request" in words and "erased" in words
+    assert "as a volunteer, as someone who signed or leads for an organisation" in words
+    assert page.find("a", href="tel:03031231113")
+
+    other = make_app(TILE_URL="none", REFERRAL_RETENTION_DAYS=730)
+    with other.app_context():
+        words = " ".join(other.test_client().get_page("/privacy").get_text(" ").split())
+    assert "Map tiles: none" in words and "2 years after a referral is closed" in words
