@@ -4,6 +4,8 @@ string is cleaned before any form sees it."""
 from sqlalchemy import select
 
 from accord.extensions import db
+from accord.models import OutboxMessage
+from accord.outbox import queue_email
 from emergency.networks.models import MutualAidNetwork
 from tests.emergency.networks.test_networks import VALID
 
@@ -33,3 +35,17 @@ def test_a_form_stores_no_control_characters(client):
     assert network.name == "Castle[31mfields Mutual Aid"
     stored = " ".join(str(getattr(network, c.key)) for c in MutualAidNetwork.__table__.columns)
     assert "\x1b" not in stored and "\x00" not in stored and "\x9b" not in stored
+
+
+def test_text_written_by_anything_else_is_cleaned_as_it_is_stored(app, make):
+    """An ORUK feed, a command or a job writes past the forms: the flush cleans every text
+    column (NUL included, which PostgreSQL would refuse with an error)."""
+    queue_email("a@example.org", f"Hi{ESCAPE}", f"Dear Ann\x00{BELL_AND_CSI},\r\nline\ttwo")
+    org = make.organisation(name=f"Feed{ESCAPE} Trust\x00")
+    db.session.commit()
+    message = db.session.scalar(select(OutboxMessage))
+    assert (message.subject, message.body) == ("Hi[31m", "Dear Ann,\nline\ttwo")
+    org.description = "changed\x1b later"
+    db.session.commit()
+    db.session.expire_all()
+    assert (org.name, org.description) == ("Feed[31m Trust", "changed later")
