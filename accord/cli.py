@@ -1,4 +1,4 @@
-"""Commands: users, outbox, geo, demo (jobs add their own groups)."""
+"""Commands: users, outbox, geo, demo, privacy (jobs add their own groups)."""
 
 import csv
 import json

@@ -70,7 +70,7 @@ RETRY_AFTER_S = 30
 # The longest web address (path and query) and header line the app takes. gunicorn.conf.py lets
 # longer ones through to it (up to gunicorn's own maximum), so people get these GOV.UK pages
 # with the service's header and links rather than gunicorn's bare text.
-MAX_URL_LENGTH = 8000
+MAX_URL_LENGTH = 8100
 MAX_HEADER_FIELD_SIZE = 8000
 
 # The error page without the database (base.html asks it for banners and the user): GOV.UK
