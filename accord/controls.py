@@ -26,6 +26,11 @@ def printable(value: str) -> str:
     return CONTROLS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+# What the flush takes out: the same, but a carriage return stays, so text that came with
+# Windows line breaks (a feed, a file) is stored as it came; forms have made them \n already.
+STORED_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 @event.listens_for(Session, "before_flush")
 def _clean_text_columns(session: Session, flush_context, instances) -> None:
     for record in (*session.new, *session.dirty):
@@ -37,5 +42,5 @@ def _clean_text_columns(session: Session, flush_context, instances) -> None:
                 continue
             key = mapper.get_property_by_column(column).key
             value = record.__dict__.get(key)
-            if isinstance(value, str) and CONTROLS.search(value):
-                setattr(record, key, printable(value))
+            if isinstance(value, str) and STORED_CONTROLS.search(value):
+                setattr(record, key, STORED_CONTROLS.sub("", value))

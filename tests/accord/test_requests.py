@@ -44,7 +44,7 @@ def test_text_written_by_anything_else_is_cleaned_as_it_is_stored(app, make):
     org = make.organisation(name=f"Feed{ESCAPE} Trust\x00")
     db.session.commit()
     message = db.session.scalar(select(OutboxMessage))
-    assert (message.subject, message.body) == ("Hi[31m", "Dear Ann,\nline\ttwo")
+    assert (message.subject, message.body) == ("Hi[31m", "Dear Ann,\r\nline\ttwo")
     org.description = "changed\x1b later"
     db.session.commit()
     db.session.expire_all()
