@@ -89,21 +89,19 @@ def _matching(model: type[SignUp] | type[Signatory], email: str) -> list:
 
 
 def _describe(record: SignUp | Signatory, email: str) -> dict:
+    """The record as it names this person: as signer, as Accord lead, or both (never the
+    other person's details)."""
     as_signer = record.signer_email.lower() == email
+    as_lead = record.lead_email.lower() == email
+    roles = [role for role, named in (("signer", as_signer), ("Accord lead", as_lead)) if named]
     organisation = record.organisation.name if record.organisation else getattr(record, "name", "")
     return {
         "record": f"{type(record).__tablename__} {record.id}",
         "organisation": organisation,
         "status": record.status,
-        "as": "signer and Accord lead"
-        if as_signer and record.lead_email.lower() == email
-        else "signer"
-        if as_signer
-        else "Accord lead",
+        "as": " and ".join(roles),
         "signer": {f: getattr(record, f) for f in SIGNER} if as_signer else None,
-        "lead": {f: getattr(record, f) for f in LEAD}
-        if record.lead_email.lower() == email
-        else None,
+        "lead": {f: getattr(record, f) for f in LEAD} if as_lead else None,
         "created_at": record.created_at.isoformat(),
     }
 
