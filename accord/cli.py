@@ -1,15 +1,17 @@
-"""Commands: users, outbox, geo, demo (jobs add their own groups)."""
+"""Commands: users, outbox, geo, demo, privacy (jobs add their own groups)."""
 
 import csv
 import json
+import re
 from collections.abc import Callable
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from accord import accounts, demo, outbox
+from accord import accounts, demo, outbox, privacy
+from accord.clock import utcnow
 from accord.extensions import db
 from accord.models import Organisation, OutboxMessage, Outcode
 
@@ -17,6 +19,24 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 outbox_cli = AppGroup("outbox", help="Inspect and send queued email.")
 geo_cli = AppGroup("geo", help="Offline geography.")
 demo_cli = AppGroup("demo", help="Demo data for Shropshire.")
+privacy_cli = AppGroup("privacy", help="Retention purges, subject access and erasure.")
+
+# What a terminal acts on rather than shows: C0 and C1 controls (ESC [ … recolours, moves the
+# cursor, rewrites the title) and the bidirectional overrides that reorder what is read.
+TERMINAL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(value: str, keep: str = "") -> str:
+    """User text to print on a terminal: each control character but those in `keep` written
+    out as an escape (\\x1b), so stored text can never act on the screen of who reads it."""
+
+    def escape(found: re.Match) -> str:
+        char = found.group()
+        if char in keep:
+            return char
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return TERMINAL_CONTROLS.sub(escape, value)
 
 
 @users_cli.command("create")
@@ -50,11 +70,12 @@ def list_outbox(as_json: bool, status: str | None) -> None:
         query = query.where(OutboxMessage.status == status)
     messages = list(db.session.scalars(query))
     if as_json:
-        click.echo(json.dumps([_outbox_row(m) for m in messages], indent=2))
+        # ASCII only: JSON escapes C0 controls itself, but not C1 ones or bidi overrides.
+        click.echo(json.dumps([_outbox_row(m) for m in messages], indent=2, ensure_ascii=True))
         return
     for m in messages:
-        click.echo(f"#{m.id} [{m.status}] to {m.to}: {m.subject}")
-        click.echo("    " + m.body.replace("\n", "\n    "))
+        click.echo(f"#{m.id} [{m.status}] to {shown(m.to)}: {shown(m.subject)}")
+        click.echo("    " + shown(m.body, keep="\n").replace("\n", "\n    "))
 
 
 def _outbox_row(m: OutboxMessage) -> dict:
@@ -155,6 +176,54 @@ def retry_locations(limit: int) -> None:
     click.echo(f"{found} located, {len(pending) - found} still pending or not found")
 
 
+@privacy_cli.command("purge")
+def purge_personal_data() -> None:
+    """Delete what is past its retention period: sent emails after OUTBOX_RETENTION_DAYS,
+    closed concerns' details after CONCERN_RETENTION_DAYS, the contact details of rejected,
+    unconfirmed and withdrawn sign-ups after SIGNUP_RETENTION_DAYS. Run it daily."""
+    now = utcnow()
+    counts = {"emails": outbox.prune(now, current_app.config["OUTBOX_RETENTION_DAYS"])}
+    for holder in privacy.holders():
+        if holder.purge is not None:
+            counts[holder.kind] = holder.purge(now)
+    db.session.commit()
+    click.echo(", ".join(f"{kind}: {count} purged" for kind, count in counts.items()))
+
+
+@privacy_cli.command("subject-access")
+@click.argument("email")
+def subject_access(email: str) -> None:
+    """Print, as JSON, everything held under this email address: volunteering, sign-ups and
+    signatures, concerns, and emails sent. (Residents in referrals: `flask referrals
+    subject-access NAME`.)"""
+    found = privacy.subject_access(privacy.normalised(email))
+    db.session.commit()  # each access is audited
+    click.echo(json.dumps(found, indent=2, ensure_ascii=True))
+    click.echo(f"{sum(len(rows) for rows in found.values())} records found", err=True)
+
+
+@privacy_cli.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase(email: str, yes: bool) -> None:
+    """Forget the person with this email address everywhere it is held (right to erasure),
+    and delete the emails sent to them. Check the subject access first."""
+    email = privacy.normalised(email)
+    found = privacy.subject_access(email)
+    held = {kind: len(rows) for kind, rows in found.items() if rows}
+    if not held:
+        db.session.rollback()
+        raise click.ClickException("nothing is held under that email address")
+    listed = ", ".join(f"{count} {kind}" for kind, count in held.items())
+    if not yes:
+        click.confirm(f"Forget {shown(email)} in {listed}?", abort=True)
+    for holder in privacy.holders():
+        holder.erase(email)
+    outbox.forget(email)
+    db.session.commit()
+    click.echo(f"erased: {listed}")
+
+
 @demo_cli.command("load")
 def load_demo() -> None:
     """Idempotent demo data for Shropshire, with a password for each demo user."""
@@ -163,5 +232,5 @@ def load_demo() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (users_cli, outbox_cli, geo_cli, demo_cli):
+    for group in (users_cli, outbox_cli, geo_cli, demo_cli, privacy_cli):
         app.cli.add_command(group)

@@ -7,7 +7,12 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    RequestHeaderFieldsTooLarge,
+    RequestURITooLarge,
+)
 
 from accord.extensions import db
 
@@ -30,9 +35,17 @@ MESSAGES = {
         "What you sent is too large",
         "Make the text or file smaller and try again.",
     ),
+    414: (
+        "The web address is too long",
+        "Check the address, or go back and search again with fewer words or filters.",
+    ),
     429: (
         "Too many attempts",
         "You have tried this too many times in a short period. Wait a few minutes and try again.",
+    ),
+    431: (
+        "Your browser sent too much information",
+        "Clear this site's cookies in your browser, then try again.",
     ),
     500: (
         "Sorry, there is a problem with the service",
@@ -53,6 +66,12 @@ READ_FAILED = (
     "We cannot reach the information this page needs right now. Try again in a few minutes.",
 )
 RETRY_AFTER_S = 30
+
+# The longest web address (path and query) and header line the app takes. gunicorn.conf.py lets
+# longer ones through to it (up to gunicorn's own maximum), so people get these GOV.UK pages
+# with the service's header and links rather than gunicorn's bare text.
+MAX_URL_LENGTH = 8100
+MAX_HEADER_FIELD_SIZE = 8000
 
 # The error page without the database (base.html asks it for banners and the user): GOV.UK
 # styles, our own words only.
@@ -93,7 +112,19 @@ def _rollback() -> None:
         log.warning("rollback after a database error failed", exc_info=True)
 
 
+def refuse_oversized() -> None:
+    """414 for a web address, 431 for a header, longer than the app takes."""
+    environ = request.environ
+    if len(environ.get("PATH_INFO", "")) + len(environ.get("QUERY_STRING", "")) > MAX_URL_LENGTH:
+        raise RequestURITooLarge()
+    if any(len(name) + len(value) + 2 > MAX_HEADER_FIELD_SIZE for name, value in request.headers):
+        raise RequestHeaderFieldsTooLarge()
+
+
 def init_app(app: Flask) -> None:
+    # Before anything else looks at the request (rate limits, sign-in, the jobs' hooks).
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_oversized)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(

@@ -2,11 +2,12 @@
 
 import logging
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import CursorResult, delete, or_, select
 
 from accord.clock import utcnow
 from accord.extensions import db
@@ -114,3 +115,33 @@ def retry(message: OutboxMessage) -> None:
     """Put a failed message back in the queue (admin action)."""
     message.status = OutboxStatus.pending
     message.next_attempt_at = utcnow()
+
+
+def forget(*addresses: str) -> int:
+    """Delete every message to these addresses, sent or not: the person's details have been
+    purged or erased, and the outbox must not keep a copy (names, links, answers in bodies)."""
+    wanted = [" ".join(a.split()) for a in addresses if a and a.strip()]
+    if not wanted:
+        return 0
+    gone = db.session.execute(
+        delete(OutboxMessage)
+        .where(OutboxMessage.to.in_(wanted))
+        .execution_options(synchronize_session=False)
+    )
+    return cast(CursorResult[Any], gone).rowcount or 0
+
+
+def prune(now: datetime, keep_days: int) -> int:
+    """Delete messages sent, or given up on, more than `keep_days` ago: long enough to answer
+    "did my email go?", no longer. Pending messages always stay (they are still to be sent)."""
+    before = now - timedelta(days=keep_days)
+    sent_long_ago = (OutboxMessage.status == OutboxStatus.sent) & (OutboxMessage.sent_at < before)
+    failed_long_ago = (OutboxMessage.status == OutboxStatus.failed) & (
+        OutboxMessage.created_at < before
+    )
+    gone = db.session.execute(
+        delete(OutboxMessage)
+        .where(or_(sent_long_ago, failed_long_ago))
+        .execution_options(synchronize_session=False)
+    )
+    return cast(CursorResult[Any], gone).rowcount or 0

@@ -72,7 +72,7 @@ def load(env: dict | None = None, overrides: dict | None = None) -> dict:
     overrides = dict(overrides or {})
     testing = bool(overrides.get("TESTING"))
     app_env = overrides.get("APP_ENV") or env.get("APP_ENV") or ("testing" if testing else "")
-    app_env = app_env or "production"
+    app_env = app_env or _checkout_env(env) or "production"
     production = app_env not in RELAXED_ENVS
 
     def given(name: str) -> str:
@@ -89,6 +89,22 @@ def load(env: dict | None = None, overrides: dict | None = None) -> dict:
     if testing:
         config.setdefault("TESTING", True)
     return config
+
+
+def _checkout_env(env: dict) -> str:
+    """The environment a checkout's `.flaskenv` names (CHECKOUT_APP_ENV), for its own SQLite
+    file only. A cron line run in a deployment's directory with DATABASE_URL but no APP_ENV
+    would otherwise read live data with development keys (and find nobody's sealed details):
+    it is refused instead."""
+    named = env.get("CHECKOUT_APP_ENV") or ""
+    if not named or database_url(env.get("DATABASE_URL")) == database_url(None):
+        return named
+    raise SettingsError(
+        "DATABASE_URL is set but APP_ENV is not. Set APP_ENV=production (with this "
+        "deployment's SECRET_KEY and other settings) before running against that database, "
+        "or APP_ENV=development if it is a development database. The checkout's .flaskenv "
+        "only chooses development for the default SQLite file."
+    )
 
 
 def _required(app_env: str, given: Callable[[str], str]) -> dict:
@@ -157,6 +173,18 @@ def _from_environment(env: dict) -> dict:
         "REFERRAL_UNACCEPTED_DAYS": _int(env, "REFERRAL_UNACCEPTED_DAYS", 90),
         # Emergency volunteers' details are kept this long after sign-up (or last renewal).
         "VOLUNTEER_RETENTION_DAYS": _int(env, "VOLUNTEER_RETENTION_DAYS", 730),
+        # Named on /privacy: who is responsible for the personal data, and where people ask
+        # to see it or have it erased.
+        "DATA_CONTROLLER": env.get("DATA_CONTROLLER") or "the Shropshire VCS Assembly",
+        "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT") or "privacy@shropshire-accord.example",
+        # Sent (or given-up) emails are deleted after this (`flask privacy purge`).
+        "OUTBOX_RETENTION_DAYS": _int(env, "OUTBOX_RETENTION_DAYS", 30),
+        # A closed Accord concern's details (what happened, statements, who raised it) are
+        # kept this long after closing: six years, the limitation period for a claim.
+        "CONCERN_RETENTION_DAYS": _int(env, "CONCERN_RETENTION_DAYS", 6 * 365),
+        # Contact details of sign-ups rejected or never confirmed, and of signatories who
+        # withdrew, are kept this long after that (questions, a fresh sign-up).
+        "SIGNUP_RETENTION_DAYS": _int(env, "SIGNUP_RETENTION_DAYS", 365),
         # Request bodies above this are refused with a GOV.UK 413 page.
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
         "MAX_FORM_MEMORY_SIZE": _int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),

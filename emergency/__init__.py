@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from emergency.networks.views import init_app as init_networks
     from emergency.views import bp
     from emergency.volunteers import models as volunteer_models  # noqa: F401 - the tables
+    from emergency.volunteers import privacy as volunteer_privacy
     from emergency.volunteers.cli import purge_volunteers
     from emergency.volunteers.views import bp as volunteers_bp
 
@@ -23,3 +24,4 @@ def init_app(app: Flask) -> None:
     emergency_cli.add_command(purge_volunteers)
     app.cli.add_command(emergency_cli)
     banners.register(incidents.banners)
+    volunteer_privacy.register()

@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from registry import admin_views, demo_data, models, views  # noqa: F401 - tables, demo loader
     from registry.cli import accord_cli
     from registry.concerns import models as concern_models  # noqa: F401 - the tables
+    from registry.concerns import retention as concern_retention
     from registry.concerns.cli import concerns_cli
     from registry.concerns.views import bp as concerns_bp
     from registry.notices import demo_data as notice_demo  # noqa: F401 - the demo loader
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     from registry.self_assessment.views import bp as self_assessment_bp
     from registry.signatories import admin_views as signup_admin  # noqa: F401 - its routes
     from registry.signatories import models as signatory_models  # noqa: F401 - the tables
+    from registry.signatories import retention as signup_retention
     from registry.signatories import views as signatory_views  # noqa: F401 - its routes
     from registry.signatories.signup import pending_locations
 
@@ -35,6 +37,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(accord_cli)
     app.cli.add_command(concerns_cli)
     cli.register_pending_locations(pending_locations)
+    signup_retention.register()
+    concern_retention.register()
     home.register_counter("signatories", "organisations have signed the Accord", published_count)
     admin.register_queue(
         "Sign-ups waiting for a decision", "registry_admin.signups", Role.coordinator

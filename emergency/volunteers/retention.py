@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import delete as delete_rows
 from sqlalchemy import select
 
-from accord import audit
+from accord import audit, outbox
 from accord.clock import utcnow
 from accord.extensions import db
 from emergency import incidents
@@ -38,6 +38,7 @@ def delete(volunteer: Volunteer, by_id: int | None = None, *, by_volunteer: bool
         incidents.log(incident_id, LOG_KIND, text, by_id)
     forget_change_emails(to=volunteer.email)
     forget_changes([volunteer.id])
+    outbox.forget(volunteer.email)
     db.session.delete(volunteer)
     db.session.flush()
 
@@ -65,6 +66,7 @@ def purge(today: date) -> int:
         )
         if not ids:
             break
+        outbox.forget(*db.session.scalars(select(Volunteer.email).where(Volunteer.id.in_(ids))))
         db.session.execute(delete_rows(Deployment).where(Deployment.volunteer_id.in_(ids)))
         forget_changes(ids)
         db.session.execute(delete_rows(Volunteer).where(Volunteer.id.in_(ids)))

@@ -5,7 +5,7 @@ import socket
 import time
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from accord.extensions import db
 from accord.models import OutboxMessage, OutboxStatus, Role, utcnow
@@ -138,3 +138,32 @@ def test_outbox_send_cli(app):
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["outbox", "send"])
     assert result.exit_code == 0 and "1 sent" in result.output
+
+
+def test_outbox_list_never_sends_control_characters_to_the_terminal(app):
+    """Text stored before controls were dropped at the door (or come by another path) is shown
+    escaped: an ESC [ sequence in a name must not recolour or rewrite the reader's terminal."""
+    # Written past the ORM (which would clean it, accord/controls.py), as older rows were.
+    db.session.execute(
+        insert(OutboxMessage).values(
+            to="lead@example.org\x1b]0;owned\x07",
+            subject="Hello \x1b[31mred\x9b2J",
+            body="Dear Ann\x1b[2J\x01,\nline two\u202egnp.exe",
+            kind="",
+            status=OutboxStatus.pending,
+            attempts=0,
+            last_error="",
+            created_at=utcnow(),
+            next_attempt_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    text = app.test_cli_runner().invoke(args=["outbox", "list"]).output
+    for control in ("\x1b", "\x07", "\x9b", "\x01", "\u202e"):
+        assert control not in text
+    assert "Hello \\x1b[31mred\\x9b2J" in text
+    assert "Dear Ann\\x1b[2J\\x01,\n    line two\\u202egnp.exe" in text
+    raw = app.test_cli_runner().invoke(args=["outbox", "list", "--json"]).output
+    assert "\x1b" not in raw and "\x9b" not in raw and "\u202e" not in raw
+    [row] = json.loads(raw)
+    assert row["subject"] == "Hello \x1b[31mred\x9b2J"  # the JSON still holds what is stored

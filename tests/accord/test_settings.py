@@ -1,5 +1,9 @@
 """Settings come from the environment under the names DESIGN.md fixes."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from accord import create_app, links, settings
@@ -75,3 +79,42 @@ def test_defaults():
 def test_a_bad_number_is_a_clear_error():
     with pytest.raises(SettingsError, match="GEOCODER_TIMEOUT_S must be a number"):
         settings.load({"APP_ENV": "development", "GEOCODER_TIMEOUT_S": "soon"})
+
+
+def test_a_checkout_is_development_only_on_its_own_database():
+    """.flaskenv names development for the checkout's SQLite file; a real DATABASE_URL without
+    APP_ENV (a cron line in a deployment) is refused rather than read with development keys."""
+    checkout = {"CHECKOUT_APP_ENV": "development"}
+    assert settings.load(checkout)["APP_ENV"] == "development"
+    default_file = {**checkout, "DATABASE_URL": settings.database_url(None)}
+    assert settings.load(default_file)["APP_ENV"] == "development"
+    with pytest.raises(SettingsError, match="DATABASE_URL is set but APP_ENV is not"):
+        settings.load({**checkout, "DATABASE_URL": "postgresql://accord@db.internal/accord"})
+    # Saying so is enough: a developer's own PostgreSQL, or a deployment's settings.
+    chosen = {**checkout, "APP_ENV": "development", "DATABASE_URL": "postgresql://u@localhost/d"}
+    assert settings.load(chosen)["APP_ENV"] == "development"
+
+
+def _flask(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """The flask CLI as an operator runs it in a checkout (which has the .flaskenv)."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("APP_ENV", "DATABASE_URL")}
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=settings.ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_cron_line_without_app_env_refuses_a_live_database():
+    refused = _flask(
+        "referrals", "subject-access", "Pat Example", DATABASE_URL="postgresql://x@127.0.0.1:9/live"
+    )
+    assert refused.returncode != 0
+    assert "Set APP_ENV=production" in refused.stderr
+    assert "referrals found" not in refused.stderr + refused.stdout
+    # `make run` (no DATABASE_URL): the checkout still starts as development.
+    checkout = _flask("routes")
+    assert checkout.returncode == 0, checkout.stderr
