@@ -17,6 +17,7 @@ from sqlalchemy import func, or_, select
 
 from accord import audit, privacy
 from accord.extensions import db
+from registry.signatories import drafts
 from registry.signatories.models import Signatory, SignatoryStatus, SignUp, SignUpStatus
 
 UNCONFIRMED_DAYS = 30
@@ -73,7 +74,8 @@ def purge(now: datetime, keep_days: int) -> int:
             )
         ):
             _forget_contacts(signup, "signup.contacts_purged")
-    return count
+    # Sign-ups begun and abandoned: their answers (names, emails) wait a day at most.
+    return count + drafts.purge_expired()
 
 
 def _matching(model: type[SignUp] | type[Signatory], email: str) -> list:

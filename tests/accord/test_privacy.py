@@ -18,7 +18,13 @@ from emergency.volunteers import retention as volunteer_retention
 from emergency.volunteers.models import Volunteer
 from registry.concerns.models import Concern, ConcernStep, Mediator, Stage
 from registry.models import AccordVersion
-from registry.signatories.models import Signatory, SignatoryStatus, SignUp, SignUpStatus
+from registry.signatories.models import (
+    Signatory,
+    SignatoryStatus,
+    SignUp,
+    SignUpDraft,
+    SignUpStatus,
+)
 
 LONG_AGO = timedelta(days=7 * 365)
 
@@ -190,6 +196,16 @@ def test_rejected_unconfirmed_and_withdrawn_contacts_go_after_their_time(app, ma
         assert (forgotten.signer_name, forgotten.signer_email, forgotten.lead_email) == ("", "", "")
     assert rejected.decision_note == "" and withdrawn.withdrawal_reason == ""
     assert pending.signer_email == "sam@example.org"  # still waiting for the coordinator
+
+
+def test_abandoned_sign_up_drafts_go_when_they_expire(app):
+    answers = {"people": {"signer_email": "sam@example.org"}}
+    old = SignUpDraft(key="old", answers=answers, expires_at=utcnow() - timedelta(minutes=1))
+    live = SignUpDraft(key="live", answers=answers, expires_at=utcnow() + timedelta(hours=2))
+    db.session.add_all([old, live])
+    db.session.commit()
+    assert "sign-ups and signatures: 1 purged" in run(app, "privacy", "purge").output
+    assert db.session.scalars(select(SignUpDraft.key)).all() == ["live"]
 
 
 # --- subject access and erasure -----------------------------------------------------------
