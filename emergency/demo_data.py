@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from accord import demo, geo
-from accord.clock import today_uk
+from accord.clock import today_uk, utcnow
 from accord.extensions import db
 from accord.models import Location, Review
 from emergency.models import Hub, HubKind, HubStatus
@@ -189,7 +189,8 @@ def _volunteers() -> int:
             Volunteer(
                 name=name,
                 email=f"{name.lower().replace(' ', '.')}@example.org",
-                phone="",
+                # Ofcom's range for drama: numbers that ring nobody.
+                phone=f"07700 900{n:03d}" if n % 2 else "",
                 outcode=outcode,
                 latitude=point.latitude if point else None,
                 longitude=point.longitude if point else None,
@@ -199,6 +200,8 @@ def _volunteers() -> int:
                 dbs_date=date(2025, 1 + n % 12, 1) if n % 3 == 0 else None,
                 consent=details.consent_text(RETAIN_DAYS),
                 retain_until=today_uk() + timedelta(days=RETAIN_DAYS),
+                # Most have confirmed their address; a few show CVEC "Email not confirmed".
+                email_confirmed_at=None if n % 8 == 0 else utcnow() - timedelta(days=30 + n),
             )
         )
     return len(NAMES)
