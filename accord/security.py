@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g
 
+from accord import ids
+
 
 def csp_nonce() -> str:
     if "csp_nonce" not in g:
@@ -60,6 +62,7 @@ def safe_next(target: str | None) -> str | None:
 
 
 def init_app(app: Flask) -> None:
+    ids.init_app(app)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request

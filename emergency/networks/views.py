@@ -8,6 +8,7 @@ from flask_login import current_user
 from accord import admin, geo, geocoding, limits
 from accord.accounts import role_required
 from accord.extensions import db, limiter
+from accord.ids import page_number
 from accord.models import Role
 from emergency import incidents
 from emergency.models import Incident
@@ -57,7 +58,12 @@ def index():
         if message:
             form.q.errors = [*form.q.errors, message]
     else:
-        page = db.paginate(networks.published_statement(), per_page=PER_PAGE, error_out=False)
+        page = db.paginate(
+            networks.published_statement(),
+            page=page_number(request.args.get("page")),
+            per_page=PER_PAGE,
+            error_out=False,
+        )
         found = list(page.items)
     shown = [networks.public_view(n) for n in found]
     return render_template(
