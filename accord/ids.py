@@ -9,7 +9,8 @@ before the view runs, and paginated views read their page number through `page_n
 from __future__ import annotations
 
 from flask import Flask, abort
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug import routing
+from werkzeug.routing import Map
 
 # The largest id a record can have: PostgreSQL's `integer` (what our primary keys are).
 MAX_ID = 2**31 - 1
@@ -17,8 +18,9 @@ MAX_ID = 2**31 - 1
 MAX_PAGE = 100_000
 
 
-class IdConverter(IntegerConverter):
-    """`<int:…>` limited to 1..2^31-1 (or the route's own min and max): anything else is a 404."""
+class IntegerConverter(routing.IntegerConverter):
+    """`<int:…>` limited to 1..2^31-1 (or the route's own min and max): anything else is a 404.
+    (Werkzeug's name, so code that asks a rule what kind of number it takes still knows.)"""
 
     def __init__(
         self,
@@ -45,4 +47,4 @@ def page_number(raw: str | None) -> int:
 
 def init_app(app: Flask) -> None:
     # Before any blueprint is registered: a rule looks its converters up when it is added.
-    app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["int"] = IntegerConverter

@@ -35,7 +35,7 @@ def test_every_route_with_an_id_is_found_by_the_walk(app):
 
 @pytest.mark.parametrize("signed_in", [False, True], ids=["signed-out", "admin"])
 def test_an_id_out_of_range_is_not_found_on_every_route(make_app, make, signed_in):
-    app = make_app(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    app = make_app(WTF_CSRF_ENABLED=False)
     client = app.test_client()
     with app.app_context():
         if signed_in:
@@ -73,7 +73,7 @@ def test_pages_in_range_are_shown(client, path):
 
 def test_no_list_fails_on_a_huge_page_number(make_app):
     """Every page without a path argument, asked for an absurd page: never a 500."""
-    app = make_app(RATELIMIT_ENABLED=False)
+    app = make_app()
     client = app.test_client()
     with app.app_context():
         for rule in app.url_map.iter_rules():
