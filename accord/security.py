@@ -111,8 +111,9 @@ def session_expired() -> bool:
     started = session.get(SIGNED_IN_AT)
     if not isinstance(started, int):
         return True  # a session from before the limit existed, or a forged one
+    # (A start "in the future" is a clock set back, not a forgery: the cookie is signed.)
     age_s = clock.utcnow().timestamp() - started
-    return not 0 <= age_s <= current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+    return age_s > current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
 
 
 def end_old_session():
