@@ -124,3 +124,10 @@ def test_static_files_keep_their_caching_when_signed_in(client, make):
     assert response.status_code == 200
     assert "no-store" not in response.headers.get("Cache-Control", "")
     response.close()
+
+
+def test_a_clock_set_back_does_not_end_a_session(client, make, monkeypatch):
+    make.user(email="worker@example.org")
+    client.sign_in("worker@example.org", PASSWORD)
+    move_clock(monkeypatch, -timedelta(days=1))
+    assert client.get("/account").status_code == 200
