@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, has_request_context, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from accord import audit, emails, links
-from accord.clock import utcnow
+from accord import audit, emails, links, passwords
 from accord.extensions import db
 from accord.models import Membership, Organisation, Role, User
 
@@ -34,7 +31,7 @@ def hasher() -> PasswordHasher:
     return _HASHERS[bool(current_app.config.get("ARGON2_CHEAP"))]
 
 
-MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 
 
 def normalise_email(email: str) -> str:
@@ -55,40 +52,6 @@ def password_matches(stored: str, password: str) -> bool:
 
 def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
-
-
-@dataclass
-class SignInResult:
-    user: User | None
-    locked: bool = False
-
-
-def authenticate(email: str, password: str) -> SignInResult:
-    """Check a password; repeated failures lock the account for a while (and say so)."""
-    user = find_user(email)
-    cfg = current_app.config
-    if user is None:
-        password_matches("", password)
-        return SignInResult(None)
-    if user.locked_until and user.locked_until > utcnow():
-        return SignInResult(None, locked=True)
-    if not user.active or not password_matches(user.password_hash, password):
-        user.failed_logins += 1
-        locked = user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]
-        if locked:
-            user.locked_until = utcnow() + timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
-            user.failed_logins = 0
-            audit.record("user.locked", "user", user.id, actor_id=user.id)
-        db.session.commit()
-        return SignInResult(None, locked=locked)
-    if hasher().check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = utcnow()
-    audit.record("user.signed_in", "user", user.id, actor_id=user.id)
-    db.session.commit()
-    return SignInResult(user)
 
 
 def load_user(user_id: str) -> User | None:
@@ -128,6 +91,9 @@ def grant(user: User, role: str, organisation: Organisation | None = None) -> Me
         raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(Role)}")
     if role == Role.member and organisation is None:
         raise AccountError("A member belongs to an organisation: give its slug")
+    if has_request_context() and current_user.is_authenticated and current_user.id == user.id:
+        # Nobody gives themselves a role or an organisation's referrals: another person must.
+        raise AccountError("You cannot change your own roles")
     for membership in user.memberships:
         org_id = organisation.id if organisation else None
         if membership.role == role and membership.organisation_id == org_id:
@@ -154,8 +120,8 @@ def create_user(
     email = normalise_email(email)
     if find_user(email) is not None:
         raise AccountError(f"A user with the email {email} already exists")
-    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Passwords must be at least {MIN_PASSWORD_LENGTH} characters")
+    if password is not None and (problem := passwords.problem(password, email)):
+        raise AccountError(problem)
     user = User(email=email, name=name, password_hash=hash_password(password) if password else "")
     db.session.add(user)
     db.session.flush()
@@ -184,11 +150,47 @@ def user_for_invite(token: str) -> User | None:
     return user
 
 
-def invite(email: str, role: str, organisation: Organisation | None) -> User:
-    """Create a user without a password and email them a link to set one."""
+def same_mailbox(one: str, other: str) -> bool:
+    """Whether two addresses reach one person: equal, or equal once a "+tag" is dropped."""
+
+    def box(email: str) -> str:
+        local, _, domain = normalise_email(email).partition("@")
+        return f"{local.split('+', 1)[0]}@{domain}"
+
+    return box(one) == box(other)
+
+
+def invite(
+    email: str, role: str, organisation: Organisation | None, by: User | None = None
+) -> User:
+    """Create a user without a password and email them a link to set one.
+
+    `by` is the administrator inviting (None from the command line). Nobody invites themselves
+    (that would give them an organisation's referrals), and a new person in an organisation
+    is announced to its existing members and audited against the organisation."""
+    if by is not None and same_mailbox(email, by.email):
+        raise AccountError("You cannot invite yourself: ask another administrator")
+    told = member_emails(organisation.id) if organisation is not None else []
     user = create_user(email, None, role, organisation)
     emails.queue(user.email, "accord/invite", kind="invite", token=invite_token(user))
     audit.record("user.invited", "user", user.id, details={"role": role})
+    if organisation is not None:
+        audit.record(
+            "organisation.member_added",
+            "organisation",
+            organisation.id,
+            actor_id=by.id if by is not None else None,
+            details={"user_id": user.id, "role": role},
+        )
+        for address in told:
+            emails.queue(
+                address,
+                "accord/member_added",
+                kind="member-added",
+                organisation=organisation,
+                email=user.email,
+                role=Role(role).label,
+            )
     return user
 
 

@@ -1,6 +1,7 @@
 """/admin: the coordinators' and administrators' pages kept by the shell (users, outbox)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -44,7 +45,7 @@ def users():
     if form.validate_on_submit():
         org = accounts.organisation_by_slug(form.organisation.data or "")
         try:
-            accounts.invite(form.email.data, form.role.data, org)
+            accounts.invite(form.email.data, form.role.data, org, by=current_user)
         except AccountError as exc:
             field = form.organisation if "organisation" in str(exc) else form.email
             field.errors = [*field.errors, str(exc)]

@@ -258,3 +258,17 @@ class InviteForm(FlaskForm):
         validate_choice=False,
     )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
+
+
+class SignInCodeForm(FlaskForm):
+    code = StringField(
+        "Code",
+        widget=GovTextInput(),
+        description="The 6 digits in the email we sent you",
+        filters=[strip],
+        validators=[
+            InputRequired(message="Enter the code from the email"),
+            Length(max=20, message="Enter the 6-digit code from the email"),
+        ],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())

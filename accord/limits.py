@@ -1,5 +1,5 @@
 """Rate-limit tiers, named by what they protect (Flask-Limiter strings, per visitor address
-unless named otherwise).
+unless a tier names its own key below).
 
 Every `@limiter.limit(...)` uses one of these, so a limit is changed in one place and the
 README's table of limits stays true. Public forms are limited on POST only: reading a page
@@ -8,7 +8,11 @@ is never refused.
 
 from __future__ import annotations
 
-from flask import Response
+import hashlib
+
+from flask import Response, request
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from limits import RateLimitItem
 
 # A step of a public multi-page form (the Accord sign-up's pages).
@@ -40,8 +44,17 @@ CONCERN = "20 per minute"
 LOOKUP = "60 per minute"
 # Adding to and removing from the signposting list (one click each).
 LIST_CHANGE = "120 per minute"
-# Signing in: slows password guessing without locking out a busy shared office.
-SIGN_IN = "10 per minute; 50 per hour"
+# Signing in, per visitor address: generous, so a council office or community centre behind
+# one address is never locked out together (guessing is slowed per account, below and in
+# accord/signin.py: after a few failures an address needs an emailed code as well).
+SIGN_IN = "30 per minute; 300 per hour"
+# Signing in to one email address from one visitor address: one source hammering one account
+# is slowed, while its owner elsewhere can still sign in.
+SIGN_IN_ADDRESS = "10 per minute; 30 per hour"
+# Entering the one-time code emailed after repeated failures (each code also allows 5 tries).
+SIGN_IN_CODE = "10 per minute; 30 per hour"
+# Changing your password, per account (it checks the current password).
+ACCOUNT_CHANGE = "5 per minute; 20 per hour"
 # Setting a password from an invitation.
 INVITE = "20 per hour"
 # The Open Referral UK API (machine clients page through everything).
@@ -62,3 +75,17 @@ def wait_words(limit: RateLimitItem) -> str:
     if seconds <= 3600:
         return "an hour"
     return "a day"
+
+
+# --- keys for tiers that are not per visitor address ------------------------------------
+
+
+def address_and_ip() -> str:
+    """The email address being signed in to (hashed), with the visitor's address."""
+    email = (request.form.get("email") or "").strip().lower()
+    return f"{get_remote_address()}|{hashlib.sha256(email.encode()).hexdigest()[:32]}"
+
+
+def account() -> str:
+    """The signed-in account (for forms only signed-in people reach)."""
+    return f"user:{current_user.get_id()}"

@@ -161,8 +161,11 @@ class User(UserMixin, Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on sign-out and password change so old session cookies stop working.
     session_version: Mapped[int] = mapped_column(default=1)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
+    # The one-time code emailed after repeated failed sign-ins (accord/signin.py): a keyed
+    # hash only, when it stops working, and how many wrong codes have been tried.
+    sign_in_code_hash: Mapped[str] = mapped_column(String(64), default="")
+    sign_in_code_expires_at: Mapped[datetime | None]
+    sign_in_code_tries: Mapped[int] = mapped_column(default=0)
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

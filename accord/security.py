@@ -1,9 +1,39 @@
-"""Response headers: a Content-Security-Policy with no third-party host, and friends."""
+"""Response headers (a Content-Security-Policy with no third-party host, no caching of
+personal data) and the session's absolute lifetime."""
 
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g
+from flask import (
+    Flask,
+    Request,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, logout_user
+
+from accord import clock, ids
+
+# Blueprints whose every page is about people (referrals, moderation, volunteers), and public
+# pages that show what someone typed about themselves (the sign-up's check-answers step):
+# never stored by a browser or a proxy, whoever asks.
+PRIVATE_BLUEPRINTS = {
+    "admin",
+    "registry_admin",
+    "directory_admin",
+    "referrals",
+    "self_assessment",
+    "volunteers",
+}
+PRIVATE_ENDPOINTS = {"registry.sign_step"}
+# Where the time of signing in is kept in the session (seconds since the epoch, UTC).
+SIGNED_IN_AT = "signed_in_at"
 
 
 def csp_nonce() -> str:
@@ -59,8 +89,51 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def private(req: Request) -> bool:
+    """Whether a response may hold personal data: anything a signed-in person sees, the
+    private blueprints and endpoints, answers to a form (which may repeat what was typed), and
+    pages opened by an emailed link (their token names someone)."""
+    if req.endpoint in (None, "static"):
+        return False
+    if req.blueprint in PRIVATE_BLUEPRINTS or req.endpoint in PRIVATE_ENDPOINTS:
+        return True
+    if req.method not in ("GET", "HEAD") or "token" in (req.view_args or {}):
+        return True
+    return bool(current_user.is_authenticated)
+
+
+def mark_signed_in() -> None:
+    """Called when a session starts: it ends SESSION_ABSOLUTE_HOURS later, however busy."""
+    session[SIGNED_IN_AT] = int(clock.utcnow().timestamp())
+
+
+def session_expired() -> bool:
+    started = session.get(SIGNED_IN_AT)
+    if not isinstance(started, int):
+        return True  # a session from before the limit existed, or a forged one
+    # (A start "in the future" is a clock set back, not a forgery: the cookie is signed.)
+    age_s = clock.utcnow().timestamp() - started
+    return age_s > current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+
+
+def end_old_session():
+    """Before every request: a session older than its absolute lifetime is signed out, however
+    recently it was used (the idle limit is the cookie's own, PERMANENT_SESSION_LIFETIME)."""
+    if request.endpoint in (None, "static") or not current_user.is_authenticated:
+        return None
+    if not session_expired():
+        return None
+    logout_user()
+    session.clear()
+    flash("You have been signed out because you signed in a long time ago. Sign in again.")
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("core.sign_in", next=target))
+
+
 def init_app(app: Flask) -> None:
+    ids.init_app(app)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.before_request(end_old_session)
 
     @app.after_request
     def headers(response):
@@ -74,6 +147,8 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault(
             "Permissions-Policy", "geolocation=(self), camera=(), microphone=()"
         )
+        if private(request):
+            response.headers["Cache-Control"] = "no-store"
         if current_app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"

@@ -190,9 +190,14 @@ def _from_environment(env: dict) -> dict:
         "MAX_FORM_MEMORY_SIZE": _int(env, "MAX_CONTENT_LENGTH", 1024 * 1024),
         # How many reverse proxies sit in front (their X-Forwarded-* headers are trusted).
         "TRUSTED_PROXY_COUNT": _int(env, "TRUSTED_PROXY_COUNT", 0),
+        # After this many failed sign-ins to one address within LOGIN_FAILURE_MINUTES, the
+        # right password also needs a code emailed to the address (valid LOGIN_CODE_MINUTES).
         "LOGIN_MAX_FAILURES": _int(env, "LOGIN_MAX_FAILURES", 5),
-        "LOGIN_LOCKOUT_MINUTES": _int(env, "LOGIN_LOCKOUT_MINUTES", 15),
+        "LOGIN_FAILURE_MINUTES": _int(env, "LOGIN_FAILURE_MINUTES", 60),
+        "LOGIN_CODE_MINUTES": _int(env, "LOGIN_CODE_MINUTES", 10),
         "INVITE_MAX_AGE_S": 7 * 24 * 3600,
+        # A session ends this long after signing in, however busy (the idle limit is below).
+        "SESSION_ABSOLUTE_HOURS": _int(env, "SESSION_ABSOLUTE_HOURS", 12),
     }
 
 

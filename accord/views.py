@@ -14,9 +14,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import text
 
-from accord import accounts, audit, home, limits
+from accord import accounts, audit, home, limits, passwords, security, signin
 from accord.extensions import db, limiter
-from accord.forms import ChangePasswordForm, SetPasswordForm, SignInForm
+from accord.forms import ChangePasswordForm, SetPasswordForm, SignInCodeForm, SignInForm
 from accord.models import Role, User
 from accord.security import safe_next
 
@@ -49,29 +49,60 @@ def work_queue(user) -> str:
     return url_for("core.account")
 
 
+# The address waiting for an emailed code, and where to go once it is entered.
+CODE_FOR = "sign_in_code_for"
+CODE_NEXT = "sign_in_code_next"
+
+
+def start_session(user: User) -> None:
+    """A new session: nothing from before survives (session fixation), and it ends
+    SESSION_ABSOLUTE_HOURS from now however busy it is."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    security.mark_signed_in()
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(limits.SIGN_IN, methods=["POST"])
+@limiter.limit(limits.SIGN_IN_ADDRESS, key_func=limits.address_and_ip, methods=["POST"])
 def sign_in():
     if current_user.is_authenticated:
         return redirect(work_queue(current_user))
     form = SignInForm()
     if form.validate_on_submit():
-        result = accounts.authenticate(form.email.data, form.password.data)
-        if result.user is not None:
-            target = safe_next(request.args.get("next"))
-            # New session on sign-in: nothing from before survives (session fixation).
-            session.clear()
-            login_user(result.user)
-            session.permanent = True
-            return redirect(target or work_queue(result.user))
-        message = (
-            "Your account is locked for a short while after too many failed attempts. "
-            "Try again later."
-            if result.locked
-            else "Enter a correct email address and password"
-        )
-        form.email.errors = [*form.email.errors, message]
+        tried = signin.attempt(form.email.data, form.password.data)
+        target = safe_next(request.args.get("next"))
+        if tried.user is not None:
+            start_session(tried.user)
+            return redirect(target or work_queue(tried.user))
+        if tried.outcome is signin.Outcome.code:
+            session[CODE_FOR] = accounts.normalise_email(form.email.data)
+            session[CODE_NEXT] = target
+            return redirect(url_for("core.sign_in_code"))
+        # One message for every address, whether it has an account or not.
+        form.email.errors = [*form.email.errors, "Enter a correct email address and password"]
     return render_template("core/sign_in.html", form=form)
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@limiter.limit(limits.SIGN_IN_CODE, methods=["POST"])
+def sign_in_code():
+    email = session.get(CODE_FOR)
+    if current_user.is_authenticated or not isinstance(email, str):
+        return redirect(url_for("core.sign_in"))
+    form = SignInCodeForm()
+    if form.validate_on_submit():
+        user = signin.check_code(email, form.code.data)
+        if user is not None:
+            target = safe_next(session.get(CODE_NEXT))
+            start_session(user)
+            return redirect(target or work_queue(user))
+        form.code.errors = [
+            *form.code.errors,
+            "Enter the code from the latest email we sent you, or sign in again for a new code",
+        ]
+    return render_template("core/sign_in_code.html", form=form, email=email)
 
 
 @bp.post("/sign-out")
@@ -88,15 +119,19 @@ def sign_out():
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
+@limiter.limit(limits.ACCOUNT_CHANGE, key_func=limits.account, methods=["POST"])
 def account():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not accounts.password_matches(current_user.password_hash, form.current.data):
             form.current.errors = [*form.current.errors, "Your current password is not correct"]
+        elif problem := passwords.problem(form.password.data, current_user.email):
+            form.password.errors = [*form.password.errors, problem]
         else:
-            return _new_password(
-                current_user, form.password.data, "Your password has been changed."
-            )
+            # The user itself, not the current_user proxy: signing in again with the proxy
+            # would make it point at itself.
+            me = current_user._get_current_object()
+            return _new_password(me, form.password.data, "Your password has been changed.")
     return render_template("core/account.html", form=form)
 
 
@@ -108,9 +143,12 @@ def accept_invite(token: str):
         return render_template("core/invite_invalid.html"), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
-        return _new_password(
-            user, form.password.data, "Your password has been set and you are signed in."
-        )
+        problem = passwords.problem(form.password.data, user.email)
+        if problem is None:
+            return _new_password(
+                user, form.password.data, "Your password has been set and you are signed in."
+            )
+        form.password.errors = [*form.password.errors, problem]
     return render_template("core/accept_invite.html", form=form, user=user)
 
 
@@ -118,8 +156,7 @@ def _new_password(user: User, password: str, message: str) -> ResponseReturnValu
     """Set the password and start a new session: every older one has ended with it."""
     accounts.set_password(user, password)
     db.session.commit()
-    session.clear()
-    login_user(user)
+    start_session(user)
     flash(message)
     return redirect(url_for("core.account"))
 

@@ -20,6 +20,7 @@ from accord import admin, geo, geocoding, limits
 from accord.accounts import role_required
 from accord.errors import render_error
 from accord.extensions import db, limiter
+from accord.ids import page_number
 from accord.models import Role
 from emergency import incidents
 from emergency.models import Incident
@@ -72,7 +73,12 @@ def index():
         if message:
             form.q.errors = [*form.q.errors, message]
     else:
-        page = db.paginate(networks.published_statement(), per_page=PER_PAGE, error_out=False)
+        page = db.paginate(
+            networks.published_statement(),
+            page=page_number(request.args.get("page")),
+            per_page=PER_PAGE,
+            error_out=False,
+        )
         found = list(page.items)
     shown = [networks.public_view(n) for n in found]
     return render_template(

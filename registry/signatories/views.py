@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from accord import limits
 from accord.extensions import db, limiter
+from accord.ids import page_number
 from accord.models import ORG_TYPE_LABELS, SECTOR_LABELS, Organisation, Role
 from registry.models import AccordVersion
 from registry.pages import published_accord
@@ -200,7 +201,12 @@ def sign_amend(token: str):
 @bp.get("/signatories")
 def signatories():
     filters = listing.Filters.from_args(request.args)
-    page = db.paginate(listing.published(filters), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(
+        listing.published(filters),
+        page=page_number(request.args.get("page")),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
     return render_template(
         "registry/signatories/signatories.html",
         page=page,

@@ -22,6 +22,7 @@ OPEN = {
     "core.privacy": "privacy notice",
     "core.healthz": "health check for the load balancer",
     "core.sign_in": "signing in",
+    "core.sign_in_code": "the emailed code after repeated failed sign-ins",
     "core.sign_out": "signing out (POST, CSRF)",
     "core.accept_invite": "signed invitation link",
     "static": "static files",

@@ -44,6 +44,7 @@ SWEPT = {
     "core.accept_invite": ACCOUNTS,
     "core.account": ACCOUNTS,
     "core.sign_in": ACCOUNTS,
+    "core.sign_in_code": ACCOUNTS,
     "directory.change_list": DIRECTORY,
     "directory.edit_service": f"{FORMS}::test_report_a_problem_and_provider_edit",
     "directory.new_service": DIRECTORY,
