@@ -1,7 +1,7 @@
 """sign-in codes instead of account lockout
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0016
 Create Date: 2026-12-03 14:30:00
 
 Five wrong passwords no longer lock an account (anyone could keep its owner out): failures are
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0013"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """audit log: free text taken out of existing events' details
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-03 14:30:00
 
 Earlier versions copied free text into audit_event.details: a sign-up's rejection reason, a
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
