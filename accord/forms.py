@@ -261,14 +261,7 @@ class InviteForm(FlaskForm):
 
 
 class SignInCodeForm(FlaskForm):
-    code = StringField(
-        "Code",
-        widget=GovTextInput(),
-        description="The 6 digits in the email we sent you",
-        filters=[strip],
-        validators=[
-            InputRequired(message="Enter the code from the email"),
-            Length(max=20, message="Enter the 6-digit code from the email"),
-        ],
+    code = required_text(
+        "Code", "Enter the code from the email", 20, hint="The 6 digits in the email we sent you"
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())

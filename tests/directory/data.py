@@ -82,3 +82,17 @@ def service(
     listings.index(record)
     db.session.commit()
     return record
+
+
+def two_food_services() -> dict[str, Service]:
+    """A food bank with a phone in Shrewsbury and a lunch club in Oswestry."""
+    return {
+        "bank": service(
+            "Shrewsbury Food Bank",
+            "food",
+            "shrewsbury",
+            description="Emergency food parcels.",
+            phone="01743 123456",
+        ),
+        "club": service("Oswestry Lunch Club", "food", "oswestry", description="Hot lunches."),
+    }

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from accord import clock, geo
-from tests.directory.data import service
+from tests.directory.data import two_food_services
 from tests.fakes.postcodes import FakePostcodes
 
 SEARCH = "/directory?q=food&where=SY1+1AA&radius=20&access=step_free"
@@ -16,16 +16,7 @@ ASKED = {"q": ["food"], "where": ["SY1 1AA"], "radius": ["20"], "access": ["step
 
 @pytest.fixture
 def county(app):
-    return {
-        "bank": service(
-            "Shrewsbury Food Bank",
-            "food",
-            "shrewsbury",
-            description="Emergency food parcels.",
-            phone="01743 123456",
-        ),
-        "club": service("Oswestry Lunch Club", "food", "oswestry", description="Hot lunches."),
-    }
+    return two_food_services()
 
 
 def query_of(href: str) -> dict[str, list[str]]:

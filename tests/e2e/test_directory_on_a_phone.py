@@ -5,7 +5,7 @@ view's Print button prints and is not itself printed."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.directory.data import service
+from tests.directory.data import two_food_services
 from tests.e2e.conftest import scan
 
 PHONE = {"width": 375, "height": 667}
@@ -14,16 +14,7 @@ SEARCH = "/directory?q=food&where=SY1+1AA&radius=20"
 
 @pytest.fixture
 def county(app):
-    return {
-        "bank": service(
-            "Shrewsbury Food Bank",
-            "food",
-            "shrewsbury",
-            description="Emergency food parcels.",
-            phone="01743 123456",
-        ),
-        "club": service("Oswestry Lunch Club", "food", "oswestry", description="Hot lunches."),
-    }
+    return two_food_services()
 
 
 def test_on_a_phone_the_first_result_is_near_the_top(page, server, county, console_errors):
