@@ -35,6 +35,7 @@ INCIDENT_PAGES = {
     "emergency-map": "/emergency/map",
     "hub": "/emergency/hubs/1",
 }
+PHONE_SEARCH = "/directory?q=lunch+club&where=Shrewsbury"
 OFFLINE = "http://127.0.0.1:9"  # no outside calls: flood and postcode feeds fail soft
 
 
@@ -125,6 +126,7 @@ def refer(page, base: str, service_id: int) -> None:
     page.get_by_role("button", name="Continue").click()
     shoot(page, "referral-check")
     page.get_by_role("button", name="Send referral").click()
+    shoot(page, "referral-sent")
 
 
 def main() -> None:
@@ -155,6 +157,11 @@ def main() -> None:
             for name, path in PAGES.items():
                 page.goto(base + path)
                 page.screenshot(path=str(ROOT / "docs" / "screenshots" / f"{name}.png"))
+            # A search on a phone: the results come first, the filters folded away.
+            phone = browser.new_page(viewport={"width": 375, "height": 740})
+            phone.goto(base + PHONE_SEARCH)
+            phone.screenshot(path=str(ROOT / "docs" / "screenshots" / "directory-phone.png"))
+            phone.close()
             # The service's own header and footer (no crown, no crest, its own copyright line).
             page.goto(base + "/")
             for part in ("header", "footer"):
