@@ -65,6 +65,8 @@ def _init_templates(app: Flask) -> None:
     app.add_template_filter(emails.oneline, "oneline")
     # Phone numbers are tel: links everywhere: `{{ service.phone | tel }}`.
     app.add_template_filter(text.phone_link, "tel")
+    # ... and inside free text (a network's contact, a hub's key-holders): `{{ x | phones }}`.
+    app.add_template_filter(text.phones_linked, "phones")
 
     @app.template_filter("labels")
     def labels(keys: list[str] | None, mapping: dict[str, str]) -> list[str]:

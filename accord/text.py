@@ -34,3 +34,25 @@ def phone_link(number: str | None, empty: str = "Not given") -> Markup:
     if not number or not re.search(r"\d{3}", number):
         return escape(number or empty)
     return Markup('<a class="govuk-link" href="{}">{}</a>').format(tel_href(number), number)
+
+
+# A run of digits, spaces, brackets and dashes that is not part of a word or a web address;
+# it is a phone number when it holds 10 to 15 digits (UK numbers have 10 or 11, +44 12).
+PHONE_RUN = re.compile(r"(?<![\w/.=?&#%+-])\+?\d[\d ()-]{7,}\d(?![\w/]|\.\w)")
+PHONE_DIGITS = range(10, 16)
+
+
+def phones_linked(text: str | None) -> Markup:
+    """Free text ("Sam, 07700 900123, or our Facebook group"; a hub's key-holders), escaped,
+    with each phone number in it a GOV.UK tel: link, so someone on a phone can tap to call."""
+    text = text or ""
+    out = []
+    last = 0
+    for found in PHONE_RUN.finditer(text):
+        if sum(c.isdigit() for c in found.group()) not in PHONE_DIGITS:
+            continue
+        out.append(escape(text[last : found.start()]))
+        out.append(phone_link(found.group()))
+        last = found.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)

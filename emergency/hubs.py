@@ -3,11 +3,9 @@ change them, the nearest open ones, and the public view of a hub (the only one s
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -15,7 +13,6 @@ from accord import audit, geo
 from accord.clock import now_uk, utcnow
 from accord.extensions import db
 from accord.models import Location, Organisation, Role, User
-from accord.text import phone_link
 from emergency import incidents
 from emergency.models import (
     HUB_FACILITIES,
@@ -335,23 +332,6 @@ def open_for(incident: Incident) -> list[Hub]:
         )
     }
     return [hub for hub in found if latest.get(hub.id) not in others]
-
-
-# A UK phone number inside free text: 999, 105 or 111, or 10 to 11 digits with spaces.
-PHONE = re.compile(
-    r"(?<![\w+])(?:\+44\s?(?:\(0\))?\s?|0)\d(?:[\s-]?\d){8,9}(?!\d)|\b(?:999|111|105)\b"
-)
-
-
-def phones_linked(text: str | None) -> Markup:
-    """Free text (key-holders, a contact) with its phone numbers as tel: links, escaped."""
-    text = text or ""
-    parts, start = [], 0
-    for found in PHONE.finditer(text):
-        parts += [escape(text[start : found.start()]), phone_link(found.group())]
-        start = found.end()
-    parts.append(escape(text[start:]))
-    return Markup("").join(parts)
 
 
 def published(every: bool = False) -> list[Hub]:

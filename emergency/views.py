@@ -496,4 +496,3 @@ def emergency_links():
 
 
 # Phone numbers in free text (key-holders, a network's contact) as tel: links.
-bp.add_app_template_filter(hubs.phones_linked, "phones_linked")

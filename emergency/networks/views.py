@@ -25,14 +25,11 @@ from accord.models import Role
 from emergency import incidents
 from emergency.models import Incident
 from emergency.networks import networks
-from emergency.networks.contacts import phones_linked
 from emergency.networks.forms import DecisionForm, EditForm, RegisterForm, SearchForm
 from emergency.networks.models import MutualAidNetwork
 from emergency.networks.networks import ActivationError, UnknownPlace
 
 bp = Blueprint("networks", __name__)
-# Free-text contacts, their phone numbers as tel: links: `{{ network.private_contact | phones }}`.
-bp.add_app_template_filter(phones_linked, "phones")
 
 PER_PAGE = 20
 

@@ -1,8 +1,11 @@
 """Small text helpers shared by every job."""
 
+import re
+
+import pytest
 from flask import render_template_string
 
-from accord.text import phone_link, tel_href
+from accord.text import phone_link, phones_linked, tel_href
 
 
 def test_tel_href_keeps_digits_and_plus_only():
@@ -26,3 +29,18 @@ def test_phone_link_says_not_given_when_missing():
 def test_tel_filter_in_templates(app):
     html = render_template_string("{{ '999' | tel }} {{ none | tel }}", none=None)
     assert html == '<a class="govuk-link" href="tel:999">999</a> Not given'
+
+
+@pytest.mark.parametrize(
+    ("contact", "linked"),
+    [
+        ("Sam, 07700 900123, or our Facebook group", ["tel:07700900123"]),
+        ("Ring +44 (0)1743 123456 or 0800-123-4567.", ["tel:+441743123456", "tel:08001234567"]),
+        ("https://facebook.com/groups/12345678901", []),
+        ("Meet 2024-2025 at 10 High St", []),
+    ],
+)
+def test_phone_numbers_in_contacts_become_tel_links(contact, linked):
+    html = phones_linked(contact + " <b>")
+    assert re.findall(r'href="([^"]+)"', html) == linked
+    assert html.endswith("&lt;b&gt;")
