@@ -224,7 +224,7 @@ class AuditEvent(Model):
     action: Mapped[str] = mapped_column(String(80), index=True)
     target_type: Mapped[str] = mapped_column(String(60))
     target_id: Mapped[str] = mapped_column(String(60))
-    # Non-personal detail only (ids, statuses, reasons); never emails or names of the public.
+    # Ids, numbers and statuses only (accord/audit.py strips free text): no names, no reasons.
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
     actor: Mapped[User | None] = relationship()
