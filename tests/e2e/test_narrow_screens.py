@@ -1,7 +1,8 @@
 """On a phone (375 px wide) no page scrolls sideways: tables scroll inside their own box and
 long words (the Accord's "members/volunteers/directors/shareholders/secretary") wrap.
 
-The pages with tables, on the demo county, as each role sees them."""
+The pages with tables and the forms people fill in on a phone, on the demo county, as each
+role sees them."""
 
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ PUBLIC = [
     "/accord/review",
     "/directory",
     "/mutual-aid",
+    "/help",
+    "/volunteer",
+    "/sign-in",
+    "/privacy",
+    "/accord/sign/organisation",
 ]
 
 
@@ -83,6 +89,8 @@ def test_no_page_with_a_table_scrolls_sideways_on_a_phone(app, page, server, mak
             "/emergency/networks",
             f"/emergency/incidents/{incident.id}",
             f"/emergency/incidents/{incident.id}/sitrep",
+            f"/emergency/incidents/{incident.id}/stand-down",
+            "/emergency/incidents/new",
         ],
         "coordinator@example.org": [
             "/admin/",
