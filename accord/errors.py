@@ -135,6 +135,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.response is not None:
+            # A page the raiser made itself: a rate limit's on_breach shows the refused form
+            # again with what was typed (volunteering, networks, signing in).
+            return error.response
         response = make_response(render_error(error.code or 500))
         # Keep what the error says beyond its body: a 405's Allow (RFC 9110 requires it), a
         # 429's Retry-After, a 401's WWW-Authenticate.

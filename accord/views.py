@@ -4,6 +4,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -11,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import text
 
@@ -63,9 +65,25 @@ def start_session(user: User) -> None:
     security.mark_signed_in()
 
 
+def _sign_in_refused(limit: RequestLimit):
+    """The sign-in form again, with the email address kept (never the password) and an error
+    summary saying how long to wait: a limit never leaves someone guessing what happened."""
+    form = SignInForm()
+    form.password.data = ""
+    form.submit.errors = [
+        f"Too many attempts to sign in. Wait {limits.wait_words(limit.limit)}, then try again"
+    ]
+    return make_response(render_template("core/sign_in.html", form=form), 429)
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(limits.SIGN_IN, methods=["POST"])
-@limiter.limit(limits.SIGN_IN_ADDRESS, key_func=limits.address_and_ip, methods=["POST"])
+@limiter.limit(limits.SIGN_IN, methods=["POST"], on_breach=_sign_in_refused)
+@limiter.limit(
+    limits.SIGN_IN_ADDRESS,
+    key_func=limits.address_and_ip,
+    methods=["POST"],
+    on_breach=_sign_in_refused,
+)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(work_queue(current_user))

@@ -13,12 +13,11 @@ from flask import (
     request,
     url_for,
 )
-from flask_limiter import RateLimitExceeded, RequestLimit
+from flask_limiter import RequestLimit
 from flask_login import current_user
 
 from accord import admin, geo, geocoding, limits
 from accord.accounts import role_required
-from accord.errors import render_error
 from accord.extensions import db, limiter
 from accord.ids import page_number
 from accord.models import Role
@@ -122,13 +121,6 @@ def _too_many(limit: RequestLimit):
         "emergency/networks/register.html", form=form, attribution=geo.ATTRIBUTION
     )
     return make_response(page, 429)
-
-
-@bp.errorhandler(RateLimitExceeded)
-def too_many(error: RateLimitExceeded):
-    # The registration form comes back with its answers (made by _too_many); any other limit
-    # here gets the usual page.
-    return error.response if error.response is not None else render_error(429)
 
 
 # Only accepted registrations count (a form with mistakes costs nothing); any submission at

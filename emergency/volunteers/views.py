@@ -19,13 +19,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_limiter import RateLimitExceeded, RequestLimit
+from flask_limiter import RequestLimit
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from accord import limits
 from accord.accounts import normalise_email, role_required
-from accord.errors import render_error
 from accord.extensions import db, limiter
 from accord.models import Role
 from emergency import incidents
@@ -118,13 +117,6 @@ def _per_connection(limit: RequestLimit):
 
 def _per_email(limit: RequestLimit):
     return _too_many(limit, per_email=True)
-
-
-@bp.errorhandler(RateLimitExceeded)
-def too_many(error: RateLimitExceeded):
-    # A form refused by a limit comes back with its answers (made by its on_breach); any other
-    # limit here gets the usual page.
-    return error.response if error.response is not None else render_error(429)
 
 
 # Only accepted sign-ups count (a form with mistakes costs nothing), per connection and per

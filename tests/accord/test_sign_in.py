@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from accord import accounts, clock
@@ -184,3 +185,18 @@ def test_sign_in_is_rate_limited_per_address_and_per_account(client, make, app):
     # The visitor address's own limit: 30 a minute, whatever the accounts.
     others = [client.sign_in(f"x{n}@example.org", "wrong").status_code for n in range(25)]
     assert others[-1] == 429
+
+
+def test_a_refused_sign_in_keeps_the_email_says_why_and_never_echoes_the_password(client, make):
+    make.user(email=OWNER)
+    for _ in range(10):
+        client.sign_in(OWNER, "wrong password guess")
+    refused = client.sign_in(OWNER, "wrong password guess")
+    assert refused.status_code == 429
+    page = BeautifulSoup(refused.get_data(as_text=True), "html.parser")
+    summary = page.select_one(".govuk-error-summary")
+    assert "Too many attempts to sign in. Wait a minute" in summary.get_text()
+    assert page.find("input", attrs={"name": "email"})["value"] == OWNER
+    assert page.find("input", attrs={"name": "password"}).get("value") in (None, "")
+    assert "wrong password guess" not in refused.get_data(as_text=True)
+    assert page.title.get_text().startswith("Error:")
