@@ -4,6 +4,7 @@ table or PostgreSQL's stored tsvector."""
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import time
@@ -61,6 +62,9 @@ WORD = re.compile(r"[a-z0-9]+")
 # --- the vocabulary -------------------------------------------------------------------------
 
 VOCABULARY_TTL_S = 600
+# Endings taken off a word the index does not know before it is corrected, longest first:
+# "walking" finds "walk…" rather than being "corrected" to "talking".
+STEM_ENDINGS = ("ings", "ing", "ers", "ies", "es", "ed", "er", "s")
 
 
 @dataclass
@@ -71,11 +75,42 @@ class _Vocabulary:
     built: float = 0.0
     words: set[str] = field(default_factory=set)
     groups: dict[tuple[int, bool], list[str]] = field(default_factory=dict)
+    ordered: list[str] = field(default_factory=list)  # sorted, for prefixes; [] when stale
 
     def add(self, new: set[str]) -> None:
         for word in new - self.words:
             self.groups.setdefault((len(word), word.isdigit()), []).append(word)
+        if new - self.words:
+            self.ordered = []
         self.words |= new
+
+    def starts(self, prefix: str) -> bool:
+        """Whether some word in the index begins with `prefix` (the engines match a search
+        word as a prefix, so "befriend" finds "befriending")."""
+        if not self.ordered:
+            self.ordered = sorted(self.words)
+        at = bisect.bisect_left(self.ordered, prefix)
+        return at < len(self.ordered) and self.ordered[at].startswith(prefix)
+
+    def known(self, word: str) -> str | None:
+        """`word` as the index knows it: itself, or its stem ("walking" → "walk") when only
+        the stem's words are there; None when neither is."""
+        if self.starts(word):
+            return word
+        for ending in STEM_ENDINGS:
+            stem = word.removesuffix(ending)
+            if stem != word and len(stem) >= 3 and self.starts(stem):
+                return stem
+        return None
+
+    def split(self, word: str) -> list[str] | None:
+        """A joined word ("mentalhealth", "lunchclub") as the two words it is made of, when
+        the index has both; the split with the longer first word wins."""
+        for cut in range(len(word) - 3, 2, -1):
+            first, second = word[:cut], word[cut:]
+            if first in self.words and second in self.words:
+                return [first, second]
+        return None
 
     def near(self, word: str) -> list[str]:
         """The only words that can be 80% like `word`, so get_close_matches gives the same
@@ -129,12 +164,22 @@ def correct(words: str) -> list[str]:
                 found.append(part)
                 continue
             known = known if known is not None else _current_vocabulary()
-            if part in known.words:
-                found.append(part)
-                continue
-            close = difflib.get_close_matches(part, known.near(part), n=1, cutoff=0.8)
-            found.append(close[0] if close else part)
+            found.extend(_as_indexed(part, known))
     return found
+
+
+def _as_indexed(word: str, vocabulary: _Vocabulary) -> list[str]:
+    """A word of four letters or more as the index can find it: as it is or by its stem when
+    the index knows it; split when it is two known words run together; else the nearest
+    word (a spelling mistake); else as typed."""
+    indexed = vocabulary.known(word)
+    if indexed is not None:
+        return [indexed]
+    parts = vocabulary.split(word)
+    if parts is not None:
+        return parts
+    close = difflib.get_close_matches(word, vocabulary.near(word), n=1, cutoff=0.8)
+    return [close[0] if close else word]
 
 
 # --- the full-text match -------------------------------------------------------------------
