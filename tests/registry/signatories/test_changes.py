@@ -131,22 +131,32 @@ def test_a_member_withdraws_directly(client, make):
     assert record.status == SignatoryStatus.withdrawn
 
 
-def test_a_member_edits_details_and_a_new_name_goes_to_moderation(app, client, make):
-    record = signatory(make, town="Wem", postcode="SY4 5AA")
-    sign_in_as(client, make, Role.member, organisation=record.organisation)
-    page = client.get_page("/signatories/wem-good-neighbours/edit")
-    form = {
-        "name": "Wem and District Good Neighbours",
+def wem_edit(**answers) -> dict:
+    """The edit form for Wem Good Neighbours in Edinburgh House, with `answers` changed."""
+    return {
+        "name": "Wem Good Neighbours",
         "charity_number": "",
         "company_number": "",
         "sector": "vcs",
         "org_type": "charity",
-        "website": "https://wem.example.org",
+        "website": "",
         "address": "Edinburgh House",
         "town": "Wem",
         "postcode": "SY4 5AA",
-        "description": "<b>Friendly</b> help",
+        "description": "",
+        **answers,
     }
+
+
+def test_a_member_edits_details_and_a_new_name_goes_to_moderation(app, client, make):
+    record = signatory(make, town="Wem", postcode="SY4 5AA")
+    sign_in_as(client, make, Role.member, organisation=record.organisation)
+    page = client.get_page("/signatories/wem-good-neighbours/edit")
+    form = wem_edit(
+        name="Wem and District Good Neighbours",
+        website="https://wem.example.org",
+        description="<b>Friendly</b> help",
+    )
     assert page.find("input", attrs={"name": "name"})["value"] == "Wem Good Neighbours"
     response = client.submit("/signatories/wem-good-neighbours/edit", form)
     assert response.status_code == 302
@@ -216,18 +226,7 @@ def test_a_new_sector_waits_for_the_coordinator(app, client, make):
     record = signatory(make, town="Wem", postcode="SY4 5AA", sector="vcs")
     org = record.organisation
     sign_in_as(client, make, Role.member, organisation=org)
-    form = {
-        "name": org.name,
-        "charity_number": "",
-        "company_number": "",
-        "sector": "public",
-        "org_type": "charity",
-        "website": "",
-        "address": "Edinburgh House",
-        "town": "Wem",
-        "postcode": "SY4 5AA",
-        "description": "",
-    }
+    form = wem_edit(name=org.name, sector="public")
     response = client.submit("/signatories/wem-good-neighbours/edit", form)
     assert response.status_code == 302
     db.session.refresh(org)
@@ -257,18 +256,7 @@ def test_other_edits_alone_make_no_change_to_moderate(client, make):
     record = signatory(make, town="Wem", postcode="SY4 5AA", sector="vcs")
     org = record.organisation
     sign_in_as(client, make, Role.member, organisation=org)
-    form = {
-        "name": org.name,
-        "charity_number": "",
-        "company_number": "",
-        "sector": "vcs",
-        "org_type": "cio",
-        "website": "",
-        "address": "Edinburgh House",
-        "town": "Wem",
-        "postcode": "SY4 5AA",
-        "description": "",
-    }
+    form = wem_edit(name=org.name, org_type="cio")
     assert client.submit("/signatories/wem-good-neighbours/edit", form).status_code == 302
     db.session.refresh(org)
     assert org.org_type == "cio"
