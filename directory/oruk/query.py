@@ -21,7 +21,7 @@ from directory.models import (
     service_term,
 )
 from directory.oruk.params import UUID, Filters, Paging
-from directory.search.words import match
+from directory.search.fulltext import match
 
 METRES_PER_DEGREE = 111_320.0
 

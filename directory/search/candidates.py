@@ -34,8 +34,8 @@ from directory.models import (
     ServiceStatus,
     TaxonomyTerm,
 )
+from directory.search.fulltext import match
 from directory.search.query import Query
-from directory.search.words import match
 
 Box = tuple[float, float, float, float]
 
