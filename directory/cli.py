@@ -14,7 +14,6 @@ from accord.extensions import db
 from directory import upkeep
 from directory.oruk import fetch, upsert
 from directory.oruk.shapes import FeedError
-from directory.search import words
 
 directory_cli = AppGroup("directory", help="The directory of services.")
 
@@ -55,7 +54,6 @@ def import_oruk(path_or_url: str, details: bool, timeout: float) -> None:
         # rather than waiting for autovacuum.
         db.session.execute(text("ANALYZE service, service_search, service_at_location, location"))
         db.session.commit()
-    words.clear_vocabulary()  # new words for spelling suggestions
     click.echo(result.summary)
     for line in [*feed.notes, *result.lines]:
         click.echo(line)

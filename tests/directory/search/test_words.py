@@ -1,10 +1,15 @@
 """A search's words as the index can find them: a word the index knows (as a prefix, or by
 its stem) is never "corrected" into another word; two known words run together are split; a
-spelling mistake is matched to the nearest indexed word. On SQLite and PostgreSQL."""
+spelling mistake is matched to the nearest indexed word; stop words and numbers are left
+alone. The words come from the index itself, read once and then only what was written since.
+On SQLite and PostgreSQL."""
 
 import pytest
+from sqlalchemy import text
 
-from directory.search import search
+from accord.extensions import db
+from directory.models import ServiceSearch
+from directory.search import search, vocabulary, words
 from directory.search.search import Query
 from directory.search.words import correct
 from tests.directory.data import service
@@ -24,23 +29,25 @@ def county(app):
         "ludlow",
         description="Talking therapies for anxiety and low mood.",
     )
-    service("Oswestry Lunch Club", "food", "oswestry", description="Hot lunches.")
+    service("Oswestry Lunch Club", "food", "oswestry", description="Hot lunches by the oven.")
     service(
         "South Shropshire Befriending",
         "loneliness",
         "ludlow",
-        description="Befriending visits at home.",
+        description="Befriending visits at home. A warm space on Tuesdays.",
     )
 
 
-def names(words: str) -> list[str]:
-    return [hit.service.name for hit in search.run(Query(words=words)).hits]
+def names(typed: str) -> list[str]:
+    return [hit.service.name for hit in search.run(Query(words=typed)).hits]
 
 
-def test_a_word_the_index_knows_by_its_stem_is_not_corrected(county):
-    # The index has "walk" and "talking": "walking" is "walk", never "talking".
-    assert correct("walking") == ["walk"]
+def test_a_word_the_index_knows_by_its_stem_is_kept_as_typed(county):
+    # The index has "walk" and "talking": "walking" is found by its stem, never "talking".
+    # It is kept as typed (the engine stems it), so nothing says "Showing results for".
+    assert correct("walking") == ["walking"]
     assert names("walking") == ["Quarry Park Walk and Talk"]
+    assert search.run(Query(words="walking")).corrected == ""
 
 
 def test_a_word_the_index_knows_as_a_prefix_is_kept(county):
@@ -52,13 +59,61 @@ def test_two_known_words_run_together_are_split(county):
     assert correct("lunchclub") == ["lunch", "club"]
     assert names("lunchclub") == ["Oswestry Lunch Club"]
     assert correct("talkingtherapies") == ["talking", "therapies"]
+    assert correct("warmspace") == ["warm", "space"]
 
 
-def test_a_misspelling_still_finds_the_nearest_word(county):
+def test_a_misspelling_is_matched_to_the_nearest_word_spelled_as_a_word(county):
+    # The index holds stems ("befriend", "therapi"); the correction is a word that stems to
+    # one, the likest to what was typed.
     assert correct("befrending") == ["befriending"]
     assert correct("theraphies") == ["therapies"]
+    assert correct("luch club") == ["lunch", "club"]
+    assert names("theraphies") == ["Ludlow Talking Therapies"]
+    assert search.run(Query(words="theraphies")).corrected == "therapies"
+
+
+def test_stop_words_short_words_and_numbers_are_never_corrected(county):
+    # "over" is one edit from "oven", "tue" from "tea", "walk2" from "walk".
+    assert correct("over") == ["over"]
+    assert correct("tue") == ["tue"]
+    assert correct("walk2") == ["walk2"]
 
 
 def test_a_word_nobody_used_is_left_as_typed(county):
     assert correct("zzyzxq") == ["zzyzxq"]
     assert names("zzyzxq") == []
+
+
+def test_the_vocabulary_is_the_index_s_own_terms(county):
+    counts = vocabulary.read_all().counts
+    # Stems, as the index holds them, with how many services have each.
+    assert counts["therapi"] == 1
+    assert counts["ludlow"] == 2
+    assert "therapies" not in counts
+
+
+def test_words_written_since_are_read_without_reading_everything_again(county, monkeypatch):
+    reads = []
+    whole = vocabulary.read_all
+    monkeypatch.setattr(vocabulary, "read_all", lambda: reads.append(1) or whole())
+    monkeypatch.setattr(words, "LOOK_EVERY_S", 0.0)
+    service_id = service("Telford Quiet Hour", "mental-health", "ludlow").id
+    assert correct("gardning") == ["gardning"]  # nobody offers it yet
+    # Another worker rewrites the document: straight into the table, so this process's
+    # listings.index (learn) never sees it; the database's revision says it changed.
+    db.session.execute(
+        text("UPDATE service_search SET document = :d WHERE service_id = :id"),
+        {"d": "Gardening sessions in Telford", "id": service_id},
+    )
+    db.session.commit()
+    assert correct("gardning") == ["gardening"]
+    assert correct("sesions") == ["sessions"]
+    assert reads == [1]
+
+
+def test_words_no_longer_in_any_document_leave_the_index_s_terms(county):
+    knitting = service("Bishop's Castle Knitting Circle", "loneliness", "ludlow")
+    assert "knit" in vocabulary.read_all().counts
+    db.session.get(ServiceSearch, knitting.id).document = "Bishop's Castle Craft Circle"
+    db.session.commit()
+    assert "knit" not in vocabulary.read_all().counts

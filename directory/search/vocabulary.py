@@ -1,0 +1,147 @@
+"""The full-text index's own words, as spelling corrections need them: all of them once per
+worker, then the words of the documents written since (migration 0020); and a search word
+stemmed the way the index stems it, so "known" means what the match will find.
+
+SQLite: the terms of the fts5vocab table `service_search_fts_vocab`; words stemmed by FTS5's
+own tokenizer with the index's settings (read from its CREATE statement) in a private
+in-memory database. PostgreSQL: the lexemes kept in `service_search_fts_terms` by triggers
+(ts_stat over every tsvector takes 1.7 s at 50,000 services); words stemmed by to_tsvector."""
+
+from __future__ import annotations
+
+import functools
+import re
+import sqlite3
+import threading
+from collections import Counter
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, text
+
+from accord.extensions import db
+
+# A worker that finds more documents than this written since it last looked reads the whole
+# vocabulary again (after a big import that is quicker than reading every document).
+MOST_CHANGES = 2000
+_TOKENIZE = re.compile(r"""tokenize\s*=\s*('(?:[^']|'')*'|"(?:[^"]|"")*"|\w+)""", re.I)
+
+
+class Read(NamedTuple):
+    counts: dict[str, int]  # term → how many services have it
+    since: int  # where the next look at changes starts
+
+
+def _postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def _since() -> int:
+    """Every document written from here on has a revision at or after this. PostgreSQL: the
+    oldest transaction still running (one may commit after a younger one that we have read)."""
+    if _postgresql():
+        query = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+    else:
+        query = "SELECT coalesce(max(rev), 0) + 1 FROM service_search_fts_changes"
+    return int(db.session.execute(text(query)).scalar_one())
+
+
+def read_all() -> Read:
+    """Every term of the index with its number of services."""
+    since = _since()  # before the terms: a document written meanwhile is read again later
+    if _postgresql():
+        query = "SELECT term, services FROM service_search_fts_terms WHERE services > 0"
+    else:
+        query = "SELECT term, doc FROM service_search_fts_vocab"
+    rows = db.session.execute(text(query)).all()
+    return Read({term: count for term, count in rows}, since)
+
+
+def changed_since(since: int) -> tuple[list[int], int]:
+    """The services whose documents were written at or after `since`, and the next `since`.
+    On PostgreSQL a document written by a transaction still running at the last look is read
+    again (adding a word twice changes nothing)."""
+    following = _since()
+    rows = db.session.execute(
+        text("SELECT service_id FROM service_search_fts_changes WHERE rev >= :since"),
+        {"since": since},
+    )
+    return list(rows.scalars()), following
+
+
+def terms_of(service_ids: list[int]) -> dict[str, int]:
+    """The terms of these services' documents, with how many of them have each."""
+    if not service_ids:
+        return {}
+    if _postgresql():
+        statement = text(
+            "SELECT u.lexeme, count(*) FROM service_search AS s, unnest(s.search_vector) AS u "
+            "WHERE s.service_id = ANY(:ids) GROUP BY u.lexeme"
+        )
+        return {term: count for term, count in db.session.execute(statement, {"ids": service_ids})}
+    # The FTS5 table's own columns, whatever they are (it reads them from its content table).
+    statement = text("SELECT * FROM service_search_fts WHERE rowid IN :ids").bindparams(
+        bindparam("ids", expanding=True)
+    )
+    texts = [
+        " ".join(value for value in row if isinstance(value, str))
+        for row in db.session.execute(statement, {"ids": service_ids})
+    ]
+    counts: Counter[str] = Counter()
+    for found in _tokenizer(_tokenize_setting()).terms(texts):
+        counts.update(found)
+    return dict(counts)
+
+
+def stems(words: set[str]) -> dict[str, str | None]:
+    """Each word as the index would hold it ("walking" → "walk"); None when the engine leaves
+    it out (PostgreSQL's stop words)."""
+    if not words:
+        return {}
+    if _postgresql():
+        statement = text(
+            "SELECT w, (SELECT min(lexeme) FROM unnest(to_tsvector('english'::regconfig, w))) "
+            "FROM unnest(CAST(:words AS text[])) AS w"
+        )
+        return {
+            word: stem for word, stem in db.session.execute(statement, {"words": sorted(words)})
+        }
+    ordered = sorted(words)
+    found = _tokenizer(_tokenize_setting()).terms(ordered)
+    return {word: min(terms) if terms else None for word, terms in zip(ordered, found, strict=True)}
+
+
+# --- SQLite: FTS5's own tokenizer ------------------------------------------------------------
+
+
+def _tokenize_setting() -> str:
+    """The `tokenize` option of service_search_fts as written in its CREATE statement."""
+    sql = db.session.execute(
+        text("SELECT sql FROM sqlite_master WHERE name = 'service_search_fts'")
+    ).scalar_one()
+    found = _TOKENIZE.search(sql)
+    return found.group(1) if found else "unicode61"
+
+
+class _Tokenizer:
+    """An FTS5 table in a private in-memory database with the index's tokenizer: the terms a
+    text is indexed as, read back through fts5vocab. Shared by a worker's threads."""
+
+    def __init__(self, setting: str):
+        self.lock = threading.Lock()
+        self.connection = sqlite3.connect(":memory:", check_same_thread=False)
+        self.connection.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize={setting})")
+        self.connection.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+
+    def terms(self, texts: list[str]) -> list[set[str]]:
+        found: list[set[str]] = [set() for _ in texts]
+        with self.lock:
+            self.connection.executemany("INSERT INTO t (rowid, x) VALUES (?, ?)", enumerate(texts))
+            for term, doc in self.connection.execute("SELECT term, doc FROM v"):
+                found[doc].add(term)
+            self.connection.execute("DELETE FROM t")
+        return found
+
+
+@functools.cache
+def _tokenizer(setting: str) -> _Tokenizer:
+    return _Tokenizer(setting)
