@@ -113,13 +113,20 @@ def stems(words: set[str]) -> dict[str, str | None]:
 # --- SQLite: FTS5's own tokenizer ------------------------------------------------------------
 
 
+_settings: dict[str, str] = {}  # database file → the index's tokenize option
+
+
 def _tokenize_setting() -> str:
-    """The `tokenize` option of service_search_fts as written in its CREATE statement."""
-    sql = db.session.execute(
-        text("SELECT sql FROM sqlite_master WHERE name = 'service_search_fts'")
-    ).scalar_one()
-    found = _TOKENIZE.search(sql)
-    return found.group(1) if found else "unicode61"
+    """The `tokenize` option of service_search_fts as written in its CREATE statement (read
+    once a process: it changes only with a migration, and a deploy restarts the workers)."""
+    database = db.engine.database.database or ""
+    if database not in _settings:
+        sql = db.session.execute(
+            text("SELECT sql FROM sqlite_master WHERE name = 'service_search_fts'")
+        ).scalar_one()
+        found = _TOKENIZE.search(sql)
+        _settings[database] = found.group(1) if found else "unicode61"
+    return _settings[database]
 
 
 class _Tokenizer:
@@ -129,7 +136,10 @@ class _Tokenizer:
     def __init__(self, setting: str):
         self.lock = threading.Lock()
         self.connection = sqlite3.connect(":memory:", check_same_thread=False)
-        self.connection.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize={setting})")
+        # Contentless, so 'delete-all' empties its index entirely after each use.
+        self.connection.execute(
+            f"CREATE VIRTUAL TABLE t USING fts5(x, content='', tokenize={setting})"
+        )
         self.connection.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
 
     def terms(self, texts: list[str]) -> list[set[str]]:
@@ -138,7 +148,7 @@ class _Tokenizer:
             self.connection.executemany("INSERT INTO t (rowid, x) VALUES (?, ?)", enumerate(texts))
             for term, doc in self.connection.execute("SELECT term, doc FROM v"):
                 found[doc].add(term)
-            self.connection.execute("DELETE FROM t")
+            self.connection.execute("INSERT INTO t (t) VALUES ('delete-all')")
         return found
 
 

@@ -51,7 +51,9 @@ LIKENESS = 80
 # the process that writes one looks at its next search.
 LOOK_EVERY_S = 5.0
 # Endings a corrected term is given back, to show and search a word rather than a stem
-# ("therapi" → "therapies"): only those that stem back to the term are kept.
+# ("therapi" → "therapies"): of the SPELLINGS likest what was typed, the first that stems
+# back to the term.
+SPELLINGS = 8
 ENDINGS = (
     *("", "s", "es", "e", "ed", "ing", "ings", "er", "ers", "y", "ies", "ied", "ion", "ions"),
     *("al", "ly", "ment", "ments", "ness", "ity", "ive", "ate", "ation"),
@@ -73,7 +75,6 @@ class _Vocabulary:
     near_index: dict[str, list[str]] | None = None  # made at the first unknown word
     since: int = 0
     due: float = 0.0
-    lock: threading.Lock = field(default_factory=threading.Lock)
     stemmed: dict[str, str | None] = field(default_factory=dict)  # per worker, bounded
 
     def add(self, counts: dict[str, int]) -> None:
@@ -138,6 +139,7 @@ def learn(document: str) -> None:
 
 
 def _whole() -> _Vocabulary:
+    """Every term of the index: a worker's first read, or after a big import."""
     read = vocabulary.read_all()
     fresh = _Vocabulary(since=read.since, due=time.monotonic() + LOOK_EVERY_S)
     fresh.services = read.counts
@@ -206,8 +208,8 @@ def _as_indexed(word: str, known: _Vocabulary) -> list[str]:
             if one in known.services and two in known.services:
                 return [first, second]
     stem = known.stems({word})[word]
-    # A mistake can change how a word stems ("theraphies" → "theraphi", near "therapi"); when
-    # its stem is near nothing, the word as typed may still be near a term.
+    # A mistake can change how a word stems; when its stem is near no term, the word as
+    # typed may still be.
     term = (known.near(stem) if stem else None) or known.near(word)
     return [_spelled(term, word, known)] if term else [word]
 
@@ -217,6 +219,7 @@ def _spelled(term: str, typed: str, known: _Vocabulary) -> str:
     "theraphies" is "therapies"; the term itself when no ending fits."""
     bases = {term, term + term[-1]} | ({term[:-1]} if term.endswith("i") else set())
     spellings = {base + ending for base in bases for ending in ENDINGS}
-    stems = known.stems(spellings)
-    fitting = [spelling for spelling in spellings if stems[spelling] == term]
-    return max(fitting, key=lambda s: (fuzz.ratio(s, typed), -len(s), s), default=term)
+    # The likest few only: stemming is the cost here.
+    likest = sorted(spellings, key=lambda s: (-fuzz.ratio(s, typed), len(s), s))[:SPELLINGS]
+    stems = known.stems(set(likest))
+    return next((spelling for spelling in likest if stems[spelling] == term), term)
