@@ -119,7 +119,7 @@ _settings: dict[str, str] = {}  # database file → the index's tokenize option
 def _tokenize_setting() -> str:
     """The `tokenize` option of service_search_fts as written in its CREATE statement (read
     once a process: it changes only with a migration, and a deploy restarts the workers)."""
-    database = db.engine.database.database or ""
+    database = db.engine.url.database or ""
     if database not in _settings:
         sql = db.session.execute(
             text("SELECT sql FROM sqlite_master WHERE name = 'service_search_fts'")
