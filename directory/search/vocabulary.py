@@ -4,8 +4,10 @@ stemmed the way the index stems it, so "known" means what the match will find.
 
 SQLite: the terms of the fts5vocab table `service_search_fts_vocab`; words stemmed by FTS5's
 own tokenizer with the index's settings (read from its CREATE statement) in a private
-in-memory database. PostgreSQL: the lexemes kept in `service_search_fts_terms` by triggers
-(ts_stat over every tsvector takes 1.7 s at 50,000 services); words stemmed by to_tsvector."""
+in-memory database. PostgreSQL: a snapshot of the lexemes (ts_stat, kept in
+`service_search_fts_terms`) and the documents written since it was taken; ts_stat reads every
+tsvector (1.7 s at 50,000 services), so it is taken again only after a big change (by one
+worker) or daily (`flask directory vocabulary`); words stemmed by to_tsvector."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ from accord.extensions import db
 # A worker that finds more documents than this written since it last looked reads the whole
 # vocabulary again (after a big import that is quicker than reading every document).
 MOST_CHANGES = 2000
+_XMIN = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+_NEXT = "SELECT coalesce(max(rev), 0) + 1 FROM service_search_fts_changes"
 _TOKENIZE = re.compile(r"""tokenize\s*=\s*('(?:[^']|'')*'|"(?:[^"]|"")*"|\w+)""", re.I)
 
 
@@ -38,22 +42,65 @@ def _postgresql() -> bool:
 def _since() -> int:
     """Every document written from here on has a revision at or after this. PostgreSQL: the
     oldest transaction still running (one may commit after a younger one that we have read)."""
-    if _postgresql():
-        query = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
-    else:
-        query = "SELECT coalesce(max(rev), 0) + 1 FROM service_search_fts_changes"
+    query = _XMIN if _postgresql() else _NEXT
     return int(db.session.execute(text(query)).scalar_one())
 
 
 def read_all() -> Read:
     """Every term of the index with its number of services."""
     since = _since()  # before the terms: a document written meanwhile is read again later
-    if _postgresql():
-        query = "SELECT term, services FROM service_search_fts_terms WHERE services > 0"
-    else:
-        query = "SELECT term, doc FROM service_search_fts_vocab"
-    rows = db.session.execute(text(query)).all()
-    return Read({term: count for term, count in rows}, since)
+    if not _postgresql():
+        rows = db.session.execute(text("SELECT term, doc FROM service_search_fts_vocab")).all()
+        return Read({term: count for term, count in rows}, since)
+    taken = _snapshot_since()
+    changed = _changed(taken)
+    if len(changed) > MOST_CHANGES:
+        refresh(taken)
+        taken = _snapshot_since()
+        changed = _changed(taken)
+    rows = db.session.execute(text("SELECT term, services FROM service_search_fts_terms")).all()
+    counts = {term: count for term, count in rows if count > 0}
+    for term, count in terms_of(changed).items():
+        counts.setdefault(term, count)
+    return Read(counts, since)
+
+
+def refresh(stale: int | None = None) -> None:
+    """PostgreSQL: take the snapshot of the index's terms again, in a transaction of its own,
+    one process at a time; not when another has done it since the snapshot `stale` was seen.
+    (SQLite's fts5vocab is always the index's own.) After a big import, or daily."""
+    if not _postgresql():
+        return
+    with db.engine.begin() as connection:
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('service_search_fts'))"))
+        taken = connection.execute(text("SELECT since FROM service_search_fts_snapshot"))
+        if stale is not None and taken.scalar_one() != stale:
+            return
+        since = connection.execute(text(_XMIN)).scalar_one()
+        connection.execute(text("DELETE FROM service_search_fts_terms"))
+        connection.execute(
+            text(
+                "INSERT INTO service_search_fts_terms (term, services) "
+                "SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM service_search')"
+            )
+        )
+        connection.execute(
+            text("UPDATE service_search_fts_snapshot SET since = :since"), {"since": since}
+        )
+
+
+def _snapshot_since() -> int:
+    return int(
+        db.session.execute(text("SELECT since FROM service_search_fts_snapshot")).scalar_one()
+    )
+
+
+def _changed(since: int) -> list[int]:
+    rows = db.session.execute(
+        text("SELECT service_id FROM service_search_fts_changes WHERE rev >= :since"),
+        {"since": since},
+    )
+    return list(rows.scalars())
 
 
 def changed_since(since: int) -> tuple[list[int], int]:
@@ -61,11 +108,7 @@ def changed_since(since: int) -> tuple[list[int], int]:
     On PostgreSQL a document written by a transaction still running at the last look is read
     again (adding a word twice changes nothing)."""
     following = _since()
-    rows = db.session.execute(
-        text("SELECT service_id FROM service_search_fts_changes WHERE rev >= :since"),
-        {"since": since},
-    )
-    return list(rows.scalars()), following
+    return _changed(since), following
 
 
 def terms_of(service_ids: list[int]) -> dict[str, int]:

@@ -10,9 +10,11 @@ the documents written since (directory/search/vocabulary.py):
 - SQLite: `service_search_fts_vocab`, an fts5vocab table over `service_search_fts` (the index's
   terms and how many services have each). It names the FTS5 table, not its columns, so it
   keeps working when that table is made again with other columns.
-- PostgreSQL: `service_search_fts_terms`, the lexemes of service_search.search_vector and how
-  many services have each, kept by statement triggers. ts_stat reads every tsvector in the
-  table: 1.7 s at 50,000 services, too long for a worker to wait on.
+- PostgreSQL: `service_search_fts_terms`, a snapshot of the lexemes of
+  service_search.search_vector and how many services have each (ts_stat), taken as of
+  `service_search_fts_snapshot.since`; a worker adds the documents written since. ts_stat reads
+  every tsvector (1.7 s at 50,000 services), so it is taken again only after a big change
+  (directory/search/vocabulary.py refresh), not by every worker.
 - Both: `service_search_fts_changes`, a row per service whose search document was written,
   with a revision a worker reads from: SQLite the next number (one writer at a time);
   PostgreSQL the writing transaction's id, read from the oldest transaction still running, so
@@ -48,43 +50,26 @@ SQLITE = [
 
 POSTGRESQL = [
     "CREATE TABLE service_search_fts_terms (term text PRIMARY KEY, services integer NOT NULL)",
+    "CREATE TABLE service_search_fts_snapshot (since bigint NOT NULL)",
     "CREATE TABLE service_search_fts_changes (service_id integer PRIMARY KEY, rev bigint NOT NULL)",
     "CREATE INDEX ix_service_search_fts_changes_rev ON service_search_fts_changes (rev)",
-    # One function, three statement triggers (a trigger with transition tables has one event).
-    # Terms in order, so two writers lock the same rows in the same order.
+    # A row trigger of one small write: counting terms per write (a statement trigger over
+    # the tsvectors) cost 10 ms a row when rows come one statement each, as executemany sends
+    # them.
     """
-    CREATE FUNCTION service_search_fts_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE FUNCTION service_search_fts_changed() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        UPDATE service_search_fts_terms AS t SET services = t.services - gone.n
-        FROM (
-          SELECT u.lexeme, count(*) AS n FROM old_rows AS o, unnest(o.search_vector) AS u
-          GROUP BY u.lexeme ORDER BY u.lexeme
-        ) AS gone
-        WHERE t.term = gone.lexeme;
-      END IF;
-      IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO service_search_fts_terms AS t (term, services)
-        SELECT u.lexeme, count(*) FROM new_rows AS n, unnest(n.search_vector) AS u
-        GROUP BY u.lexeme ORDER BY u.lexeme
-        ON CONFLICT (term) DO UPDATE SET services = t.services + excluded.services;
-        INSERT INTO service_search_fts_changes AS c (service_id, rev)
-        SELECT service_id, pg_current_xact_id()::text::bigint FROM new_rows ORDER BY service_id
-        ON CONFLICT (service_id) DO UPDATE SET rev = excluded.rev;
-      END IF;
+      INSERT INTO service_search_fts_changes AS c (service_id, rev)
+      VALUES (NEW.service_id, pg_current_xact_id()::text::bigint)
+      ON CONFLICT (service_id) DO UPDATE SET rev = excluded.rev;
       RETURN NULL;
     END $$
     """,
-    "CREATE TRIGGER service_search_fts_kept_i AFTER INSERT ON service_search "
-    "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
-    "EXECUTE FUNCTION service_search_fts_kept()",
-    "CREATE TRIGGER service_search_fts_kept_u AFTER UPDATE ON service_search "
-    "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT "
-    "EXECUTE FUNCTION service_search_fts_kept()",
-    "CREATE TRIGGER service_search_fts_kept_d AFTER DELETE ON service_search "
-    "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT "
-    "EXECUTE FUNCTION service_search_fts_kept()",
+    "CREATE TRIGGER service_search_fts_changed AFTER INSERT OR UPDATE ON service_search "
+    "FOR EACH ROW EXECUTE FUNCTION service_search_fts_changed()",
     # The services already indexed.
+    "INSERT INTO service_search_fts_snapshot (since) "
+    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
     "INSERT INTO service_search_fts_terms (term, services) "
     "SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM service_search')",
 ]
@@ -102,8 +87,8 @@ def downgrade():
             op.execute(f"DROP TRIGGER IF EXISTS service_search_fts_changes_{event}")
         op.execute("DROP TABLE IF EXISTS service_search_fts_vocab")
     else:
-        for suffix in ("i", "u", "d"):
-            op.execute(f"DROP TRIGGER IF EXISTS service_search_fts_kept_{suffix} ON service_search")
-        op.execute("DROP FUNCTION IF EXISTS service_search_fts_kept()")
+        op.execute("DROP TRIGGER IF EXISTS service_search_fts_changed ON service_search")
+        op.execute("DROP FUNCTION IF EXISTS service_search_fts_changed()")
         op.execute("DROP TABLE IF EXISTS service_search_fts_terms")
+        op.execute("DROP TABLE IF EXISTS service_search_fts_snapshot")
     op.execute("DROP TABLE IF EXISTS service_search_fts_changes")
