@@ -25,25 +25,38 @@ from accord.extensions import db
 # A worker that finds more documents than this written since it last looked reads the whole
 # vocabulary again (after a big import that is quicker than reading every document).
 MOST_CHANGES = 2000
-_XMIN = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
-_NEXT = "SELECT coalesce(max(rev), 0) + 1 FROM service_search_fts_changes"
+# PostgreSQL: every transaction from xmax on is still to come; those listed as running may
+# still commit. All the others have ended, and a look has seen what they wrote.
+_SNAPSHOT = (
+    "SELECT pg_snapshot_xmax(s)::text::bigint, "
+    "ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) AS x) FROM pg_current_snapshot() AS s"
+)
+_NEXT = "SELECT coalesce(max(rev), 0) + 1, NULL FROM service_search_fts_changes"
 _TOKENIZE = re.compile(r"""tokenize\s*=\s*('(?:[^']|'')*'|"(?:[^"]|"")*"|\w+)""", re.I)
+
+
+class Since(NamedTuple):
+    """Where the next look for documents written starts: revisions from `rev` on, and those
+    of the transactions that were still running (PostgreSQL). A transaction running long
+    elsewhere in the cluster does not make every look read everything again."""
+
+    rev: int
+    running: tuple[int, ...] = ()
 
 
 class Read(NamedTuple):
     counts: dict[str, int]  # term → how many services have it
-    since: int  # where the next look at changes starts
+    since: Since
 
 
 def _postgresql() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
-def _since() -> int:
-    """Every document written from here on has a revision at or after this. PostgreSQL: the
-    oldest transaction still running (one may commit after a younger one that we have read)."""
-    query = _XMIN if _postgresql() else _NEXT
-    return int(db.session.execute(text(query)).scalar_one())
+def _since() -> Since:
+    """Every document written from here on is at or after this."""
+    rev, running = db.session.execute(text(_SNAPSHOT if _postgresql() else _NEXT)).one()
+    return Since(int(rev), tuple(running or ()))
 
 
 def read_all() -> Read:
@@ -55,7 +68,7 @@ def read_all() -> Read:
     taken = _snapshot_since()
     changed = _changed(taken)
     if len(changed) > MOST_CHANGES:
-        refresh(taken)
+        refresh(taken.rev)
         taken = _snapshot_since()
         changed = _changed(taken)
     rows = db.session.execute(text("SELECT term, services FROM service_search_fts_terms")).all()
@@ -76,7 +89,7 @@ def refresh(stale: int | None = None) -> None:
         taken = connection.execute(text("SELECT since FROM service_search_fts_snapshot"))
         if stale is not None and taken.scalar_one() != stale:
             return
-        since = connection.execute(text(_XMIN)).scalar_one()
+        rev, running = connection.execute(text(_SNAPSHOT)).one()
         connection.execute(text("DELETE FROM service_search_fts_terms"))
         connection.execute(
             text(
@@ -85,28 +98,35 @@ def refresh(stale: int | None = None) -> None:
             )
         )
         connection.execute(
-            text("UPDATE service_search_fts_snapshot SET since = :since"), {"since": since}
+            text("UPDATE service_search_fts_snapshot SET since = :rev, running = :running"),
+            {"rev": rev, "running": running},
         )
 
 
-def _snapshot_since() -> int:
-    return int(
-        db.session.execute(text("SELECT since FROM service_search_fts_snapshot")).scalar_one()
-    )
+def _snapshot_since() -> Since:
+    rev, running = db.session.execute(
+        text("SELECT since, running FROM service_search_fts_snapshot")
+    ).one()
+    return Since(int(rev), tuple(running))
 
 
-def _changed(since: int) -> list[int]:
-    rows = db.session.execute(
-        text("SELECT service_id FROM service_search_fts_changes WHERE rev >= :since"),
-        {"since": since},
-    )
-    return list(rows.scalars())
+def _changed(since: Since) -> list[int]:
+    if _postgresql():
+        query = (
+            "SELECT service_id FROM service_search_fts_changes "
+            "WHERE rev >= :rev OR rev = ANY(:running)"
+        )
+        values = {"rev": since.rev, "running": list(since.running)}
+    else:
+        query = "SELECT service_id FROM service_search_fts_changes WHERE rev >= :rev"
+        values = {"rev": since.rev}
+    return list(db.session.execute(text(query), values).scalars())
 
 
-def changed_since(since: int) -> tuple[list[int], int]:
-    """The services whose documents were written at or after `since`, and the next `since`.
-    On PostgreSQL a document written by a transaction still running at the last look is read
-    again (adding a word twice changes nothing)."""
+def changed_since(since: Since) -> tuple[list[int], Since]:
+    """The services whose documents were written since the look that gave `since`, and where
+    the next look starts. A document written meanwhile may be read twice (adding a word twice
+    changes nothing); one written by a transaction still running is read once it has ended."""
     following = _since()
     return _changed(since), following
 

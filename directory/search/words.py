@@ -73,7 +73,7 @@ class _Vocabulary:
     services: dict[str, int] = field(default_factory=dict)
     ordered: list[str] = field(default_factory=list)
     near_index: dict[str, list[str]] | None = None  # made at the first unknown word
-    since: int = 0
+    since: vocabulary.Since = vocabulary.Since(0)
     due: float = 0.0
     stemmed: dict[str, str | None] = field(default_factory=dict)  # per worker, bounded
 

@@ -12,13 +12,13 @@ the documents written since (directory/search/vocabulary.py):
   keeps working when that table is made again with other columns.
 - PostgreSQL: `service_search_fts_terms`, a snapshot of the lexemes of
   service_search.search_vector and how many services have each (ts_stat), taken as of
-  `service_search_fts_snapshot.since`; a worker adds the documents written since. ts_stat reads
+  `service_search_fts_snapshot` (since, running); a worker adds the documents written since. ts_stat reads
   every tsvector (1.7 s at 50,000 services), so it is taken again only after a big change
   (directory/search/vocabulary.py refresh), not by every worker.
 - Both: `service_search_fts_changes`, a row per service whose search document was written,
   with a revision a worker reads from: SQLite the next number (one writer at a time);
-  PostgreSQL the writing transaction's id, read from the oldest transaction still running, so
-  a write that commits late is not missed. One row per service, so it never needs trimming.
+  PostgreSQL the writing transaction's id, read from the next transaction's and those still
+  running at the last look, so a write that commits late is not missed. One row per service, so it never needs trimming.
 
 All are made outside the models, like the FTS objects of 0003 (the names start with
 service_search_fts, which accord.extensions.include_object leaves alone).
@@ -50,7 +50,7 @@ SQLITE = [
 
 POSTGRESQL = [
     "CREATE TABLE service_search_fts_terms (term text PRIMARY KEY, services integer NOT NULL)",
-    "CREATE TABLE service_search_fts_snapshot (since bigint NOT NULL)",
+    "CREATE TABLE service_search_fts_snapshot (since bigint NOT NULL, running bigint[] NOT NULL)",
     "CREATE TABLE service_search_fts_changes (service_id integer PRIMARY KEY, rev bigint NOT NULL)",
     "CREATE INDEX ix_service_search_fts_changes_rev ON service_search_fts_changes (rev)",
     # A row trigger of one small write: counting terms per write (a statement trigger over
@@ -68,8 +68,9 @@ POSTGRESQL = [
     "CREATE TRIGGER service_search_fts_changed AFTER INSERT OR UPDATE ON service_search "
     "FOR EACH ROW EXECUTE FUNCTION service_search_fts_changed()",
     # The services already indexed.
-    "INSERT INTO service_search_fts_snapshot (since) "
-    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+    "INSERT INTO service_search_fts_snapshot (since, running) "
+    "SELECT pg_snapshot_xmax(s)::text::bigint, "
+    "ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) AS x) FROM pg_current_snapshot() AS s",
     "INSERT INTO service_search_fts_terms (term, services) "
     "SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM service_search')",
 ]

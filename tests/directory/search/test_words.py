@@ -149,3 +149,21 @@ def test_the_daily_command_counts_the_index_s_words(county, app, snapshot_cleare
     result = app.test_cli_runner().invoke(args=["directory", "vocabulary"])
     assert result.exit_code == 0, result.output
     assert f"words in the search index: {len(vocabulary.read_all().counts):,}" in result.output
+
+
+def test_each_look_reads_only_what_was_written_since_the_last(county):
+    # On PostgreSQL a transaction left running elsewhere (it holds back the oldest running
+    # transaction of the cluster) must not make every look read every document again.
+    other = db.engine.connect() if db.engine.dialect.name == "postgresql" else None
+    if other is not None:
+        other.execute(text("SELECT pg_current_xact_id()"))
+    try:
+        since = vocabulary.read_all().since
+        added = service("Much Wenlock Repair Cafe", "loneliness", "ludlow")
+        changed, since = vocabulary.changed_since(since)
+        assert changed == [added.id]
+        assert vocabulary.changed_since(since)[0] == []
+    finally:
+        if other is not None:
+            other.rollback()
+            other.close()
