@@ -3,6 +3,8 @@
 flask directory import-oruk PATH_OR_URL   services from an Open Referral UK feed
 flask directory remind                    remind providers of listings unchecked for 11 months
                                           (cron, daily)
+flask directory vocabulary                the spelling vocabulary's snapshot taken again on
+                                          PostgreSQL (cron, daily: drops words no longer used)
 """
 
 import click
@@ -14,7 +16,7 @@ from accord.extensions import db
 from directory import upkeep
 from directory.oruk import fetch, upsert
 from directory.oruk.shapes import FeedError
-from directory.search import words
+from directory.search import vocabulary
 
 directory_cli = AppGroup("directory", help="The directory of services.")
 
@@ -55,7 +57,6 @@ def import_oruk(path_or_url: str, details: bool, timeout: float) -> None:
         # rather than waiting for autovacuum.
         db.session.execute(text("ANALYZE service, service_search, service_at_location, location"))
         db.session.commit()
-    words.clear_vocabulary()  # new words for spelling suggestions
     click.echo(result.summary)
     for line in [*feed.notes, *result.lines]:
         click.echo(line)
@@ -68,3 +69,12 @@ def remind() -> None:
     count = upkeep.send_reminders()
     db.session.commit()
     click.echo(f"listings whose providers were reminded: {count}")
+
+
+@directory_cli.command("vocabulary")
+def vocabulary_snapshot() -> None:
+    """Take the snapshot of the search index's words again (PostgreSQL; SQLite reads its index's
+    own list, always current). Workers add new words within seconds without it; this drops the
+    words no listing uses any more. Run it daily."""
+    vocabulary.refresh()
+    click.echo(f"words in the search index: {len(vocabulary.read_all().counts):,}")

@@ -1,18 +1,20 @@
-"""The words of a search: common misspellings fixed, near misses matched to the words in the
-index (a vocabulary kept per process). The match itself is fulltext.py's."""
+"""The words of a search: common misspellings fixed, a word the index does not know matched
+to a near one it does, two known words run together split. The index's words are read from
+the index itself (vocabulary.py): once per worker, then only what was written since. The
+match itself is fulltext.py's."""
 
 from __future__ import annotations
 
 import bisect
-import difflib
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from rapidfuzz import fuzz
 
-from accord.extensions import db
-from directory.models import ServiceSearch
+from directory.search import vocabulary
+from directory.search.stopwords import stop_words
 
 MAX_WORDS = 8
 # Misspellings seen in searches, and words people use for the same thing.
@@ -42,127 +44,182 @@ COMMON = {
     "wifi": "wi-fi",
 }
 WORD = re.compile(r"[a-z0-9]+")
+# How like a typed word (its stem) an indexed term must be to replace it: rapidfuzz's ratio,
+# 2·matching characters / both lengths, as difflib's was.
+LIKENESS = 80
+# How often a worker looks for documents written since it last did (one indexed query);
+# the process that writes one looks at its next search.
+LOOK_EVERY_S = 5.0
+# Endings a corrected term is given back, to show and search a word rather than a stem
+# ("therapi" → "therapies"): of the SPELLINGS likest what was typed, the first that stems
+# back to the term.
+SPELLINGS = 8
+ENDINGS = (
+    *("", "s", "es", "e", "ed", "ing", "ings", "er", "ers", "y", "ies", "ied", "ion", "ions"),
+    *("al", "ly", "ment", "ments", "ness", "ity", "ive", "ate", "ation"),
+)
 
 
-# --- the vocabulary -------------------------------------------------------------------------
-
-VOCABULARY_TTL_S = 600
-# Endings taken off a word the index does not know before it is corrected, longest first:
-# "walking" finds "walk…" rather than being "corrected" to "talking".
-STEM_ENDINGS = ("ings", "ing", "ers", "ies", "es", "ed", "er", "s")
+def _deletes(term: str) -> set[str]:
+    return {term[:i] + term[i + 1 :] for i in range(len(term))} | {term}
 
 
 @dataclass
 class _Vocabulary:
-    """The index's words, and the same grouped for near misses: by length, and apart when
-    all digits (house numbers, years), which can never be like a word without any."""
+    """The index's terms (stems: "therapi", "walk"), in the forms each question needs: how
+    many services have each (a known whole word, a tie between near terms), sorted (a known
+    prefix: the engines match a search word as one), and SymSpell's deletes (near misses)."""
 
-    built: float = 0.0
-    words: set[str] = field(default_factory=set)
-    groups: dict[tuple[int, bool], list[str]] = field(default_factory=dict)
-    ordered: list[str] = field(default_factory=list)  # sorted, for prefixes; [] when stale
+    services: dict[str, int] = field(default_factory=dict)
+    ordered: list[str] = field(default_factory=list)
+    near_index: dict[str, list[str]] | None = None  # made at the first unknown word
+    since: vocabulary.Since = vocabulary.Since(0)
+    due: float = 0.0
+    stemmed: dict[str, str | None] = field(default_factory=dict)  # per worker, bounded
 
-    def add(self, new: set[str]) -> None:
-        for word in new - self.words:
-            self.groups.setdefault((len(word), word.isdigit()), []).append(word)
-        if new - self.words:
-            self.ordered = []
-        self.words |= new
+    def add(self, counts: dict[str, int]) -> None:
+        for term, count in counts.items():
+            if term in self.services:
+                continue
+            self.services[term] = count
+            bisect.insort(self.ordered, term)
+            if self.near_index is not None and _correctable(term):
+                for key in _deletes(term):
+                    self.near_index.setdefault(key, []).append(term)
 
     def starts(self, prefix: str) -> bool:
-        """Whether some word in the index begins with `prefix` (the engines match a search
-        word as a prefix, so "befriend" finds "befriending")."""
-        if not self.ordered:
-            self.ordered = sorted(self.words)
+        """Whether some term begins with `prefix`."""
         at = bisect.bisect_left(self.ordered, prefix)
         return at < len(self.ordered) and self.ordered[at].startswith(prefix)
 
-    def known(self, word: str) -> str | None:
-        """`word` as the index knows it: itself, or its stem ("walking" → "walk") when only
-        the stem's words are there; None when neither is."""
-        if self.starts(word):
-            return word
-        for ending in STEM_ENDINGS:
-            stem = word.removesuffix(ending)
-            if stem != word and len(stem) >= 3 and self.starts(stem):
-                return stem
-        return None
+    def near(self, stem: str) -> str | None:
+        """The term nearest `stem`: one edit apart either way (SymSpell's deletes: a letter
+        left out, added, changed or two swapped), at least LIKENESS alike; the likest, then
+        the one more services have."""
+        if self.near_index is None:
+            index: dict[str, list[str]] = {}
+            for term in self.services:
+                if _correctable(term):
+                    for key in _deletes(term):
+                        index.setdefault(key, []).append(term)
+            self.near_index = index
+        found = {term for key in _deletes(stem) for term in self.near_index.get(key, ())}
+        scored = [(fuzz.ratio(stem, term), self.services[term], term) for term in found]
+        best = max((s for s in scored if s[0] >= LIKENESS), default=None)
+        return best[2] if best else None
 
-    def split(self, word: str) -> list[str] | None:
-        """A joined word ("mentalhealth", "lunchclub") as the two words it is made of, when
-        the index has both; the split with the longer first word wins."""
-        for cut in range(len(word) - 3, 2, -1):
-            first, second = word[:cut], word[cut:]
-            if first in self.words and second in self.words:
-                return [first, second]
-        return None
-
-    def near(self, word: str) -> list[str]:
-        """The only words that can be 80% like `word`, so get_close_matches gives the same
-        answer from these as from the whole vocabulary: its ratio is 2·matching characters
-        / both lengths, so a match is 2/3 to 3/2 as long, and shares some characters."""
-        size, kinds = len(word), (False, True) if any(c.isdigit() for c in word) else (False,)
-        return [
-            candidate
-            for n in range(size * 2 // 3, size * 3 // 2 + 1)
-            for kind in kinds
-            for candidate in self.groups.get((n, kind), ())
-        ]
+    def stems(self, words: set[str]) -> dict[str, str | None]:
+        missing = words - self.stemmed.keys()
+        if missing:
+            if len(self.stemmed) > 50_000:
+                self.stemmed.clear()
+            self.stemmed.update(vocabulary.stems(missing))
+        return {word: self.stemmed[word] for word in words}
 
 
-_vocabulary = _Vocabulary()
+def _correctable(term: str) -> bool:
+    """A term a word can be corrected to: letters only (never a house number or postcode)."""
+    return len(term) >= 3 and term.isalpha()
+
+
+_vocabulary: _Vocabulary | None = None
+_reading = threading.Lock()
 
 
 def clear_vocabulary() -> None:
     global _vocabulary
-    _vocabulary = _Vocabulary()
-
-
-def _words_of(text: str) -> set[str]:
-    return set(WORD.findall(text.lower()))
-
-
-def _current_vocabulary() -> _Vocabulary:
-    global _vocabulary
-    if time.monotonic() - _vocabulary.built > VOCABULARY_TTL_S or not _vocabulary.words:
-        fresh = _Vocabulary(built=time.monotonic())
-        text = select(ServiceSearch.title + " " + ServiceSearch.document)
-        fresh.add(_words_of("\n".join(db.session.scalars(text))))
-        _vocabulary = fresh
-    return _vocabulary
+    _vocabulary = None
 
 
 def learn(document: str) -> None:
-    """A search document was written: its words can be suggested from now on, without
-    rebuilding the vocabulary (a vocabulary not built yet will read it from the table)."""
-    if _vocabulary.words:
-        _vocabulary.add(_words_of(document))
+    """A search document was written: this process looks for it at its next search (other
+    processes within LOOK_EVERY_S), by the revision the database gave it (migration 0020)."""
+    if _vocabulary is not None:
+        _vocabulary.due = 0.0
+
+
+def _whole() -> _Vocabulary:
+    """Every term of the index: a worker's first read, or after a big import."""
+    read = vocabulary.read_all()
+    fresh = _Vocabulary(since=read.since, due=time.monotonic() + LOOK_EVERY_S)
+    fresh.services = read.counts
+    fresh.ordered = sorted(read.counts)
+    return fresh
+
+
+def _current() -> _Vocabulary:
+    """This worker's vocabulary: read whole the first time; then, every LOOK_EVERY_S, the
+    words of the documents written since (read whole again after a big import)."""
+    global _vocabulary
+    with _reading:
+        if _vocabulary is None:
+            _vocabulary = _whole()
+        elif time.monotonic() >= _vocabulary.due:
+            changed, since = vocabulary.changed_since(_vocabulary.since)
+            if len(changed) > vocabulary.MOST_CHANGES:
+                _vocabulary = _whole()
+            else:
+                _vocabulary.add(vocabulary.terms_of(changed))
+                _vocabulary.since = since
+                _vocabulary.due = time.monotonic() + LOOK_EVERY_S
+        return _vocabulary
 
 
 def correct(words: str) -> list[str]:
-    """Lower-case words with common misspellings fixed and near-misses matched to the index."""
-    found = []
-    known = None
-    for word in WORD.findall(words.lower())[:MAX_WORDS]:
-        word = COMMON.get(word, word)
-        for part in word.split():
-            if len(part) < 4:
-                found.append(part)
-                continue
-            known = known if known is not None else _current_vocabulary()
-            found.extend(_as_indexed(part, known))
+    """Lower-case words with common misspellings fixed and words the index does not know
+    matched to ones it does. A word of three letters or fewer, a stop word or one with a digit
+    is never changed, nor is one the index knows, as a prefix or by its stem."""
+    typed = [
+        part
+        for word in WORD.findall(words.lower())[:MAX_WORDS]
+        for part in COMMON.get(word, word).split()
+    ]
+    questioned = {word for word in typed if _questionable(word)}
+    if not questioned:
+        return typed
+    known = _current()
+    stems = known.stems(questioned)
+    unknown = {word for word in questioned if not _known(stems[word], known)}
+    found: list[str] = []
+    for word in typed:
+        found.extend(_as_indexed(word, known) if word in unknown else [word])
     return found
 
 
-def _as_indexed(word: str, vocabulary: _Vocabulary) -> list[str]:
-    """A word of four letters or more as the index can find it: as it is or by its stem when
-    the index knows it; split when it is two known words run together; else the nearest
-    word (a spelling mistake); else as typed."""
-    indexed = vocabulary.known(word)
-    if indexed is not None:
-        return [indexed]
-    parts = vocabulary.split(word)
-    if parts is not None:
-        return parts
-    close = difflib.get_close_matches(word, vocabulary.near(word), n=1, cutoff=0.8)
-    return [close[0] if close else word]
+def _known(stem: str | None, known: _Vocabulary) -> bool:
+    """Whether the index finds a word stemmed so (None: the engine leaves it out, so there is
+    nothing to correct)."""
+    return stem is None or known.starts(stem)
+
+
+def _questionable(word: str) -> bool:
+    return len(word) >= 4 and word.isalpha() and word not in stop_words()
+
+
+def _as_indexed(word: str, known: _Vocabulary) -> list[str]:
+    """A word the index does not know: split when it is two known words run together (the
+    longer first word wins); else the nearest term, spelled as a word; else as typed."""
+    cuts = [(word[:cut], word[cut:]) for cut in range(len(word) - 3, 2, -1)]
+    halves = {half for cut in cuts for half in cut if half not in stop_words()}
+    stems = known.stems(halves)
+    for first, second in cuts:
+        if first in halves and second in halves:
+            one, two = stems[first], stems[second]
+            if one in known.services and two in known.services:
+                return [first, second]
+    stem = known.stems({word})[word]
+    # A mistake can change how a word stems; when its stem is near no term, the word as
+    # typed may still be.
+    term = (known.near(stem) if stem else None) or known.near(word)
+    return [_spelled(term, word, known)] if term else [word]
+
+
+def _spelled(term: str, typed: str, known: _Vocabulary) -> str:
+    """A word the index stems to `term`, the likest to what was typed: "therapi" typed
+    "theraphies" is "therapies"; the term itself when no ending fits."""
+    bases = {term, term + term[-1]} | ({term[:-1]} if term.endswith("i") else set())
+    spellings = {base + ending for base in bases for ending in ENDINGS}
+    # The likest few only: stemming is the cost here.
+    likest = sorted(spellings, key=lambda s: (-fuzz.ratio(s, typed), len(s), s))[:SPELLINGS]
+    stems = known.stems(set(likest))
+    return next((spelling for spelling in likest if stems[spelling] == term), term)

@@ -1,10 +1,15 @@
 """A search's words as the index can find them: a word the index knows (as a prefix, or by
 its stem) is never "corrected" into another word; two known words run together are split; a
-spelling mistake is matched to the nearest indexed word. On SQLite and PostgreSQL."""
+spelling mistake is matched to the nearest indexed word; stop words and numbers are left
+alone. The words come from the index itself, read once and then only what was written since.
+On SQLite and PostgreSQL."""
 
 import pytest
+from sqlalchemy import text
 
-from directory.search import search
+from accord.extensions import db
+from directory.models import ServiceSearch
+from directory.search import search, vocabulary, words
 from directory.search.search import Query
 from directory.search.words import correct
 from tests.directory.data import service
@@ -24,23 +29,25 @@ def county(app):
         "ludlow",
         description="Talking therapies for anxiety and low mood.",
     )
-    service("Oswestry Lunch Club", "food", "oswestry", description="Hot lunches.")
+    service("Oswestry Lunch Club", "food", "oswestry", description="Hot lunches by the oven.")
     service(
         "South Shropshire Befriending",
         "loneliness",
         "ludlow",
-        description="Befriending visits at home.",
+        description="Befriending visits at home. A warm space on Tuesdays.",
     )
 
 
-def names(words: str) -> list[str]:
-    return [hit.service.name for hit in search.run(Query(words=words)).hits]
+def names(typed: str) -> list[str]:
+    return [hit.service.name for hit in search.run(Query(words=typed)).hits]
 
 
-def test_a_word_the_index_knows_by_its_stem_is_not_corrected(county):
-    # The index has "walk" and "talking": "walking" is "walk", never "talking".
-    assert correct("walking") == ["walk"]
+def test_a_word_the_index_knows_by_its_stem_is_kept_as_typed(county):
+    # The index has "walk" and "talking": "walking" is found by its stem, never "talking".
+    # It is kept as typed (the engine stems it), so nothing says "Showing results for".
+    assert correct("walking") == ["walking"]
     assert names("walking") == ["Quarry Park Walk and Talk"]
+    assert search.run(Query(words="walking")).corrected == ""
 
 
 def test_a_word_the_index_knows_as_a_prefix_is_kept(county):
@@ -52,13 +59,111 @@ def test_two_known_words_run_together_are_split(county):
     assert correct("lunchclub") == ["lunch", "club"]
     assert names("lunchclub") == ["Oswestry Lunch Club"]
     assert correct("talkingtherapies") == ["talking", "therapies"]
+    assert correct("warmspace") == ["warm", "space"]
 
 
-def test_a_misspelling_still_finds_the_nearest_word(county):
+def test_a_misspelling_is_matched_to_the_nearest_word_spelled_as_a_word(county):
+    # The index holds stems ("befriend", "therapi"); the correction is a word that stems to
+    # one, the likest to what was typed.
     assert correct("befrending") == ["befriending"]
     assert correct("theraphies") == ["therapies"]
+    assert correct("luch club") == ["lunch", "club"]
+    assert names("theraphies") == ["Ludlow Talking Therapies"]
+    assert search.run(Query(words="theraphies")).corrected == "therapies"
+
+
+def test_stop_words_short_words_and_numbers_are_never_corrected(county):
+    # "over" is one edit from "oven", "tue" from "tea", "walk2" from "walk".
+    assert correct("over") == ["over"]
+    assert correct("tue") == ["tue"]
+    assert correct("walk2") == ["walk2"]
 
 
 def test_a_word_nobody_used_is_left_as_typed(county):
     assert correct("zzyzxq") == ["zzyzxq"]
     assert names("zzyzxq") == []
+
+
+def test_the_vocabulary_is_the_index_s_own_terms(county):
+    counts = vocabulary.read_all().counts
+    # Stems, as the index holds them, with how many services have each.
+    assert counts["therapi"] == 1
+    assert counts["ludlow"] == 2
+    assert "therapies" not in counts
+
+
+def test_words_written_since_are_read_without_reading_everything_again(county, monkeypatch):
+    reads = []
+    whole = vocabulary.read_all
+    monkeypatch.setattr(vocabulary, "read_all", lambda: reads.append(1) or whole())
+    monkeypatch.setattr(words, "LOOK_EVERY_S", 0.0)
+    service_id = service("Telford Quiet Hour", "mental-health", "ludlow").id
+    assert correct("gardning") == ["gardning"]  # nobody offers it yet
+    # Another worker rewrites the document: straight into the table, so this process's
+    # listings.index (learn) never sees it; the database's revision says it changed.
+    db.session.execute(
+        text("UPDATE service_search SET document = :d WHERE service_id = :id"),
+        {"d": "Gardening sessions in Telford", "id": service_id},
+    )
+    db.session.commit()
+    assert correct("gardning") == ["gardening"]
+    assert correct("sesions") == ["sessions"]
+    assert reads == [1]
+
+
+@pytest.fixture
+def snapshot_cleared(app):
+    """The PostgreSQL snapshot a test takes outlives its rows: empty it again afterwards."""
+    yield
+    if db.engine.dialect.name == "postgresql":
+        db.session.rollback()
+        db.session.execute(text("DELETE FROM service_search_fts_terms"))
+        db.session.commit()
+
+
+def test_words_no_longer_in_any_document_leave_with_the_next_snapshot(county, snapshot_cleared):
+    knitting = service("Bishop's Castle Knitting Circle", "loneliness", "ludlow")
+    assert "knit" in vocabulary.read_all().counts
+    db.session.get(ServiceSearch, knitting.id).document = "Bishop's Castle Craft Circle"
+    db.session.commit()
+    # SQLite's fts5vocab is the index's own list; PostgreSQL's snapshot is taken again daily
+    # (flask directory vocabulary) or after a big change.
+    vocabulary.refresh()
+    counts = vocabulary.read_all().counts
+    assert "knit" not in counts
+    assert counts["craft"] == 1
+
+
+def test_a_big_change_takes_the_snapshot_again(county, snapshot_cleared, monkeypatch):
+    monkeypatch.setattr(vocabulary, "MOST_CHANGES", 1)
+    service("Church Stretton Knitting Circle", "loneliness", "ludlow")
+    counts = vocabulary.read_all().counts
+    assert counts["knit"] == 1
+    assert counts["ludlow"] == 3
+    if db.engine.dialect.name == "postgresql":
+        taken = db.session.execute(text("SELECT count(*) FROM service_search_fts_terms"))
+        assert taken.scalar_one() == len(counts)
+
+
+def test_the_daily_command_counts_the_index_s_words(county, app, snapshot_cleared):
+    result = app.test_cli_runner().invoke(args=["directory", "vocabulary"])
+    assert result.exit_code == 0, result.output
+    assert f"words in the search index: {len(vocabulary.read_all().counts):,}" in result.output
+
+
+def test_each_look_reads_only_what_was_written_since_the_last(county):
+    # On PostgreSQL a transaction left running elsewhere (it holds back the oldest running
+    # transaction of the cluster) must not make every look read every document again.
+    other = db.engine.connect() if db.engine.dialect.name == "postgresql" else None
+    if other is not None:
+        other.execute(text("SELECT pg_current_xact_id()"))
+    try:
+        since = vocabulary.read_all().since
+        added = service("Much Wenlock Repair Cafe", "loneliness", "ludlow")
+        changed, since = vocabulary.changed_since(since)
+        assert changed == [added.id]
+        assert vocabulary.changed_since(since)[0] == []
+    finally:
+        if other is not None:
+            other.rollback()
+            other.close()
