@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -163,7 +164,12 @@ class ServiceAtLocation(OrukRecord, Model):
     __table_args__ = (
         UniqueConstraint("service_id", "location_id", name="uq_service_location"),
         # The ORUK API's /service_at_locations pages and their count (migration 0021).
-        Index("ix_service_at_location_listed_id", "listed", "id"),
+        Index(
+            "ix_service_at_location_listed",
+            "id",
+            sqlite_where=text("listed = 1"),
+            postgresql_where=text("listed"),
+        ),
     )
 
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"))

@@ -120,9 +120,10 @@ def links(wanted: Filters, paging: Paging) -> tuple[list[ServiceAtLocation], int
     """A page of services at published buildings: nearest first from a postcode (within
     `proximity` metres when given), otherwise oldest first.
 
-    `listed` says "service and building published" on the link itself, so the unfiltered
-    pages and their count are a range of the (listed, id) index: no join, no sort. Service
-    and Location join in only when a filter or the distance needs them."""
+    `listed` says "service and building published" on the link itself (migration 0021), so
+    an unfiltered page and its count read one partial index of ids: no join, no sort. Service
+    joins in only for a filter; Location only for the distance, and then a postcode's box
+    of buildings leads."""
     statement = select(ServiceAtLocation.id).where(ServiceAtLocation.listed)
     conditions = _conditions(wanted)
     if len(conditions) > 1:  # more than "published", which `listed` already says

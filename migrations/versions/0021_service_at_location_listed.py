@@ -1,4 +1,4 @@
-"""service_at_location: a `listed` flag, kept by triggers, and a (listed, id) index
+"""service_at_location: a `listed` flag, kept by triggers, and an index of the listed ids
 
 Revision ID: 0021
 Revises: 0018
@@ -7,7 +7,10 @@ Create Date: 2026-12-03 17:20:00
 `/api/oruk/service_at_locations` lists a service at a building when both are published. It
 used to join service and location for every page and count the whole join each time
 (hundreds of milliseconds at 50,000 services). The flag says it once per row, so a page and
-the count are an index-only range of (listed, id).
+the count read a partial index of the listed links' ids alone. Partial, not (listed, id):
+SQLite without statistics takes `listed = 1` for a selective equality and would walk every
+link before a postcode's few buildings; a partial index is no such bait, and it is all a
+page needs.
 
 Triggers keep it, so every writer (the ORM, bulk inserts, the importer, raw SQL) does: a new
 or moved link reads its service and building; a service's or building's change of review
@@ -88,7 +91,13 @@ def upgrade():
         batch_op.add_column(
             sa.Column("listed", sa.Boolean(), nullable=False, server_default=sa.false())
         )
-        batch_op.create_index("ix_service_at_location_listed_id", ["listed", "id"], unique=False)
+        batch_op.create_index(
+            "ix_service_at_location_listed",
+            ["id"],
+            unique=False,
+            sqlite_where=sa.text("listed = 1"),
+            postgresql_where=sa.text("listed"),
+        )
     op.execute(
         f"UPDATE service_at_location SET listed = ({BOTH.format(sal='service_at_location')})"
     )
@@ -114,5 +123,5 @@ def downgrade():
         op.execute("DROP FUNCTION IF EXISTS sal_listed()")
         op.execute("DROP FUNCTION IF EXISTS review_listed()")
     with op.batch_alter_table("service_at_location", schema=None) as batch_op:
-        batch_op.drop_index("ix_service_at_location_listed_id")
+        batch_op.drop_index("ix_service_at_location_listed")
         batch_op.drop_column("listed")
