@@ -11,7 +11,18 @@ import enum
 import uuid as uuid_lib
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accord.clock import utcnow
@@ -150,12 +161,25 @@ class Service(OrukRecord, Model):
 
 class ServiceAtLocation(OrukRecord, Model):
     __tablename__ = "service_at_location"
-    __table_args__ = (UniqueConstraint("service_id", "location_id", name="uq_service_location"),)
+    __table_args__ = (
+        UniqueConstraint("service_id", "location_id", name="uq_service_location"),
+        # The ORUK API's /service_at_locations pages and their count (migration 0021).
+        Index(
+            "ix_service_at_location_listed",
+            "id",
+            sqlite_where=text("listed = 1"),
+            postgresql_where=text("listed"),
+        ),
+    )
 
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"))
     location_id: Mapped[int] = mapped_column(
         ForeignKey("location.id", ondelete="CASCADE"), index=True
     )
+    # Both the service and the building are published. Database triggers keep it (migration
+    # 0021), never Python: it is written by the server, so a loaded row's value may be stale
+    # until the session expires it; only queries read it.
+    listed: Mapped[bool] = mapped_column(server_default=false())
 
     service: Mapped[Service] = relationship(back_populates="at_locations")
     location: Mapped[Location] = relationship()

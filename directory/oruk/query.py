@@ -118,15 +118,21 @@ def _canonical(value: str) -> str | None:
 
 def links(wanted: Filters, paging: Paging) -> tuple[list[ServiceAtLocation], int]:
     """A page of services at published buildings: nearest first from a postcode (within
-    `proximity` metres when given), otherwise oldest first."""
-    statement = (
-        select(ServiceAtLocation.id)
-        .join(Service, Service.id == ServiceAtLocation.service_id)
-        .join(Location, Location.id == ServiceAtLocation.location_id)
-        .where(Location.review == "published", *_conditions(wanted))
-    )
+    `proximity` metres when given), otherwise oldest first.
+
+    `listed` says "service and building published" on the link itself (migration 0021), so
+    an unfiltered page and its count read one partial index of ids: no join, no sort. Service
+    joins in only for a filter; Location only for the distance, and then a postcode's box
+    of buildings leads."""
+    statement = select(ServiceAtLocation.id).where(ServiceAtLocation.listed)
+    conditions = _conditions(wanted)
+    if len(conditions) > 1:  # more than "published", which `listed` already says
+        statement = statement.join(Service, Service.id == ServiceAtLocation.service_id).where(
+            *conditions
+        )
     order: list[SQLColumnExpression[Any]] = [ServiceAtLocation.id]
     if wanted.origin is not None:
+        statement = statement.join(Location, Location.id == ServiceAtLocation.location_id)
         # Distance on a flat map around the origin: exact enough within a county, and both
         # engines can sort by it (SQLite has no trigonometry).
         lat0, lon0 = wanted.origin.latitude, wanted.origin.longitude
@@ -164,13 +170,7 @@ def link(link_uuid: str) -> ServiceAtLocation | None:
         return None
     return db.session.scalar(
         select(ServiceAtLocation)
-        .join(Service, Service.id == ServiceAtLocation.service_id)
-        .join(Location, Location.id == ServiceAtLocation.location_id)
-        .where(
-            ServiceAtLocation.uuid == stored,
-            Service.review == Review.published,
-            Location.review == "published",
-        )
+        .where(ServiceAtLocation.uuid == stored, ServiceAtLocation.listed)
         .options(
             joinedload(ServiceAtLocation.location),
             joinedload(ServiceAtLocation.service).options(*_full_service_options()),
