@@ -262,3 +262,14 @@ class FloodFeed(Model):
     fetched_at: Mapped[datetime | None]
     attempted_at: Mapped[datetime | None]
     error: Mapped[str] = mapped_column(Text, default="")
+
+
+class MapRevision(Model):
+    """One row whose `revision` database triggers bump whenever something a map shows
+    changes (migration 0022): every app server compares it with the revision its cached maps
+    were built at (emergency/map_cache.py)."""
+
+    __tablename__ = "map_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int]

@@ -7,7 +7,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -19,12 +18,12 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from accord import geo, geocoding, limits, maps
+from accord import geo, geocoding, limits
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Location, Role
 from accord.security import csp_nonce, map_document
-from emergency import floods, hubs, incidents, layers, sitrep, standing_down
+from emergency import floods, hubs, incidents, layers, map_cache, sitrep, standing_down
 from emergency.forms import (
     HelpForm,
     HubForm,
@@ -407,20 +406,6 @@ def hubs_geojson():
 
 # --- maps and the situation report -----------------------------------------------------------
 
-TILE_ATTRIBUTION = "Map data © OpenStreetMap contributors"
-
-
-def _map(built: tuple[list[maps.Layer], list]) -> Response:
-    layer_list, legend = built
-    body = maps.render_layers(
-        layer_list,
-        current_app.config["TILE_URL"],
-        csp_nonce(),
-        TILE_ATTRIBUTION,
-        legend=legend,
-    )
-    return map_document(body)
-
 
 @bp.get("/emergency/map")
 @role_required(Role.cvec)
@@ -438,7 +423,16 @@ def coordination_map():
 @bp.get("/emergency/map/frame")
 @role_required(Role.cvec)
 def map_frame():
-    return _map(layers.coordination(floods.current()))
+    # Refreshes a stale feed, as the map always did; the outlines are read only to rebuild.
+    state = floods.current(geometry=False)
+    return map_document(
+        map_cache.page(
+            "coordination",
+            floods.state_key(state),
+            lambda: layers.coordination(floods.current()),
+            csp_nonce(),
+        )
+    )
 
 
 @bp.get("/help/map")
@@ -452,7 +446,7 @@ def help_map():
 @bp.get("/help/map/frame")
 @limiter.limit(limits.LOOKUP)
 def help_map_frame():
-    return _map(layers.public())
+    return map_document(map_cache.page("public", (), layers.public, csp_nonce()))
 
 
 @bp.get("/emergency/incidents/<int:incident_id>/sitrep")

@@ -1,0 +1,91 @@
+"""Map documents built once and kept, per app server, until what they show changes.
+
+Building the CVEC map's layers and rendering them cost over 100 ms of CPU at 2,000 hubs, on
+every request, for a picture that changes a few times an hour. Each app server (each gunicorn
+worker) keeps the last document of each map with the key it was built for:
+
+- `revision()`: the counter database triggers bump whenever a hub, its building, an
+  incident, a network or a volunteer changes (migration 0022). One indexed read a request,
+  so a change made through any worker reaches every worker's next request;
+- whatever else the map depends on, which the caller adds to the key (the flood feed's
+  state, whether capacities are the overnight ones, the tile server);
+- and an age: a kept map is rebuilt after KEEP_S whatever happens, as a backstop for
+  changes no trigger sees.
+
+A document is kept with a stand-in for the CSP nonce; each response gets its own nonce.
+The cache lives on the app object (`app.extensions`), so a new app starts empty.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from accord import maps
+from accord.clock import now_uk
+from accord.extensions import db
+from emergency.models import MapRevision, is_overnight
+
+KEEP_S = 60.0
+TILE_ATTRIBUTION = "Map data © OpenStreetMap contributors"
+# Stands in for the response's CSP nonce in a kept document: random, so no map text has it.
+NONCE = secrets.token_hex(16)
+EXTENSION = "emergency.map_cache"
+
+
+@dataclass(frozen=True)
+class Kept:
+    key: Hashable
+    document: str
+    built: float  # time.monotonic() when built
+
+
+def revision() -> int:
+    """The map revision now (0 before any change was counted)."""
+    return db.session.scalar(select(MapRevision.revision).where(MapRevision.id == 1)) or 0
+
+
+def _kept(app: Flask) -> dict[str, Kept]:
+    # setdefault is atomic: two threads of a gthread worker share one dict.
+    return app.extensions.setdefault(EXTENSION, {})
+
+
+def document(app: Flask, name: str, key: Hashable, build: Callable[[str], str], nonce: str) -> str:
+    """The map `name` for `key`, built by `build(nonce)` when none is kept for that key (or
+    the kept one is older than KEEP_S), with `nonce` in every place the nonce goes.
+
+    Two threads missing at once both build; the later one's copy is kept. Both are right."""
+    kept = _kept(app)
+    found = kept.get(name)
+    if found is None or found.key != key or time.monotonic() - found.built > KEEP_S:
+        found = Kept(key, build(NONCE), time.monotonic())
+        kept[name] = found
+    return found.document.replace(NONCE, nonce)
+
+
+def clear(app: Flask) -> None:
+    _kept(app).clear()
+
+
+def page(
+    name: str,
+    key: tuple,
+    build: Callable[[], tuple[list[maps.Layer], list]],
+    nonce: str,
+) -> str:
+    """A map page (`build` gives its layers and legend), kept while the map revision, the
+    tile server, day or night capacities and `key` stay the same."""
+    tile_url = current_app.config["TILE_URL"]
+    full_key = (revision(), is_overnight(now_uk()), tile_url, *key)
+
+    def render(stand_in: str) -> str:
+        layers, legend = build()
+        return maps.render_layers(layers, tile_url, stand_in, TILE_ATTRIBUTION, legend=legend)
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return document(app, name, full_key, render, nonce)

@@ -1,0 +1,104 @@
+"""maps: a revision counter kept by triggers, and mutual-aid networks' areas by district
+
+Revision ID: 0022
+Revises: 0018
+Create Date: 2026-12-03 17:20:00
+
+Map pages are built once and kept (emergency/map_cache.py) while `map_revision.revision`
+stays the same. Triggers bump it whenever what a map shows changes: a hub, its building's
+name or place, an incident, a network or its activation, a volunteer (the density layer).
+Triggers, not application code, so bulk inserts, imports and hand-run SQL invalidate too.
+The row is upserted, so emptying the table (the test suite does) does not stop the counter.
+
+`network_area` indexes the places a network covers: the districts its circle may reach and
+the districts and towns it names (emergency/networks/areas.py fills it). Existing networks
+have no rows yet: /help treats a network without rows as a candidate everywhere until
+`flask emergency network-areas` (or any edit) computes them.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0022"
+down_revision = "0018"
+branch_labels = None
+depends_on = None
+
+# Every change of a row in these tables changes a map; for location, only these columns do.
+TABLES = ("hub", "incident", "mutual_aid_network", "network_activation", "volunteer")
+LOCATION_COLUMNS = "name, latitude, longitude"
+
+SQLITE_BUMP = (
+    "INSERT INTO map_revision (id, revision) VALUES (1, 1) "
+    "ON CONFLICT (id) DO UPDATE SET revision = map_revision.revision + 1"
+)
+
+
+def upgrade():
+    op.create_table(
+        "map_revision",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.execute("INSERT INTO map_revision (id, revision) VALUES (1, 1)")
+    op.create_table(
+        "network_area",
+        sa.Column("network_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("key", sa.String(length=100), nullable=False),
+        sa.ForeignKeyConstraint(["network_id"], ["mutual_aid_network.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("network_id", "kind", "key"),
+    )
+    op.create_index("ix_network_area_kind_key", "network_area", ["kind", "key"])
+    if op.get_bind().dialect.name == "postgresql":
+        _postgresql_triggers()
+    else:
+        _sqlite_triggers()
+
+
+def _sqlite_triggers():
+    # SQLite has row triggers only: a bulk insert of 2,000 hubs bumps 2,000 times (cheap).
+    for table in TABLES:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER {table}_{event.lower()}_map_revision AFTER {event} ON {table} "
+                f"BEGIN {SQLITE_BUMP}; END"
+            )
+    op.execute(
+        f"CREATE TRIGGER location_update_map_revision AFTER UPDATE OF {LOCATION_COLUMNS} "
+        f"ON location BEGIN {SQLITE_BUMP}; END"
+    )
+
+
+def _postgresql_triggers():
+    op.execute(
+        "CREATE FUNCTION bump_map_revision() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "INSERT INTO map_revision (id, revision) VALUES (1, 1) "
+        "ON CONFLICT (id) DO UPDATE SET revision = map_revision.revision + 1; "
+        "RETURN NULL; END $$"
+    )
+    for table in TABLES:
+        op.execute(
+            f"CREATE TRIGGER {table}_map_revision AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION bump_map_revision()"
+        )
+    op.execute(
+        f"CREATE TRIGGER location_map_revision AFTER UPDATE OF {LOCATION_COLUMNS} ON location "
+        "FOR EACH STATEMENT EXECUTE FUNCTION bump_map_revision()"
+    )
+
+
+def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        for table in (*TABLES, "location"):
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_map_revision ON {table}")
+        op.execute("DROP FUNCTION IF EXISTS bump_map_revision()")
+    else:
+        for table in TABLES:
+            for event in ("insert", "update", "delete"):
+                op.execute(f"DROP TRIGGER IF EXISTS {table}_{event}_map_revision")
+        op.execute("DROP TRIGGER IF EXISTS location_update_map_revision")
+    op.drop_index("ix_network_area_kind_key", table_name="network_area")
+    op.drop_table("network_area")
+    op.drop_table("map_revision")
