@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from accord import audit, geo
 from accord.clock import now_uk, utcnow
@@ -262,7 +262,7 @@ def nearest_receiving(origin: geo.Point, limit: int = 10) -> list[Nearby]:
     statement = (
         select(Hub)
         .where(Hub.id.in_([hub_id for _, _, hub_id in ranked]))
-        .options(selectinload(Hub.location), selectinload(Hub.organisation))
+        .options(joinedload(Hub.location), joinedload(Hub.organisation))  # one query
     )
     loaded = {hub.id: hub for hub in db.session.scalars(statement)}
     return [Nearby(loaded[hub_id], miles) for _, miles, hub_id in ranked]

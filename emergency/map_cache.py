@@ -19,7 +19,9 @@ The cache lives on the app object (`app.extensions`), so a new app starts empty.
 from __future__ import annotations
 
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
@@ -36,6 +38,7 @@ TILE_ATTRIBUTION = "Map data © OpenStreetMap contributors"
 # Stands in for the response's CSP nonce in a kept document: random, so no map text has it.
 NONCE = secrets.token_hex(16)
 EXTENSION = "emergency.map_cache"
+ANSWERS = 1000  # /help's results for this many places
 
 
 @dataclass(frozen=True)
@@ -50,26 +53,52 @@ def revision() -> int:
     return db.session.scalar(select(MapRevision.revision).where(MapRevision.id == 1)) or 0
 
 
-def _kept(app: Flask) -> dict[str, Kept]:
-    # setdefault is atomic: two threads of a gthread worker share one dict.
-    return app.extensions.setdefault(EXTENSION, {})
+class _Shelf:
+    """The last `size` things built, by name and key, each dropped after KEEP_S."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.kept: OrderedDict[Hashable, Kept] = OrderedDict()
+        self.lock = threading.Lock()  # gthread workers: several threads share a shelf
+
+    def get(self, key: Hashable, build: Callable[[], str]) -> str:
+        with self.lock:
+            found = self.kept.get(key)
+            if found is not None and time.monotonic() - found.built <= KEEP_S:
+                self.kept.move_to_end(key)
+                return found.document
+        # Built outside the lock: two threads missing at once both build; both are right.
+        made = build()
+        with self.lock:
+            self.kept[key] = Kept(key, made, time.monotonic())
+            self.kept.move_to_end(key)
+            while len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+        return made
+
+
+def _shelf(app: Flask, name: str, size: int) -> _Shelf:
+    shelves = app.extensions.setdefault(EXTENSION, {})
+    found = shelves.get(name)
+    return found if found is not None else shelves.setdefault(name, _Shelf(size))
 
 
 def document(app: Flask, name: str, key: Hashable, build: Callable[[str], str], nonce: str) -> str:
     """The map `name` for `key`, built by `build(nonce)` when none is kept for that key (or
-    the kept one is older than KEEP_S), with `nonce` in every place the nonce goes.
+    the kept one is older than KEEP_S), with `nonce` in every place the nonce goes. One map
+    of each name is kept: a new key replaces the old one."""
+    kept = _shelf(app, name, 1).get(key, lambda: build(NONCE))
+    return kept.replace(NONCE, nonce)
 
-    Two threads missing at once both build; the later one's copy is kept. Both are right."""
-    kept = _kept(app)
-    found = kept.get(name)
-    if found is None or found.key != key or time.monotonic() - found.built > KEEP_S:
-        found = Kept(key, build(NONCE), time.monotonic())
-        kept[name] = found
-    return found.document.replace(NONCE, nonce)
+
+def answer(app: Flask, name: str, key: Hashable, build: Callable[[], str]) -> str:
+    """A piece of a page for `key` (e.g. /help's results for a place), kept like a map; the
+    last ANSWERS keys of each name are kept. Put the map revision in the key."""
+    return _shelf(app, name, ANSWERS).get(key, build)
 
 
 def clear(app: Flask) -> None:
-    _kept(app).clear()
+    app.extensions.pop(EXTENSION, None)
 
 
 def page(

@@ -23,7 +23,16 @@ from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Location, Role
 from accord.security import csp_nonce, map_document
-from emergency import floods, hubs, incidents, layers, map_cache, sitrep, standing_down
+from emergency import (
+    floods,
+    get_help,
+    hubs,
+    incidents,
+    layers,
+    map_cache,
+    sitrep,
+    standing_down,
+)
 from emergency.forms import (
     HelpForm,
     HubForm,
@@ -46,7 +55,6 @@ from emergency.models import (
     Incident,
     IncidentKind,
 )
-from emergency.networks import networks
 
 bp = Blueprint("emergency", __name__)
 
@@ -357,13 +365,11 @@ def hub_quick(hub_id: int):
 def help_page():
     form = HelpForm(request.args)
     searched = "where" in request.args
-    nearby, helpers, active = [], [], incidents.active()
+    results, active = None, incidents.active()
     if searched and form.validate():
         origin, note = geocoding.place_point(form.where.data)
         if origin is not None:
-            # No hub is open to the public while no incident is active (hubs.published).
-            nearby = hubs.nearest_receiving(origin) if active else []
-            helpers = _networks_near(origin, form.where.data, active)
+            results = get_help.results(origin, form.where.data, active)
         else:
             form.where.errors = [*form.where.errors, note]
     return render_template(
@@ -372,23 +378,9 @@ def help_page():
         search=form,
         searched=searched and not form.errors,
         active=active,
-        nearby=[(n, hubs.public_view(n.hub)) for n in nearby],
-        networks=helpers,
+        results=results,
         open_count=hubs.receiving_count() if active else 0,
     )
-
-
-def _networks_near(origin: geo.Point, where: str, active: list[Incident]) -> list[dict]:
-    """Published networks covering the place, those helping in an incident first."""
-    helping: set[int] = set()
-    for incident in active:
-        helping |= networks.active_ids(incident)
-    outcode = geo.outcode_of(where)
-    # A postcode stands for its post town too: a network covering "Shrewsbury" covers SY3 8HQ.
-    town = geo.post_town(outcode).title() if outcode else where
-    found = networks.covering(origin, outcode, town)
-    found.sort(key=lambda n: n.id not in helping)  # stable: keeps covering()'s order
-    return [{**networks.public_view(n), "helping": n.id in helping} for n in found]
 
 
 @bp.get("/emergency/hubs.geojson")
