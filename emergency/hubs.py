@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from accord import audit, geo
@@ -53,11 +53,6 @@ def receiving() -> list[Hub]:
         .options(selectinload(Hub.location), selectinload(Hub.organisation))
     )
     return list(db.session.scalars(statement))
-
-
-def receiving_count() -> int:
-    statement = select(func.count(Hub.id)).where(Hub.status.in_([s.value for s in RECEIVING]))
-    return db.session.scalar(statement) or 0
 
 
 @dataclass(frozen=True)

@@ -379,7 +379,6 @@ def help_page():
         searched=searched and not form.errors,
         active=active,
         results=results,
-        open_count=hubs.receiving_count() if active else 0,
     )
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import re
 
-from sqlalchemy import Connection, delete, event, exists, insert, or_, select
+from sqlalchemy import ColumnElement, Connection, delete, event, exists, insert, or_, select
 from sqlalchemy.orm import Mapper
 
 from accord import geo
@@ -126,10 +126,12 @@ def rebuild() -> int:
     return len(everything)
 
 
-def candidates(districts: set[str], town: str | None):
+def candidates(districts: set[str], town: str | None) -> ColumnElement[bool]:
     """A WHERE clause: networks with a row for one of these districts or this town key, or
     with no rows at all (not worked out yet)."""
-    match = (NetworkArea.kind == DISTRICT) & NetworkArea.key.in_(sorted(districts))
+    match: ColumnElement[bool] = (NetworkArea.kind == DISTRICT) & NetworkArea.key.in_(
+        sorted(districts)
+    )
     if town:
         match = or_(match, (NetworkArea.kind == TOWN) & (NetworkArea.key == town))
     own = NetworkArea.network_id == MutualAidNetwork.id

@@ -88,9 +88,7 @@ def test_the_counter_survives_its_row_being_deleted(app):
 # --- the CVEC map and the public map --------------------------------------------------------
 
 
-def test_the_cvec_map_is_built_once_and_each_response_has_its_own_nonce(
-    client, make, monkeypatch
-):
+def test_the_cvec_map_is_built_once_and_each_response_has_its_own_nonce(client, make, monkeypatch):
     sign_in(client, make)
     data.hub(location=make.location(name="Frankwell Hall"), status=HubStatus.open)
     built = counted(monkeypatch, layers, "coordination")
@@ -105,9 +103,7 @@ def test_the_cvec_map_is_built_once_and_each_response_has_its_own_nonce(
         assert map_cache.NONCE not in body
 
 
-def test_a_change_through_another_app_server_reaches_this_one(
-    client, make, make_app, monkeypatch
-):
+def test_a_change_through_another_app_server_reaches_this_one(client, make, make_app, monkeypatch):
     """Two gunicorn workers are two apps on one database: a hub's status changed through one
     shows on the other's next map, though that one had the map kept."""
     sign_in(client, make)
