@@ -6,7 +6,7 @@ Create Date: 2026-12-03 17:20:00
 
 Map pages are built once and kept (emergency/map_cache.py) while `map_revision.revision`
 stays the same. Triggers bump it whenever what a map shows changes: a hub, its building's
-name or place, an incident, a network or its activation, a volunteer (the density layer).
+name, place or address, an incident, a network or its activation, a volunteer (the density layer).
 Triggers, not application code, so bulk inserts, imports and hand-run SQL invalidate too.
 The row is upserted, so emptying the table (the test suite does) does not stop the counter.
 
@@ -24,9 +24,10 @@ down_revision = "0018"
 branch_labels = None
 depends_on = None
 
-# Every change of a row in these tables changes a map; for location, only these columns do.
+# Every change of a row in these tables changes a map; for location, only these columns do
+# (a hub's name and place on the maps, its address on /help's kept answers).
 TABLES = ("hub", "incident", "mutual_aid_network", "network_activation", "volunteer")
-LOCATION_COLUMNS = "name, latitude, longitude"
+LOCATION_COLUMNS = "name, latitude, longitude, address, town, postcode"
 
 SQLITE_BUMP = (
     "INSERT INTO map_revision (id, revision) VALUES (1, 1) "

@@ -60,6 +60,9 @@ def test_triggers_bump_the_revision_for_each_thing_a_map_shows(app, make):
     place.name = "Frankwell Community Hall"
     db.session.commit()
     assert bumped()
+    place.address = "Frankwell Quay"
+    db.session.commit()
+    assert bumped()
     place.description = "Not on any map"
     db.session.commit()
     assert not bumped()  # only a building's name and place are on a map
