@@ -20,7 +20,13 @@ def results(origin: geo.Point, where: str, active: list[Incident]) -> Markup:
     outcode = geo.outcode_of(where)
     # A postcode stands for its post town too: a network covering "Shrewsbury" covers SY3 8HQ.
     town = geo.post_town(outcode).title() if outcode else where
-    key = (map_cache.revision(), is_overnight(now_uk()), origin, outcode, areas.town_key(town))
+    key = (
+        map_cache.revision(map_cache.HELP),
+        is_overnight(now_uk()),
+        origin,
+        outcode,
+        areas.town_key(town),
+    )
 
     def build() -> str:
         # No hub is open to the public while no incident is active (hubs.published).

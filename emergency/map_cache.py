@@ -4,9 +4,10 @@ Building the CVEC map's layers and rendering them cost over 100 ms of CPU at 2,0
 every request, for a picture that changes a few times an hour. Each app server (each gunicorn
 worker) keeps the last document of each map with the key it was built for:
 
-- `revision()`: the counter database triggers bump whenever a hub, its building, an
-  incident, a network or a volunteer changes (migration 0022). One indexed read a request,
-  so a change made through any worker reaches every worker's next request;
+- `revision()`: a counter database triggers bump whenever a hub, its building, an
+  incident, a network or a volunteer changes (migration 0022; /help's answers use a second
+  counter that volunteers leave alone). One indexed read a request, so a change made
+  through any worker reaches every worker's next request;
 - whatever else the map depends on, which the caller adds to the key (the flood feed's
   state, whether capacities are the overnight ones, the tile server);
 - and an age: a kept map is rebuilt after KEEP_S whatever happens, as a backstop for
@@ -48,9 +49,13 @@ class Kept:
     built: float  # time.monotonic() when built
 
 
-def revision() -> int:
-    """The map revision now (0 before any change was counted)."""
-    return db.session.scalar(select(MapRevision.revision).where(MapRevision.id == 1)) or 0
+# The counters (migration 0022): any map's content; /help's (hubs, networks, incidents).
+MAPS, HELP = 1, 2
+
+
+def revision(which: int = MAPS) -> int:
+    """A revision counter now (0 before any change was counted)."""
+    return db.session.scalar(select(MapRevision.revision).where(MapRevision.id == which)) or 0
 
 
 class _Shelf:
@@ -93,7 +98,7 @@ def document(app: Flask, name: str, key: Hashable, build: Callable[[str], str], 
 
 def answer(app: Flask, name: str, key: Hashable, build: Callable[[], str]) -> str:
     """A piece of a page for `key` (e.g. /help's results for a place), kept like a map; the
-    last ANSWERS keys of each name are kept. Put the map revision in the key."""
+    last ANSWERS keys of each name are kept. Put a revision in the key."""
     return _shelf(app, name, ANSWERS).get(key, build)
 
 

@@ -265,9 +265,9 @@ class FloodFeed(Model):
 
 
 class MapRevision(Model):
-    """One row whose `revision` database triggers bump whenever something a map shows
-    changes (migration 0022): every app server compares it with the revision its cached maps
-    were built at (emergency/map_cache.py)."""
+    """Counters database triggers bump whenever something a map (row 1) or /help's answer
+    (row 2) shows changes (migration 0022): every app server compares them with those its
+    kept maps and answers were built at (emergency/map_cache.py)."""
 
     __tablename__ = "map_revision"
 

@@ -4,11 +4,11 @@ Revision ID: 0022
 Revises: 0018
 Create Date: 2026-12-03 17:20:00
 
-Map pages are built once and kept (emergency/map_cache.py) while `map_revision.revision`
-stays the same. Triggers bump it whenever what a map shows changes: a hub, its building's
-name, place or address, an incident, a network or its activation, a volunteer (the density layer).
-Triggers, not application code, so bulk inserts, imports and hand-run SQL invalidate too.
-The row is upserted, so emptying the table (the test suite does) does not stop the counter.
+Map pages and /help's answers are built once and kept (emergency/map_cache.py) while
+`map_revision` stays the same. Triggers bump it whenever what they show changes: a hub, its
+building's name, place or address, an incident, a network or its activation, a volunteer
+(the maps' density layer only). Triggers, not application code, so bulk inserts, imports
+and hand-run SQL invalidate too.
 
 `network_area` indexes the places a network covers: the districts its circle may reach and
 the districts and towns it names (emergency/networks/areas.py fills it). Existing networks
@@ -25,14 +25,17 @@ branch_labels = None
 depends_on = None
 
 # Every change of a row in these tables changes a map; for location, only these columns do
-# (a hub's name and place on the maps, its address on /help's kept answers).
-TABLES = ("hub", "incident", "mutual_aid_network", "network_activation", "volunteer")
+# (a hub's name and place on the maps, its address on /help's kept answers). Row 1 counts
+# changes to any map; row 2 those /help shows (not volunteers, who are only on CVEC's map).
+MAPS, HELP = 1, 2
+TABLES = {
+    "hub": (MAPS, HELP),
+    "incident": (MAPS, HELP),
+    "mutual_aid_network": (MAPS, HELP),
+    "network_activation": (MAPS, HELP),
+    "volunteer": (MAPS,),
+}
 LOCATION_COLUMNS = "name, latitude, longitude, address, town, postcode"
-
-SQLITE_BUMP = (
-    "INSERT INTO map_revision (id, revision) VALUES (1, 1) "
-    "ON CONFLICT (id) DO UPDATE SET revision = map_revision.revision + 1"
-)
 
 
 def upgrade():
@@ -42,7 +45,7 @@ def upgrade():
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.execute("INSERT INTO map_revision (id, revision) VALUES (1, 1)")
+    op.execute(f"INSERT INTO map_revision (id, revision) VALUES ({MAPS}, 1), ({HELP}, 1)")  # noqa: S608 - constants
     op.create_table(
         "network_area",
         sa.Column("network_id", sa.Integer(), nullable=False),
@@ -58,35 +61,46 @@ def upgrade():
         _sqlite_triggers()
 
 
+def _sqlite_bump(rows) -> str:
+    # Upserted, so emptying the table (the test suite does) does not stop the counters.
+    return " ".join(
+        f"INSERT INTO map_revision (id, revision) VALUES ({row}, 1) "  # noqa: S608 - constants
+        "ON CONFLICT (id) DO UPDATE SET revision = map_revision.revision + 1;"
+        for row in rows
+    )
+
+
 def _sqlite_triggers():
     # SQLite has row triggers only: a bulk insert of 2,000 hubs bumps 2,000 times (cheap).
-    for table in TABLES:
+    for table, rows in TABLES.items():
         for event in ("INSERT", "UPDATE", "DELETE"):
             op.execute(
                 f"CREATE TRIGGER {table}_{event.lower()}_map_revision AFTER {event} ON {table} "
-                f"BEGIN {SQLITE_BUMP}; END"
+                f"BEGIN {_sqlite_bump(rows)} END"
             )
     op.execute(
         f"CREATE TRIGGER location_update_map_revision AFTER UPDATE OF {LOCATION_COLUMNS} "
-        f"ON location BEGIN {SQLITE_BUMP}; END"
+        f"ON location BEGIN {_sqlite_bump((MAPS, HELP))} END"
     )
 
 
 def _postgresql_triggers():
+    # The rows to bump are the trigger's arguments.
     op.execute(
         "CREATE FUNCTION bump_map_revision() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        "INSERT INTO map_revision (id, revision) VALUES (1, 1) "
+        "FOR i IN 0 .. TG_NARGS - 1 LOOP "
+        "INSERT INTO map_revision (id, revision) VALUES (TG_ARGV[i]::integer, 1) "
         "ON CONFLICT (id) DO UPDATE SET revision = map_revision.revision + 1; "
-        "RETURN NULL; END $$"
+        "END LOOP; RETURN NULL; END $$"
     )
-    for table in TABLES:
+    for table, rows in TABLES.items():
         op.execute(
             f"CREATE TRIGGER {table}_map_revision AFTER INSERT OR UPDATE OR DELETE ON {table} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION bump_map_revision()"
+            f"FOR EACH STATEMENT EXECUTE FUNCTION bump_map_revision({', '.join(map(str, rows))})"
         )
     op.execute(
         f"CREATE TRIGGER location_map_revision AFTER UPDATE OF {LOCATION_COLUMNS} ON location "
-        "FOR EACH STATEMENT EXECUTE FUNCTION bump_map_revision()"
+        f"FOR EACH STATEMENT EXECUTE FUNCTION bump_map_revision({MAPS}, {HELP})"
     )
 
 

@@ -53,8 +53,10 @@ def test_triggers_bump_the_revision_for_each_thing_a_map_shows(app, make):
         return seen[-1] > seen[-2]
 
     place = make.location(name="Frankwell Hall")
+    help_revision = map_cache.revision(map_cache.HELP)
     hub = data.hub(location=place)
     assert bumped()
+    assert map_cache.revision(map_cache.HELP) > help_revision
     hubs.set_status(hub, HubStatus.open, 5, None, None)
     assert bumped()
     place.name = "Frankwell Community Hall"
@@ -73,8 +75,11 @@ def test_triggers_bump_the_revision_for_each_thing_a_map_shows(app, make):
     networks.set_active(network, incident, True, None)
     db.session.commit()
     assert bumped()
+    help_revision = map_cache.revision(map_cache.HELP)
     data.volunteer()
     assert bumped()
+    # Volunteers are on CVEC's map only: /help's kept answers stay.
+    assert map_cache.revision(map_cache.HELP) == help_revision
     db.session.execute(delete(Hub))  # bulk statements too, not only the ORM's
     db.session.commit()
     assert bumped()
