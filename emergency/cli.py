@@ -36,3 +36,16 @@ def summary(state: floods.FloodState) -> str:
         for level, label in floods.SEVERITY_LABELS.items()
     )
     return f"{total} in force for {PLACE}: {parts}."
+
+
+@emergency_cli.command("network-areas")
+def network_areas() -> None:
+    """Work out again where every mutual-aid network helps (the index /help reads). Edits keep
+    it up to date; run it after loading networks around the app (SQL, a bulk import) or after
+    upgrading to migration 0022."""
+    from accord.extensions import db
+    from emergency.networks import areas
+
+    done = areas.rebuild()
+    db.session.commit()
+    click.echo(f"Areas worked out for {done} mutual-aid network{'' if done == 1 else 's'}.")

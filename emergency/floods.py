@@ -130,6 +130,12 @@ def current(now: datetime | None = None, *, geometry: bool = True) -> FloodState
     return refresh(now)
 
 
+def state_key(state: FloodState) -> tuple:
+    """What a map of these warnings depends on: a kept map with another key is stale."""
+    warnings = tuple((w.id, w.severity, w.message_changed_at) for w in state.warnings)
+    return state.fetched_at, state.error, warnings
+
+
 def _fresh(feed: FloodFeed | None, now: datetime) -> bool:
     if feed is None or feed.fetched_at is None:
         return False

@@ -3,11 +3,12 @@ change them, the nearest open ones, and the public view of a hub (the only one s
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from accord import audit, geo
 from accord.clock import now_uk, utcnow
@@ -52,11 +53,6 @@ def receiving() -> list[Hub]:
         .options(selectinload(Hub.location), selectinload(Hub.organisation))
     )
     return list(db.session.scalars(statement))
-
-
-def receiving_count() -> int:
-    statement = select(func.count(Hub.id)).where(Hub.status.in_([s.value for s in RECEIVING]))
-    return db.session.scalar(statement) or 0
 
 
 @dataclass(frozen=True)
@@ -202,12 +198,26 @@ def save_profile(hub: Hub, by_id: int | None) -> Hub:
     return hub
 
 
-def nearest_receiving(origin: geo.Point, limit: int = 10) -> list[Nearby]:
-    """Open hubs nearest first, then full ones nearest first.
+# /help looks this far round the place first, then farther only when too few hubs are open.
+SEARCH_MILES = (3.0, 10.0, 30.0)
 
-    Distances come from the hubs' points alone; only the `limit` nearest are loaded whole (a
-    county has thousands of hubs, and loading each with its building cost most of /help)."""
-    points = db.session.execute(
+
+def _box(origin: geo.Point, miles: float) -> tuple[float, float, float, float]:
+    """South, north, west, east of a box a little larger than the circle."""
+    dlat = miles / 69.0 * 1.01
+    dlon = dlat / max(math.cos(math.radians(origin.latitude)), 0.01)
+    return (
+        origin.latitude - dlat,
+        origin.latitude + dlat,
+        origin.longitude - dlon,
+        origin.longitude + dlon,
+    )
+
+
+def _receiving_points(origin: geo.Point, miles: float | None) -> list[tuple[bool, float, int]]:
+    """(full?, miles, hub id) of the placed open and full hubs within `miles` of the origin
+    (all of them for None), the box picked by the latitude/longitude index in SQL."""
+    statement = (
         select(Hub.id, Hub.status, Location.latitude, Location.longitude)
         .join(Location, Location.id == Hub.location_id)
         .where(
@@ -215,16 +225,39 @@ def nearest_receiving(origin: geo.Point, limit: int = 10) -> list[Nearby]:
             Location.latitude.is_not(None),
             Location.longitude.is_not(None),
         )
-    ).all()
-    ranked = sorted(
-        (status != HubStatus.open, geo.miles_between(origin, geo.Point(lat, lon)), hub_id)
-        for hub_id, status, lat, lon in points
-        if lat is not None and lon is not None  # always: the query reads placed hubs only
-    )[:limit]
+    )
+    if miles is not None:
+        south, north, west, east = _box(origin, miles)
+        statement = statement.where(
+            Location.latitude.between(south, north), Location.longitude.between(west, east)
+        )
+    found = []
+    for hub_id, status, lat, lon in db.session.execute(statement):
+        if lat is None or lon is None:  # never: the query reads placed hubs only
+            continue
+        away = geo.miles_between(origin, geo.Point(lat, lon))
+        if miles is None or away <= miles:
+            found.append((status != HubStatus.open, away, hub_id))
+    return found
+
+
+def nearest_receiving(origin: geo.Point, limit: int = 10) -> list[Nearby]:
+    """Open hubs nearest first, then full ones nearest first.
+
+    A county has thousands of hubs: the database picks those in a box round the place (3
+    miles, then 10, then 30, then all), and only the `limit` nearest are loaded whole. A
+    circle is enough once it holds `limit` open hubs: any hub outside it is farther than
+    each of them, and open ones rank before full ones anyway."""
+    ranked: list[tuple[bool, float, int]] = []
+    for miles in (*SEARCH_MILES, None):
+        ranked = sorted(_receiving_points(origin, miles))
+        if sum(1 for full, _, _ in ranked if not full) >= limit:
+            break
+    ranked = ranked[:limit]
     statement = (
         select(Hub)
         .where(Hub.id.in_([hub_id for _, _, hub_id in ranked]))
-        .options(selectinload(Hub.location), selectinload(Hub.organisation))
+        .options(joinedload(Hub.location), joinedload(Hub.organisation))  # one query
     )
     loaded = {hub.id: hub for hub in db.session.scalars(statement)}
     return [Nearby(loaded[hub_id], miles) for _, miles, hub_id in ranked]

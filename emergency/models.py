@@ -262,3 +262,14 @@ class FloodFeed(Model):
     fetched_at: Mapped[datetime | None]
     attempted_at: Mapped[datetime | None]
     error: Mapped[str] = mapped_column(Text, default="")
+
+
+class MapRevision(Model):
+    """Counters database triggers bump whenever something a map (row 1) or /help's answer
+    (row 2) shows changes (migration 0022): every app server compares them with those its
+    kept maps and answers were built at (emergency/map_cache.py)."""
+
+    __tablename__ = "map_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int]

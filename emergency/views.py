@@ -7,7 +7,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -19,12 +18,21 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from accord import geo, geocoding, limits, maps
+from accord import geo, geocoding, limits
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Location, Role
 from accord.security import csp_nonce, map_document
-from emergency import floods, hubs, incidents, layers, sitrep, standing_down
+from emergency import (
+    floods,
+    get_help,
+    hubs,
+    incidents,
+    layers,
+    map_cache,
+    sitrep,
+    standing_down,
+)
 from emergency.forms import (
     HelpForm,
     HubForm,
@@ -47,7 +55,6 @@ from emergency.models import (
     Incident,
     IncidentKind,
 )
-from emergency.networks import networks
 
 bp = Blueprint("emergency", __name__)
 
@@ -358,13 +365,11 @@ def hub_quick(hub_id: int):
 def help_page():
     form = HelpForm(request.args)
     searched = "where" in request.args
-    nearby, helpers, active = [], [], incidents.active()
+    results, active = None, incidents.active()
     if searched and form.validate():
         origin, note = geocoding.place_point(form.where.data)
         if origin is not None:
-            # No hub is open to the public while no incident is active (hubs.published).
-            nearby = hubs.nearest_receiving(origin) if active else []
-            helpers = _networks_near(origin, form.where.data, active)
+            results = get_help.results(origin, form.where.data, active)
         else:
             form.where.errors = [*form.where.errors, note]
     return render_template(
@@ -373,23 +378,8 @@ def help_page():
         search=form,
         searched=searched and not form.errors,
         active=active,
-        nearby=[(n, hubs.public_view(n.hub)) for n in nearby],
-        networks=helpers,
-        open_count=hubs.receiving_count() if active else 0,
+        results=results,
     )
-
-
-def _networks_near(origin: geo.Point, where: str, active: list[Incident]) -> list[dict]:
-    """Published networks covering the place, those helping in an incident first."""
-    helping: set[int] = set()
-    for incident in active:
-        helping |= networks.active_ids(incident)
-    outcode = geo.outcode_of(where)
-    # A postcode stands for its post town too: a network covering "Shrewsbury" covers SY3 8HQ.
-    town = geo.post_town(outcode).title() if outcode else where
-    found = networks.covering(origin, outcode, town)
-    found.sort(key=lambda n: n.id not in helping)  # stable: keeps covering()'s order
-    return [{**networks.public_view(n), "helping": n.id in helping} for n in found]
 
 
 @bp.get("/emergency/hubs.geojson")
@@ -406,20 +396,6 @@ def hubs_geojson():
 
 
 # --- maps and the situation report -----------------------------------------------------------
-
-TILE_ATTRIBUTION = "Map data © OpenStreetMap contributors"
-
-
-def _map(built: tuple[list[maps.Layer], list]) -> Response:
-    layer_list, legend = built
-    body = maps.render_layers(
-        layer_list,
-        current_app.config["TILE_URL"],
-        csp_nonce(),
-        TILE_ATTRIBUTION,
-        legend=legend,
-    )
-    return map_document(body)
 
 
 @bp.get("/emergency/map")
@@ -438,7 +414,16 @@ def coordination_map():
 @bp.get("/emergency/map/frame")
 @role_required(Role.cvec)
 def map_frame():
-    return _map(layers.coordination(floods.current()))
+    # Refreshes a stale feed, as the map always did; the outlines are read only to rebuild.
+    state = floods.current(geometry=False)
+    return map_document(
+        map_cache.page(
+            "coordination",
+            floods.state_key(state),
+            lambda: layers.coordination(floods.current()),
+            csp_nonce(),
+        )
+    )
 
 
 @bp.get("/help/map")
@@ -452,7 +437,7 @@ def help_map():
 @bp.get("/help/map/frame")
 @limiter.limit(limits.LOOKUP)
 def help_map_frame():
-    return _map(layers.public())
+    return map_document(map_cache.page("public", (), layers.public, csp_nonce()))
 
 
 @bp.get("/emergency/incidents/<int:incident_id>/sitrep")

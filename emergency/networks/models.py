@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accord.clock import utcnow
@@ -61,3 +61,19 @@ class NetworkActivation(Model):
 
     incident: Mapped[Incident] = relationship(back_populates="networks")
     network: Mapped[MutualAidNetwork] = relationship(back_populates="activations")
+
+
+class NetworkArea(Model):
+    """Where a network may help, as index keys (emergency/networks/areas.py): a postcode
+    district its circle may reach or that it names ("district"), a town it names ("town"), or
+    "none" when it covers nothing we can index. /help reads the networks of one district and
+    town from here instead of testing every network."""
+
+    __tablename__ = "network_area"
+    __table_args__ = (Index("ix_network_area_kind_key", "kind", "key"),)
+
+    network_id: Mapped[int] = mapped_column(
+        ForeignKey("mutual_aid_network.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)

@@ -23,6 +23,9 @@ from accord.geo import Point
 from accord.models import Review
 from emergency import incidents
 from emergency.models import Incident
+from emergency.networks import areas
+from emergency.networks.areas import place_named
+from emergency.networks.areas import town_key as _key
 from emergency.networks.models import MutualAidNetwork, NetworkActivation
 
 # What networks commonly offer: ticked on the form, stored as readable words in `offers`.
@@ -34,15 +37,6 @@ OFFERS = {
     "transport": "transport to appointments",
     "meals": "meals",
     "dog_walking": "dog walking",
-}
-
-# Welsh names of Shropshire towns, so a Welsh speaker on the border finds the same network.
-WELSH_NAMES = {
-    "Amwythig": "Shrewsbury",
-    "Croesoswallt": "Oswestry",
-    "Llwydlo": "Ludlow",
-    "Yr Eglwys Wen": "Whitchurch",
-    "Trefesgob": "Bishop's Castle",
 }
 
 MIN_RADIUS_MILES = 0.1
@@ -87,25 +81,6 @@ def split_list(text: str | None) -> list[str]:
         if item and item.lower() not in {i.lower() for i in items}:
             items.append(item)
     return items
-
-
-def _key(name: str) -> str:
-    # "St. Martins" and "St Martin's", "Bishops Castle" and "Bishop's Castle" are the same.
-    cleaned = re.sub(r"[’‘'`.]", "", name).replace("-", " ")
-    return " ".join(cleaned.lower().split())
-
-
-@functools.cache
-def _places() -> dict[str, geo.Place]:
-    table = {_key(p.name): p for p in geo.places()}
-    for welsh, english in WELSH_NAMES.items():
-        table.setdefault(_key(welsh), table[_key(english)])
-    return table
-
-
-def place_named(name: str) -> geo.Place | None:
-    """A Shropshire town or village by its name, in English or Welsh, any case."""
-    return _places().get(_key(name))
 
 
 @functools.cache
@@ -330,6 +305,22 @@ def _in_circle(network: MutualAidNetwork, point: Point | None) -> bool:
     return geo.miles_between(point, centre) <= (network.radius_miles or 0)
 
 
+def _candidates(
+    inside: Point | None, outcode: str | None, place: geo.Place | None, town_key: str
+) -> list[MutualAidNetwork]:
+    """Published networks that may cover the place, from their precomputed areas (areas.py):
+    those of its district or town. A point with no district of its own (a place only a
+    geocoder knew) could be in any circle, so then every published network is tested."""
+    districts = {outcode} if outcode else set()
+    if place is not None and place.outcode:
+        districts.add(place.outcode)
+    placed = outcode is not None or (place is not None and inside == place.point)
+    if inside is not None and not placed:
+        return published()
+    statement = published_statement().where(areas.candidates(districts, town_key or None))
+    return list(db.session.scalars(statement))
+
+
 def covering(
     point: Point | None, outcode: str | None = None, town: str | None = None
 ) -> list[MutualAidNetwork]:
@@ -346,8 +337,7 @@ def covering(
     inside = point or (place.point if place else None)
     origin = inside or (geo.district_point(outcode) if outcode else None)
     found = []
-    # Every published network is read: a county has hundreds at most, and coverage is JSON.
-    for network in published():
+    for network in _candidates(inside, outcode, place, town_key):
         if _in_circle(network, inside):
             tier = 0
         elif town_key and town_key in {_key(t) for t in network.towns}:
@@ -400,7 +390,14 @@ def active_in(incident: Incident) -> list[MutualAidNetwork]:
 
 
 def active_ids(incident: Incident) -> set[int]:
-    return {n.id for n in active_in(incident)}
+    """The ids of active_in's networks, read as ids (no network loaded)."""
+    statement = (
+        select(NetworkActivation.network_id)
+        .join(MutualAidNetwork)
+        .where(NetworkActivation.incident_id == incident.id)
+        .where(MutualAidNetwork.review == Review.published)
+    )
+    return set(db.session.scalars(statement))
 
 
 class ActivationError(ValueError):
