@@ -1,7 +1,7 @@
 """search vocabulary: the index's own words for spelling corrections, and what changed since
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-03 17:15:00
 
 Spelling corrections read the words of the full-text index itself, once per worker, then only
@@ -27,7 +27,7 @@ service_search_fts, which accord.extensions.include_object leaves alone).
 from alembic import op
 
 revision = "0020"
-down_revision = "0018"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """service_at_location: a `listed` flag, kept by triggers, and an index of the listed ids
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0020
 Create Date: 2026-12-03 17:20:00
 
 `/api/oruk/service_at_locations` lists a service at a building when both are published. It
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0018"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """maps: a revision counter kept by triggers, and mutual-aid networks' areas by district
 
 Revision ID: 0022
-Revises: 0018
+Revises: 0021
 Create Date: 2026-12-03 17:20:00
 
 Map pages and /help's answers are built once and kept (emergency/map_cache.py) while
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022"
-down_revision = "0018"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
