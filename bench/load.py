@@ -97,8 +97,10 @@ class Gunicorn:
         self.log = log.open("ab")
         self.count = workers
         command = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
-        # More than one thread makes gunicorn use gthread workers; one keeps them sync.
-        command += ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
+        # More than one thread: gunicorn's gthread workers; one: sync. Said on the command line
+        # either way, so the bench measures what it names whatever gunicorn.conf.py chooses.
+        kind = "gthread" if threads > 1 else "sync"
+        command += ["--worker-class", kind, "--threads", str(threads)]
         command += ["--bind", f"127.0.0.1:{self.port}", "--timeout", "60"]
         command += ["--log-level", "warning", target]
         environment = {**os.environ, **env, "PYTHONPATH": str(root)}

@@ -61,6 +61,9 @@ SECONDS = int(os.environ.get("BENCH_SIDE_SECONDS", "30"))
 CONNECTIONS = int(os.environ.get("BENCH_SIDE_CONNECTIONS", "32"))
 ROUNDS = int(os.environ.get("BENCH_SIDE_ROUNDS", "2"))
 CONFIGS = os.environ.get("BENCH_SIDE_CONFIGS", "2x1,2x2,2x4")
+# postcodes.io's answer time in the I/O-bound rows (0: no such rows).
+DELAY_MS = int(os.environ.get("BENCH_SIDE_DELAY_MS", "100"))
+IO_CONFIGS = os.environ.get("BENCH_SIDE_IO_CONFIGS", "2x1,2x4,2x8")
 P99_PROMISE_MS = 1000.0
 SPEED_PROMISE = 4.0
 TICK = os.sysconf("SC_CLK_TCK")
@@ -269,17 +272,30 @@ def cpu_ticks(pids: list[int]) -> int:
     return total
 
 
-def serve(engine: str, code: str, url: str, workers: int, threads: int, log: Path) -> Row:
-    """One checkout under gunicorn: warmed, checked, then timed on the 30 searches."""
+def serve(
+    engine: str,
+    code: str,
+    url: str,
+    workers: int,
+    threads: int,
+    log: Path,
+    postcodes: SlowPostcodes | None = None,
+) -> Row:
+    """One checkout under gunicorn: warmed, checked, then timed on the 30 searches (or, with
+    `postcodes`, on searches at postcodes a slow postcodes.io must be asked about)."""
     import urllib.request
 
     from bench import load, queries
 
     root = OLD_TREE if code == "old" else ROOT
-    paths = queries.paths()
+    paths = io_paths() if postcodes else queries.paths()
+    env = load.server_env(url)
+    if postcodes:
+        env["POSTCODES_API_URL"] = postcodes.url
+        code += f", postcodes.io {DELAY_MS} ms away"
     server = load.Gunicorn(
         "bench.serve:app()",
-        load.server_env(url),
+        env,
         log,
         root=root,
         workers=workers,
@@ -287,11 +303,11 @@ def serve(engine: str, code: str, url: str, workers: int, threads: int, log: Pat
     )
     try:
         server.wait("/healthz")
-        for path in paths:  # every search answers before any is timed
+        for path in queries.paths():  # every search answers before any is timed
             with urllib.request.urlopen(server.base + path, timeout=60) as answer:  # noqa: S310
                 if answer.status != 200:
                     raise SystemExit(f"{code} {engine}: {path} answered {answer.status}")
-        load.wrk(server, "warm-up", paths, load.WARM_SECONDS, CONNECTIONS)
+        load.wrk(server, "warm-up", queries.paths(), load.WARM_SECONDS, CONNECTIONS)
         pids = server.workers()
         before = cpu_ticks(pids)
         result = load.wrk(server, "search", paths, SECONDS, CONNECTIONS)
@@ -302,8 +318,71 @@ def serve(engine: str, code: str, url: str, workers: int, threads: int, log: Pat
     return Row(engine, code, workers, threads, result, cpu, os.getloadavg()[0])
 
 
-def configs() -> list[tuple[int, int]]:
-    return [tuple(int(n) for n in item.split("x")) for item in CONFIGS.split(",") if item]  # type: ignore[misc]
+class SlowPostcodes:
+    """postcodes.io on loopback, answering `/postcodes/<postcode>` from the offline tables
+    after `DELAY_MS`, as the real service would over the internet. Each worker caches what it
+    is told for a day, so the I/O-bound rows search at postcodes it has not met."""
+
+    def __init__(self) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import unquote
+
+        from accord import geo
+
+        class Answer(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                import time
+
+                time.sleep(DELAY_MS / 1000)
+                postcode = unquote(self.path.rsplit("/", 1)[-1])
+                point = geo.postcode_point(postcode)
+                if point is None or not self.path.startswith("/postcodes/"):
+                    status, body = 404, {"status": 404, "error": "Postcode not found"}
+                else:
+                    status = 200
+                    result = {"postcode": postcode, "latitude": point.latitude}
+                    result |= {"longitude": point.longitude}
+                    body = {"status": 200, "result": result}
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def io_paths(count: int = 20_000, seed: int = 11) -> list[str]:
+    """The mix's words at county postcodes in random order, few of them twice."""
+    import random
+    from urllib.parse import urlencode
+
+    from bench import county, queries
+
+    rng = random.Random(seed)  # noqa: S311 - benchmark sampling
+    codes = rng.sample(county.postcodes(), min(count, len(county.postcodes())))
+    words = [search[0] for search in queries.MIX if search[0]]
+    return [
+        "/directory?" + urlencode({"q": words[i % len(words)], "where": code, "radius": "5"})
+        for i, code in enumerate(codes)
+    ]
+
+
+def configs(listed: str = CONFIGS) -> list[tuple[int, int]]:
+    return [tuple(int(n) for n in item.split("x")) for item in listed.split(",") if item]  # type: ignore[misc]
 
 
 def measure(engine: str, new: str, old: str, log: Path) -> list[Row]:
@@ -323,6 +402,14 @@ def measure(engine: str, new: str, old: str, log: Path) -> list[Row]:
         for workers, threads in configs():
             rows.append(serve(engine, "new", new, workers, threads, log))
             print(line(rows[-1]), flush=True)
+    if DELAY_MS:
+        postcodes = SlowPostcodes()
+        try:
+            for workers, threads in configs(IO_CONFIGS):
+                rows.append(serve(engine, "new", new, workers, threads, log, postcodes))
+                print(line(rows[-1]), flush=True)
+        finally:
+            postcodes.close()
     return rows
 
 
