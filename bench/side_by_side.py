@@ -307,7 +307,9 @@ def serve(
             with urllib.request.urlopen(server.base + path, timeout=60) as answer:  # noqa: S310
                 if answer.status != 200:
                     raise SystemExit(f"{code} {engine}: {path} answered {answer.status}")
-        load.wrk(server, "warm-up", queries.paths(), load.WARM_SECONDS, CONNECTIONS)
+        # As many connections as the server has threads: more would leave a queue of
+        # abandoned requests that the timed run would wait behind.
+        load.wrk(server, "warm-up", queries.paths(), load.WARM_SECONDS, workers * threads)
         pids = server.workers()
         before = cpu_ticks(pids)
         result = load.wrk(server, "search", paths, SECONDS, CONNECTIONS)
@@ -443,7 +445,8 @@ def verdicts(rows: list[Row]) -> tuple[str, bool]:
                 and r.code == "new"
                 and (r.workers, r.threads) == (workers, threads)
             ]
-            old_rate = statistics.median(r.result.rate for r in old)
+            # At least one request: a row where none finished in time is not a zero divisor.
+            old_rate = statistics.median(max(r.result.rate, 1 / SECONDS) for r in old)
             new_rate = statistics.median(r.result.rate for r in new)
             worst = max(r.result.p99 for r in new)
             bad = sum(r.result.fivexx + r.result.errors + r.result.fourxx for r in new)
