@@ -446,6 +446,8 @@ def verdicts(rows: list[Row]) -> tuple[str, bool]:
                 and r.code == "new"
                 and (r.workers, r.threads) == (workers, threads)
             ]
+            if not old or not new:
+                continue
             # At least one request: a row where none finished in time is not a zero divisor.
             old_rate = statistics.median(max(r.result.rate, 1 / SECONDS) for r in old)
             new_rate = statistics.median(r.result.rate for r in new)
