@@ -304,9 +304,13 @@ def serve(
     try:
         server.wait("/healthz")
         for path in queries.paths():  # every search answers before any is timed
-            with urllib.request.urlopen(server.base + path, timeout=60) as answer:  # noqa: S310
-                if answer.status != 200:
-                    raise SystemExit(f"{code} {engine}: {path} answered {answer.status}")
+            try:
+                with urllib.request.urlopen(server.base + path, timeout=60) as answer:  # noqa: S310
+                    status = answer.status
+            except OSError as error:
+                raise SystemExit(f"{code} {engine}: {path} did not answer: {error}") from error
+            if status != 200:
+                raise SystemExit(f"{code} {engine}: {path} answered {status}")
         # As many connections as the server has threads: more would leave a queue of
         # abandoned requests that the timed run would wait behind.
         load.wrk(server, "warm-up", queries.paths(), load.WARM_SECONDS, workers * threads)
