@@ -53,7 +53,7 @@ from directory.models import (
     ServiceStatus,
     TaxonomyTerm,
 )
-from directory.search.fulltext import match
+from directory.search.fulltext import fts_relevance_steps, match
 from directory.search.query import Query
 
 # Totals are counted up to CAP + 1 rows, and shown as "more than CAP" beyond.
@@ -188,11 +188,6 @@ class Words:
         self.found = match(words)
         self.sqlite = db.engine.dialect.name != "postgresql"
         if self.sqlite:
-            matched: Select = select(
-                self.found.service_id.label("sid"), self.found.relevance.label("relevance")
-            ).select_from(self.found.source)
-            if self.found.condition is not None:
-                matched = matched.where(self.found.condition)
             db.session.execute(
                 text_clause(
                     "CREATE TEMP TABLE IF NOT EXISTS search_match "
@@ -200,7 +195,8 @@ class Words:
                 )
             )
             db.session.execute(_MATCHES.delete())
-            db.session.execute(_MATCHES.insert().from_select(["sid", "relevance"], matched))
+            for statement, expression in fts_relevance_steps(words):
+                db.session.execute(text_clause(statement), {"q": expression})
 
     def join(self, statement: Select, sid: Any) -> tuple[Select, Any]:
         """`statement` (which has service_search joined) narrowed to the matches, and the
@@ -288,15 +284,26 @@ def count_local(
     text = words
     source, building, inside, _ = _buildings(origin, miles)
     sid = ServiceAtLocation.service_id
-    found = select(sid.label("sid")).distinct()
-    found = (
-        found.select_from(source.join(ServiceAtLocation, ServiceAtLocation.location_id == building))
-        .join(Service, Service.id == sid)
-        .join(ServiceSearch, ServiceSearch.service_id == sid)
+    # The services with a building inside, read from the index first: a subquery of its
+    # own (DISTINCT: never flattened into the join), so that the planner, even with no
+    # statistics, does not start from the published services instead.
+    placed = (
+        select(sid.label("sid"))
+        .distinct()
+        .select_from(source.join(ServiceAtLocation, ServiceAtLocation.location_id == building))
+        .where(*inside)
     )
-    if text is not None:
-        found = text.join(found, sid)[0]
-    found = found.where(*inside, ServiceSearch.reach != "online", *_filters(query))
+    if text is not None and text.sqlite:
+        placed = placed.join(_MATCHES, _MATCHES.c.sid == sid)
+    near = placed.subquery("placed")
+    found = (
+        select(near.c.sid)
+        .join(Service, Service.id == near.c.sid)
+        .join(ServiceSearch, ServiceSearch.service_id == near.c.sid)
+        .where(ServiceSearch.reach != "online", *_filters(query))
+    )
+    if text is not None and not text.sqlite:
+        found = text.join(found, near.c.sid)[0]
     parts: list[Select] = [select(found.subquery("buildings").c.sid)]
     if outcode:
         parts.append(_areas(query, text, outcode).with_only_columns(ServiceSearch.service_id))
