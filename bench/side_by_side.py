@@ -318,9 +318,13 @@ def serve(
         before = cpu_ticks(pids)
         result = load.wrk(server, "search", paths, SECONDS, CONNECTIONS)
         spent = (cpu_ticks(pids) - before) / TICK * 1000
+        # A worker that died (a crash, gunicorn's timeout) took its CPU time with it.
+        replaced = set(server.workers()) != set(pids)
     finally:
         server.stop()
-    cpu = spent / result.requests if result.requests else 0.0
+    cpu = spent / result.requests if result.requests and not replaced else float("nan")
+    if replaced:
+        print(f"{code} {engine}: a worker was replaced during the row ({log})", file=sys.stderr)
     return Row(engine, code, workers, threads, result, cpu, os.getloadavg()[0])
 
 
