@@ -78,29 +78,34 @@ def ensure_wrk() -> str:
 
 
 class Gunicorn:
-    """gunicorn serving `target` with two sync workers on a free loopback port."""
+    """gunicorn serving `target` on a free loopback port: two sync workers unless told
+    otherwise, from the checkout at `root` (its code, its gunicorn.conf.py), so
+    bench/side_by_side.py can serve an older commit's checkout beside this one."""
 
-    def __init__(self, target: str, env: dict[str, str], log: Path) -> None:
+    def __init__(
+        self,
+        target: str,
+        env: dict[str, str],
+        log: Path,
+        *,
+        root: Path = ROOT,
+        workers: int = WORKERS,
+        threads: int = 1,
+    ) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log.open("ab")
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--timeout",
-            "60",
-            "--log-level",
-            "warning",
-            target,
-        ]
-        environment = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+        self.count = workers
+        command = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
+        # More than one thread: gunicorn's gthread workers; one: sync. Said on the command line
+        # either way, so the bench measures what it names whatever gunicorn.conf.py chooses.
+        kind = "gthread" if threads > 1 else "sync"
+        command += ["--worker-class", kind, "--threads", str(threads)]
+        command += ["--bind", f"127.0.0.1:{self.port}", "--timeout", "60"]
+        command += ["--log-level", "warning", target]
+        environment = {**os.environ, **env, "PYTHONPATH": str(root)}
         self.process = subprocess.Popen(  # noqa: S603 - our own command line
-            command, cwd=ROOT, env=environment, stdout=self.log, stderr=self.log
+            command, cwd=root, env=environment, stdout=self.log, stderr=self.log
         )
 
     def wait(self, path: str = "/", seconds: float = 60) -> None:
@@ -110,7 +115,7 @@ class Gunicorn:
                 raise SystemExit(f"gunicorn stopped (see {self.log.name})")
             try:
                 with urllib.request.urlopen(self.base + path, timeout=5) as answer:  # noqa: S310
-                    if answer.status == 200 and len(self.workers()) == WORKERS:
+                    if answer.status == 200 and len(self.workers()) == self.count:
                         return
             except OSError:
                 pass
