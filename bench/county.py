@@ -413,14 +413,14 @@ def build(
                 }
             )
     db.session.execute(insert(Schedule), schedule_rows)
-    # The search document is the app's own (directory.listings.document), made from the
-    # same fields a saved listing's would be, without loading 50,000 ORM objects.
+    # The search row is the app's own (directory.listings.search_row), made from the same
+    # fields a saved listing's would be, without loading 50,000 ORM objects.
     db.session.execute(
         insert(ServiceSearch),
         [
             {
                 "service_id": sid,
-                "document": listings.document(
+                **listings.search_row(
                     SimpleNamespace(  # type: ignore[arg-type]
                         **row,
                         organisation=SimpleNamespace(name=org_name),
