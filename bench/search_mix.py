@@ -19,7 +19,8 @@ the machine shows in wall time more than in CPU.
     BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1/bench_db \\
         .venv/bin/python -m bench.search_mix        # BENCH_POSTGRES_URL's database is wiped
 
-`SEARCH_SIZES=5000,20000` and `SEARCH_ROUNDS=3` shorten a run.
+`SEARCH_SIZES=5000,20000` and `SEARCH_ROUNDS=3` shorten a run; `SEARCH_ENGINES=sqlite` (or
+`postgresql`) runs one engine.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ from bench import county, queries
 
 SIZES = [int(n) for n in os.environ.get("SEARCH_SIZES", "5000,20000,50000").split(",")]
 ROUNDS = int(os.environ.get("SEARCH_ROUNDS", "5"))
+# "sqlite", "postgresql" or both (the default; PostgreSQL only with BENCH_POSTGRES_URL).
+ENGINES = os.environ.get("SEARCH_ENGINES", "sqlite,postgresql").split(",")
 TARGET_P95, TARGET_P50, TARGET_GROWTH = 60.0, 15.0, 1.5
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -247,12 +250,12 @@ def measure(
 
     rows = []
     with FakePostcodes() as postcodes, tempfile.TemporaryDirectory(dir=sqlite_folder) as folder:
-        for n in sizes:
+        for n in sizes if "sqlite" in ENGINES else []:
             path = Path(folder) / f"search-{n}.db"
             rows.append(one_size(f"sqlite:///{path}", "SQLite", n, rounds, postcodes.url))
             print(line(rows[-1]), file=sys.stderr, flush=True)
             path.unlink()
-        for n in sizes if postgres_url else []:
+        for n in sizes if postgres_url and "postgresql" in ENGINES else []:
             reset_postgresql(postgres_url)
             rows.append(one_size(postgres_url, "PostgreSQL", n, rounds, postcodes.url))
             print(line(rows[-1]), file=sys.stderr, flush=True)
