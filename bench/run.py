@@ -4,7 +4,9 @@
 2. The county (bench/county.py) on SQLite and PostgreSQL: six page kinds in-process against
    their bare SQL, a trivial endpoint and a naive folium map (bench/pages.py); throughput
    under gunicorn with wrk, and the 60-second load test at 32 connections (bench/load.py).
-3. Directory search, the ORUK API and the emergency map at county scale (their own modules).
+3. Directory search (the 30-search mix of bench/queries.py at 5k / 20k / 50k services against
+   its own SQL replayed bare, bench/search_mix.py), the ORUK API and the emergency map at
+   county scale (their own modules).
 
 Numbers are for reading, not asserting: tests never check wall-clock times. The run exits 1
 when the load test breaks a promise (a 5xx, a socket error, or p99 at or over 1 s).
@@ -86,16 +88,10 @@ def main() -> int:
 
     county = pages.run(float(os.environ.get("BENCH_SCALE", "1")))
 
-    from bench import directory_search
+    from bench import search_mix
 
-    with tempfile.TemporaryDirectory() as folder:
-        searched = directory_search.measure(f"sqlite:///{Path(folder) / 'county.db'}", "SQLite")
-    if os.environ.get("BENCH_POSTGRES_URL"):
-        reset = os.environ["BENCH_POSTGRES_URL"]
-        from tests.conftest import reset_postgresql
-
-        reset_postgresql(reset)
-        searched += directory_search.measure(reset, "PostgreSQL")
+    # The 30-search mix at 5k / 20k / 50k services on each engine (BENCH_POSTGRES_URL wiped).
+    searched = search_mix.measure(postgres_url=os.environ.get("BENCH_POSTGRES_URL"))
 
     from bench import oruk_api
 
@@ -126,14 +122,7 @@ def main() -> int:
     )
     if county.loads:
         table += load.table(county.throughput, county.loads)
-    table += (
-        "\n| search at county scale | p50 ms | p95 ms | p99 ms | p50 / bare SQL | |\n"
-        "|---|---:|---:|---:|---:|---|\n"
-    )
-    table += "".join(
-        f"| {name} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {ratio:.1f}× | {note} |\n"
-        for name, p50, p95, p99, ratio, note in searched
-    )
+    table += search_mix.table(searched)
     table += oruk_api.table(oruk)
     table += emergency_maps.table(layered)
     print(table)

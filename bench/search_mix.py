@@ -1,0 +1,356 @@
+"""Directory search at 5,000, 20,000 and 50,000 services in one run, SQLite and PostgreSQL:
+the 30 searches of bench/queries.py through the app (Flask test client, in-process), each
+timed with CPU time beside wall time, interleaved with the bare SQL that returns the same
+ids, and a hello app.
+
+The bare SQL is the search's own: every statement a search sends is captured with a
+SQLAlchemy `before_cursor_execute` listener (on a request apart from the timed ones), then
+replayed with its parameters on the raw DBAPI connection and its rows fetched. What the
+search costs beyond it is Python: parsing, ranking, filters, the page.
+
+CPU time is this process's (`time.process_time`); on PostgreSQL the database's own CPU for
+the request is added from its backends' /proc/<pid>/schedstat (the server runs on this
+machine), and the app's share shown beside it. A parallel worker's CPU is not in it (it
+has gone by the time it could be read): where the planner uses them, wall time shows it.
+Targets (issue 17), at 50,000 services on each engine: CPU p95 ≤ 60 ms, p50 ≤ 15 ms,
+and p50(50k) / p50(5k) ≤ 1.5. The load average is printed beside every row: other work on
+the machine shows in wall time more than in CPU.
+
+    BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1/bench_db \\
+        .venv/bin/python -m bench.search_mix        # BENCH_POSTGRES_URL's database is wiped
+
+`SEARCH_SIZES=5000,20000` and `SEARCH_ROUNDS=3` shorten a run; `SEARCH_ENGINES=sqlite` (or
+`postgresql`) runs one engine.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import Engine, event, text
+
+from accord import create_app
+from accord.extensions import db
+from bench import county, queries
+
+SIZES = [int(n) for n in os.environ.get("SEARCH_SIZES", "5000,20000,50000").split(",")]
+ROUNDS = int(os.environ.get("SEARCH_ROUNDS", "5"))
+# "sqlite", "postgresql" or both (the default; PostgreSQL only with BENCH_POSTGRES_URL).
+ENGINES = os.environ.get("SEARCH_ENGINES", "sqlite,postgresql").split(",")
+TARGET_P95, TARGET_P50, TARGET_GROWTH = 60.0, 15.0, 1.5
+MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+@dataclass
+class Timed:
+    """One kind of request's samples in milliseconds: wall, this process's CPU, and the
+    database server's CPU (PostgreSQL; zero on SQLite, which runs in this process)."""
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    db_cpu: list[float] = field(default_factory=list)
+
+    def total(self) -> list[float]:
+        return [a + b for a, b in zip(self.cpu, self.db_cpu, strict=True)]
+
+
+@dataclass
+class Row:
+    engine: str
+    services: int
+    vocabulary: dict[str, float]
+    search: Timed
+    bare: Timed
+    hello: float  # p50 ms of a trivial Flask endpoint, in the same run
+    statements: float  # median SQL statements per search
+    load: tuple[float, float, float]
+    by_path: dict[str, Timed]
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else 0.0
+
+
+class DatabaseCpu:
+    """The CPU time PostgreSQL's backends for this database have used so far, in ms, read from
+    /proc (nanoseconds on CPU, the first field of schedstat). Zero on SQLite."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.pids: list[int] = []
+        if engine.dialect.name == "postgresql":
+            with engine.connect() as conn:
+                self.pids = list(
+                    conn.scalars(
+                        text(
+                            "SELECT pid FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND backend_type = 'client backend'"
+                        )
+                    )
+                )
+
+    def refresh(self) -> None:
+        """The app's pool may open another connection; read the backends again."""
+        self.__init__(self.engine)  # type: ignore[misc]
+
+    def now(self) -> float:
+        used = 0
+        for pid in self.pids:
+            try:
+                with open(f"/proc/{pid}/schedstat", encoding="ascii") as stat:
+                    used += int(stat.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue  # a backend that has gone: its time is no longer ours to count
+        return used / 1e6
+
+
+def timed(sink: Timed, clock: DatabaseCpu, call: Callable[[], Any]) -> Any:
+    before_db = clock.now()
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = call()
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    sink.db_cpu.append(clock.now() - before_db)
+    sink.wall.append(wall * 1000)
+    sink.cpu.append(cpu * 1000)
+    return result
+
+
+@contextmanager
+def captured(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
+    """Every statement (and its parameters) sent to the database inside the block."""
+    statements: list[tuple[str, Any]] = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+
+
+def replay(engine: Engine, statements: list[tuple[str, Any]]) -> int:
+    """The captured statements on the raw DBAPI connection, every row fetched; rolled back.
+    Returns the rows read."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        rows = 0
+        for statement, parameters in statements:
+            cursor.execute(statement, parameters)
+            if cursor.description is not None:
+                rows += len(cursor.fetchall())
+        cursor.close()
+        raw.rollback()
+        return rows
+    finally:
+        raw.close()
+
+
+def make_app(url: str, postcodes_url: str) -> Flask:
+    return create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "RATELIMIT_ENABLED": False,  # per-address limits would refuse the rounds
+            # A postcodes.io of our own on loopback: answers cached as the live one's are,
+            # and no failure warnings or offline fallbacks timed as if they were searches.
+            "POSTCODES_API_URL": postcodes_url,
+        }
+    )
+
+
+def hello_p50(rounds: int = 200) -> float:
+    bare = Flask("hello")
+    bare.get("/")(lambda: "ok")
+    client = bare.test_client()
+    client.get("/")
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        client.get("/")
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def one_size(url: str, engine: str, services: int, rounds: int, postcodes_url: str) -> Row:
+    from directory.search import words
+
+    app = make_app(url, postcodes_url)
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        county.build(services, services * 2 // 5, organisations=max(1, services // 25))
+        vocabulary = county.vocabulary()
+        db.session.remove()
+        sql = db.engine
+    words.clear_vocabulary()  # the last county's words are not this one's
+    # No app context held around the requests: each request has its own, as in a server,
+    # and its session ends with it.
+    client = app.test_client()
+    paths = queries.paths()
+    replays: dict[str, list[tuple[str, Any]]] = {}
+    for path in paths:
+        response = client.get(path)  # warm: templates, the vocabulary, the planner
+        if response.status_code != 200:
+            raise SystemExit(f"{engine} {services:,}: {path} answered {response.status_code}")
+        with captured(sql) as statements:
+            client.get(path)
+        replays[path] = statements
+        replay(sql, statements)  # and the replay warm too
+    clock = DatabaseCpu(sql)
+    search, bare = Timed(), Timed()
+    by_path = {path: Timed() for path in paths}
+    for _ in range(rounds):
+        for path in paths:
+            mine = by_path[path]
+            timed(mine, clock, lambda p=path: client.get(p))  # type: ignore[misc]
+            search.wall.append(mine.wall[-1])
+            search.cpu.append(mine.cpu[-1])
+            search.db_cpu.append(mine.db_cpu[-1])
+            timed(bare, clock, lambda p=path: replay(sql, replays[p]))  # type: ignore[misc]
+    statements = statistics.median(len(s) for s in replays.values())
+    sql.dispose()
+    return Row(
+        engine,
+        services,
+        vocabulary,
+        search,
+        bare,
+        hello_p50(),
+        statements,
+        os.getloadavg(),
+        by_path,
+    )
+
+
+def measure(
+    sqlite_folder: str | None = None,
+    postgres_url: str | None = None,
+    sizes: list[int] = SIZES,
+    rounds: int = ROUNDS,
+) -> list[Row]:
+    """Every size on SQLite (a fresh file each) and, given a URL, on PostgreSQL (wiped
+    before each size)."""
+    from tests.conftest import reset_postgresql
+    from tests.fakes.postcodes import FakePostcodes
+
+    rows = []
+    with FakePostcodes() as postcodes, tempfile.TemporaryDirectory(dir=sqlite_folder) as folder:
+        for n in sizes if "sqlite" in ENGINES else []:
+            path = Path(folder) / f"search-{n}.db"
+            rows.append(one_size(f"sqlite:///{path}", "SQLite", n, rounds, postcodes.url))
+            print(line(rows[-1]), file=sys.stderr, flush=True)
+            path.unlink()
+        for n in sizes if postgres_url and "postgresql" in ENGINES else []:
+            reset_postgresql(postgres_url)
+            rows.append(one_size(postgres_url, "PostgreSQL", n, rounds, postcodes.url))
+            print(line(rows[-1]), file=sys.stderr, flush=True)
+    return rows
+
+
+def line(row: Row) -> str:
+    """A progress line while the run goes on."""
+    total = row.search.total()
+    return (
+        f"{row.engine} {row.services:,}: CPU p50 {percentile(total, 50):.1f} "
+        f"p95 {percentile(total, 95):.1f} ms, wall p50 {percentile(row.search.wall, 50):.1f}, "
+        f"bare SQL p50 {percentile(row.bare.total(), 50):.1f} ms; load "
+        f"{'/'.join(f'{x:.1f}' for x in row.load)}"
+    )
+
+
+def verdicts(rows: list[Row]) -> list[tuple[str, str, bool]]:
+    """(engine, what, kept) for each target, from the largest and smallest county of each
+    engine measured."""
+    found = []
+    for engine in dict.fromkeys(r.engine for r in rows):
+        mine = sorted((r for r in rows if r.engine == engine), key=lambda r: r.services)
+        small, large = mine[0], mine[-1]
+        total = large.search.total()
+        p50, p95 = percentile(total, 50), percentile(total, 95)
+        at = f"at {large.services:,}"
+        found.append((engine, f"CPU p95 {p95:.1f} ms ≤ {TARGET_P95:.0f} {at}", p95 <= TARGET_P95))
+        found.append((engine, f"CPU p50 {p50:.1f} ms ≤ {TARGET_P50:.0f} {at}", p50 <= TARGET_P50))
+        if large.services > small.services:
+            growth = p50 / max(percentile(small.search.total(), 50), 1e-9)
+            found.append(
+                (
+                    engine,
+                    f"p50 {large.services:,} / {small.services:,} = {growth:.2f} ≤ {TARGET_GROWTH}",
+                    growth <= TARGET_GROWTH,
+                )
+            )
+    return found
+
+
+def table(rows: list[Row]) -> str:
+    if not rows:
+        return ""
+    out = (
+        "\n### Directory search, the 30-search mix (bench/queries.py), in-process\n\n"
+        f"{ROUNDS} rounds of the 30 searches a county; CPU is this process's plus, on "
+        "PostgreSQL, the server's (app's share in brackets). Bare SQL: the search's own "
+        "statements replayed on the raw connection.\n\n"
+        "| engine | services | vocabulary | words/listing p50 (p5–p95) | CPU p50 ms | CPU p95 ms "
+        "| wall p50 ms | wall p95 ms | bare SQL CPU p50 / p95 ms | search / bare p50 "
+        "| statements | hello p50 ms | load average |\n"
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
+    )
+    for r in rows:
+        total, bare = r.search.total(), r.bare.total()
+        app_share = f" ({percentile(r.search.cpu, 50):.1f})" if r.engine == "PostgreSQL" else ""
+        app_share95 = f" ({percentile(r.search.cpu, 95):.1f})" if r.engine == "PostgreSQL" else ""
+        out += (
+            f"| {r.engine} | {r.services:,} | {r.vocabulary['distinct']:,.0f} "
+            f"| {r.vocabulary['p50']:.0f} ({r.vocabulary['p5']:.0f}–{r.vocabulary['p95']:.0f}) "
+            f"| {percentile(total, 50):.1f}{app_share} | {percentile(total, 95):.1f}{app_share95} "
+            f"| {percentile(r.search.wall, 50):.1f} | {percentile(r.search.wall, 95):.1f} "
+            f"| {percentile(bare, 50):.1f} / {percentile(bare, 95):.1f} "
+            f"| {percentile(total, 50) / max(percentile(bare, 50), 1e-9):.1f}× "
+            f"| {r.statements:.0f} | {r.hello:.2f} | {'/'.join(f'{x:.1f}' for x in r.load)} |\n"
+        )
+    out += "\n| target (issue 17) | engine | |\n|---|---|---|\n"
+    out += "".join(
+        f"| {what} | {engine} | {'PASS' if kept else 'FAIL'} |\n"
+        for engine, what, kept in verdicts(rows)
+    )
+    out += slowest(rows)
+    return out
+
+
+def slowest(rows: list[Row], n: int = 5) -> str:
+    """The searches that cost most at the largest size of each engine: where to look next."""
+    out = ""
+    for engine in dict.fromkeys(r.engine for r in rows):
+        large = max((r for r in rows if r.engine == engine), key=lambda r: r.services)
+        ranked = sorted(
+            large.by_path.items(), key=lambda kv: percentile(kv[1].total(), 50), reverse=True
+        )
+        out += f"\nSlowest searches, {engine} at {large.services:,} (CPU p50 ms):\n\n" + "".join(
+            f"- {percentile(t.total(), 50):.1f} `{p}`\n" for p, t in ranked[:n]
+        )
+    return out
+
+
+def main() -> int:
+    rows = measure(postgres_url=os.environ.get("BENCH_POSTGRES_URL"))
+    print(table(rows))
+    return 0 if all(kept for _, _, kept in verdicts(rows)) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""The search bench's own machinery (bench/search_mix.py): the statements a search sends are
+captured and replay on the raw connection; the database's CPU is found on PostgreSQL; the
+targets are judged from the largest and smallest county. Timings are never asserted."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from accord.extensions import db
+from bench import county, queries, search_mix
+from bench.search_mix import Row, Timed
+
+
+def test_a_search_is_captured_and_replays_bare(app):
+    county.build(300, 120, organisations=12)
+    client = app.test_client()
+    path = queries.paths()[0]  # "food bank" near SY1 1UJ
+    with search_mix.captured(db.engine) as statements:
+        assert client.get(path).status_code == 200
+    assert statements, "the search sent no SQL"
+    assert any("service" in statement.lower() for statement, _ in statements)
+    # Replayed on the raw DBAPI connection, the same statements read rows again.
+    assert search_mix.replay(db.engine, statements) > 0
+    # Outside the block nothing more is captured.
+    seen = len(statements)
+    client.get(path)
+    assert len(statements) == seen
+
+
+def test_the_database_cpu_is_read_on_postgresql_only(app):
+    clock = search_mix.DatabaseCpu(db.engine)
+    before = clock.now()
+    db.session.execute(text("SELECT count(*) FROM service")).scalar()
+    if db.engine.dialect.name == "postgresql":
+        assert clock.pids  # this test's own backend, at least
+        assert clock.now() >= before > 0
+    else:
+        assert clock.pids == [] and clock.now() == 0.0
+
+
+def row(engine: str, services: int, ms: float) -> Row:
+    samples = Timed(wall=[ms] * 10, cpu=[ms] * 10, db_cpu=[0.0] * 10)
+    words = {"distinct": 2_500, "once": 10, "p5": 28, "p50": 48, "p95": 73, "max": 110}
+    return Row(engine, services, words, samples, samples, 0.3, 5, (1.0, 1.0, 1.0), {"/x": samples})
+
+
+def test_targets_are_judged_at_the_largest_county():
+    kept = search_mix.verdicts([row("SQLite", 5_000, 10.0), row("SQLite", 50_000, 14.0)])
+    assert [ok for _, _, ok in kept] == [True, True, True]
+    broke = search_mix.verdicts([row("SQLite", 5_000, 10.0), row("SQLite", 50_000, 16.0)])
+    assert [ok for _, _, ok in broke] == [True, False, False]  # p50 over 15, and 1.6× the 5k
+    said = search_mix.table([row("SQLite", 5_000, 10.0), row("SQLite", 50_000, 16.0)])
+    assert "| SQLite | 50,000 | 2,500 |" in said
+    assert "PASS" in said and "FAIL" in said
