@@ -179,6 +179,17 @@ TEMPLATES: dict[str, list[Template]] = {
             (11, 18),
             [[("TU,TH", "18:30", "21:00")], [("FR", "18:00", "21:00")], [("WE", "17:30", "20:00")]],
         ),
+        Template(
+            "{town} Baby Bank",
+            "baby_bank",
+            "Free clothes, nappies, prams and cots for babies and children up to five, for "
+            "families who are struggling. Ask your health visitor, school or food bank to refer "
+            "you.",
+            "Families with young children on a low income.",
+            ["professional_referral"],
+            ANYONE,
+            [[("WE", "10:00", "12:00")], [("SA", "10:00", "12:00")]],
+        ),
     ],
     "older-people": [
         Template(
@@ -380,11 +391,22 @@ PROVIDERS: dict[str, tuple[str | list[str], set[str]]] = {
     "Bridgnorth Town Council": (LOCAL, {"warm_space"}),
     "Church Stretton Town Council": (LOCAL, {"warm_space"}),
     "Much Wenlock Town Council": (LOCAL, {"warm_space"}),
-    "Severn Valley Community Larder": (LOCAL, {"larder", "fridge", "volunteering"}),
+    "Severn Valley Community Larder": (
+        LOCAL,
+        {"larder", "fridge", "baby_bank", "volunteering"},
+    ),
     "Oswestry Men's Shed": (LOCAL, {"volunteering"}),
     "Ludlow Good Neighbours": (
         LOCAL,
-        {"befriending", "lunch_club", "community", "transport", "fridge", "volunteering"},
+        {
+            "befriending",
+            "lunch_club",
+            "community",
+            "transport",
+            "fridge",
+            "baby_bank",
+            "volunteering",
+        },
     ),
     "Market Drayton Carers Together": (LOCAL, {"carers", "volunteering"}),
     "Whitchurch Youth Space": (LOCAL, {"youth", "volunteering"}),
@@ -393,7 +415,7 @@ PROVIDERS: dict[str, tuple[str | list[str], set[str]]] = {
     "Craven Arms Warm Welcome": (LOCAL, {"warm_space", "community", "fridge", "volunteering"}),
     "Ellesmere Meres Befriending": (LOCAL, {"befriending", "community", "volunteering"}),
     "Wem Dementia Friends Café": (LOCAL, {"community", "older_people", "volunteering"}),
-    "Newport Family Hub Volunteers": (LOCAL, {"families", "volunteering"}),
+    "Newport Family Hub Volunteers": (LOCAL, {"families", "baby_bank", "volunteering"}),
     "Shifnal Digital Champions": (LOCAL, {"digital", "volunteering"}),
     "Cleobury Country Flood Wardens": (LOCAL, {"volunteering"}),
     "Broseley Bereavement Support": (LOCAL, {"bereavement", "volunteering"}),
@@ -417,7 +439,7 @@ PROVIDERS: dict[str, tuple[str | list[str], set[str]]] = {
     ),
     "Severnside Housing Association": (COUNTY, {"housing"}),
     "Marches Employment Partnership": (COUNTY, {"employment"}),
-    "Oswestry Community Pantry": (LOCAL, {"larder", "fridge"}),
+    "Oswestry Community Pantry": (LOCAL, {"larder", "fridge", "baby_bank"}),
     "Marches Food Bank Trust": (COUNTY, {"food_bank"}),
     "Shropshire Later Life Trust": (COUNTY, {"lunch_club", "befriending", "older_people"}),
     "Shropshire Advice Partnership": (SHROPSHIRE, {"advice"}),
