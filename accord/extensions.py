@@ -42,7 +42,14 @@ limiter = Limiter(key_func=get_remote_address)
 # Database objects made by hand in migrations (full-text indexes differ per engine), which
 # autogenerate and the schema test must leave alone: SQLite's FTS5 table, PostgreSQL's GIN
 # index and the stored tsvector column it indexes (migrations 0003 and 0006).
-UNMANAGED_PREFIXES = ("service_search_fts", "ix_service_search_fts")
+UNMANAGED_PREFIXES = (
+    "service_search_fts",
+    "ix_service_search_fts",
+    # The spatial index over buildings (migration 0019): SQLite's R*Tree and its shadow
+    # tables, PostgreSQL's GiST index on an expression.
+    "location_rtree",
+    "ix_location_point_gist",
+)
 UNMANAGED_COLUMNS = {("service_search", "search_vector")}
 
 

@@ -28,35 +28,57 @@ def set_description(service: Service, *, plain: str | None = None, html: str | N
         service.description_html = text.from_text(service.description)
 
 
+def _words(*parts: str) -> str:
+    return " ".join(" ".join(parts).split())
+
+
+def title(service: Service) -> str:
+    """The words a service is best found by (weighed above the rest): its name, its
+    organisation's and its needs' names."""
+    organisation = service.organisation.name if service.organisation else ""
+    return _words(service.name, organisation, " ".join(term.name for term in service.terms))
+
+
 def document(service: Service) -> str:
-    """What a service is found by: its words, its organisation, its needs and its places."""
-    parts = [
-        service.name,
-        service.organisation.name if service.organisation else "",
+    """The rest of the words a service is found by: its description, eligibility, places and
+    languages. Not its needs' descriptions: "Food banks, community larders…" would make every
+    food service match "food bank"."""
+    return _words(
         service.description,
         service.eligibility,
-        " ".join(term.name for term in service.terms),
-        " ".join(term.description for term in service.terms),
         # Only published buildings: one waiting for review must not be found by its name.
         " ".join(
             f"{loc.name} {loc.town}" for loc in service.locations if loc.review == "published"
         ),
         " ".join(service.languages or []),
-    ]
-    return " ".join(" ".join(parts).split())
+    )
+
+
+def reach(service: Service) -> tuple[str, str]:
+    """(reach, areas) as ServiceSearch keeps them: how a search with a place finds it."""
+    areas = [a for a in service.service_areas or [] if a]
+    padded = f" {' '.join(areas)} " if areas else ""
+    return ("online" if service.online_only else "area" if areas else "local"), padded
+
+
+def search_row(service: Service) -> dict[str, str]:
+    """The service's ServiceSearch columns (bench/county.py writes many at once with these)."""
+    kind, areas = reach(service)
+    return {"title": title(service), "document": document(service), "reach": kind, "areas": areas}
 
 
 def index(service: Service) -> None:
-    """Write the search document; database triggers (SQLite) or the generated tsvector
-    column (PostgreSQL) keep the full-text index in step, and this process's spelling
-    suggestions learn its words."""
+    """Write the search row; database triggers (SQLite) or the generated tsvector column
+    (PostgreSQL) keep the full-text index in step, and this process's spelling suggestions
+    learn its words."""
     db.session.flush()
     row = db.session.get(ServiceSearch, service.id)
-    body = document(service)
+    values = search_row(service)
     if row is None:
-        db.session.add(ServiceSearch(service_id=service.id, document=body))
-    elif row.document != body:
-        row.document = body
+        db.session.add(ServiceSearch(service_id=service.id, **values))
+    elif any(getattr(row, key) != value for key, value in values.items()):
+        for key, value in values.items():
+            setattr(row, key, value)
     else:
         return
-    words.learn(body)
+    words.learn(f"{values['title']} {values['document']}")

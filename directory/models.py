@@ -182,10 +182,15 @@ class Schedule(OrukRecord, Model):
 
 
 class ServiceSearch(Model):
-    """The text each service is found by. SQLite indexes it with FTS5 (migration 0003),
-    PostgreSQL with a GIN index on a stored tsvector column, `search_vector`, generated from
-    `document` (migration 0006); both are made outside these models (see
-    accord.extensions.include_object)."""
+    """What each service is found by (directory/listings.py writes it). `title` is its name,
+    its organisation's and its needs' names; `document` the rest of its words. SQLite indexes
+    both with FTS5 (migration 0019: columns title, document), PostgreSQL with a GIN index on
+    a stored tsvector column, `search_vector`, weighing the title 'A' and the rest 'B'; both
+    are made outside these models (see accord.extensions.include_object).
+
+    `reach`: how a search with a place finds it: "local" (by its buildings), "area" (no
+    building; the districts in `areas`, " SY1 SY2 ", cover the place) or "online" (online
+    only: a section of its own, never counted as near)."""
 
     __tablename__ = "service_search"
 
@@ -193,6 +198,11 @@ class ServiceSearch(Model):
         ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
     )
     document: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reach: Mapped[str] = mapped_column(
+        String(10), default="local", server_default="local", index=True
+    )
+    areas: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class ListingReport(Model):

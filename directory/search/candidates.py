@@ -1,6 +1,21 @@
-"""The services a search may show, in one SQL query on either engine, and then in Python
-what SQL cannot say well: the distance to each one's nearest building, the access filter
-over all its buildings, and the services with no building (online, or covering an area)."""
+"""The search's queries, ordered and cut to a page in the database on either engine.
+
+With a place, candidates come from the spatial index first (SQLite's R*Tree `location_rtree`,
+PostgreSQL's GiST index on each building's point, migration 0019): the buildings in a box
+round the place, each service once at its nearest building (GROUP BY service, MIN distance),
+then the full-text match joined to those. Area-wide services (no building; their districts
+cover the place) join them in a middle band. The order is band, relevance, distance:
+
+    band 0: within 1 mile · 1: within 3 · 2: within 10, and area-wide services (after the
+    buildings of their relevance) · 3: the rest of the radius
+
+Distances in SQL are equirectangular (degrees of latitude, longitude scaled by the cosine of
+the place's latitude, bound as a parameter): exact enough at county scale, and no
+trigonometry per row. The miles shown are measured in Python for the page alone.
+
+Online-only services are never local: their own query (online()), by relevance then name.
+Without a place: relevance, then name.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +24,19 @@ from typing import Any
 
 from sqlalchemy import (
     Float,
+    Integer,
     Select,
-    SQLColumnExpression,
     and_,
     case,
+    column,
+    exists,
     func,
     literal,
     literal_column,
-    null,
     or_,
     select,
-    true,
+    table,
+    union_all,
 )
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -31,19 +48,38 @@ from directory.models import (
     Capacity,
     Service,
     ServiceAtLocation,
+    ServiceSearch,
     ServiceStatus,
     TaxonomyTerm,
 )
 from directory.search.fulltext import match
 from directory.search.query import Query
 
+# Totals are counted up to CAP + 1 rows, and shown as "more than CAP" beyond.
+CAP = 1000
+BANDS = (1.0, 3.0, 10.0)  # miles: the edges of bands 0, 1 and 2
+AREA_BAND = 2
+MILES_PER_DEGREE = geo.EARTH_RADIUS_MILES * math.pi / 180  # of latitude
+# cos(52.7°), Shropshire's middle latitude: PostgreSQL's GiST index is on
+# point(longitude * COS, latitude) (migration 0019); the text must match the index's.
+COS = "0.6065"
+
+_RTREE = table(
+    "location_rtree",
+    column("id", Integer),
+    column("south", Float),
+    column("north", Float),
+    column("west", Float),
+    column("east", Float),
+)
+
 Box = tuple[float, float, float, float]
 
 
 def box(origin: geo.Point, miles: float) -> Box:
-    """A latitude/longitude box a little larger than the circle, for the index to use."""
-    dlat = miles / 69.0 * 1.01
-    dlon = miles / (69.17 * max(math.cos(math.radians(origin.latitude)), 0.01)) * 1.01
+    """(south, north, west, east): a latitude/longitude box a little larger than the circle."""
+    dlat = miles / MILES_PER_DEGREE * 1.01
+    dlon = dlat / max(math.cos(math.radians(origin.latitude)), 0.01)
     return (
         origin.latitude - dlat,
         origin.latitude + dlat,
@@ -52,161 +88,170 @@ def box(origin: geo.Point, miles: float) -> Box:
     )
 
 
-def candidates(
-    query: Query, words: list[str], origin: geo.Point | None, miles: float = 0.0
-) -> Select:
-    """One query for the whole search: each published service passing every filter SQL can
-    apply, once per building that matters (with a place: those inside the box `miles` from
-    it; otherwise: all of them, only to check access), and once with no building for
-    services that have none (online, or serving an area).
-
-    Columns: service id, building id, latitude, longitude, accessibility, online only and
-    service areas (of services without a building), relevance, name, access routes. Only
-    what this search needs is read; the rest are NULL. With words, the full-text match
-    drives the query (from the index, not from every service), and relevance is computed
-    for the rows returned only, not for every match in the county.
-    """
-    where, service_id, relevance = _source(words)
-    building: list = [None, None, None, None]
-    if origin is not None or query.access:
-        where, building = _join_buildings(where, service_id, query, origin, miles)
-    if words and db.engine.dialect.name == "postgresql":
-        return _matches_first(where, service_id, building, relevance, query, origin)
-    if words:
-        # SQLite reads each match's service as early as it can; reached through the building
-        # (the same id, or the match's when it has none) it waits until the building is
-        # known to be inside the box, and reads a third as many.
-        if origin is not None or query.access:
-            service_id = func.coalesce(ServiceAtLocation.service_id, service_id)
-        where = where.join(Service, Service.id == service_id)
-    row = _columns(query, origin, service_id, building, _no_building(), relevance)
-    return where.add_columns(*row).where(*_filters(query))
+def _squared(miles: float) -> float:
+    """`miles` as the squared distance the queries compare (in degrees of latitude)."""
+    return (miles / MILES_PER_DEGREE) ** 2
 
 
-def _unplaced(query: Query, origin: geo.Point | None) -> bool:
-    """Whether services without a building are shown: with a place, unless the access filter
-    asks about buildings."""
-    return origin is not None and not query.access
+def _distance(origin: geo.Point) -> ColumnElement[Any]:
+    """The squared equirectangular distance from `origin` to a building."""
+    k = math.cos(math.radians(origin.latitude))
+    dlat = Location.latitude - literal(origin.latitude, Float)
+    dlon = (Location.longitude - literal(origin.longitude, Float)) * literal(k, Float)
+    return dlat * dlat + dlon * dlon
 
 
-def _no_building() -> ColumnElement[bool]:
-    return ServiceAtLocation.service_id.is_(None)  # on the outer join's side
-
-
-def _source(words: list[str]) -> tuple[Select, SQLColumnExpression[Any], SQLColumnExpression[Any]]:
-    """(what the query starts from, the service id in it, relevance): the full-text index's
-    matches when there are words, every service otherwise."""
-    if not words:
-        return select().select_from(Service), Service.id, literal(0.0, Float)
-    found = match(words)
-    where = select().select_from(found.source)
-    if found.condition is not None:
-        where = where.where(found.condition)
-    return where, found.service_id, found.relevance
-
-
-def _join_buildings(
-    where: Select,
-    service_id: SQLColumnExpression[Any],
-    query: Query,
-    origin: geo.Point | None,
-    miles: float,
-) -> tuple[Select, list]:
-    """Each service once per building inside the box (with a place) or per building at all
-    (for the access filter alone), and the building's columns to read."""
-    unplaced = _unplaced(query, origin)
-    inside: ColumnElement[bool] = true()
-    if origin is not None:
-        south, north, west, east = box(origin, miles)
-        inside = and_(
-            Location.latitude.between(south, north), Location.longitude.between(west, east)
+def _inside(origin: geo.Point, miles: float) -> tuple[Any, list]:
+    """(the buildings' source, conditions) for the buildings inside the box, read through
+    the spatial index."""
+    south, north, west, east = box(origin, miles)
+    if db.engine.dialect.name == "postgresql":
+        scale = float(COS)
+        point: ColumnElement[Any] = literal_column(
+            f"point(location.longitude * {COS}, location.latitude)"
         )
-    where = where.join(
-        ServiceAtLocation, ServiceAtLocation.service_id == service_id, isouter=unplaced
-    ).join(
-        Location,
-        and_(Location.id == ServiceAtLocation.location_id, inside),
-        isouter=unplaced,
-    )
-    if unplaced:
-        # A building outside the box drops the row; no building at all keeps one. (Only
-        # the columns of the (service_id, location_id) index are read: PostgreSQL can
-        # answer from the index alone.)
-        where = where.where(or_(Location.id.is_not(None), _no_building()))
-    accessibility = Location.accessibility if query.access else None
-    return where, [Location.id, Location.latitude, Location.longitude, accessibility]
-
-
-def _columns(
-    query: Query,
-    origin: geo.Point | None,
-    service_id: Any,
-    building: list,
-    no_building: Any,
-    relevance: Any,
-) -> list:
-    unplaced = _unplaced(query, origin)
-    return _labelled(
-        service_id=service_id,
-        location_id=building[0],
-        latitude=building[1],
-        longitude=building[2],
-        accessibility=building[3],
-        online_only=case((no_building, Service.online_only)) if unplaced else None,
-        service_areas=case((no_building, Service.service_areas)) if unplaced else None,
-        relevance=relevance,
-        name=None if origin is not None else Service.name,
-        access_routes=Service.access_routes if query.route else None,
-    )
-
-
-def _matches_first(
-    where: Select,
-    service_id: SQLColumnExpression[Any],
-    building: list,
-    relevance: SQLColumnExpression[Any],
-    query: Query,
-    origin: geo.Point | None,
-) -> Select:
-    """PostgreSQL with words: each service's own row is read for the matches the place
-    leaves, not for every match (as the planner would: it cannot tell how many rows the box
-    leaves). OFFSET 0 keeps the two parts apart, so that is one lookup by key per row, after
-    the box."""
-    found = (
-        where.add_columns(
-            *_labelled(
-                service_id=service_id,
-                location_id=building[0],
-                latitude=building[1],
-                longitude=building[2],
-                accessibility=building[3],
-                no_building=_no_building() if _unplaced(query, origin) else None,
-                relevance=relevance,
-            )
+        corner = func.box(
+            func.point(literal(west * scale, Float), literal(south, Float)),
+            func.point(literal(east * scale, Float), literal(north, Float)),
         )
-        .offset(literal_column("0"))
-        .subquery("found")
-    )
-    place = [found.c.location_id, found.c.latitude, found.c.longitude, found.c.accessibility]
-    row = _columns(query, origin, found.c.service_id, place, found.c.no_building, found.c.relevance)
-    facts = (
-        select(*row)
-        .where(Service.id == found.c.service_id, *_filters(query))
-        .offset(literal_column("0"))
-        .lateral("facts")
-    )
-    return select(*facts.c).select_from(found).join(facts, true())
-
-
-def _labelled(**columns) -> list:
-    return [
-        null().label(key) if value is None else value.label(key) for key, value in columns.items()
+        return Location.__table__, [point.bool_op("<@")(corner)]
+    source = _RTREE.join(Location, Location.id == _RTREE.c.id)
+    return source, [
+        _RTREE.c.north >= south,
+        _RTREE.c.south <= north,
+        _RTREE.c.east >= west,
+        _RTREE.c.west <= east,
     ]
+
+
+def nearest(origin: geo.Point, miles: float) -> Select:
+    """Each service with a building within `miles` of `origin`, once, at its nearest: columns
+    sid and d2 (the squared distance)."""
+    d2 = _distance(origin)
+    source, conditions = _inside(origin, miles)
+    return (
+        select(ServiceAtLocation.service_id.label("sid"), func.min(d2).label("d2"))
+        .select_from(source.join(ServiceAtLocation, ServiceAtLocation.location_id == Location.id))
+        .where(*conditions, d2 <= _squared(miles))
+        .group_by(ServiceAtLocation.service_id)
+    )
+
+
+class _Words:
+    """The full-text match as the queries join it: SQLite's matches read once into a
+    materialised CTE (sid, relevance); on PostgreSQL the search row's own tsvector, tested
+    on the rows joined."""
+
+    def __init__(self, words: list[str]):
+        self.found = match(words)
+        self.sqlite = db.engine.dialect.name != "postgresql"
+        self.cte = None
+        if self.sqlite:
+            matched: Select = select(
+                self.found.service_id.label("sid"), self.found.relevance.label("relevance")
+            ).select_from(self.found.source)
+            if self.found.condition is not None:
+                matched = matched.where(self.found.condition)
+            self.cte = matched.cte("matched").prefix_with("MATERIALIZED")
+
+    def join(self, statement: Select, sid: Any) -> tuple[Select, Any]:
+        """`statement` (which has service_search joined) narrowed to the matches, and the
+        relevance column."""
+        if self.cte is not None:
+            return statement.join(self.cte, self.cte.c.sid == sid), self.cte.c.relevance
+        assert self.found.condition is not None
+        return statement.where(self.found.condition), self.found.relevance
+
+
+def local(query: Query, words: list[str], origin: geo.Point, outcode: str, miles: float):
+    """Every service shown for a place: columns sid, d2, band, relevance (not yet ordered)."""
+    text = _Words(words) if words else None
+    near = nearest(origin, miles).subquery("near")
+    band = case(
+        *((near.c.d2 <= _squared(edge), n) for n, edge in enumerate(BANDS)), else_=len(BANDS)
+    )
+    built = (
+        select(near.c.sid)
+        .select_from(near)
+        .join(Service, Service.id == near.c.sid)
+        .join(ServiceSearch, ServiceSearch.service_id == near.c.sid)
+        .where(ServiceSearch.reach != "online", *_filters(query))
+    )
+    relevance: Any = literal(0)
+    if text is not None:
+        built, relevance = text.join(built, near.c.sid)
+    built = built.add_columns(near.c.d2, band.label("band"), relevance.label("relevance"))
+    if not outcode:
+        return built
+    areas = (
+        select(ServiceSearch.service_id.label("sid"))
+        .join(Service, Service.id == ServiceSearch.service_id)
+        .where(
+            ServiceSearch.reach == "area",
+            ServiceSearch.areas.contains(f" {outcode} ", autoescape=True),
+            ~exists().where(ServiceAtLocation.service_id == ServiceSearch.service_id),
+            *_filters(query),
+        )
+    )
+    relevance = literal(0)
+    if text is not None:
+        areas, relevance = text.join(areas, ServiceSearch.service_id)
+    areas = areas.add_columns(
+        literal(_squared(BANDS[AREA_BAND]), Float).label("d2"),
+        literal(AREA_BAND).label("band"),
+        relevance.label("relevance"),
+    )
+    return union_all(built, areas)
+
+
+def ordered_local(query: Query, words: list[str], origin: geo.Point, outcode: str) -> Select:
+    """The services shown for a place, in the order shown: band, relevance, distance."""
+    rows = local(query, words, origin, outcode, query.radius).subquery("shown")
+    return select(rows).order_by(rows.c.band, rows.c.relevance.desc(), rows.c.d2, rows.c.sid)
+
+
+def count(statement: Any) -> int:
+    """How many rows `statement` gives, counting no further than CAP + 1."""
+    capped = select(literal(1).label("one")).select_from(statement.subquery("counted"))
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(capped.limit(CAP + 1).subquery("capped"))
+        )
+        or 0
+    )
+
+
+def online(query: Query, words: list[str]) -> Select:
+    """Online-only services (their own section with a place): sid, relevance, by relevance
+    then name."""
+    statement = (
+        select(ServiceSearch.service_id.label("sid"))
+        .join(Service, Service.id == ServiceSearch.service_id)
+        .where(ServiceSearch.reach == "online", *_filters(query))
+    )
+    relevance: Any = literal(0)
+    if words:
+        statement, relevance = _Words(words).join(statement, ServiceSearch.service_id)
+    return statement.add_columns(relevance.label("relevance")).order_by(
+        relevance.desc(), func.lower(Service.name), Service.id
+    )
+
+
+def everywhere(query: Query, words: list[str]) -> Select:
+    """Without a place: every service matching, by relevance then name (sid, relevance)."""
+    statement = select(Service.id.label("sid")).where(*_filters(query))
+    relevance: Any = literal(0)
+    if words:
+        statement = statement.join(ServiceSearch, ServiceSearch.service_id == Service.id)
+        statement, relevance = _Words(words).join(statement, Service.id)
+    return statement.add_columns(relevance.label("relevance")).order_by(
+        relevance.desc(), func.lower(Service.name), Service.id
+    )
 
 
 def _filters(query: Query) -> list:
     """The conditions on a service itself: published, open, and the filters asked for."""
-    conditions = [
+    conditions: list[ColumnElement[bool]] = [
         Service.review == Review.published,
         Service.status.in_([ServiceStatus.active, ServiceStatus.temporarily_closed]),
     ]
@@ -221,62 +266,34 @@ def _filters(query: Query) -> list:
         ]
     if query.accepting:
         conditions.append(Service.capacity == Capacity.accepting)
+    if query.route:
+        conditions.append(_has_route(query.route))
     return conditions
 
 
-def kept(
-    query: Query, rows, origin: geo.Point | None, outcode: str
-) -> tuple[list[tuple], int, dict[int, tuple]]:
-    """(kept, wider, facts) from the candidates' rows. kept: (id, miles, building id, covers
-    the area) for each service shown; wider: those with a building in the box but none within
-    the radius (the count shown as "none within N miles" when the box is twice the radius;
-    services failing the access filter are not counted); facts: id → (relevance, name,
-    access routes)."""
-    access = set(query.access)
-    facts: dict[int, tuple] = {}
-    features: dict[int, set[str]] = {}
-    nearest: dict[int, tuple[float, int]] = {}
-    unplaced: list[tuple[int, bool, list[str] | None]] = []
-    miles_to: dict[tuple[float, float], float] = {}  # buildings share postcodes
-    for sid, lid, lat, lon, accessibility, online, areas, relevance, name, routes in rows:
-        if sid not in facts:
-            facts[sid] = (float(relevance), name, routes)
-        if access:
-            features.setdefault(sid, set()).update(accessibility or [])
-        if origin is None:
-            continue
-        if lid is None:
-            unplaced.append((sid, online, areas))
-            continue
-        if lat is None or lon is None:
-            continue
-        miles = miles_to.get((lat, lon))
-        if miles is None:
-            miles = miles_to[(lat, lon)] = geo.miles_between(origin, geo.Point(lat, lon))
-        # The nearest building; of two as near (the same postcode), the one made first.
-        best = nearest.get(sid)
-        if best is None or (miles, lid) < best:
-            nearest[sid] = (miles, lid)
+def _has_route(route: str) -> ColumnElement[bool]:
+    """The service lists `route` among its access routes (a JSON array)."""
+    if db.engine.dialect.name == "postgresql":
+        routes: ColumnElement[Any] = literal_column("service.access_routes::jsonb")
+        return func.jsonb_exists(routes, literal(route)).is_(True)
+    each = func.json_each(Service.access_routes).table_valued("value")
+    return exists(select(1).select_from(each).where(each.c.value == route))
 
-    kept: list[tuple] = []
-    wider = 0
-    if origin is None:
-        for sid in facts:
-            if access and not access <= features[sid]:
-                continue
-            kept.append((sid, None, None, False))
-        return kept, wider, facts
-    for sid, (miles, lid) in nearest.items():
-        if access and not access <= features[sid]:
-            continue
-        if miles <= query.radius:
-            kept.append((sid, miles, lid, False))
-        else:
-            wider += 1
-    # Services without a building: area-wide ones near here, and online ones.
-    for sid, online, areas in unplaced:
-        if outcode and outcode in (areas or []):
-            kept.append((sid, 0.0, None, True))
-        elif online:
-            kept.append((sid, None, None, False))
-    return kept, wider, facts
+
+def access_features(ids: list[int], origin: geo.Point | None, miles: float) -> dict[int, set]:
+    """Each service's accessibility features over its buildings (within `miles` of `origin`
+    when there is one), for the access filter."""
+    features: dict[int, set] = {sid: set() for sid in ids}
+    statement = (
+        select(ServiceAtLocation.service_id, Location.accessibility)
+        .join(Location, Location.id == ServiceAtLocation.location_id)
+        .where(ServiceAtLocation.service_id.in_(ids))
+    )
+    if origin is not None:
+        south, north, west, east = box(origin, miles)
+        statement = statement.where(
+            and_(Location.latitude.between(south, north), Location.longitude.between(west, east))
+        )
+    for sid, accessibility in db.session.execute(statement):
+        features[sid].update(accessibility or [])
+    return features

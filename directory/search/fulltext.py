@@ -1,29 +1,54 @@
-"""The full-text match on each engine: SQLite's FTS5 table or PostgreSQL's stored tsvector,
-for the words words.py has settled on."""
+"""The full-text match on each engine, with the same rules on both: SQLite's FTS5 table (columns
+title and document) or PostgreSQL's stored tsvector (title weighed 'A', the rest 'B'), for
+the words words.py has settled on.
+
+The rules (the README's "How search ranks services"):
+- Stop words are left out on both engines ("help for carers" is "carers help").
+- Each word matches as a prefix ("counsel" finds "counselling").
+- One word: found anywhere. Several: either all of them in the title (name, organisation,
+  needs), or each two of them within NEAR words of each other (so "closed on bank holidays …
+  hot food" is not a "food bank").
+- Relevance, an integer so both engines order alike: 2 for all the words in the title, plus 1
+  when the words stand together as a phrase (at most one word between each two next to each
+  other in the search; always so for one word).
+"""
 
 from __future__ import annotations
 
+import re
+from itertools import combinations, pairwise
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    Boolean,
     Integer,
+    Select,
     SQLColumnExpression,
     bindparam,
+    case,
     column,
     func,
     literal_column,
+    select,
     table,
-    true,
 )
 from sqlalchemy import text as sql_text
 from sqlalchemy.sql.expression import ColumnElement, FromClause, TextClause
 
 from accord.extensions import db
+from directory.models import ServiceSearch
+from directory.search.stopwords import without_stop_words
 
-# The full-text index per engine, made by migrations outside the models (0003 and 0006):
-# PostgreSQL's stored tsvector column with its GIN index, SQLite's FTS5 table.
-_PG_SEARCH = table("service_search", column("service_id", Integer), column("search_vector"))
+# Words between two search words that still count as "near": "food bank", "food and bank",
+# "bank for food" match; words apart in different sentences do not.
+NEAR = 4
+# Words between two search words that still make a phrase ("help for carers").
+PHRASE = 1
+MAX_TERMS = 8
+TERM = re.compile(r"[a-z0-9]+")
+
+# The full-text index per engine, made by migrations outside the models (0019): PostgreSQL's
+# stored tsvector column with its GIN index, SQLite's FTS5 table.
+_PG_VECTOR: ColumnElement[Any] = literal_column("service_search.search_vector")
 _FTS5 = table("service_search_fts", column("rowid", Integer))
 
 
@@ -31,35 +56,123 @@ class Match(NamedTuple):
     source: FromClause  # the index, to select from
     service_id: SQLColumnExpression[Any]
     condition: ColumnElement[bool] | TextClause | None  # None: the source matches already
-    relevance: SQLColumnExpression[Any]  # higher is better, on both engines
+    relevance: SQLColumnExpression[Any]  # 0-3, higher is better, the same on both engines
+
+
+def terms(words: list[str]) -> list[str]:
+    """The words as the index sees them: letters and digits only, stop words left out, each
+    once."""
+    found: list[str] = []
+    for word in words:
+        for part in TERM.findall(word.lower()):
+            if part not in found:
+                found.append(part)
+    return without_stop_words(found)[:MAX_TERMS]
 
 
 def match(words: list[str]) -> Match:
-    """The services whose text has every one of `words`, each as a prefix."""
+    """The services whose text matches `words` by the rules above, with their relevance."""
+    words = terms(words) or ["\u2205"]  # nothing to search for: a term no document has
     if db.engine.dialect.name == "postgresql":
-        # Each tsquery is parsed once, as a FROM item; ts_rank reads the stored tsvector.
-        # "food | food:*" matches exactly what "food:*" does, but the planner estimates it
-        # from the word's own statistics, where a prefix alone is guessed at 2% of the rows
-        # however common the word; with the real count it joins the buildings by hash.
-        estimable = func.to_tsquery(
-            literal_column("'english'::regconfig"),
-            bindparam("fts_q", " & ".join(f"({w} | {w}:*)" for w in words)),
-        ).alias("fts_query")
-        ranked = func.to_tsquery(
-            literal_column("'english'::regconfig"),
-            bindparam("fts_rank_q", " & ".join(f"{w}:*" for w in words)),
-        ).alias("fts_rank_query")
-        vector = _PG_SEARCH.c.search_vector
-        index = _PG_SEARCH.join(
-            estimable, vector.op("@@", return_type=Boolean)(estimable.column)
-        ).join(ranked, true())
-        return Match(index, _PG_SEARCH.c.service_id, None, func.ts_rank(vector, ranked.column))
-    condition = sql_text("service_search_fts MATCH :fts_q").bindparams(
-        fts_q=" AND ".join(f'"{w}"*' for w in words)
+        return _postgresql(words)
+    return _sqlite(words)
+
+
+# --- SQLite: FTS5 ---------------------------------------------------------------------------
+
+
+def _fts_word(word: str) -> str:
+    return f'"{word}"*'
+
+
+def _fts_near(words: list[str], gap: int) -> str:
+    return " AND ".join(
+        f"NEAR({_fts_word(a)} {_fts_word(b)}, {gap})" for a, b in combinations(words, 2)
     )
-    # bm25 is lower-is-better; flip it so both engines rank the same way. "rowid + 0": joined
-    # on the bare rowid, SQLite would start from the services and run the MATCH once for each
-    # of them (seconds); this way it reads the matches once and looks the rest up by key.
-    return Match(
-        _FTS5, _FTS5.c.rowid + 0, condition, -func.bm25(literal_column("service_search_fts"))
+
+
+def _fts_phrase(words: list[str]) -> str:
+    return " AND ".join(
+        f"NEAR({_fts_word(a)} {_fts_word(b)}, {PHRASE})" for a, b in pairwise(words)
     )
+
+
+def _fts_title(words: list[str]) -> str:
+    return "{title} : (" + " AND ".join(_fts_word(w) for w in words) + ")"
+
+
+def fts_query(words: list[str]) -> str:
+    """The FTS5 MATCH expression for `words` (already terms)."""
+    if len(words) == 1:
+        return _fts_word(words[0])
+    return f"{_fts_title(words)} OR ({_fts_near(words, NEAR)})"
+
+
+def _fts_matches(name: str, query: str) -> Select:
+    """The ids FTS5 matches for `query`, as a subquery of their own (the table-valued form:
+    no name to clash with the outer query's)."""
+    source = sql_text(f"service_search_fts(:{name})").bindparams(bindparam(name, query))
+    return select(literal_column("rowid")).select_from(source)
+
+
+def _sqlite(words: list[str]) -> Match:
+    condition = sql_text("service_search_fts MATCH :fts_q").bindparams(fts_q=fts_query(words))
+    rowid = _FTS5.c.rowid
+    relevance: Any = case((rowid.in_(_fts_matches("fts_title", _fts_title(words))), 2), else_=0)
+    if len(words) > 1:
+        phrase = rowid.in_(_fts_matches("fts_phrase", _fts_phrase(words)))
+        relevance = relevance + case((phrase, 1), else_=0)
+    else:
+        relevance = relevance + 1
+    # "rowid + 0": joined on the bare rowid, SQLite would run the MATCH once for each row
+    # of the other side; this way it reads the matches once and looks the rest up by key.
+    return Match(_FTS5, rowid + 0, condition, relevance)
+
+
+# --- PostgreSQL: tsvector -------------------------------------------------------------------
+
+
+def _ts_word(word: str, weight: str = "") -> str:
+    return f"{word}:*{weight}"
+
+
+def _ts_near(a: str, b: str, gap: int) -> str:
+    """a and b with at most `gap` words between them, either way round: PostgreSQL's <N> is
+    an exact distance, and counts the stop words it leaves out, as FTS5's NEAR does."""
+    return (
+        "("
+        + " | ".join(
+            f"{_ts_word(x)} <{d}> {_ts_word(y)}"
+            for d in range(1, gap + 2)
+            for x, y in ((a, b), (b, a))
+        )
+        + ")"
+    )
+
+
+def _ts_title(words: list[str]) -> str:
+    return "(" + " & ".join(_ts_word(w, "A") for w in words) + ")"
+
+
+def ts_query(words: list[str]) -> str:
+    if len(words) == 1:
+        return _ts_word(words[0])
+    near = " & ".join(_ts_near(a, b, NEAR) for a, b in combinations(words, 2))
+    return f"{_ts_title(words)} | ({near})"
+
+
+def _postgresql(words: list[str]) -> Match:
+    vector = _PG_VECTOR
+
+    def matches(name: str, query: str) -> ColumnElement[bool]:
+        english: ColumnElement[Any] = literal_column("'english'::regconfig")
+        return vector.bool_op("@@")(func.to_tsquery(english, bindparam(name, query)))
+
+    relevance: Any = case((matches("fts_title", _ts_title(words)), 2), else_=0)
+    if len(words) > 1:
+        phrase = " & ".join(_ts_near(a, b, PHRASE) for a, b in pairwise(words))
+        relevance = relevance + case((matches("fts_phrase", phrase), 1), else_=0)
+    else:
+        relevance = relevance + 1
+    search = ServiceSearch.__table__
+    return Match(search, ServiceSearch.service_id, matches("fts_q", ts_query(words)), relevance)

@@ -5,8 +5,7 @@ time."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Row, select, text
@@ -18,17 +17,21 @@ from accord.extensions import db
 from accord.models import Location
 from directory import hours, schedules
 from directory.models import Schedule, Service, ServiceAtLocation
-from directory.search.candidates import candidates, kept
+from directory.search import candidates
+from directory.search.candidates import CAP
+from directory.search.fulltext import terms
 from directory.search.query import Query
 from directory.search.words import correct
 
 PER_PAGE = 20
+ONLINE_SHOWN = 10  # online-only services listed below the local ones
+CHUNK = 500  # ordered ids read at a time when Python filters them
 
 
 @dataclass
 class Hit:
     service: Service
-    miles: float | None = None  # None: no place given, or online / area-wide
+    miles: float | None = None  # None: no place given, or area-wide / online
     location: Location | None = None
     covers_area: bool = False
 
@@ -40,18 +43,19 @@ class Results:
     place_note: str = ""  # e.g. "We could not find that place": then nothing is found
     corrected: str = ""  # the words searched for after fixing misspellings
     wider: int = 0  # results within double the radius, when there are none within it
-    total: int = 0  # every match; `hits` may be one page of them
+    total: int = 0  # every match, counted up to CAP + 1; `hits` may be one page of them
+    online: list[Hit] = field(default_factory=list)  # online only, with a place: apart
+    online_total: int = 0  # counted up to CAP + 1
+
+    @property
+    def more(self) -> bool:
+        """Whether there are more than CAP results (the total shown as "more than CAP")."""
+        return self.total > CAP
 
 
 def origin_of(place: str) -> tuple[geo.Point | None, str]:
     """A postcode, district or Shropshire town → a point; never raises."""
     return geocoding.place_point(place)
-
-
-def _chunks(ids: list[int], size: int = 10_000) -> Iterator[list[int]]:
-    """Ids a few thousand at a time: SQLite refuses more than 32,766 parameters a query."""
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
 
 
 def _schedules(ids: list[int]) -> dict[int, list[Row]]:
@@ -69,9 +73,8 @@ def _schedules(ids: list[int]) -> dict[int, list[Row]]:
         Schedule.valid_to,
         Schedule.description,
     ]
-    for chunk in _chunks(ids):
-        for row in db.session.execute(select(*columns).where(Schedule.service_id.in_(chunk))):
-            by_service.setdefault(row.service_id, []).append(row)
+    for row in db.session.execute(select(*columns).where(Schedule.service_id.in_(ids))):
+        by_service.setdefault(row.service_id, []).append(row)
     return by_service
 
 
@@ -95,13 +98,59 @@ def _open(query: Query, ids: list[int], now: datetime) -> set[int]:
     }
 
 
+def _python_filters(query: Query, now: datetime, origin: geo.Point | None):
+    """What SQL cannot say well, as a function of a chunk of ordered ids → the ids kept; None
+    when nothing needs it."""
+    if not query.when and not query.access:
+        return None
+    wanted = set(query.access)
+
+    def keep(ids: list[int]) -> set[int]:
+        kept = set(ids)
+        if wanted:
+            # Features count together over the buildings up to twice the radius.
+            features = candidates.access_features(ids, origin, query.radius * 2)
+            kept = {sid for sid in kept if wanted <= features[sid]}
+        if query.when and kept:
+            kept &= _open(query, sorted(kept), now)
+        return kept
+
+    return keep
+
+
+def _take(statement, keep, offset: int, limit: int | None) -> tuple[list[Row], int]:
+    """(the rows of one page, the total counted no further than CAP + 1). Without Python
+    filters the database orders, cuts and counts; with them, the ordered ids are read in
+    chunks (ids and order only, never whole rows) until the page and the cap are reached."""
+    if keep is None:
+        window = statement.offset(offset) if offset else statement
+        if limit is not None:
+            window = window.limit(limit)
+        rows = list(db.session.execute(window))
+        if limit is None:
+            return rows, min(offset + len(rows), candidates.CAP + 1)
+        if offset == 0 and len(rows) < limit:
+            return rows, len(rows)
+        return rows, candidates.count(statement)
+    enough = max(candidates.CAP + 1, offset + (limit or 0))
+    kept: list[Row] = []
+    for chunk in db.session.execute(statement).partitions(CHUNK):
+        passed = keep([row.sid for row in chunk])
+        kept.extend(row for row in chunk if row.sid in passed)
+        if len(kept) >= enough:
+            break
+    end = None if limit is None else offset + limit
+    return kept[offset:end], min(len(kept), candidates.CAP + 1)
+
+
 def run(
     query: Query, now: datetime | None = None, page: int = 1, per_page: int | None = None
 ) -> Results:
-    """Services matching the query, nearest (or most relevant) first; `per_page` None for all.
-    Open now and open on a day are read on UK clocks (`now` naive UK time, or aware)."""
+    """Services matching the query, in the order shown (see candidates.py); `per_page` None
+    for all (up to the cap). Open now and open on a day are read on UK clocks (`now` naive UK
+    time, or aware)."""
     now = schedules.local_time(now or now_uk())
-    words = correct(query.words)
+    words = terms(correct(query.words))
     origin, note = origin_of(query.place)
     if note:
         # A place we cannot find is for the person to put right, never a search of the
@@ -114,39 +163,40 @@ def run(
         # may pick for a statement prepared by psycopg, guesses a handful of rows and takes
         # seconds. SET LOCAL ends with this transaction.
         db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    # The box: the radius, or twice it when the access filter asks about every building up to
-    # there (their features count together, as they always have).
-    box_miles = query.radius * 2 if query.access else query.radius
-    rows = db.session.execute(candidates(query, words, origin, box_miles))
-    shown, wider, facts = kept(query, rows, origin, outcode)
-    if query.route and shown:
-        shown = [k for k in shown if query.route in (facts[k[0]][2] or [])]
-    if query.when and shown:
-        open_ids = _open(query, [k[0] for k in shown], now)
-        shown = [k for k in shown if k[0] in open_ids]
-    if origin is not None:
-        shown.sort(
-            key=lambda k: (k[1] if k[1] is not None else float("inf"), -facts[k[0]][0], k[0])
-        )
-    else:
-        shown.sort(key=lambda k: (-facts[k[0]][0], facts[k[0]][1].lower(), k[0]))
-    if not shown and origin is not None and not query.access:
-        # Nothing to show: how many there are within twice the radius, to say so.
-        rows = db.session.execute(candidates(query, words, origin, query.radius * 2))
-        wider = kept(query, rows, origin, outcode)[1]
-    window = shown if per_page is None else shown[(page - 1) * per_page : page * per_page]
+    keep = _python_filters(query, now, origin)
+    offset = (page - 1) * per_page if per_page else 0
     corrected = " ".join(words) if words and " ".join(words) != query.words.lower().strip() else ""
-    return Results(_hits(window), origin, note, corrected, 0 if shown else wider, len(shown))
+    if origin is None:
+        rows, total = _take(candidates.everywhere(query, words), keep, offset, per_page)
+        return Results(_hits(rows, None), None, note, corrected, 0, total)
+    # With the access filter, services without a building never show (their features are
+    # unknown), as before.
+    here = "" if query.access else outcode
+    rows, total = _take(
+        candidates.ordered_local(query, words, origin, here), keep, offset, per_page
+    )
+    wider = 0
+    if not total and not query.access:
+        # Nothing to show: how many there are within twice the radius, to say so.
+        wider = candidates.count(candidates.local(query, words, origin, here, query.radius * 2))
+    online: list[Hit] = []
+    online_total = 0
+    if not query.access:
+        online_rows, online_total = _take(candidates.online(query, words), keep, 0, ONLINE_SHOWN)
+        online = _hits(online_rows, None)
+    return Results(_hits(rows, origin), origin, note, corrected, wider, total, online, online_total)
 
 
-def _hits(window: list[tuple]) -> list[Hit]:
+def _hits(rows: list[Row], origin: geo.Point | None) -> list[Hit]:
     """Whole services, with their buildings and organisations, for the page shown only: one
-    query (the rows joined are a page's, so joining beats a query per relationship)."""
+    query (the rows joined are a page's, so joining beats a query per relationship). The
+    miles shown are to each one's nearest building, measured here for the page alone."""
+    ids = [row.sid for row in rows]
     services: dict[int, Service] = {}
-    for chunk in _chunks([k[0] for k in window]):
+    if ids:
         statement = (
             select(Service)
-            .where(Service.id.in_(chunk))
+            .where(Service.id.in_(ids))
             .options(
                 joinedload(Service.at_locations).joinedload(ServiceAtLocation.location),
                 joinedload(Service.organisation),
@@ -154,8 +204,19 @@ def _hits(window: list[tuple]) -> list[Hit]:
         )
         services.update((s.id, s) for s in db.session.scalars(statement).unique())
     hits = []
-    for service_id, miles, location_id, covers in window:
-        service = services[service_id]
-        location = next((loc for loc in service.locations if loc.id == location_id), None)
-        hits.append(Hit(service, miles, location, covers))
+    for sid in ids:
+        service = services[sid]
+        if origin is None:
+            hits.append(Hit(service))
+            continue
+        placed = [
+            (geo.miles_between(origin, geo.Point(loc.latitude, loc.longitude)), loc.id, loc)
+            for loc in service.locations
+            if loc.latitude is not None and loc.longitude is not None
+        ]
+        if not placed:
+            hits.append(Hit(service, covers_area=True))
+            continue
+        miles, _, location = min(placed, key=lambda p: (p[0], p[1]))
+        hits.append(Hit(service, miles, location))
     return hits

@@ -20,6 +20,7 @@ from directory.views import LIST_KEY, bp, listed, map_response, page_context
 
 # The search form's fields: any of them given means a search, not the first visit.
 SEARCH_FIELDS = ("q", "need", "where", "when", "free", "age", "access")
+MAP_PINS = 500
 
 
 @bp.get("")
@@ -32,7 +33,8 @@ def index():
         # As on /help: an unknown place is an error on its field, and nothing is listed.
         errors["where"] = results.place_note
         results = None
-    total = results.total if results else 0
+    # Beyond the cap the total is "more than CAP", and so are the pages one can reach.
+    total = min(results.total, search.CAP) if results else 0
     pages = max(1, -(-total // search.PER_PAGE))
     if results and page > pages:
         errors.setdefault("page", "That page does not exist; showing the first page")
@@ -58,6 +60,7 @@ def index():
         page=page,
         pages=pages,
         args=args,
+        cap=search.CAP,
         buildings=None if searched else _buildings(),
         **page_context(),
     )
@@ -73,7 +76,9 @@ def results_map():
     needs = taxonomy.needs()
     query, _, _ = query_form.parse(request.args, {t.code for t in needs})
     pins = []
-    for hit in search.run(query, per_page=500).hits:
+    # The local results only (online services have no place on a map), a page of the map's
+    # size, nearest and most relevant first as listed.
+    for hit in search.run(query, per_page=MAP_PINS).hits:
         location = hit.location or (hit.service.locations[0] if hit.service.locations else None)
         if location is None or location.latitude is None or location.longitude is None:
             continue

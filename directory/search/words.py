@@ -126,7 +126,8 @@ def _current_vocabulary() -> _Vocabulary:
     global _vocabulary
     if time.monotonic() - _vocabulary.built > VOCABULARY_TTL_S or not _vocabulary.words:
         fresh = _Vocabulary(built=time.monotonic())
-        fresh.add(_words_of("\n".join(db.session.scalars(select(ServiceSearch.document)))))
+        text = select(ServiceSearch.title + " " + ServiceSearch.document)
+        fresh.add(_words_of("\n".join(db.session.scalars(text))))
         _vocabulary = fresh
     return _vocabulary
 

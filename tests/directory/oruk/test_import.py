@@ -288,7 +288,7 @@ def test_north_lincolnshire_imports_every_service_once(app, tmp_path):
     renamed = by_uuid("738f94e0-aa6c-6a5c-2395-7b64421ba2a5")
     assert renamed.name == "We Are With You, Victor House"
     assert set(db.session.scalars(select(Service.uuid))) == uuids
-    indexed = db.session.get(ServiceSearch, renamed.id).document  # the index follows the name
+    indexed = db.session.get(ServiceSearch, renamed.id).title  # the index follows the name
     assert "We Are With You, Victor House" in indexed and "WAWY" not in indexed
 
 

@@ -100,8 +100,10 @@ def test_radius_is_nearest_first_with_distances(county):
     ]
     miles = [m for _, m in hits]
     assert miles == sorted(miles)
-    # Online-only services are included without a distance.
-    assert "Carers Helpline" in names(results)
+    # Online-only services are listed apart, without a distance, and not counted as local.
+    assert "Carers Helpline" not in names(results)
+    assert [(h.service.name, h.miles) for h in results.online] == [("Carers Helpline", None)]
+    assert results.total == 3 and results.online_total == 1
 
 
 def test_radius_boundary_is_inclusive(county):
@@ -121,7 +123,8 @@ def test_radius_boundary_is_inclusive(county):
 def test_service_areas_without_a_building(county):
     results = search.run(Query(place="SY8 1AA", radius=1))
     hit = next(h for h in results.hits if h.service.name == "South Shropshire Befriending")
-    assert hit.covers_area and hit.miles == 0.0
+    # No distance: it has no building (it is not "0.0 miles" away, ahead of every building).
+    assert hit.covers_area and hit.miles is None
     assert "South Shropshire Befriending" not in names(search.run(Query(place="SY1 1AA", radius=5)))
 
 
@@ -169,7 +172,8 @@ def test_words_and_place_together(county):
     assert "Hidden Service" not in names(results)
     assert [h.miles for h in results.hits] == sorted(h.miles for h in results.hits)
     online = search.run(Query(words="carers", place="SY1 1AA", radius=1))
-    assert [(h.service.name, h.miles) for h in online.hits] == [("Carers Helpline", None)]
+    assert online.hits == [] and online.total == 0
+    assert [(h.service.name, h.miles) for h in online.online] == [("Carers Helpline", None)]
     area = search.run(Query(words="volunteers visit", place="SY8 1AA", radius=1))
     assert [(h.service.name, h.covers_area) for h in area.hits] == [
         ("South Shropshire Befriending", True)
