@@ -47,17 +47,25 @@ def table(rows: list[tuple[Judged, float, list[str]]]) -> str:
     return "\n".join(lines)
 
 
-def test_the_judged_set_finds_the_right_services_first(demo):
-    assert len(SET) >= 25
+def judge_the_set() -> list[tuple[Judged, float, list[str]]]:
     rows = []
     for judged in SET:
         found = names(run(judged.words, judged.place, judged.radius))
         rows.append((judged, precision_at_5(judged, found), found))
+    return rows
+
+
+def test_the_judged_set_has_precision_at_5_of_at_least_0_8(demo):
+    assert len(SET) >= 25
+    rows = judge_the_set()
     mean = sum(score for _judged, score, _found in rows) / len(rows)
-    report = f"mean precision@5 {mean:.2f} (target {TARGET})\n{table(rows)}"
-    assert mean >= TARGET, report
+    assert mean >= TARGET, f"mean precision@5 {mean:.2f} (target {TARGET})\n{table(rows)}"
+
+
+def test_each_search_shows_the_services_expected_in_its_first_five(demo):
+    rows = judge_the_set()
     missed = [(j, s, f) for j, s, f in rows if any(n not in f[:5] for n in j.expected)]
-    assert missed == [], table(missed)
+    assert missed == [], f"{len(missed)} of {len(rows)} searches\n{table(missed)}"
 
 
 def test_walking_finds_walks_not_talking_therapies(demo):
@@ -92,11 +100,11 @@ def test_bank_holidays_and_hot_food_do_not_make_a_food_bank(demo):
 def test_online_only_services_are_never_within_a_mile(demo):
     # Ludlow Assembly Rooms Studio's own postcode: counselling there, and online.
     results = run("counselling", "SY8 3LG", radius=1)
-    local = [hit for hit in results.hits if not hit.service.online_only]
-    online = [hit for hit in results.hits if hit.service.online_only]
-    assert [hit.service.name for hit in local] == ["Talking Space counselling, Ludlow"]
-    assert all(hit.miles is not None and hit.miles <= 1 for hit in local)
-    assert all(hit.miles is None for hit in online)
-    # The count is of the local results: the county's phone and online services do not
-    # swell it.
-    assert results.total == len(local)
+    assert names(results) == ["Talking Space counselling, Ludlow"]
+    assert all(hit.miles is not None and hit.miles <= 1 for hit in results.hits)
+    # The county's online counselling is shown apart, below, with no distance, and the
+    # count is of the local results only: it does not swell it.
+    assert [hit.service.name for hit in results.online] == ["Online counselling"]
+    assert all(hit.miles is None for hit in results.online)
+    assert results.total == 1
+    assert not [hit for hit in run("carers", "SY8 3LG", radius=1).hits if hit.service.online_only]
