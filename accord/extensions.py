@@ -49,6 +49,8 @@ UNMANAGED_PREFIXES = (
     # tables, PostgreSQL's GiST index on an expression.
     "location_rtree",
     "ix_location_point_gist",
+    # Covering indexes for the search's lookups by key (migration 0019).
+    "ix_search_",
 )
 UNMANAGED_COLUMNS = {("service_search", "search_vector")}
 

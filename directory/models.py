@@ -193,6 +193,8 @@ class ServiceSearch(Model):
     only: a section of its own, never counted as near)."""
 
     __tablename__ = "service_search"
+    # Looked up by key for each service near a place: the reach without reading the row.
+    __table_args__ = (Index("ix_service_search_id_reach", "service_id", "reach"),)
 
     service_id: Mapped[int] = mapped_column(
         ForeignKey("service.id", ondelete="CASCADE"), primary_key=True

@@ -38,6 +38,7 @@ from sqlalchemy import (
     table,
     union_all,
 )
+from sqlalchemy import text as text_clause
 from sqlalchemy.sql.expression import ColumnElement
 
 from accord import geo
@@ -93,17 +94,19 @@ def _squared(miles: float) -> float:
     return (miles / MILES_PER_DEGREE) ** 2
 
 
-def _distance(origin: geo.Point) -> ColumnElement[Any]:
+def _distance(origin: geo.Point, latitude: Any, longitude: Any) -> ColumnElement[Any]:
     """The squared equirectangular distance from `origin` to a building."""
     k = math.cos(math.radians(origin.latitude))
-    dlat = Location.latitude - literal(origin.latitude, Float)
-    dlon = (Location.longitude - literal(origin.longitude, Float)) * literal(k, Float)
+    dlat = latitude - literal(origin.latitude, Float)
+    dlon = (longitude - literal(origin.longitude, Float)) * literal(k, Float)
     return dlat * dlat + dlon * dlon
 
 
-def _inside(origin: geo.Point, miles: float) -> tuple[Any, list]:
-    """(the buildings' source, conditions) for the buildings inside the box, read through
-    the spatial index."""
+def _buildings(origin: geo.Point, miles: float) -> tuple[Any, Any, list, Any]:
+    """(source, building id, conditions) for the buildings inside the box round `origin` and
+    within `miles` of it, read through the spatial index. SQLite reads the point from the
+    R*Tree itself (its bounds are 32-bit floats rounded outwards: their middle is the point
+    to within a metre), with no lookup of the building's row."""
     south, north, west, east = box(origin, miles)
     if db.engine.dialect.name == "postgresql":
         scale = float(COS)
@@ -114,59 +117,105 @@ def _inside(origin: geo.Point, miles: float) -> tuple[Any, list]:
             func.point(literal(west * scale, Float), literal(south, Float)),
             func.point(literal(east * scale, Float), literal(north, Float)),
         )
-        return Location.__table__, [point.bool_op("<@")(corner)]
-    source = _RTREE.join(Location, Location.id == _RTREE.c.id)
-    return source, [
-        _RTREE.c.north >= south,
-        _RTREE.c.south <= north,
-        _RTREE.c.east >= west,
-        _RTREE.c.west <= east,
+        d2 = _distance(origin, Location.latitude, Location.longitude)
+        inside = [point.bool_op("<@")(corner), d2 <= _squared(miles)]
+        return Location.__table__, Location.id, inside, d2
+    rtree = _RTREE.c
+    d2 = _distance(origin, (rtree.south + rtree.north) / 2, (rtree.west + rtree.east) / 2)
+    inside = [
+        rtree.north >= south,
+        rtree.south <= north,
+        rtree.east >= west,
+        rtree.west <= east,
+        d2 <= _squared(miles),
     ]
+    return _RTREE, rtree.id, inside, d2
 
 
-def nearest(origin: geo.Point, miles: float) -> Select:
+def nearest(origin: geo.Point, miles: float, words: Words | None = None) -> Select:
     """Each service with a building within `miles` of `origin`, once, at its nearest: columns
-    sid and d2 (the squared distance)."""
-    d2 = _distance(origin)
-    source, conditions = _inside(origin, miles)
-    return (
-        select(ServiceAtLocation.service_id.label("sid"), func.min(d2).label("d2"))
-        .select_from(source.join(ServiceAtLocation, ServiceAtLocation.location_id == Location.id))
-        .where(*conditions, d2 <= _squared(miles))
-        .group_by(ServiceAtLocation.service_id)
+    sid and d2 (the squared distance), and relevance when SQLite's matches are joined here
+    (only the matching services' buildings are grouped)."""
+    source, building, inside, d2 = _buildings(origin, miles)
+    sid = ServiceAtLocation.service_id
+    statement = (
+        select(sid.label("sid"), func.min(d2).label("d2"))
+        .select_from(source.join(ServiceAtLocation, ServiceAtLocation.location_id == building))
+        .where(*inside)
+        .group_by(sid)
     )
+    if words is not None and words.sqlite:
+        statement = statement.join(_MATCHES, _MATCHES.c.sid == sid).add_columns(
+            func.max(_MATCHES.c.relevance).label("relevance")
+        )
+    return statement
 
 
-class _Words:
-    """The full-text match as the queries join it: SQLite's matches read once into a
-    materialised CTE (sid, relevance); on PostgreSQL the search row's own tsvector, tested
-    on the rows joined."""
+def rings(radius: float, words: bool, found: int = 0, needed: int = 0, ring: float = 0.0):
+    """The next radius to look for a page in (None: the last was the whole radius), smallest
+    first, until one holds the page: each ring's results are the first of the whole
+    radius's, in order. With words relevance orders each band, so a ring holds whole bands;
+    without, distance alone orders them, and a ring grows with the density found: from a
+    tenth of a mile, to hold about twice the page by the last ring's count."""
+    if ring >= radius:
+        return None
+    if words:
+        return next((edge for edge in BANDS if edge > ring and edge < radius), radius)
+    if not ring:
+        return min(0.1, radius)
+    grow = max(2.0, math.sqrt(2 * needed / max(found, 1)))
+    return min(ring * grow, radius)
+
+
+def area_ring(radius: float) -> float:
+    """The smallest ring that holds area-wide services: one covering their band."""
+    return min(radius, BANDS[AREA_BAND])
+
+
+_MATCHES = table("search_match", column("sid", Integer), column("relevance", Integer))
+
+
+class Words:
+    """The full-text match as a search's queries join it, worked out once per search.
+
+    SQLite: the matches and their relevance are written once to a temporary table of this
+    connection (`search_match`), which every query of the search (a ring or two, the count,
+    the online section) joins by key: FTS5 reads each word's list once, not once a query.
+    PostgreSQL: the search row's own tsvector, tested on the rows joined (the planner picks
+    the GIN index or the rows near the place)."""
 
     def __init__(self, words: list[str]):
         self.found = match(words)
         self.sqlite = db.engine.dialect.name != "postgresql"
-        self.cte = None
         if self.sqlite:
             matched: Select = select(
                 self.found.service_id.label("sid"), self.found.relevance.label("relevance")
             ).select_from(self.found.source)
             if self.found.condition is not None:
                 matched = matched.where(self.found.condition)
-            self.cte = matched.cte("matched").prefix_with("MATERIALIZED")
+            db.session.execute(
+                text_clause(
+                    "CREATE TEMP TABLE IF NOT EXISTS search_match "
+                    "(sid INTEGER PRIMARY KEY, relevance INTEGER NOT NULL)"
+                )
+            )
+            db.session.execute(_MATCHES.delete())
+            db.session.execute(_MATCHES.insert().from_select(["sid", "relevance"], matched))
 
     def join(self, statement: Select, sid: Any) -> tuple[Select, Any]:
         """`statement` (which has service_search joined) narrowed to the matches, and the
         relevance column."""
-        if self.cte is not None:
-            return statement.join(self.cte, self.cte.c.sid == sid), self.cte.c.relevance
+        if self.sqlite:
+            return statement.join(_MATCHES, _MATCHES.c.sid == sid), _MATCHES.c.relevance
         assert self.found.condition is not None
         return statement.where(self.found.condition), self.found.relevance
 
 
-def local(query: Query, words: list[str], origin: geo.Point, outcode: str, miles: float):
-    """Every service shown for a place: columns sid, d2, band, relevance (not yet ordered)."""
-    text = _Words(words) if words else None
-    near = nearest(origin, miles).subquery("near")
+def local(query: Query, words: Words | None, origin: geo.Point, outcode: str, miles: float):
+    """Every service shown for a place within `miles`: columns sid, d2, band, relevance (not
+    yet ordered); area-wide ones too when `outcode` is given."""
+    text = words
+    near = nearest(origin, miles, text).subquery("near")
     band = case(
         *((near.c.d2 <= _squared(edge), n) for n, edge in enumerate(BANDS)), else_=len(BANDS)
     )
@@ -178,11 +227,19 @@ def local(query: Query, words: list[str], origin: geo.Point, outcode: str, miles
         .where(ServiceSearch.reach != "online", *_filters(query))
     )
     relevance: Any = literal(0)
-    if text is not None:
+    if text is not None and text.sqlite:
+        relevance = near.c.relevance
+    elif text is not None:
         built, relevance = text.join(built, near.c.sid)
     built = built.add_columns(near.c.d2, band.label("band"), relevance.label("relevance"))
     if not outcode:
         return built
+    return union_all(built, _areas(query, text, outcode))
+
+
+def _areas(query: Query, text: Words | None, outcode: str) -> Select:
+    """Area-wide services covering `outcode`: sid, d2, band, relevance (in the middle band,
+    after the buildings of their relevance in it)."""
     areas = (
         select(ServiceSearch.service_id.label("sid"))
         .join(Service, Service.id == ServiceSearch.service_id)
@@ -193,20 +250,22 @@ def local(query: Query, words: list[str], origin: geo.Point, outcode: str, miles
             *_filters(query),
         )
     )
-    relevance = literal(0)
+    relevance: Any = literal(0)
     if text is not None:
         areas, relevance = text.join(areas, ServiceSearch.service_id)
-    areas = areas.add_columns(
+    return areas.add_columns(
         literal(_squared(BANDS[AREA_BAND]), Float).label("d2"),
         literal(AREA_BAND).label("band"),
         relevance.label("relevance"),
     )
-    return union_all(built, areas)
 
 
-def ordered_local(query: Query, words: list[str], origin: geo.Point, outcode: str) -> Select:
-    """The services shown for a place, in the order shown: band, relevance, distance."""
-    rows = local(query, words, origin, outcode, query.radius).subquery("shown")
+def ordered_local(
+    query: Query, words: Words | None, origin: geo.Point, outcode: str, miles: float
+) -> Select:
+    """The services shown for a place within `miles`, in the order shown: band, relevance,
+    distance."""
+    rows = local(query, words, origin, outcode, miles).subquery("shown")
     return select(rows).order_by(rows.c.band, rows.c.relevance.desc(), rows.c.d2, rows.c.sid)
 
 
@@ -221,7 +280,31 @@ def count(statement: Any) -> int:
     )
 
 
-def online(query: Query, words: list[str]) -> Select:
+def count_local(
+    query: Query, words: Words | None, origin: geo.Point, outcode: str, miles: float
+) -> int:
+    """How many services `local` gives, counting no further than CAP + 1: the buildings are
+    read in the index's order, not sorted nor grouped, until CAP + 1 services are found."""
+    text = words
+    source, building, inside, _ = _buildings(origin, miles)
+    sid = ServiceAtLocation.service_id
+    found = select(sid.label("sid")).distinct()
+    found = (
+        found.select_from(source.join(ServiceAtLocation, ServiceAtLocation.location_id == building))
+        .join(Service, Service.id == sid)
+        .join(ServiceSearch, ServiceSearch.service_id == sid)
+    )
+    if text is not None:
+        found = text.join(found, sid)[0]
+    found = found.where(*inside, ServiceSearch.reach != "online", *_filters(query))
+    parts: list[Select] = [select(found.subquery("buildings").c.sid)]
+    if outcode:
+        parts.append(_areas(query, text, outcode).with_only_columns(ServiceSearch.service_id))
+    both = union_all(*parts) if len(parts) > 1 else parts[0]
+    return count(both)
+
+
+def online(query: Query, words: Words | None) -> Select:
     """Online-only services (their own section with a place): sid, relevance, by relevance
     then name."""
     statement = (
@@ -230,20 +313,20 @@ def online(query: Query, words: list[str]) -> Select:
         .where(ServiceSearch.reach == "online", *_filters(query))
     )
     relevance: Any = literal(0)
-    if words:
-        statement, relevance = _Words(words).join(statement, ServiceSearch.service_id)
+    if words is not None:
+        statement, relevance = words.join(statement, ServiceSearch.service_id)
     return statement.add_columns(relevance.label("relevance")).order_by(
         relevance.desc(), func.lower(Service.name), Service.id
     )
 
 
-def everywhere(query: Query, words: list[str]) -> Select:
+def everywhere(query: Query, words: Words | None) -> Select:
     """Without a place: every service matching, by relevance then name (sid, relevance)."""
     statement = select(Service.id.label("sid")).where(*_filters(query))
     relevance: Any = literal(0)
-    if words:
+    if words is not None:
         statement = statement.join(ServiceSearch, ServiceSearch.service_id == Service.id)
-        statement, relevance = _Words(words).join(statement, Service.id)
+        statement, relevance = words.join(statement, Service.id)
     return statement.add_columns(relevance.label("relevance")).order_by(
         relevance.desc(), func.lower(Service.name), Service.id
     )

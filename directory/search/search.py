@@ -24,7 +24,7 @@ from directory.search.query import Query
 from directory.search.words import correct
 
 PER_PAGE = 20
-ONLINE_SHOWN = 10  # online-only services listed below the local ones
+ONLINE_SHOWN = 5  # online-only services listed below the local ones
 CHUNK = 500  # ordered ids read at a time when Python filters them
 
 
@@ -166,25 +166,57 @@ def run(
     keep = _python_filters(query, now, origin)
     offset = (page - 1) * per_page if per_page else 0
     corrected = " ".join(words) if words and " ".join(words) != query.words.lower().strip() else ""
+    matches = candidates.Words(words) if words else None
     if origin is None:
-        rows, total = _take(candidates.everywhere(query, words), keep, offset, per_page)
+        rows, total = _take(candidates.everywhere(query, matches), keep, offset, per_page)
         return Results(_hits(rows, None), None, note, corrected, 0, total)
     # With the access filter, services without a building never show (their features are
     # unknown), as before.
     here = "" if query.access else outcode
-    rows, total = _take(
-        candidates.ordered_local(query, words, origin, here), keep, offset, per_page
-    )
+    if keep is None and per_page is not None:
+        rows, total = _nearest_page(query, matches, origin, here, offset, per_page)
+    else:
+        ordered = candidates.ordered_local(query, matches, origin, here, query.radius)
+        rows, total = _take(ordered, keep, offset, per_page)
     wider = 0
     if not total and not query.access:
         # Nothing to show: how many there are within twice the radius, to say so.
-        wider = candidates.count(candidates.local(query, words, origin, here, query.radius * 2))
+        wider = candidates.count_local(query, matches, origin, here, query.radius * 2)
     online: list[Hit] = []
     online_total = 0
     if not query.access:
-        online_rows, online_total = _take(candidates.online(query, words), keep, 0, ONLINE_SHOWN)
-        online = _hits(online_rows, None)
+        # One query for the section and its count: online services are few (2% of them).
+        statement = candidates.online(query, matches).limit(CAP + 1)
+        online_rows, online_total = _take(statement, keep, 0, None)
+        online = _hits(online_rows[:ONLINE_SHOWN], None)
     return Results(_hits(rows, origin), origin, note, corrected, wider, total, online, online_total)
+
+
+def _nearest_page(
+    query: Query,
+    matches: candidates.Words | None,
+    origin: geo.Point,
+    outcode: str,
+    offset: int,
+    limit: int,
+) -> tuple[list[Row], int]:
+    """(one page, the total up to CAP + 1) for a place, without reading the whole radius:
+    rings from the place outwards, until one holds the page (candidates.rings); then the
+    total, counted without ordering."""
+    needed = offset + limit
+    rows: list[Row] = []
+    ring = candidates.rings(query.radius, matches is not None)
+    while ring is not None:
+        areas = outcode if ring >= candidates.area_ring(query.radius) else ""
+        statement = candidates.ordered_local(query, matches, origin, areas, ring)
+        rows = list(db.session.execute(statement.limit(needed)))
+        if len(rows) >= needed or ring >= query.radius:
+            break
+        ring = candidates.rings(query.radius, matches is not None, len(rows), needed, ring)
+    assert ring is not None
+    if ring >= query.radius and len(rows) < needed:
+        return rows[offset:], len(rows)  # the whole radius, and fewer than a page: all
+    return rows[offset:], candidates.count_local(query, matches, origin, outcode, query.radius)
 
 
 def _hits(rows: list[Row], origin: geo.Point | None) -> list[Hit]:
