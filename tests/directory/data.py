@@ -26,6 +26,10 @@ PLACES = {
         ["step_free"],
     ),
     "oswestry": ("Cambrian Hall", "Oswestry", "SY11 1AA", 52.86000, -3.05400, []),
+    # Round Castlefields, for the distance bands: about 0.6, 1.7 and 2.7 miles from it.
+    "frankwell": ("Frankwell Hall", "Shrewsbury", "SY3 8JY", 52.71040, -2.76100, []),
+    "meole": ("Meole Brace Hall", "Shrewsbury", "SY3 9HF", 52.69150, -2.75900, []),
+    "bayston": ("Bayston Hill Hall", "Shrewsbury", "SY3 0DA", 52.67500, -2.76000, []),
 }
 
 

@@ -205,3 +205,151 @@ def test_paging_keeps_the_order_and_the_total(county):
     pages = [search.run(Query(place="SY1 1AA", radius=50), page=p, per_page=2) for p in (1, 2, 3)]
     assert [n for page in pages for n in names(page)] == names(everything)
     assert {page.total for page in pages} == {everything.total}
+
+
+# --- ranking (issue 17): the same rules on both engines ---------------------------------------
+
+
+def test_bank_holidays_and_hot_food_are_not_a_food_bank(app):
+    # Both words, far apart: not a match. The need's own description ("Food banks, …") is
+    # no longer in the document, so a food service without "bank" is not one either.
+    service(
+        "Wem Lunch Club",
+        "loneliness",
+        "shrewsbury",
+        description="Closed on bank holidays. Volunteers cook and serve a hot food lunch.",
+    )
+    service("Castle Larder", "food", "shrewsbury", description="Fresh fruit and bread.")
+    service("Shrewsbury Food Bank", "food", "shrewsbury", description="Parcels.")
+    service("Pantry", "advice", "shrewsbury", description="Our food bank opens on Mondays.")
+    assert names(search.run(Query(words="food bank"))) == ["Shrewsbury Food Bank", "Pantry"]
+    near = search.run(Query(words="food bank", place="SY1 1AA", radius=5))
+    assert names(near) == ["Shrewsbury Food Bank", "Pantry"] and near.total == 2
+
+
+def test_a_title_phrase_ranks_above_a_title_match_above_the_description(app):
+    # Titles: name, organisation (Helpers Trust) and need names. No place: relevance, then
+    # name.
+    service("Carers Cafe", "loneliness", description="Tea and a chat.")  # title, not a phrase
+    service("Advice Line", "advice", description="Support for carers, by phone.")  # body
+    service("Support Group", "carers", description="Monthly.")  # title, words apart
+    service("Carers Support Shrewsbury", "advice", description="Weekly.")  # title phrase
+    ranked = names(search.run(Query(words="carers support")))
+    assert ranked[0] == "Carers Support Shrewsbury"
+    assert ranked.index("Carers Support Shrewsbury") < ranked.index("Support Group")
+    assert ranked.index("Support Group") < ranked.index("Advice Line")
+    assert "Carers Cafe" not in ranked  # "support" is nowhere in it
+
+
+def test_stop_words_are_left_out_on_both_engines(app):
+    service("Carers Helpline", "carers", description="Help for carers, day and night.")
+    service("Carers Walk", "carers", "shrewsbury", description="A walk and a talk.")
+    service("Young Carers", "children-and-families", description="Help at school.")
+    asked = search.run(Query(words="help for carers"))
+    assert names(asked) == names(search.run(Query(words="carers help")))
+    assert asked.total == 3  # "Helpers Trust" is every title's: help… and carers in each
+
+
+def test_distance_bands_come_before_relevance_and_relevance_within_a_band(app):
+    # 0.5 mile (band 0) with the word in the description only, before 1.6 miles (band 1)
+    # with it in the name; in band 1, the name's match before a nearer description's.
+    service("Frankwell Drop In", "advice", "frankwell", description="Benefits advice.")
+    service("Meole Benefits Clinic", "advice", "meole", description="Forms.")
+    service("Bayston Benefits Desk", "advice", "bayston", description="Forms.")
+    service("Castle Hub", "advice", "shrewsbury", description="Benefits and more.")
+    results = search.run(Query(words="benefits", place="SY1 1AA", radius=5))
+    assert names(results) == [
+        "Castle Hub",  # 0.0 miles, band 0, description
+        "Frankwell Drop In",  # 0.5 miles, band 0, description
+        "Meole Benefits Clinic",  # 1.6 miles, band 1, name
+        "Bayston Benefits Desk",  # 2.7 miles, band 1, name
+    ]
+    assert [round(h.miles, 1) for h in results.hits] == [0.0, 0.5, 1.6, 2.7]
+    service("Meole Forms Help", "advice", "meole", description="Benefits forms.")
+    band_one = names(search.run(Query(words="benefits", place="SY1 1AA", radius=5)))[2:]
+    assert band_one == ["Meole Benefits Clinic", "Bayston Benefits Desk", "Meole Forms Help"]
+
+
+def test_a_nearer_food_bank_beats_an_area_wide_larder(app):
+    service("Ludlow Food Bank", "food", "ludlow", description="Food parcels.")
+    service(
+        "South Shropshire Food Bank Larder",
+        "food",
+        None,
+        service_areas=["SY8", "SY1"],
+        description="Food bank deliveries across the district.",
+    )
+    service("Castlefields Food Bank", "food", "shrewsbury", description="Food parcels.")
+    # Near Ludlow: the building 0 miles away, then the area-wide service (middle band).
+    near_ludlow = search.run(Query(words="food bank", place="SY8 1AA", radius=50))
+    assert names(near_ludlow)[:2] == ["Ludlow Food Bank", "South Shropshire Food Bank Larder"]
+    # Castlefields is 24 miles from Ludlow: beyond 10 miles, after the area-wide service.
+    assert names(near_ludlow)[2] == "Castlefields Food Bank"
+    assert near_ludlow.hits[1].covers_area and near_ludlow.hits[1].miles is None
+
+
+def test_online_services_are_never_within_a_mile_nor_counted_as_near(app):
+    service("Castle Food Bank", "food", "shrewsbury", description="Parcels.")
+    service("Food Line", "food", None, online_only=True, description="Food bank by phone.")
+    # Online only, though it lists a building: still not "near".
+    service("Food App", "food", "shrewsbury", online_only=True, description="Order online.")
+    results = search.run(Query(words="food", place="SY1 1AA", radius=1))
+    assert names(results) == ["Castle Food Bank"] and results.total == 1
+    assert [h.miles for h in results.hits] == [0.0]
+    assert sorted(h.service.name for h in results.online) == ["Food App", "Food Line"]
+    assert results.online_total == 2 and all(h.miles is None for h in results.online)
+
+
+def test_totals_beyond_the_cap_are_more_than_it(app, client, monkeypatch):
+    from directory.search import candidates
+
+    for n in range(4):
+        service(f"Larder {n}", "food", "shrewsbury", description="Food.")
+    monkeypatch.setattr(candidates, "CAP", 2)
+    monkeypatch.setattr(search, "CAP", 2)
+    results = search.run(Query(need="food", place="SY1 1AA", radius=5), per_page=1)
+    assert results.total == 3 and results.more and len(results.hits) == 1
+    page = client.get_page("/directory?need=food&where=SY1+1AA&radius=5")
+    assert page.select_one("#result-count").get_text(" ", strip=True) == (
+        "More than 2 services within 5 miles"
+    )
+
+
+def test_the_spatial_index_follows_a_building_that_moves(app):
+    from accord.extensions import db
+
+    moved = service("Mobile Larder", "food", "shrewsbury", description="Food.")
+    assert names(search.run(Query(place="SY1 1AA", radius=1))) == ["Mobile Larder"]
+    building = moved.locations[0]
+    building.latitude, building.longitude = 52.36700, -2.71800  # to Ludlow
+    db.session.commit()
+    assert names(search.run(Query(place="SY1 1AA", radius=1))) == []
+    assert names(search.run(Query(place="SY8 1AA", radius=1))) == ["Mobile Larder"]
+    building.latitude = building.longitude = None  # no longer placed: out of the index
+    db.session.commit()
+    assert names(search.run(Query(place="SY8 1AA", radius=50))) == []
+
+
+def test_paging_reads_rings_outwards_in_the_same_order(app):
+    for key in ("shrewsbury", "frankwell", "meole", "bayston"):
+        for n in range(3):
+            service(f"Club {key} {n}", "food", key, description="Lunch.")
+    whole = search.run(Query(need="food", place="SY1 1AA", radius=5))
+    assert whole.total == 12
+    paged = [
+        name
+        for p in range(1, 7)
+        for name in names(
+            search.run(Query(need="food", place="SY1 1AA", radius=5), page=p, per_page=2)
+        )
+    ]
+    assert paged == names(whole)
+    worded = search.run(Query(words="lunch", place="SY1 1AA", radius=5))
+    paged = [
+        name
+        for p in range(1, 5)
+        for name in names(
+            search.run(Query(words="lunch", place="SY1 1AA", radius=5), page=p, per_page=3)
+        )
+    ]
+    assert paged == names(worded) and worded.total == 12
