@@ -53,7 +53,7 @@ from directory.models import (
     ServiceStatus,
     TaxonomyTerm,
 )
-from directory.search.fulltext import match
+from directory.search.fulltext import fts_relevance_steps, match
 from directory.search.query import Query
 
 # Totals are counted up to CAP + 1 rows, and shown as "more than CAP" beyond.
@@ -188,11 +188,6 @@ class Words:
         self.found = match(words)
         self.sqlite = db.engine.dialect.name != "postgresql"
         if self.sqlite:
-            matched: Select = select(
-                self.found.service_id.label("sid"), self.found.relevance.label("relevance")
-            ).select_from(self.found.source)
-            if self.found.condition is not None:
-                matched = matched.where(self.found.condition)
             db.session.execute(
                 text_clause(
                     "CREATE TEMP TABLE IF NOT EXISTS search_match "
@@ -200,7 +195,8 @@ class Words:
                 )
             )
             db.session.execute(_MATCHES.delete())
-            db.session.execute(_MATCHES.insert().from_select(["sid", "relevance"], matched))
+            for statement, expression in fts_relevance_steps(words):
+                db.session.execute(text_clause(statement), {"q": expression})
 
     def join(self, statement: Select, sid: Any) -> tuple[Select, Any]:
         """`statement` (which has service_search joined) narrowed to the matches, and the
