@@ -163,7 +163,9 @@ def rings(radius: float, words: bool, found: int = 0, needed: int = 0, ring: flo
         return next((edge for edge in BANDS if edge > ring and edge < radius), radius)
     if not ring:
         return min(0.1, radius)
-    grow = max(2.0, math.sqrt(2 * needed / max(found, 1)))
+    # At most four times as far (sixteen times the area) at a time: nothing found says
+    # little about how much the next ring holds.
+    grow = min(4.0, max(2.0, math.sqrt(2 * needed / max(found, 1))))
     return min(ring * grow, radius)
 
 
@@ -284,26 +286,27 @@ def count_local(
     text = words
     source, building, inside, _ = _buildings(origin, miles)
     sid = ServiceAtLocation.service_id
-    # The services with a building inside, read from the index first: a subquery of its
-    # own (DISTINCT: never flattened into the join), so that the planner, even with no
-    # statistics, does not start from the published services instead.
-    placed = (
+    # The buildings are read from the index and the rest asked of each (EXISTS): no join the
+    # planner could start from the published services instead, even with no statistics,
+    # and the reading stops at CAP + 1 services.
+    shown = (
+        select(literal(1))
+        .select_from(Service)
+        .join(ServiceSearch, ServiceSearch.service_id == Service.id)
+        .where(Service.id == sid, ServiceSearch.reach != "online", *_filters(query))
+    )
+    matched: list = []
+    if text is not None and text.sqlite:
+        # The matches first: one lookup by key that leaves most buildings out.
+        matched = [select(1).where(_MATCHES.c.sid == sid).exists()]
+    elif text is not None:
+        shown = text.join(shown, Service.id)[0]
+    found = (
         select(sid.label("sid"))
         .distinct()
         .select_from(source.join(ServiceAtLocation, ServiceAtLocation.location_id == building))
-        .where(*inside)
+        .where(*inside, *matched, shown.exists())
     )
-    if text is not None and text.sqlite:
-        placed = placed.join(_MATCHES, _MATCHES.c.sid == sid)
-    near = placed.subquery("placed")
-    found = (
-        select(near.c.sid)
-        .join(Service, Service.id == near.c.sid)
-        .join(ServiceSearch, ServiceSearch.service_id == near.c.sid)
-        .where(ServiceSearch.reach != "online", *_filters(query))
-    )
-    if text is not None and not text.sqlite:
-        found = text.join(found, near.c.sid)[0]
     parts: list[Select] = [select(found.subquery("buildings").c.sid)]
     if outcode:
         parts.append(_areas(query, text, outcode).with_only_columns(ServiceSearch.service_id))
