@@ -21,7 +21,6 @@ from directory.demo_services import COUNTYWIDE, LOCAL, PROVIDERS, TEMPLATES, Tem
 from directory.models import Capacity, Schedule, Service, ServiceAtLocation, TaxonomyTerm
 
 CAPACITIES = [Capacity.accepting] * 7 + [Capacity.waiting_list, Capacity.at_capacity]
-SOUTH = ["SY5", "SY6", "SY7", "SY8", "SY9", "WV16", "DY14"]
 # Groups that also meet one evening a month (shows "first Monday of the month" times).
 MONTHLY = {"carers", "bereavement", "disability"}
 
@@ -157,11 +156,11 @@ def _at_buildings(county: _County) -> list[Service]:
 
 
 def _countywide(county: _County) -> list[Service]:
-    """Services with no building: online, or visiting homes across the south of the county."""
+    """Services with no building: online, or visiting or delivering to homes in an area."""
     rng, terms, orgs, existing = county
     added = []
     by_name = {o.name: o for o in orgs}
-    for name, need, kind, description, online, org_name in COUNTYWIDE:
+    for name, need, kind, description, online, org_name, areas in COUNTYWIDE:
         org = by_name.get(org_name)
         if name in existing or org is None:
             continue
@@ -172,7 +171,7 @@ def _countywide(county: _County) -> list[Service]:
         )
         service = _add(rng, terms, org, Listing(name, need, template, name))
         service.online_only = online
-        service.service_areas = [] if online else SOUTH
+        service.service_areas = list(areas)
         added.append(service)
     return added
 

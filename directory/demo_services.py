@@ -45,7 +45,7 @@ TEMPLATES: dict[str, list[Template]] = {
         Template(
             "{town} Lunch Club",
             "lunch_club",
-            "A hot two-course lunch and good company.",
+            "Hot food, a pudding and good company every week. Closed on bank holidays.",
             "Older people and anyone who would like company over lunch.",
             ["drop_in", "self_referral"],
             (50, None),
@@ -63,6 +63,15 @@ TEMPLATES: dict[str, list[Template]] = {
                 [("MO,TH", "13:00", "15:00")],
                 [("WE", "10:30", "13:00"), ("SA", "10:00", "11:30")],
             ],
+        ),
+        Template(
+            "{town} Community Fridge",
+            "fridge",
+            "Surplus food from local shops and gardens, free to anyone: take what you need.",
+            "Everyone welcome; no referral needed.",
+            ["drop_in"],
+            ANYONE,
+            [[("MO,WE,FR", "11:00", "14:00")], [("TU,SA", "10:00", "12:00")]],
         ),
     ],
     "money-and-debt": [
@@ -141,6 +150,15 @@ TEMPLATES: dict[str, list[Template]] = {
             (16, None),
             [[("TH", "10:00", "12:00")], [("MO", "13:30", "15:30")], [("WE", "18:30", "20:00")]],
         ),
+        Template(
+            "{town} Young Carers Club",
+            "carers",
+            "Time out, trips and someone to talk to for children who look after someone at home.",
+            "Young carers aged 8 to 18.",
+            ["self_referral", "professional_referral"],
+            (8, 18),
+            [[("TU", "16:30", "18:30")], [("TH", "17:00", "19:00")]],
+        ),
     ],
     "children-and-families": [
         Template(
@@ -161,6 +179,17 @@ TEMPLATES: dict[str, list[Template]] = {
             (11, 18),
             [[("TU,TH", "18:30", "21:00")], [("FR", "18:00", "21:00")], [("WE", "17:30", "20:00")]],
         ),
+        Template(
+            "{town} Baby Bank",
+            "baby_bank",
+            "Free clothes, nappies, prams and cots for babies and children up to five, for "
+            "families who are struggling. Ask your health visitor, school or food bank to refer "
+            "you.",
+            "Families with young children on a low income.",
+            ["professional_referral"],
+            ANYONE,
+            [[("WE", "10:00", "12:00")], [("SA", "10:00", "12:00")]],
+        ),
     ],
     "older-people": [
         Template(
@@ -171,6 +200,16 @@ TEMPLATES: dict[str, list[Template]] = {
             ["drop_in", "self_referral"],
             (60, None),
             [[("TU", "10:00", "11:30")], [("TH", "14:00", "15:30")], [("MO", "10:30", "12:00")]],
+        ),
+        Template(
+            "{town} Memory Café",
+            "older_people",
+            "A relaxed afternoon for people living with dementia or memory loss, and whoever "
+            "cares for them: music, reminiscence and advice.",
+            "People with dementia or worried about their memory, with a family member or carer.",
+            ["drop_in", "self_referral"],
+            ANYONE,
+            [[("WE", "14:00", "16:00")], [("FR", "13:30", "15:30")]],
         ),
     ],
     "disability": [
@@ -237,6 +276,15 @@ TEMPLATES: dict[str, list[Template]] = {
             ["drop_in"],
             ANYONE,
             [[("WE", "10:30", "11:30")], [("SU", "14:00", "15:00")], [("FR", "11:00", "12:00")]],
+        ),
+        Template(
+            "{town} Walking Football",
+            "walks",
+            "Football at walking pace: no running, no tackling, all abilities.",
+            "Adults over 50, or anyone getting back to fitness.",
+            ["drop_in"],
+            ADULTS,
+            [[("MO", "10:00", "11:00")], [("TH", "19:00", "20:00")]],
         ),
     ],
     "bereavement": [
@@ -343,36 +391,55 @@ PROVIDERS: dict[str, tuple[str | list[str], set[str]]] = {
     "Bridgnorth Town Council": (LOCAL, {"warm_space"}),
     "Church Stretton Town Council": (LOCAL, {"warm_space"}),
     "Much Wenlock Town Council": (LOCAL, {"warm_space"}),
-    "Severn Valley Community Larder": (LOCAL, {"larder", "volunteering"}),
+    "Severn Valley Community Larder": (
+        LOCAL,
+        {"larder", "fridge", "baby_bank", "volunteering"},
+    ),
     "Oswestry Men's Shed": (LOCAL, {"volunteering"}),
     "Ludlow Good Neighbours": (
         LOCAL,
-        {"befriending", "lunch_club", "community", "transport", "volunteering"},
+        {
+            "befriending",
+            "lunch_club",
+            "community",
+            "transport",
+            "fridge",
+            "baby_bank",
+            "volunteering",
+        },
     ),
     "Market Drayton Carers Together": (LOCAL, {"carers", "volunteering"}),
     "Whitchurch Youth Space": (LOCAL, {"youth", "volunteering"}),
     "Bishop's Castle Community Transport": (LOCAL, {"transport", "volunteering"}),
     "Wellington Money Advice Network": (TELFORD_AND_WREKIN, {"advice", "volunteering"}),
-    "Craven Arms Warm Welcome": (LOCAL, {"warm_space", "community", "volunteering"}),
+    "Craven Arms Warm Welcome": (LOCAL, {"warm_space", "community", "fridge", "volunteering"}),
     "Ellesmere Meres Befriending": (LOCAL, {"befriending", "community", "volunteering"}),
     "Wem Dementia Friends Café": (LOCAL, {"community", "older_people", "volunteering"}),
-    "Newport Family Hub Volunteers": (LOCAL, {"families", "volunteering"}),
+    "Newport Family Hub Volunteers": (LOCAL, {"families", "baby_bank", "volunteering"}),
     "Shifnal Digital Champions": (LOCAL, {"digital", "volunteering"}),
     "Cleobury Country Flood Wardens": (LOCAL, {"volunteering"}),
     "Broseley Bereavement Support": (LOCAL, {"bereavement", "volunteering"}),
     "Albrighton Mutual Aid": (
         LOCAL,
-        {"befriending", "community", "warm_space", "volunteering"},
+        {"befriending", "community", "warm_space", "fridge", "volunteering"},
     ),
     "Telford Domestic Abuse Outreach": (TELFORD_AND_WREKIN, {"domestic_abuse"}),
     "Shrewsbury Recovery Café": (LOCAL, {"recovery", "volunteering"}),
     "Church Stretton Hills Community Support": (
         LOCAL,
-        {"befriending", "lunch_club", "community", "transport", "warm_space", "volunteering"},
+        {
+            "befriending",
+            "lunch_club",
+            "community",
+            "transport",
+            "warm_space",
+            "fridge",
+            "volunteering",
+        },
     ),
     "Severnside Housing Association": (COUNTY, {"housing"}),
     "Marches Employment Partnership": (COUNTY, {"employment"}),
-    "Oswestry Community Pantry": (LOCAL, {"larder"}),
+    "Oswestry Community Pantry": (LOCAL, {"larder", "fridge", "baby_bank"}),
     "Marches Food Bank Trust": (COUNTY, {"food_bank"}),
     "Shropshire Later Life Trust": (COUNTY, {"lunch_club", "befriending", "older_people"}),
     "Shropshire Advice Partnership": (SHROPSHIRE, {"advice"}),
@@ -397,32 +464,71 @@ PROVIDERS: dict[str, tuple[str | list[str], set[str]]] = {
     ),
 }
 
-# Services with no building: online or by phone county-wide, or visiting homes in the south.
-# name, need, kind, description, online only, organisation
+# The south of the county, where volunteers visit people at home; Shrewsbury and the villages
+# around it, where the larder delivers.
+SOUTH = ["SY5", "SY6", "SY7", "SY8", "SY9", "WV16", "DY14"]
+SHREWSBURY_AREA = ["SY1", "SY2", "SY3", "SY4", "SY5"]
+
+
+class Countywide(NamedTuple):
+    """A service with no building: online or by phone (no areas), or visiting or delivering
+    to homes in the areas (postcode districts) named."""
+
+    name: str
+    need: str
+    kind: str
+    description: str
+    online: bool
+    organisation: str
+    areas: list[str]
+
+
 COUNTYWIDE = [
-    (
+    Countywide(
         "Shropshire Carers Helpline",
         "carers",
         "carers",
         "Phone and online support for unpaid carers across Shropshire.",
         True,
         "Marches Carers Partnership",
+        [],
     ),
-    (
+    Countywide(
         "Money advice by phone",
         "money-and-debt",
         "advice",
         "Benefits and debt advice by phone and video.",
         True,
         "Shropshire Advice Partnership",
+        [],
     ),
-    (
+    Countywide(
         "Home visits befriending, south Shropshire",
         "loneliness",
         "befriending",
         "Volunteers visit people at home across south Shropshire.",
         False,
         "Shropshire Later Life Trust",
+        SOUTH,
+    ),
+    Countywide(
+        "Online counselling",
+        "mental-health",
+        "mental_health",
+        "Six to twelve sessions of counselling by video call or online chat, wherever you live.",
+        True,
+        "Hill and Vale Wellbeing",
+        [],
+    ),
+    Countywide(
+        "Larder on Wheels",
+        "food",
+        "larder",
+        "A low-cost box of food delivered to your door each week, for people who cannot get "
+        "to a larder or food bank themselves.",
+        False,
+        "Severn Valley Community Larder",
+        SHREWSBURY_AREA,
     ),
 ]
 
