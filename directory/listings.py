@@ -64,7 +64,12 @@ def reach(service: Service) -> tuple[str, str]:
 def search_row(service: Service) -> dict[str, str]:
     """The service's ServiceSearch columns (bench/county.py writes many at once with these)."""
     kind, areas = reach(service)
-    return {"title": title(service), "document": document(service), "reach": kind, "areas": areas}
+    return {
+        "title": text.folded(title(service)),
+        "document": text.folded(document(service)),
+        "reach": kind,
+        "areas": areas,
+    }
 
 
 def index(service: Service) -> None:

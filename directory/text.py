@@ -1,7 +1,9 @@
-"""Descriptions: typed text shown safely, imported HTML kept but sanitised (nh3)."""
+"""Descriptions: typed text shown safely, imported HTML kept but sanitised (nh3); words folded
+for the search index."""
 
 import html
 import re
+import unicodedata
 
 import nh3
 
@@ -32,3 +34,10 @@ def to_text(raw_html: str) -> str:
     # Tags become spaces so "<p>a</p><p>b</p>" reads "a b", not "ab".
     without_tags = re.sub(r"<[^>]*>", " ", sanitise(raw_html))
     return " ".join(html.unescape(without_tags).split())
+
+
+def folded(text: str) -> str:
+    """`text` without accents ("Café" → "Cafe"): the search index holds and is asked for
+    folded words on both engines, so "cafe" finds a café on PostgreSQL as FTS5 finds it."""
+    parts = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in parts if not unicodedata.combining(c))

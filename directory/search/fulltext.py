@@ -3,7 +3,8 @@ title and document) or PostgreSQL's stored tsvector (title weighed 'A', the rest
 the words words.py has settled on.
 
 The rules (the README's "How search ranks services"):
-- Stop words are left out on both engines ("help for carers" is "carers help").
+- Stop words are left out on both engines ("help for carers" is "carers help"), and so is
+  "help" when other words remain (a carers' group's text need not say "help").
 - Each word matches as a prefix ("counsel" finds "counselling").
 - One word: found anywhere. Several: either all of them in the title (name, organisation,
   needs), or each two of them within NEAR words of each other (so "closed on bank holidays …
@@ -37,13 +38,18 @@ from sqlalchemy.sql.expression import ColumnElement, FromClause, TextClause
 from accord.extensions import db
 from directory.models import ServiceSearch
 from directory.search.stopwords import without_stop_words
+from directory.text import folded
 
 # Words between two search words that still count as "near": "food bank", "food and bank",
-# "bank for food" match; words apart in different sentences do not.
-NEAR = 4
+# "free … food" in one sentence match; words apart in different sentences do not ("hot
+# food … closed on bank holidays" has nine between).
+NEAR = 6
 # Words between two search words that still make a phrase ("help for carers").
 PHRASE = 1
 MAX_TERMS = 8
+# Words that say someone wants help, not which help: left out when other words remain, so
+# "help for carers" finds carers' groups whose text never says "help".
+FILLER = frozenset({"help"})
 TERM = re.compile(r"[a-z0-9]+")
 
 # The full-text index per engine, made by migrations outside the models (0019): PostgreSQL's
@@ -64,10 +70,11 @@ def terms(words: list[str]) -> list[str]:
     once."""
     found: list[str] = []
     for word in words:
-        for part in TERM.findall(word.lower()):
+        for part in TERM.findall(folded(word.lower())):
             if part not in found:
                 found.append(part)
-    return without_stop_words(found)[:MAX_TERMS]
+    found = without_stop_words(found)
+    return ([word for word in found if word not in FILLER] or found)[:MAX_TERMS]
 
 
 def match(words: list[str]) -> Match:

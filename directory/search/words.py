@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 
 from directory.search import vocabulary
 from directory.search.stopwords import stop_words
+from directory.text import folded
 
 MAX_WORDS = 8
 # Misspellings seen in searches, and words people use for the same thing.
@@ -171,7 +172,7 @@ def correct(words: str) -> list[str]:
     is never changed, nor is one the index knows, as a prefix or by its stem."""
     typed = [
         part
-        for word in WORD.findall(words.lower())[:MAX_WORDS]
+        for word in WORD.findall(folded(words.lower()))[:MAX_WORDS]
         for part in COMMON.get(word, word).split()
     ]
     questioned = {word for word in typed if _questionable(word)}

@@ -24,6 +24,7 @@ here from the tables, as directory/listings.py writes it.
 """
 
 import json
+import unicodedata
 
 import sqlalchemy as sa
 from alembic import op
@@ -193,8 +194,14 @@ def _rewrite_documents():
         conn.execute(
             search.update()
             .where(search.c.service_id == sid)
-            .values(title=title, document=body, reach=reach, areas=padded)
+            .values(title=_folded(title), document=_folded(body), reach=reach, areas=padded)
         )
+
+
+def _folded(text: str) -> str:
+    """Without accents, as the index is asked ("cafe" finds a café on PostgreSQL too)."""
+    parts = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in parts if not unicodedata.combining(c))
 
 
 def _list(value) -> list[str]:

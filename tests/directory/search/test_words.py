@@ -124,7 +124,8 @@ def snapshot_cleared(app):
 def test_words_no_longer_in_any_document_leave_with_the_next_snapshot(county, snapshot_cleared):
     knitting = service("Bishop's Castle Knitting Circle", "loneliness", "ludlow")
     assert "knit" in vocabulary.read_all().counts
-    db.session.get(ServiceSearch, knitting.id).document = "Bishop's Castle Craft Circle"
+    row = db.session.get(ServiceSearch, knitting.id)
+    row.title = row.document = "Bishop's Castle Craft Circle"  # the name is in both fields
     db.session.commit()
     # SQLite's fts5vocab is the index's own list; PostgreSQL's snapshot is taken again daily
     # (flask directory vocabulary) or after a big change.
