@@ -17,7 +17,8 @@ from accord import demo
 from accord.extensions import db
 from accord.models import Location, Organisation
 from directory import listings, taxonomy
-from directory.demo_services import COUNTYWIDE, LOCAL, PROVIDERS, TEMPLATES, Template, covers, runs
+from directory.demo_countywide import COUNTYWIDE
+from directory.demo_services import LOCAL, PROVIDERS, TEMPLATES, Template, covers, runs
 from directory.models import Capacity, Schedule, Service, ServiceAtLocation, TaxonomyTerm
 
 CAPACITIES = [Capacity.accepting] * 7 + [Capacity.waiting_list, Capacity.at_capacity]

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from accord.demo_data import USERS
 from accord.extensions import db
 from accord.models import Location, Organisation, Role
-from directory.demo_services import COUNTYWIDE, TEMPLATES, covers, runs
+from directory.demo_countywide import COUNTYWIDE
+from directory.demo_services import TEMPLATES, covers, runs
 from directory.models import Service
 from emergency.models import Hub
 from emergency.networks.models import MutualAidNetwork

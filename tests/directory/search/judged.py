@@ -1,6 +1,7 @@
 """The judged set: searches a frontline worker would type for a resident at a real place of the
-demo county (directory/demo_services.py), each with the services they would expect to see in
-the first five, judged by reading the demo county's services, not by running the search.
+demo county (directory/demo_services.py, demo_countywide.py), each with the services they
+would expect to see in the first five, judged by reading the demo county's services, not by
+running the search.
 
 `expected` names the services that must be among the first five (the nearest right one, or
 two); `relevant` names the kinds of service that are also a right answer wherever they are
