@@ -171,10 +171,20 @@ def locate(text: str) -> Point | None:
     return place.point if place else None
 
 
+@functools.cache
+def _by_district() -> dict[str, list[str]]:
+    """Every known unit postcode by its district, sorted: one pass over the table, where a
+    scan per district cost 18 ms (the demo load asks for 70 districts, in every test that
+    loads it)."""
+    found: dict[str, list[str]] = {}
+    for postcode in sorted(_postcodes()):
+        found.setdefault(postcode.split(" ", 1)[0], []).append(postcode)
+    return found
+
+
 def postcodes_in(outcode: str) -> list[str]:
     """Every known unit postcode in a district, sorted (demo data picks real ones)."""
-    prefix = outcode.strip().upper() + " "
-    return sorted(pc for pc in _postcodes() if pc.startswith(prefix))
+    return list(_by_district().get(outcode.strip().upper(), []))
 
 
 # geopy's mean Earth radius, so these distances equal geopy.distance.great_circle's.
