@@ -199,3 +199,21 @@ def miles_between(a: Point, b: Point) -> float:
     dlon = math.radians(b.longitude - a.longitude)
     h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
     return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(h))
+
+
+MILES_PER_DEGREE = EARTH_RADIUS_MILES * math.pi / 180  # of latitude
+
+Box = tuple[float, float, float, float]
+
+
+def box(origin: Point, miles: float) -> Box:
+    """(south, north, west, east): a latitude/longitude box a little larger than the circle
+    `miles` round `origin`, for an index on latitude and longitude (directory search, /help)."""
+    dlat = miles / MILES_PER_DEGREE * 1.01
+    dlon = dlat / max(math.cos(math.radians(origin.latitude)), 0.01)
+    return (
+        origin.latitude - dlat,
+        origin.latitude + dlat,
+        origin.longitude - dlon,
+        origin.longitude + dlon,
+    )

@@ -3,7 +3,6 @@ change them, the nearest open ones, and the public view of a hub (the only one s
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -202,18 +201,6 @@ def save_profile(hub: Hub, by_id: int | None) -> Hub:
 SEARCH_MILES = (3.0, 10.0, 30.0)
 
 
-def _box(origin: geo.Point, miles: float) -> tuple[float, float, float, float]:
-    """South, north, west, east of a box a little larger than the circle."""
-    dlat = miles / 69.0 * 1.01
-    dlon = dlat / max(math.cos(math.radians(origin.latitude)), 0.01)
-    return (
-        origin.latitude - dlat,
-        origin.latitude + dlat,
-        origin.longitude - dlon,
-        origin.longitude + dlon,
-    )
-
-
 def _receiving_points(origin: geo.Point, miles: float | None) -> list[tuple[bool, float, int]]:
     """(full?, miles, hub id) of the placed open and full hubs within `miles` of the origin
     (all of them for None), the box picked by the latitude/longitude index in SQL."""
@@ -227,7 +214,7 @@ def _receiving_points(origin: geo.Point, miles: float | None) -> list[tuple[bool
         )
     )
     if miles is not None:
-        south, north, west, east = _box(origin, miles)
+        south, north, west, east = geo.box(origin, miles)
         statement = statement.where(
             Location.latitude.between(south, north), Location.longitude.between(west, east)
         )

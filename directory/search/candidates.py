@@ -60,7 +60,7 @@ from directory.search.query import Query
 CAP = 1000
 BANDS = (1.0, 3.0, 10.0)  # miles: the edges of bands 0, 1 and 2
 AREA_BAND = 2
-MILES_PER_DEGREE = geo.EARTH_RADIUS_MILES * math.pi / 180  # of latitude
+MILES_PER_DEGREE = geo.MILES_PER_DEGREE
 # cos(52.7°), Shropshire's middle latitude: PostgreSQL's GiST index is on
 # point(longitude * COS, latitude) (migration 0019); the text must match the index's.
 COS = "0.6065"
@@ -74,19 +74,8 @@ _RTREE = table(
     column("east", Float),
 )
 
-Box = tuple[float, float, float, float]
-
-
-def box(origin: geo.Point, miles: float) -> Box:
-    """(south, north, west, east): a latitude/longitude box a little larger than the circle."""
-    dlat = miles / MILES_PER_DEGREE * 1.01
-    dlon = dlat / max(math.cos(math.radians(origin.latitude)), 0.01)
-    return (
-        origin.latitude - dlat,
-        origin.latitude + dlat,
-        origin.longitude - dlon,
-        origin.longitude + dlon,
-    )
+Box = geo.Box
+box = geo.box
 
 
 def _squared(miles: float) -> float:
