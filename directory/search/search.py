@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Row, select, text
+from sqlalchemy import Row, func, select, text
 from sqlalchemy.orm import joinedload
 
 from accord import geo, geocoding
@@ -166,7 +166,7 @@ def run(
     keep = _python_filters(query, now, origin)
     offset = (page - 1) * per_page if per_page else 0
     corrected = " ".join(words) if words and " ".join(words) != query.words.lower().strip() else ""
-    matches = candidates.Words(words) if words else None
+    matches = candidates.Words(words, query.need) if words or query.need else None
     if origin is None:
         rows, total = _take(candidates.everywhere(query, matches), keep, offset, per_page)
         return Results(_hits(rows, None), None, note, corrected, 0, total)
@@ -204,19 +204,40 @@ def _nearest_page(
     rings from the place outwards, until one holds the page (candidates.rings); then the
     total, counted without ordering."""
     needed = offset + limit
+    if matches is not None and matches.few:
+        return _few_page(query, matches, origin, outcode, offset, limit)
     rows: list[Row] = []
-    ring = candidates.rings(query.radius, matches is not None)
+    by_words = matches is not None and matches.words
+    ring = candidates.rings(query.radius, by_words)
     while ring is not None:
         areas = outcode if ring >= candidates.area_ring(query.radius) else ""
         statement = candidates.ordered_local(query, matches, origin, areas, ring)
         rows = list(db.session.execute(statement.limit(needed)))
         if len(rows) >= needed or ring >= query.radius:
             break
-        ring = candidates.rings(query.radius, matches is not None, len(rows), needed, ring)
+        ring = candidates.rings(query.radius, by_words, len(rows), needed, ring)
     assert ring is not None
     if ring >= query.radius and len(rows) < needed:
         return rows[offset:], len(rows)  # the whole radius, and fewer than a page: all
     return rows[offset:], candidates.count_local(query, matches, origin, outcode, query.radius)
+
+
+def _few_page(
+    query: Query,
+    matches: candidates.Words,
+    origin: geo.Point,
+    outcode: str,
+    offset: int,
+    limit: int,
+) -> tuple[list[Row], int]:
+    """(one page, the total) when the matches are few (candidates.FEW): one query over the
+    matches within the whole radius gives both, the total counted beside the page."""
+    ordered = candidates.ordered_local(query, matches, origin, outcode, query.radius)
+    shown = ordered.add_columns(func.count().over().label("total"))
+    rows = list(db.session.execute(shown.offset(offset).limit(limit)))
+    if rows:
+        return rows, min(rows[0].total, CAP + 1)
+    return rows, candidates.count(ordered) if offset else 0
 
 
 def _hits(rows: list[Row], origin: geo.Point | None) -> list[Hit]:
