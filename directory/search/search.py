@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Row, func, select, text
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from accord import geo, geocoding
 from accord.clock import now_uk
 from accord.extensions import db
-from accord.models import Location
+from accord.models import Location, Organisation
 from directory import hours, schedules
 from directory.models import Schedule, Service, ServiceAtLocation
 from directory.search import candidates
@@ -24,6 +24,20 @@ from directory.search.query import Query
 from directory.search.words import correct
 
 PER_PAGE = 20
+# What a result shows of a service and of its buildings (the rest is read if ever asked for).
+SHOWN = (
+    Service.uuid,
+    Service.name,
+    Service.description,
+    Service.phone,
+    Service.status,
+    Service.is_free,
+    Service.online_only,
+    Service.capacity,
+    Service.assured_at,
+    Service.organisation_id,
+)
+PLACED = (Location.name, Location.town, Location.latitude, Location.longitude)
 ONLINE_SHOWN = 5  # online-only services listed below the local ones
 CHUNK = 500  # ordered ids read at a time when Python filters them
 
@@ -251,8 +265,14 @@ def _hits(rows: list[Row], origin: geo.Point | None) -> list[Hit]:
             select(Service)
             .where(Service.id.in_(ids))
             .options(
-                joinedload(Service.at_locations).joinedload(ServiceAtLocation.location),
-                joinedload(Service.organisation),
+                # The columns a result shows (templates/directory/_result.html), no more:
+                # the JSON lists and long texts of twenty services cost more to read than
+                # the query itself.
+                load_only(*SHOWN),
+                joinedload(Service.at_locations)
+                .joinedload(ServiceAtLocation.location)
+                .load_only(*PLACED),
+                joinedload(Service.organisation).load_only(Organisation.name),
             )
         )
         services.update((s.id, s) for s in db.session.scalars(statement).unique())

@@ -44,3 +44,35 @@ def test_reading_the_matches_first_or_the_buildings_gives_the_same_pages(demo, m
 def test_a_word_no_service_has_finds_nothing_anywhere(demo):
     results = search.run(Query(words="zzzqqq"), per_page=20)
     assert (results.total, results.hits) == (0, [])
+
+
+def test_a_page_of_results_costs_the_same_statements_whatever_it_shows(demo, client):
+    """No statement per result: what a result shows is read with the page (search._hits), so
+    twenty results cost what two do."""
+    from sqlalchemy import event
+
+    from accord.extensions import db
+
+    sent: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    def statements(path: str) -> tuple[int, int]:
+        """(statements sent, results shown) for a page."""
+        sent.clear()
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            page = client.get(path)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        assert page.status_code == 200
+        return len(sent), page.text.count('class="app-result"')
+
+    client.get("/directory?where=SY1+1UJ&radius=20")  # the vocabulary and taxonomy, once
+    many, shown = statements("/directory?where=SY1+1UJ&radius=20")
+    few, fewer = statements("/directory?q=walking&where=Ludlow&radius=10")
+    assert shown >= 20 and 0 < fewer < 20, (shown, fewer)
+    # A search with words fills its matches first (two or three more statements); none per
+    # result either way.
+    assert many <= few
