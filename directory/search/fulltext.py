@@ -24,6 +24,7 @@ from sqlalchemy import (
     Integer,
     Select,
     SQLColumnExpression,
+    and_,
     bindparam,
     case,
     column,
@@ -194,16 +195,29 @@ def ts_query(words: list[str]) -> str:
 
 def _postgresql(words: list[str]) -> Match:
     vector = _PG_VECTOR
+    english: ColumnElement[Any] = literal_column("'english'::regconfig")
 
-    def matches(name: str, query: str) -> ColumnElement[bool]:
-        english: ColumnElement[Any] = literal_column("'english'::regconfig")
-        return vector.bool_op("@@")(func.to_tsquery(english, bindparam(name, query)))
+    def query(name: str, text: str) -> ColumnElement[Any]:
+        return func.to_tsquery(english, bindparam(name, text))
+
+    def matches(name: str, text: str) -> ColumnElement[bool]:
+        # The function, not the operator: no index is looked for, the row at hand is tested.
+        return func.ts_match_vq(vector, query(name, text)).is_(True)
 
     relevance: Any = case((matches("fts_title", _ts_title(words)), 2), else_=0)
+    condition: ColumnElement[bool] = vector.bool_op("@@")(query("fts_q", ts_query(words)))
     if len(words) > 1:
         phrase = " & ".join(_ts_near(a, b, PHRASE) for a, b in pairwise(words))
         relevance = relevance + case((matches("fts_phrase", phrase), 1), else_=0)
+        # Every match has all the words: the GIN index finds those alone, and the title and
+        # nearness rule is tested on them. Given the whole rule, the index tests its fourteen
+        # distances a pair on every candidate, or the planner reads every row: "food bank"
+        # 167 -> 34 ms, "lunch club older people" 551 -> 29 ms at 50,000 services.
+        every = " & ".join(_ts_word(w) for w in words)
+        condition = and_(
+            vector.bool_op("@@")(query("fts_all", every)), matches("fts_q", ts_query(words))
+        )
     else:
         relevance = relevance + 1
     search = ServiceSearch.__table__
-    return Match(search, ServiceSearch.service_id, matches("fts_q", ts_query(words)), relevance)
+    return Match(search, ServiceSearch.service_id, condition, relevance)
