@@ -177,6 +177,11 @@ def run(
         # may pick for a statement prepared by psycopg, guesses a handful of rows and takes
         # seconds. SET LOCAL ends with this transaction.
         db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        # A county's directory is a few tens of MB, read from memory: a lookup by index
+        # costs about what reading the next page does, not four times as much (the default,
+        # for spinning disks), so the matches' links and buildings are looked up by key
+        # rather than every link hashed (38 -> 20 ms for "befriending" within 10 miles).
+        db.session.execute(text("SET LOCAL random_page_cost = 1.1"))
     keep = _python_filters(query, now, origin)
     offset = (page - 1) * per_page if per_page else 0
     corrected = " ".join(words) if words and " ".join(words) != query.words.lower().strip() else ""
