@@ -9,6 +9,7 @@ and is then read on UK clocks.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -124,6 +125,9 @@ def _canonical_byday(token: str) -> str:
     return f"{ordinal}{weekday}" if ordinal else weekday
 
 
+# A pure function of its strings, and the same few schedules recur across a county's services:
+# search tests the hours of hundreds of services a request.
+@functools.lru_cache(maxsize=4096)
 def parse_rule(
     freq: str | None,
     byday: str | None,

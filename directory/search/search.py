@@ -98,18 +98,29 @@ def _open(query: Query, ids: list[int], now: datetime) -> set[int]:
     closures = hours.closures(now.year)
     by_service = _schedules(ids)
     if query.when == "now":
-        return {
-            sid
-            for sid, rows in by_service.items()
-            if schedules.is_open(hours.rules(rows), now, closures)
-        }
-    offset = (schedules.DAYS.index(query.when) - now.weekday()) % 7
-    day: date = now.date() + timedelta(days=offset)
-    return {
-        sid
-        for sid, rows in by_service.items()
-        if schedules.open_on(hours.rules(rows), day, closures)
-    }
+        moment = now
+
+        def test(found: list[schedules.Rule]) -> bool:
+            return schedules.is_open(found, moment, closures)
+
+    else:
+        offset = (schedules.DAYS.index(query.when) - now.weekday()) % 7
+        day: date = now.date() + timedelta(days=offset)
+
+        def test(found: list[schedules.Rule]) -> bool:
+            return schedules.open_on(found, day, closures)
+
+    # Services share their hours ("Monday to Friday, 9 to 5"): each distinct set of rules is
+    # tested once a search, not once a service.
+    verdicts: dict[tuple[schedules.Rule, ...], bool] = {}
+    kept = set()
+    for sid, rows in by_service.items():
+        found = tuple(hours.rules(rows))
+        if found not in verdicts:
+            verdicts[found] = test(list(found))
+        if verdicts[found]:
+            kept.add(sid)
+    return kept
 
 
 def _python_filters(query: Query, now: datetime, origin: geo.Point | None):
