@@ -5,15 +5,13 @@ its share link."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
-from sqlalchemy import select
 
 from accord import limits, maps
 from accord.clock import today_uk
-from accord.extensions import db, limiter
+from accord.extensions import limiter
 from accord.geo import ACCESSIBILITY, Point
 from accord.links import absolute_url
-from accord.models import Location
-from directory import schedules, taxonomy
+from directory import buildings, schedules, taxonomy
 from directory.search import query as query_form
 from directory.search import search, signposting
 from directory.views import LIST_KEY, bp, listed, map_response, page_context
@@ -66,9 +64,24 @@ def index():
     )
 
 
-def _buildings() -> list[Location]:
-    published = select(Location).where(Location.review == "published")
-    return list(db.session.scalars(published.order_by(Location.town, Location.name)))
+def _buildings() -> list[buildings.Town]:
+    # The county's towns with how many buildings each, not every building (issue 17).
+    return buildings.towns()
+
+
+@bp.get("/buildings")
+def town_buildings():
+    """`?town=` a town's community buildings, a page at a time (`?town=` empty: those with no
+    town recorded); without `town`, the list of towns. A town with none, or a page past the
+    last, is not found."""
+    town = request.args.get("town")
+    if town is None:
+        return render_template("directory/towns.html", towns=buildings.towns())
+    page = buildings.page_number(request.args.get("page"))
+    found = buildings.in_town(town, page) if page is not None else None
+    if found is None:
+        abort(404)
+    return render_template("directory/buildings.html", listed=found)
 
 
 @bp.get("/map")

@@ -1,0 +1,94 @@
+"""Community buildings by town: what /directory shows before a search, and a town's buildings a
+page at a time (/directory/buildings?town=…&page=…).
+
+Listing every published building on the first visit cost 1.9 s of CPU at 20,000 buildings
+(issue 17): the first visit now counts them by town in one GROUP BY, and a town's page reads
+one page of rows, ordered by name, through the index on `location.town`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from accord.extensions import db
+from accord.models import Location, Review
+
+PER_PAGE = 30
+# A town name no longer than the column can hold; anything else names no town.
+TOWN_MAX = 100
+
+
+@dataclass(frozen=True)
+class Town:
+    name: str  # "" for the buildings with no town recorded
+    buildings: int
+
+
+@dataclass(frozen=True)
+class Building:
+    id: int
+    name: str
+    address: str
+    postcode: str
+
+
+@dataclass(frozen=True)
+class TownPage:
+    town: str
+    total: int
+    page: int
+    pages: int
+    buildings: list[Building]
+
+
+def _published():
+    return Location.review == Review.published
+
+
+def towns() -> list[Town]:
+    """Every town with published buildings and how many, A to Z (no town recorded last)."""
+    rows = db.session.execute(
+        select(Location.town, func.count(Location.id))
+        .where(_published())
+        .group_by(Location.town)
+        .order_by(Location.town)
+    ).all()
+    found = [Town(name, count) for name, count in rows]
+    return [t for t in found if t.name] + [t for t in found if not t.name]
+
+
+def valid_town(text: str) -> bool:
+    # PostgreSQL refuses a NUL in a string parameter: such a town is simply not found.
+    return len(text) <= TOWN_MAX and "\x00" not in text
+
+
+def page_number(text: str | None) -> int | None:
+    """`?page=` as a page number from 1; None for anything else (it names no page)."""
+    if text is None or text == "":
+        return 1
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
+        return None
+    number = int(text)
+    return number if number >= 1 else None
+
+
+def in_town(town: str, page: int, per_page: int = PER_PAGE) -> TownPage | None:
+    """One page of a town's published buildings by name; None when the town has none or the
+    page is past the last (the caller answers 404)."""
+    if not valid_town(town):
+        return None
+    where = (_published(), Location.town == town)
+    total = db.session.scalar(select(func.count(Location.id)).where(*where)) or 0
+    pages = -(-total // per_page)
+    if total == 0 or page > pages:
+        return None
+    rows = db.session.execute(
+        select(Location.id, Location.name, Location.address, Location.postcode)
+        .where(*where)
+        .order_by(Location.name, Location.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return TownPage(town, total, page, pages, [Building(*row) for row in rows])
