@@ -8,14 +8,19 @@ one page of rows, ordered by name, through the index on `location.town`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, func, literal, select
 
+from accord import geo
 from accord.extensions import db
 from accord.models import Location, Review
 
 PER_PAGE = 30
+# Buildings near a place: the nearest this many within so many miles, read through the
+# latitude/longitude index (a box round the place), nearest first.
+NEAR_MAX, NEAR_MILES = 30, 5.0
 # A town name no longer than the column can hold; anything else names no town.
 TOWN_MAX = 100
 
@@ -32,6 +37,12 @@ class Building:
     name: str
     address: str
     postcode: str
+
+
+@dataclass(frozen=True)
+class Nearby:
+    building: Building
+    miles: float
 
 
 @dataclass(frozen=True)
@@ -92,3 +103,35 @@ def in_town(town: str, page: int, per_page: int = PER_PAGE) -> TownPage | None:
         .offset((page - 1) * per_page)
     ).all()
     return TownPage(town, total, page, pages, [Building(*row) for row in rows])
+
+
+def near(origin: geo.Point, miles: float = NEAR_MILES, limit: int = NEAR_MAX) -> list[Nearby]:
+    """The published buildings nearest `origin` within `miles`, nearest first, at most
+    `limit`: the database orders the box's buildings by a flat-earth distance (exact enough
+    to choose them) and returns `limit` rows; their miles are then measured properly."""
+    south, north, west, east = geo.box(origin, miles)
+    k = math.cos(math.radians(origin.latitude))
+    dlat = Location.latitude - literal(origin.latitude, Float)
+    dlon = (Location.longitude - literal(origin.longitude, Float)) * literal(k, Float)
+    rows = db.session.execute(
+        select(
+            Location.id,
+            Location.name,
+            Location.address,
+            Location.postcode,
+            Location.latitude,
+            Location.longitude,
+        )
+        .where(
+            _published(),
+            Location.latitude.between(south, north),
+            Location.longitude.between(west, east),
+        )
+        .order_by(dlat * dlat + dlon * dlon, Location.id)
+        .limit(limit)
+    ).all()
+    found = [
+        Nearby(Building(*row[:4]), geo.miles_between(origin, geo.Point(row[4], row[5])))
+        for row in rows
+    ]
+    return sorted((f for f in found if f.miles <= miles), key=lambda f: f.miles)

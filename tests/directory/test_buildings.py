@@ -139,3 +139,40 @@ def test_no_buildings_yet(client, app):
         "No community buildings are listed yet"
         in client.get_page("/directory/buildings").get_text()
     )
+
+
+def test_buildings_near_a_place_nearest_first_with_their_distance(client, county):
+    page = client.get_page("/directory/buildings?near=SY1+1AA")
+    assert page.h1.get_text(strip=True) == "Community buildings near SY1 1AA"
+    items = [" ".join(li.get_text().split()) for li in page.select("#buildings li")]
+    # Castlefields is at SY1 1AA, Frankwell half a mile off; Ludlow and Oswestry are too far,
+    # Meole Brace is not published.
+    assert [item.split(",")[0] for item in items] == [
+        "Castlefields Community Centre",
+        "Frankwell Hall",
+    ]
+    assert "0.5 miles" in items[1]
+    assert (
+        client.get_page("/directory/buildings?near=Ludlow")
+        .select("#buildings a")[0]
+        .get_text(strip=True)
+        == "Rockspring Community Centre"
+    )
+
+
+@pytest.mark.parametrize(
+    ("near", "message"),
+    [("", "Enter a postcode or town"), ("Atlantis", "Enter a Shropshire postcode or town")],
+)
+def test_an_unknown_place_is_an_error_on_its_field(client, county, near, message):
+    page = client.get_page("/directory/buildings", query_string={"near": near})
+    summary = page.select_one(".govuk-error-summary")
+    assert message in summary.get_text()
+    assert summary.find("a")["href"] == "#near"
+    assert page.title.get_text().startswith("Error: ")
+    assert page.find(id="near")["value"] == near
+
+
+def test_no_buildings_near_a_place(client, county):
+    page = client.get_page("/directory/buildings?near=TF9+1AA")
+    assert "No community buildings are listed within 5 miles" in page.get_text()
