@@ -131,7 +131,8 @@ def near(origin: geo.Point, miles: float = NEAR_MILES, limit: int = NEAR_MAX) ->
         .limit(limit)
     ).all()
     found = [
-        Nearby(Building(*row[:4]), geo.miles_between(origin, geo.Point(row[4], row[5])))
-        for row in rows
+        Nearby(Building(id_, name, address, postcode), geo.miles_between(origin, geo.Point(y, x)))
+        for id_, name, address, postcode, y, x in rows
+        if y is not None and x is not None  # never, inside the box: for the type checker
     ]
     return sorted((f for f in found if f.miles <= miles), key=lambda f: f.miles)
