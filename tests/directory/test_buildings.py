@@ -176,3 +176,29 @@ def test_an_unknown_place_is_an_error_on_its_field(client, county, near, message
 def test_no_buildings_near_a_place(client, county):
     page = client.get_page("/directory/buildings?near=TF9+1AA")
     assert "No community buildings are listed within 5 miles" in page.get_text()
+
+
+def test_migration_0023_keeps_the_triggers_on_location(make_app, tmp_path):
+    """0023 adds its index with a plain CREATE INDEX: SQLite does not rebuild `location`, so
+    the triggers of 0019 (the R*Tree) and 0022 (the map revision) stay, up and down."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from tests.conftest import MIGRATIONS
+
+    def schema() -> tuple[set[str], set[str]]:
+        rows = db.session.execute(
+            text("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'location'")
+        ).all()
+        triggers = {sql for kind, _, sql in rows if kind == "trigger"}
+        return triggers, {name for kind, name, _ in rows if kind == "index"}
+
+    with make_app(f"sqlite:///{tmp_path / 'fresh.db'}").app_context():
+        upgrade(directory=MIGRATIONS, revision="0022")
+        triggers, indexes = schema()
+        assert len(triggers) >= 4
+        upgrade(directory=MIGRATIONS, revision="0023")
+        assert schema() == (triggers, indexes | {"ix_location_town_review_name"})
+        downgrade(directory=MIGRATIONS, revision="0022")
+        assert schema() == (triggers, indexes)
+        db.session.remove()
