@@ -202,3 +202,30 @@ def test_migration_0023_keeps_the_triggers_on_location(make_app, tmp_path):
         downgrade(directory=MIGRATIONS, revision="0022")
         assert schema() == (triggers, indexes)
         db.session.remove()
+
+
+def test_near_skips_buildings_not_published_however_many(app):
+    """The nearest ids come from the index, twice as many as wanted; when too few of them are
+    published the table itself is asked, so the nearest published ones still come."""
+    from accord import geo
+
+    here = geo.Point(52.71315, -2.74911)
+    for i in range(6):  # the nearest six, each a little further off: none published
+        db.session.add(
+            Location(
+                name=f"Hidden {i}",
+                review="pending",
+                latitude=52.71315 + i * 1e-4,
+                longitude=-2.74911,
+            )
+        )
+    for i in range(3):
+        db.session.add(Location(name=f"Open {i}", latitude=52.72 + i * 1e-3, longitude=-2.74911))
+    db.session.commit()
+    found = buildings.near(here, limit=2)
+    assert [f.building.name for f in found] == ["Open 0", "Open 1"]
+    assert [f.building.name for f in buildings.near(here, limit=10)] == [
+        "Open 0",
+        "Open 1",
+        "Open 2",
+    ]
