@@ -78,7 +78,7 @@ BARE = {
     "WHERE review = 'published' AND town = :town ORDER BY name, id LIMIT 30",
 }
 # Post towns every county size has buildings in (their first page always exists).
-BIG_TOWNS = ["Shrewsbury", "Telford", "Oswestry", "Ludlow", "Bridgnorth"]
+BIG_TOWNS = ["Shrewsbury", "Telford", "Oswestry", "Ludlow", "Whitchurch"]
 
 
 @dataclass
