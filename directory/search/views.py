@@ -72,8 +72,8 @@ def _buildings() -> list[buildings.Town]:
 @bp.get("/buildings")
 def town_buildings():
     """`?town=` a town's community buildings, a page at a time (`?town=` empty: those with no
-    town recorded); without `town`, the list of towns. A town with none, or a page past the
-    last, is not found."""
+    town recorded); `?near=` those nearest a place; neither, the list of towns. A town with
+    none, or a page past the last, is not found."""
     town, near = request.args.get("town"), request.args.get("near")
     if near is not None:
         return _near(near.strip())
