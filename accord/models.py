@@ -122,8 +122,12 @@ class Location(Model):
     """A place: a community building, a service venue, an emergency hub's building."""
 
     __tablename__ = "location"
-    # Searches by distance first narrow to a latitude/longitude box.
-    __table_args__ = (Index("ix_location_lat_lon", "latitude", "longitude"),)
+    # Searches by distance first narrow to a latitude/longitude box; the directory counts
+    # buildings by town and pages a town's by name (migration 0023, directory/buildings.py).
+    __table_args__ = (
+        Index("ix_location_lat_lon", "latitude", "longitude"),
+        Index("ix_location_town_review_name", "town", "review", "name", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The Open Referral UK id: stable across re-imports and restarts.

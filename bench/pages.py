@@ -12,9 +12,12 @@ postcodes, pages, ids. In the same run the bench times what each page rests on:
 Rows give p50/p95/p99, CPU time and each p50's ratio to those baselines; the CVEC map and
 /help are judged PASS/FAIL on their CPU p95 (issue 17: ≤ 40 ms at 2,000 hubs, ≤ 10 ms). Two
 more rows show what the kept maps and answers cost when they cannot serve: /help for a place
-not asked before, and the CVEC map right after a hub changed. Run alone with
+not asked before, and the CVEC map right after a hub changed. Two more time `/directory`'s
+first visit (the towns with their buildings counted) and a town's first page of buildings
+(issue 17: the first visit listed every building, 1.9 s of CPU). Run alone with
 `PYTHONPATH=. .venv/bin/python -m bench.pages` (`BENCH_SERVED=0` skips gunicorn;
-`BENCH_PAGE_KINDS=help,cvec_map,help_new_place,cvec_map_changed` times only those).
+`BENCH_PAGE_KINDS=help,cvec_map,help_new_place,cvec_map_changed` times only those;
+`BENCH_PAGE_KINDS=directory_first,town_buildings` the buildings).
 """
 
 from __future__ import annotations
@@ -68,7 +71,14 @@ BARE = {
     "JOIN location l ON l.id = h.location_id",
     "public_map": "SELECT h.*, l.name, l.latitude, l.longitude FROM hub h "
     "JOIN location l ON l.id = h.location_id WHERE h.status IN ('open', 'full')",
+    # Issue 17: the first visit counts buildings by town; a town's page reads 30 by name.
+    "directory_first": "SELECT town, count(id) FROM location WHERE review = 'published' "
+    "GROUP BY town ORDER BY town",
+    "town_buildings": "SELECT id, name, address, postcode FROM location "
+    "WHERE review = 'published' AND town = :town ORDER BY name, id LIMIT 30",
 }
+# Post towns every county size has buildings in (their first page always exists).
+BIG_TOWNS = ["Shrewsbury", "Telford", "Oswestry", "Ludlow", "Whitchurch"]
 
 
 @dataclass
@@ -213,6 +223,25 @@ def uncached_kinds() -> list[Kind]:
     ]
 
 
+def building_kinds() -> list[Kind]:
+    """/directory before a search (the towns with their buildings counted) and a town's first
+    page of buildings (bench/pages.py only, not load.py's mix)."""
+    return [
+        Kind(
+            "directory_first",
+            "`/directory` first visit (towns with counts)",
+            lambda rng: "/directory",
+            lambda path: sql(BARE["directory_first"]),
+        ),
+        Kind(
+            "town_buildings",
+            "`/directory/buildings?town=` a big town's first page",
+            lambda rng: f"/directory/buildings?town={rng.choice(BIG_TOWNS)}",
+            lambda path: sql(BARE["town_buildings"], town=path.rsplit("=", 1)[1]),
+        ),
+    ]
+
+
 def service_uuid(n: int) -> str:
     return f"10000000-0000-4000-8000-{n:012d}"
 
@@ -309,7 +338,7 @@ def measure(url: str, engine: str, total: int, rounds: int = ROUNDS, seed: int =
     flask_p50 = trivial_flask()
     rows = []
     chosen = os.environ.get("BENCH_PAGE_KINDS", "")  # e.g. "help,cvec_map": only those
-    for kind in [*kinds(total), *uncached_kinds()]:
+    for kind in [*kinds(total), *uncached_kinds(), *building_kinds()]:
         if chosen and kind.key not in chosen.split(","):
             continue
         rng = random.Random(seed)  # noqa: S311 - benchmark sampling

@@ -5,15 +5,13 @@ its share link."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
-from sqlalchemy import select
 
-from accord import limits, maps
+from accord import geo, limits, maps
 from accord.clock import today_uk
-from accord.extensions import db, limiter
+from accord.extensions import limiter
 from accord.geo import ACCESSIBILITY, Point
 from accord.links import absolute_url
-from accord.models import Location
-from directory import schedules, taxonomy
+from directory import buildings, schedules, taxonomy
 from directory.search import query as query_form
 from directory.search import search, signposting
 from directory.views import LIST_KEY, bp, listed, map_response, page_context
@@ -66,9 +64,44 @@ def index():
     )
 
 
-def _buildings() -> list[Location]:
-    published = select(Location).where(Location.review == "published")
-    return list(db.session.scalars(published.order_by(Location.town, Location.name)))
+def _buildings() -> list[buildings.Town]:
+    # The county's towns with how many buildings each, not every building (issue 17).
+    return buildings.towns()
+
+
+@bp.get("/buildings")
+def town_buildings():
+    """`?town=` a town's community buildings, a page at a time (`?town=` empty: those with no
+    town recorded); `?near=` those nearest a place; neither, the list of towns. A town with
+    none, or a page past the last, is not found."""
+    town, near = request.args.get("town"), request.args.get("near")
+    if near is not None:
+        return _near(near.strip())
+    if town is None:
+        return render_template("directory/towns.html", towns=buildings.towns(), errors={})
+    page = buildings.page_number(request.args.get("page"))
+    found = buildings.in_town(town, page) if page is not None else None
+    if found is None:
+        abort(404)
+    return render_template("directory/buildings.html", listed=found)
+
+
+def _near(place: str):
+    """`?near=` a postcode or a Shropshire place (offline, so it never waits on a geocoder):
+    the nearest buildings, or the list of towns with the error on its field."""
+    origin = geo.locate(place) if len(place) <= 100 else None
+    if origin is None:
+        message = "Enter a postcode or town" if not place else "Enter a Shropshire postcode or town"
+        return render_template(
+            "directory/towns.html", towns=buildings.towns(), errors={"near": message}, near=place
+        )
+    return render_template(
+        "directory/near.html",
+        place=place,
+        nearby=buildings.near(origin),
+        miles=buildings.NEAR_MILES,
+        most=buildings.NEAR_MAX,
+    )
 
 
 @bp.get("/map")

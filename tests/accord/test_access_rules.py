@@ -30,6 +30,7 @@ OPEN = {
     "directory.service": "published service",
     "directory.place": "community building",
     "directory.place_map": "community building map",
+    "directory.town_buildings": "published community buildings by town",
     "directory.results_map": "search results map",
     "directory.signposting_list": "the visitor's own signposting list (session)",
     "directory.change_list": "the visitor's own signposting list (session)",

@@ -39,7 +39,7 @@ def test_county_counts_shapes_and_pages(app):
     db.session.remove()
 
     public, cvec = app.test_client(), pages.signed_in(app)
-    for kind in pages.kinds(made["services"]):
+    for kind in [*pages.kinds(made["services"]), *pages.building_kinds()]:
         path = kind.path(random.Random(1))
         response = (cvec if kind.cvec else public).get(path)
         assert response.status_code == 200, path

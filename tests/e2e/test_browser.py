@@ -47,7 +47,16 @@ def test_not_found_page(page, server, console_errors):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/sign-in", "/accord", "/signatories", "/directory", "/help"]
+    "path",
+    [
+        "/",
+        "/sign-in",
+        "/accord",
+        "/signatories",
+        "/directory",
+        "/directory/buildings?town=Shrewsbury",
+        "/help",
+    ],
 )
 def test_public_pages_have_no_wcag_violations(axe, path, app):
     app.test_cli_runner().invoke(args=["demo", "load"])

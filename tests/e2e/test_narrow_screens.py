@@ -24,6 +24,7 @@ PUBLIC = [
     "/accord/ambassadors",
     "/accord/review",
     "/directory",
+    "/directory/buildings?town=Shrewsbury",
     "/mutual-aid",
     "/help",
     "/volunteer",
