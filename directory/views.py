@@ -88,7 +88,8 @@ def service(service_id: int):
 @bp.get("/places/<int:place_id>")
 def place(place_id: int):
     building = db.session.get(Location, place_id)
-    if building is None:
+    # A building waiting for review (or withdrawn) is nobody's to see by its address.
+    if building is None or building.review != Review.published:
         abort(404)
     delivered = db.session.scalars(
         select(Service)
@@ -249,7 +250,9 @@ def map_response(pins: list[maps.Pin]):
 @bp.get("/places/<int:place_id>/map")
 def place_map(place_id: int):
     building = db.session.get(Location, place_id)
-    if building is None or building.latitude is None or building.longitude is None:
+    if building is None or building.review != Review.published:
+        abort(404)
+    if building.latitude is None or building.longitude is None:
         abort(404)
     point = Point(building.latitude, building.longitude)
     return map_response([maps.Pin(point, building.name)])

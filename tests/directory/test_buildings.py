@@ -229,3 +229,11 @@ def test_near_skips_buildings_not_published_however_many(app):
         "Open 1",
         "Open 2",
     ]
+
+
+def test_a_building_waiting_for_review_has_no_public_page(client, make):
+    waiting = make.location(name="Pending Hall", review="pending")
+    shown = make.location(name="Open Hall")
+    assert client.get(f"/directory/places/{waiting.id}").status_code == 404
+    assert client.get(f"/directory/places/{waiting.id}/map").status_code == 404
+    assert "Open Hall" in client.get(f"/directory/places/{shown.id}").text
