@@ -77,7 +77,9 @@ def _init_templates(app: Flask) -> None:
 
     @app.context_processor
     def shell_context() -> dict:
-        return {"banners": banners.active(), "app_env": app.config["APP_ENV"]}
+        # Asked when base.html lists them: a GOV.UK form field's own render_template runs the
+        # context processors again and never reads them (no database query per field).
+        return {"banners": layout.Lazy(banners.active), "app_env": app.config["APP_ENV"]}
 
 
 def _init_extensions(app: Flask) -> None:

@@ -10,7 +10,7 @@ the request's nonce, flashed messages or incident banners stays per request in b
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any, TypeVar
 
 import jinja2
@@ -29,6 +29,8 @@ SIGN_IN = ("core.sign_in", "Sign in", "/sign-in")
 # Footer attributions and menu states are a handful; this only guards against a bug.
 MAX_KEPT = 256
 T = TypeVar("T")
+# An id no table reaches, to find where an id goes in an address (id_links).
+STAND_IN = 987_654_321_012_345
 
 
 class Template(jinja2.Template):
@@ -49,6 +51,28 @@ class Template(jinja2.Template):
         if self._module is None:
             self._module = self.make_module()
         return self._module
+
+
+class Lazy:
+    """A list made by `make` when a template first reads it, then kept for that render."""
+
+    def __init__(self, make: Callable[[], list]) -> None:
+        self._make = make
+        self._items: list | None = None
+
+    def _list(self) -> list:
+        if self._items is None:
+            self._items = self._make()
+        return self._items
+
+    def __iter__(self) -> Iterator:
+        return iter(self._list())
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __bool__(self) -> bool:
+        return bool(self._list())
 
 
 def _kept(key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
@@ -106,6 +130,22 @@ def static_url(filename: str) -> str:
     return _kept(("static", filename), lambda: url_for("static", filename=filename))
 
 
+def id_links(endpoint: str, key: str, **values: Any) -> Callable[[int], str]:
+    """`url_for(endpoint, key=id, **values)` for the many ids of a list of results, at the
+    cost of one url_for: the address is built once with a stand-in id, then each id is put in
+    its place (an int's place in an address is its digits, in the path or the query). Falls
+    back to url_for for each id if the stand-in is not found exactly once."""
+
+    def built(id_: int) -> str:
+        return url_for(endpoint, **{**values, key: id_})
+
+    parts = built(STAND_IN).split(str(STAND_IN))
+    if len(parts) != 2:
+        return built
+    before, after = parts
+    return lambda id_: f"{before}{int(id_)}{after}"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.template_class = Template
     app.jinja_env.globals.update(
@@ -116,4 +156,5 @@ def init_app(app: Flask) -> None:
         layout_phase_banner=phase_banner,
         layout_footer=footer,
         layout_static=static_url,
+        id_links=id_links,
     )
