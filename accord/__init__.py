@@ -7,7 +7,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from accord import banners, clock, emails, links, settings, text
+from accord import banners, clock, emails, layout, links, settings, text
 from accord.extensions import csrf, db, limiter, login, migrate
 from accord.requests import AccordRequest
 
@@ -54,6 +54,8 @@ def _init_templates(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    # Cheaper imports, and base.html's unchanging parts rendered once (accord/layout.py).
+    layout.init_app(app)
     # Dates and times the GOV.UK way, on Shropshire's clocks: "3 December 2026", "3:05pm".
     app.add_template_filter(clock.to_uk, "uk")
     app.add_template_filter(clock.date_text, "date")
@@ -75,7 +77,9 @@ def _init_templates(app: Flask) -> None:
 
     @app.context_processor
     def shell_context() -> dict:
-        return {"banners": banners.active(), "app_env": app.config["APP_ENV"]}
+        # Asked when base.html lists them: a GOV.UK form field's own render_template runs the
+        # context processors again and never reads them (no database query per field).
+        return {"banners": layout.Lazy(banners.active), "app_env": app.config["APP_ENV"]}
 
 
 def _init_extensions(app: Flask) -> None:

@@ -29,11 +29,15 @@ def tel_href(number: str) -> str:
     return "tel:" + digits
 
 
+TEL_LINK = Markup('<a class="govuk-link" href="%s">%s</a>')
+
+
 def phone_link(number: str | None, empty: str = "Not given") -> Markup:
     """A phone number people can tap on a phone: a GOV.UK link to tel:, or `empty`."""
     if not number or not re.search(r"\d{3}", number):
         return escape(number or empty)
-    return Markup('<a class="govuk-link" href="{}">{}</a>').format(tel_href(number), number)
+    # `%` escapes both as .format() would, at half the cost (a results page has 20 numbers).
+    return TEL_LINK % (tel_href(number), number)
 
 
 # A run of digits, spaces, brackets and dashes that is not part of a word or a web address;

@@ -472,12 +472,15 @@ INCIDENT_LINKS = [
 ]
 
 
+# Endpoints, not addresses: this runs for every render_template (each GOV.UK form field is one),
+# and only the two pages that show the links build them.
+EMERGENCY_LINK_LIST = [{"endpoint": e, "text": t} for e, t in EMERGENCY_LINKS]
+INCIDENT_LINK_LIST = [{"endpoint": e, "text": t} for e, t in INCIDENT_LINKS]
+
+
 @bp.app_context_processor
 def emergency_links():
-    return {
-        "emergency_links": [{"href": url_for(e), "text": t} for e, t in EMERGENCY_LINKS],
-        "incident_links": [{"endpoint": e, "text": t} for e, t in INCIDENT_LINKS],
-    }
+    return {"emergency_links": EMERGENCY_LINK_LIST, "incident_links": INCIDENT_LINK_LIST}
 
 
 # Phone numbers in free text (key-holders, a network's contact) as tel: links.
