@@ -218,8 +218,11 @@ def area_ring(radius: float) -> float:
 _MATCHES = table("search_match", column("sid", Integer), column("relevance", Integer))
 # Up to this many matches, a search reads them and their buildings by key instead of every
 # building near the place: a 20-mile search for "befriending" (1,850 matches among 50,000
-# services) reads 2,000 links, not 20,000 buildings and 55,000 links.
-FEW = 6000
+# services) reads 2,000 links, not 20,000 buildings and 55,000 links. Measured on the bench
+# county's 30-search mix (bench/search_mix.py): SQLite reads an index near the place cheaply
+# and gains above 1,500 matches no more; PostgreSQL's rows cost more to visit from the place,
+# so up to 6,000 matches it pays to start from them.
+FEW = {"sqlite": 1500, "postgresql": 6000}
 
 
 class Words:
@@ -258,7 +261,7 @@ class Words:
             for statement, expression in fts_relevance_steps(words):
                 db.session.execute(text_clause(statement), {"q": expression})
         size = db.session.scalar(select(func.count()).select_from(_MATCHES)) or 0
-        self.few = size <= FEW
+        self.few = size <= FEW["postgresql" if postgres else "sqlite"]
 
     def join(self, statement: Select, sid: Any) -> tuple[Select, Any]:
         """`statement` narrowed to the matches, and the relevance column."""
