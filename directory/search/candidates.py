@@ -1,9 +1,11 @@
 """The search's queries, ordered and cut to a page in the database on either engine.
 
-With a place, candidates come from the spatial index first (SQLite's R*Tree `location_rtree`,
+A search's words (or, with no words, its need) are matched once, into a temporary table
+(Words). When the matches are few (FEW), they and their buildings are read by key; otherwise,
+with a place, candidates come from the spatial index first (SQLite's R*Tree `location_rtree`,
 PostgreSQL's GiST index on each building's point, migration 0019): the buildings in a box
 round the place, each service once at its nearest building (GROUP BY service, MIN distance),
-then the full-text match joined to those. Area-wide services (no building; their districts
+then the matches joined to those. Area-wide services (no building; their districts
 cover the place) join them in a middle band. The order is band, relevance, distance:
 
     band 0: within 1 mile · 1: within 3 · 2: within 10, and area-wide services (after the
@@ -145,8 +147,8 @@ def _in_order(join: InOrder, compiler: Any, **kw: Any) -> str:
 
 
 def _from_matches(origin: geo.Point, miles: float) -> Select:
-    """nearest() read from SQLite's matches: each matching service's buildings by key (a few
-    thousand lookups), rather than every building near the place."""
+    """nearest() read from the search's matches: each matching service's buildings by key (a
+    few thousand lookups), rather than every building near the place."""
     south, north, west, east = box(origin, miles)
     d2 = _distance(origin, Location.latitude, Location.longitude)
     sal = ServiceAtLocation
@@ -173,8 +175,8 @@ def _from_matches(origin: geo.Point, miles: float) -> Select:
 
 def nearest(origin: geo.Point, miles: float, words: Words | None = None) -> Select:
     """Each service with a building within `miles` of `origin`, once, at its nearest: columns
-    sid and d2 (the squared distance), and relevance when SQLite's matches are joined here
-    (only the matching services' buildings are grouped)."""
+    sid and d2 (the squared distance), and relevance when there are matches (only the
+    matching services' buildings are grouped)."""
     if words is not None and words.few:
         return _from_matches(origin, miles)
     source, building, inside, d2 = _buildings(origin, miles)
