@@ -212,14 +212,25 @@ def run(
     if not total and not query.access:
         # Nothing to show: how many there are within twice the radius, to say so.
         wider = candidates.count_local(query, matches, origin, here, query.radius * 2)
-    online: list[Hit] = []
+    online_rows: list[Row] = []
     online_total = 0
     if not query.access:
         # One query for the section and its count: online services are few (2% of them).
         statement = candidates.online(query, matches).limit(CAP + 1)
         online_rows, online_total = _take(statement, keep, 0, None)
-        online = _hits(online_rows[:ONLINE_SHOWN], None)
-    return Results(_hits(rows, origin), origin, note, corrected, wider, total, online, online_total)
+        online_rows = online_rows[:ONLINE_SHOWN]
+    # The page's services and the online section's, read together.
+    services = _services([row.sid for row in [*rows, *online_rows]])
+    return Results(
+        _hits(rows, origin, services),
+        origin,
+        note,
+        corrected,
+        wider,
+        total,
+        _hits(online_rows, None, services),
+        online_total,
+    )
 
 
 def _nearest_page(
@@ -270,11 +281,9 @@ def _few_page(
     return rows, candidates.count(ordered) if offset else 0
 
 
-def _hits(rows: list[Row], origin: geo.Point | None) -> list[Hit]:
-    """Whole services, with their buildings and organisations, for the page shown only: one
-    query (the rows joined are a page's, so joining beats a query per relationship). The
-    miles shown are to each one's nearest building, measured here for the page alone."""
-    ids = [row.sid for row in rows]
+def _services(ids: list[int]) -> dict[int, Service]:
+    """Services with their buildings and organisations, for what a page shows only: one query
+    (the rows joined are a page's, so joining beats a query per relationship)."""
     services: dict[int, Service] = {}
     if ids:
         statement = (
@@ -292,6 +301,17 @@ def _hits(rows: list[Row], origin: geo.Point | None) -> list[Hit]:
             )
         )
         services.update((s.id, s) for s in db.session.scalars(statement).unique())
+    return services
+
+
+def _hits(
+    rows: list[Row], origin: geo.Point | None, services: dict[int, Service] | None = None
+) -> list[Hit]:
+    """The rows as results (their services read unless given). The miles shown are to each
+    one's nearest building, measured here for the page alone."""
+    ids = [row.sid for row in rows]
+    if services is None:
+        services = _services(ids)
     hits = []
     for sid in ids:
         service = services[sid]
