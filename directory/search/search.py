@@ -212,13 +212,7 @@ def run(
     if not total and not query.access:
         # Nothing to show: how many there are within twice the radius, to say so.
         wider = candidates.count_local(query, matches, origin, here, query.radius * 2)
-    online_rows: list[Row] = []
-    online_total = 0
-    if not query.access:
-        # One query for the section and its count: online services are few (2% of them).
-        statement = candidates.online(query, matches).limit(CAP + 1)
-        online_rows, online_total = _take(statement, keep, 0, None)
-        online_rows = online_rows[:ONLINE_SHOWN]
+    online_rows, online_total = _online(query, matches, keep) if not query.access else ([], 0)
     # The page's services and the online section's, read together.
     services = _services([row.sid for row in [*rows, *online_rows]])
     return Results(
@@ -231,6 +225,14 @@ def run(
         _hits(online_rows, None, services),
         online_total,
     )
+
+
+def _online(query: Query, matches: candidates.Words | None, keep) -> tuple[list[Row], int]:
+    """The online section's rows shown and their count: one query for both, online services
+    being few (2% of them)."""
+    statement = candidates.online(query, matches).limit(CAP + 1)
+    rows, total = _take(statement, keep, 0, None)
+    return rows[:ONLINE_SHOWN], total
 
 
 def _nearest_page(
