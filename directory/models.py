@@ -107,7 +107,19 @@ class Service(OrukRecord, Model):
     __tablename__ = "service"
     # The ORUK API's pages (published services, oldest first) and their count read this
     # index alone: LIMIT/OFFSET walks it in order without visiting the table (migration 0009).
-    __table_args__ = (Index("ix_service_review_id", "review", "id"),)
+    __table_args__ = (
+        Index("ix_service_review_id", "review", "id"),
+        # A search's online section reads the online services from this alone (migration 0024).
+        Index(
+            "ix_service_online",
+            "review",
+            "name",
+            "id",
+            "status",
+            sqlite_where=text("online_only = 1"),
+            postgresql_where=text("online_only"),
+        ),
+    )
 
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True

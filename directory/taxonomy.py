@@ -1,6 +1,7 @@
 """The needs taxonomy: plain-English terms with ids that stay the same across releases."""
 
 import uuid
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Exists, exists, select
 
@@ -62,6 +63,16 @@ def ensure() -> Taxonomy:
         term.name, term.description = name, description
     db.session.flush()
     return taxonomy
+
+
+class Need(NamedTuple):
+    code: str
+    name: str
+
+
+# The needs a search can choose from, in the order above: the terms ensure() keeps in the
+# database follow this file, so a search page need not read them (1 ms a search).
+CHOICES = tuple(Need(code, name) for code, name, _ in NEEDS)
 
 
 def needs() -> list[TaxonomyTerm]:

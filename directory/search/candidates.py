@@ -136,11 +136,23 @@ class InOrder(Join):
     inherit_cache = True
 
 
+class OnlineFirst(InOrder):
+    """InOrder from the services through their partial index over online services (migration
+    0024), which SQLite, with no statistics, would not choose: it would rather read every
+    published service."""
+
+    inherit_cache = True
+    index = "ix_service_online"
+
+
 @compiles(InOrder, "sqlite")
 def _in_order(join: InOrder, compiler: Any, **kw: Any) -> str:
     kw["asfrom"] = True
+    left = compiler.process(join.left, **kw)
+    if isinstance(join, OnlineFirst):
+        left += f" INDEXED BY {join.index}"
     return (
-        f"{compiler.process(join.left, **kw)} CROSS JOIN "
+        f"{left} CROSS JOIN "
         f"{compiler.process(join.right, **kw)} ON "
         f"{compiler.process(join.onclause, **kw)}"
     )
@@ -225,6 +237,23 @@ _MATCHES = table("search_match", column("sid", Integer), column("relevance", Int
 # and gains above 1,500 matches no more; PostgreSQL's rows cost more to visit from the place,
 # so up to 6,000 matches it pays to start from them.
 FEW = {"sqlite": 1500, "postgresql": 6000}
+_MADE = (
+    "CREATE TEMP TABLE IF NOT EXISTS search_match "
+    "(sid INTEGER PRIMARY KEY, relevance INTEGER NOT NULL)"
+)
+# PostgreSQL never vacuums a temporary table: one made per transaction, dropped at its end
+# (and gone with a rollback), leaves no dead rows behind on a pooled connection.
+_MADE_PG = (
+    "CREATE TEMP TABLE IF NOT EXISTS search_match "
+    "(sid INTEGER PRIMARY KEY, relevance INTEGER NOT NULL) ON COMMIT DROP; "
+    "DELETE FROM search_match"
+)
+
+
+def _added(statement: Any, parameters: dict | None = None) -> int:
+    """Run an INSERT (or UPDATE): the rows it changed."""
+    result: Any = db.session.execute(statement, parameters)
+    return result.rowcount
 
 
 class Words:
@@ -238,31 +267,33 @@ class Words:
     def __init__(self, words: list[str], need: str = ""):
         self.words = bool(words)  # False: the matches are the need's services
         postgres = db.engine.dialect.name == "postgresql"
-        # PostgreSQL never vacuums a temporary table: one made per transaction, dropped at
-        # its end (and gone with a rollback), leaves no dead rows behind on a pooled connection.
-        db.session.execute(
-            text_clause(
-                "CREATE TEMP TABLE IF NOT EXISTS search_match "
-                "(sid INTEGER PRIMARY KEY, relevance INTEGER NOT NULL)"
-                + (" ON COMMIT DROP" if postgres else "")
-            )
-        )
-        db.session.execute(_MATCHES.delete())
+        if postgres:
+            # One round trip for both (PostgreSQL takes several statements without parameters).
+            db.session.connection().exec_driver_sql(_MADE_PG)
+        else:
+            db.session.execute(text_clause(_MADE))
+            db.session.execute(_MATCHES.delete())
+        # How many were found: the rows each INSERT added (a title match is not added twice).
+        size = 0
         if not words:
             need_ids = select(service_term.c.service_id, literal(0)).select_from(
                 service_term.join(TaxonomyTerm)
             )
-            fill = need_ids.where(TaxonomyTerm.code == need)
-            db.session.execute(_MATCHES.insert().from_select(["sid", "relevance"], fill))
+            size = _added(
+                _MATCHES.insert().from_select(
+                    ["sid", "relevance"], need_ids.where(TaxonomyTerm.code == need)
+                )
+            )
         elif postgres:
             found = match(words)
             assert found.condition is not None
             fill = select(ServiceSearch.service_id, found.relevance).where(found.condition)
-            db.session.execute(_MATCHES.insert().from_select(["sid", "relevance"], fill))
+            size = _added(_MATCHES.insert().from_select(["sid", "relevance"], fill))
         else:
             for statement, expression in fts_relevance_steps(words):
-                db.session.execute(text_clause(statement), {"q": expression})
-        size = db.session.scalar(select(func.count()).select_from(_MATCHES)) or 0
+                added = _added(text_clause(statement), {"q": expression})
+                size += added if statement.startswith("INSERT") else 0
+        self.size = size
         self.few = size <= FEW["postgresql" if postgres else "sqlite"]
 
     def join(self, statement: Select, sid: Any) -> tuple[Select, Any]:
@@ -380,21 +411,27 @@ def count_local(
 def online(query: Query, words: Words | None) -> Select:
     """Online-only services (their own section with a place): sid, relevance, by relevance
     then name."""
-    # The online services first (2% of them, by their index), each looked up in the matches:
-    # SQLite would otherwise read every published service to find them.
-    joined = InOrder(
-        ServiceSearch.__table__, Service.__table__, Service.id == ServiceSearch.service_id
-    )
-    statement = (
-        select(ServiceSearch.service_id.label("sid"))
-        .select_from(joined)
-        .where(ServiceSearch.reach == "online", *_filters(query, words))
-    )
-    relevance: Any = literal(0)
-    if words is not None:
-        statement, relevance = words.join(statement, ServiceSearch.service_id)
-    return statement.add_columns(relevance.label("relevance")).order_by(
-        relevance.desc(), func.lower(Service.name), Service.id
+    # From the partial index over online services (migration 0024: review, name, id, status),
+    # each looked up in the matches: no service's row is read unless a filter needs it.
+    online_only = Service.online_only == True  # noqa: E712 - as the index's condition says
+    statement = select(Service.id.label("sid")).where(online_only, *_filters(query, words))
+    by_name = (func.lower(Service.name), Service.id)
+    if words is None:
+        # Joined to their search rows only for the index's sake (a key lookup each; SQLite
+        # gives a plain FROM no index hint).
+        search = ServiceSearch.__table__
+        joined = OnlineFirst(Service.__table__, search, search.c.service_id == Service.id)
+        return (
+            statement.select_from(joined)
+            .add_columns(literal(0).label("relevance"))
+            .order_by(*by_name)
+        )
+    matched = OnlineFirst(Service.__table__, _MATCHES, _MATCHES.c.sid == Service.id)
+    relevance = _MATCHES.c.relevance
+    return (
+        statement.select_from(matched)
+        .add_columns(relevance.label("relevance"))
+        .order_by(relevance.desc(), *by_name)
     )
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import Row, func, select, text
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy import Row, bindparam, func, select
 
 from accord import geo, geocoding
 from accord.clock import now_uk
@@ -24,8 +24,9 @@ from directory.search.query import Query
 from directory.search.words import correct
 
 PER_PAGE = 20
-# What a result shows of a service and of its buildings (the rest is read if ever asked for).
+# What a result shows of a service (templates/directory/_result.html), in Listing's order.
 SHOWN = (
+    Service.id,
     Service.uuid,
     Service.name,
     Service.description,
@@ -35,18 +36,69 @@ SHOWN = (
     Service.online_only,
     Service.capacity,
     Service.assured_at,
-    Service.organisation_id,
 )
-PLACED = (Location.name, Location.town, Location.latitude, Location.longitude)
+
+
+class Owner(NamedTuple):
+    name: str
+
+
+@dataclass(slots=True)
+class Place:
+    """A building as a result shows it."""
+
+    id: int
+    name: str
+    town: str
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass(slots=True)
+class Listing:
+    """A service as a result shows it (the columns of SHOWN, its organisation, its buildings)."""
+
+    id: int
+    uuid: str
+    name: str
+    description: str
+    phone: str
+    status: str
+    is_free: bool
+    online_only: bool
+    capacity: str
+    assured_at: date | None
+    organisation: Owner
+    locations: list[Place]
+
+
+# Built once: a statement made per search costs more to build than to run. The ids bound
+# at each run (an expanding IN).
+_SHOWN = (
+    select(
+        *SHOWN,
+        Organisation.name.label("organisation"),
+        Location.id.label("place_id"),
+        Location.name.label("place"),
+        Location.town,
+        Location.latitude,
+        Location.longitude,
+    )
+    .join(Organisation, Organisation.id == Service.organisation_id)
+    .outerjoin(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
+    .outerjoin(Location, Location.id == ServiceAtLocation.location_id)
+    .where(Service.id.in_(bindparam("ids", expanding=True)))
+    .order_by(ServiceAtLocation.id)
+)
 ONLINE_SHOWN = 5  # online-only services listed below the local ones
 CHUNK = 500  # ordered ids read at a time when Python filters them
 
 
 @dataclass
 class Hit:
-    service: Service
+    service: Listing
     miles: float | None = None  # None: no place given, or area-wide / online
-    location: Location | None = None
+    location: Place | None = None
     covers_area: bool = False
 
 
@@ -182,21 +234,14 @@ def run(
         # whole county as if they had given none.
         return Results([], None, note)
     outcode = geo.outcode_of(query.place) or ""
-    if db.engine.dialect.name == "postgresql":
-        # The search's plan depends on its values (a rare word or a common one, a village or
-        # a town), so it is planned for them every time: a generic plan, which PostgreSQL
-        # may pick for a statement prepared by psycopg, guesses a handful of rows and takes
-        # seconds. SET LOCAL ends with this transaction.
-        db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-        # A county's directory is a few tens of MB, read from memory: a lookup by index
-        # costs about what reading the next page does, not four times as much (the default,
-        # for spinning disks), so the matches' links and buildings are looked up by key
-        # rather than every link hashed (38 -> 20 ms for "befriending" within 10 miles).
-        db.session.execute(text("SET LOCAL random_page_cost = 1.1"))
+    # PostgreSQL plans each search for its values, for data in memory: accord.POSTGRESQL_OPTIONS.
     keep = _python_filters(query, now, origin)
     offset = (page - 1) * per_page if per_page else 0
     corrected = " ".join(words) if words and " ".join(words) != query.words.lower().strip() else ""
     matches = candidates.Words(words, query.need) if words or query.need else None
+    if matches is not None and not matches.size:
+        # Nothing in the county matches: none near, none within twice the radius, none online.
+        return Results([], origin, note, corrected)
     if origin is None:
         rows, total = _take(candidates.everywhere(query, matches), keep, offset, per_page)
         return Results(_hits(rows, None), None, note, corrected, 0, total)
@@ -283,31 +328,26 @@ def _few_page(
     return rows, candidates.count(ordered) if offset else 0
 
 
-def _services(ids: list[int]) -> dict[int, Service]:
-    """Services with their buildings and organisations, for what a page shows only: one query
-    (the rows joined are a page's, so joining beats a query per relationship)."""
-    services: dict[int, Service] = {}
-    if ids:
-        statement = (
-            select(Service)
-            .where(Service.id.in_(ids))
-            .options(
-                # The columns a result shows (templates/directory/_result.html), no more:
-                # the JSON lists and long texts of twenty services cost more to read than
-                # the query itself.
-                load_only(*SHOWN),
-                joinedload(Service.at_locations)
-                .joinedload(ServiceAtLocation.location)
-                .load_only(*PLACED),
-                joinedload(Service.organisation).load_only(Organisation.name),
+def _services(ids: list[int]) -> dict[int, Listing]:
+    """The page's services with their buildings and organisations, as a result shows them:
+    one query, plain rows (ORM objects for twenty services and their buildings cost more to
+    build than the query does to run)."""
+    services: dict[int, Listing] = {}
+    if not ids:
+        return services
+    for row in db.session.execute(_SHOWN, {"ids": ids}):
+        service = services.get(row.id)
+        if service is None:
+            service = services[row.id] = Listing(*row[: len(SHOWN)], Owner(row.organisation), [])
+        if row.place_id is not None:
+            service.locations.append(
+                Place(row.place_id, row.place, row.town, row.latitude, row.longitude)
             )
-        )
-        services.update((s.id, s) for s in db.session.scalars(statement).unique())
     return services
 
 
 def _hits(
-    rows: list[Row], origin: geo.Point | None, services: dict[int, Service] | None = None
+    rows: list[Row], origin: geo.Point | None, services: dict[int, Listing] | None = None
 ) -> list[Hit]:
     """The rows as results (their services read unless given). The miles shown are to each
     one's nearest building, measured here for the page alone."""

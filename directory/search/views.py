@@ -23,7 +23,7 @@ MAP_PINS = 500
 
 @bp.get("")
 def index():
-    needs = taxonomy.needs()
+    needs = taxonomy.CHOICES
     query, errors, page = query_form.parse(request.args, {t.code for t in needs})
     searched = any(request.args.get(key) for key in SEARCH_FIELDS)
     results = search.run(query, page=page, per_page=search.PER_PAGE) if searched else None
@@ -106,7 +106,7 @@ def _near(place: str):
 
 @bp.get("/map")
 def results_map():
-    needs = taxonomy.needs()
+    needs = taxonomy.CHOICES
     query, _, _ = query_form.parse(request.args, {t.code for t in needs})
     pins = []
     # The local results only (online services have no place on a map), a page of the map's

@@ -353,3 +353,50 @@ def test_paging_reads_rings_outwards_in_the_same_order(app):
         )
     ]
     assert paged == names(worded) and worded.total == 12
+
+
+def test_the_online_section_is_by_relevance_then_name_and_shows_only_open_listings(app):
+    service("apple Helpline", "advice", None, online_only=True, description="Food parcels.")
+    service("Banana Line", "advice", None, online_only=True, description="Food.")
+    service("Cherry Food Line", "advice", None, online_only=True, description="Advice.")
+    service("Zed Line", "advice", None, online_only=True, description="Food.", review="pending")
+    service("Yew Line", "advice", None, online_only=True, description="Food.", status="inactive")
+    service("Castle Food Bank", "food", "shrewsbury", description="Parcels.")
+    words = search.run(Query(words="food", place="SY1 1AA", radius=5))
+    # "food" in the name (the title) first, then by name whatever its case.
+    assert [h.service.name for h in words.online] == [
+        "Cherry Food Line",
+        "apple Helpline",
+        "Banana Line",
+    ]
+    every = search.run(Query(place="SY1 1AA", radius=5))
+    assert [h.service.name for h in every.online] == [
+        "apple Helpline",
+        "Banana Line",
+        "Cherry Food Line",
+    ]
+    assert every.online_total == 3
+
+
+def test_the_online_section_is_read_from_its_own_index(app):
+    """SQLite is told to use it (no statistics); on PostgreSQL, with sequential scans priced
+    out, the plan shows the query's conditions allow the partial index."""
+    from sqlalchemy import text
+
+    from accord.extensions import db
+    from directory.search import candidates
+
+    service("Food Line", "food", None, online_only=True, description="Food.")
+    postgres = db.engine.dialect.name == "postgresql"
+    for words in ([], ["food"]):
+        matches = candidates.Words(words, "food") if words else None
+        statement = candidates.online(Query(words=" ".join(words)), matches)
+        compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+        if postgres:
+            db.session.execute(text("SET LOCAL enable_seqscan = off"))
+            explain = text(f"EXPLAIN {compiled}")
+        else:
+            explain = text(f"EXPLAIN QUERY PLAN {compiled}")
+        steps = " | ".join(str(row[-1]) for row in db.session.execute(explain))
+        assert "ix_service_online" in steps, steps
+        assert "SCAN service " not in f"{steps} " and "Seq Scan on service " not in steps
