@@ -40,7 +40,6 @@ from sqlalchemy import (
     table,
     union_all,
 )
-from sqlalchemy import text as text_clause
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, Join
 
@@ -55,10 +54,12 @@ from directory.models import (
     ServiceSearch,
     ServiceStatus,
     TaxonomyTerm,
-    service_term,
 )
-from directory.search.fulltext import fts_relevance_steps, match
+from directory.search import shapes
+from directory.search.matches import MATCHES as _MATCHES
+from directory.search.matches import Words
 from directory.search.query import Query
+from directory.search.shapes import Plan
 
 # Totals are counted up to CAP + 1 rows, and shown as "more than CAP" beyond: ten pages,
 # enough to browse; past them a worker narrows the search. Counting further read the whole
@@ -67,9 +68,7 @@ CAP = 200
 BANDS = (1.0, 3.0, 10.0)  # miles: the edges of bands 0, 1 and 2
 AREA_BAND = 2
 MILES_PER_DEGREE = geo.MILES_PER_DEGREE
-# cos(52.7°), Shropshire's middle latitude: PostgreSQL's GiST index is on
-# point(longitude * COS, latitude) (migration 0019); the text must match the index's.
-COS = "0.6065"
+COS = shapes.COS
 
 _RTREE = table(
     "location_rtree",
@@ -84,45 +83,41 @@ Box = geo.Box
 box = geo.box
 
 
-def _squared(miles: float) -> float:
-    """`miles` as the squared distance the queries compare (in degrees of latitude)."""
-    return (miles / MILES_PER_DEGREE) ** 2
+_squared = shapes.squared
 
 
-def _distance(origin: geo.Point, latitude: Any, longitude: Any) -> ColumnElement[Any]:
-    """The squared equirectangular distance from `origin` to a building."""
-    k = math.cos(math.radians(origin.latitude))
-    dlat = latitude - literal(origin.latitude, Float)
-    dlon = (longitude - literal(origin.longitude, Float)) * literal(k, Float)
+def _distance(latitude: Any, longitude: Any) -> ColumnElement[Any]:
+    """The squared equirectangular distance from the place (bound: lat, lon, and k, the
+    cosine of its latitude) to a building."""
+    dlat = latitude - shapes.LAT
+    dlon = (longitude - shapes.LON) * shapes.K
     return dlat * dlat + dlon * dlon
 
 
-def _buildings(origin: geo.Point, miles: float) -> tuple[Any, Any, list, Any]:
-    """(source, building id, conditions) for the buildings inside the box round `origin` and
-    within `miles` of it, read through the spatial index. SQLite reads the point from the
-    R*Tree itself (its bounds are 32-bit floats rounded outwards: their middle is the point
-    to within a metre), with no lookup of the building's row."""
-    south, north, west, east = box(origin, miles)
+def _buildings() -> tuple[Any, Any, list, Any]:
+    """(source, building id, conditions, squared distance) for the buildings inside the box
+    round the place and within the radius of it (bound values), read through the spatial
+    index. SQLite reads the point from the R*Tree itself (its bounds are 32-bit floats
+    rounded outwards: their middle is the point to within a metre), with no lookup of the
+    building's row."""
     if db.engine.dialect.name == "postgresql":
-        scale = float(COS)
         point: ColumnElement[Any] = literal_column(
             f"point(location.longitude * {COS}, location.latitude)"
         )
         corner = func.box(
-            func.point(literal(west * scale, Float), literal(south, Float)),
-            func.point(literal(east * scale, Float), literal(north, Float)),
+            func.point(shapes.WEST_X, shapes.SOUTH), func.point(shapes.EAST_X, shapes.NORTH)
         )
-        d2 = _distance(origin, Location.latitude, Location.longitude)
-        inside = [point.bool_op("<@")(corner), d2 <= _squared(miles)]
+        d2 = _distance(Location.latitude, Location.longitude)
+        inside = [point.bool_op("<@")(corner), d2 <= shapes.REACH]
         return Location.__table__, Location.id, inside, d2
     rtree = _RTREE.c
-    d2 = _distance(origin, (rtree.south + rtree.north) / 2, (rtree.west + rtree.east) / 2)
+    d2 = _distance((rtree.south + rtree.north) / 2, (rtree.west + rtree.east) / 2)
     inside = [
-        rtree.north >= south,
-        rtree.south <= north,
-        rtree.east >= west,
-        rtree.west <= east,
-        d2 <= _squared(miles),
+        rtree.north >= shapes.SOUTH,
+        rtree.south <= shapes.NORTH,
+        rtree.east >= shapes.WEST,
+        rtree.west <= shapes.EAST,
+        d2 <= shapes.REACH,
     ]
     return _RTREE, rtree.id, inside, d2
 
@@ -158,11 +153,10 @@ def _in_order(join: InOrder, compiler: Any, **kw: Any) -> str:
     )
 
 
-def _from_matches(origin: geo.Point, miles: float) -> Select:
+def _from_matches() -> Select:
     """nearest() read from the search's matches: each matching service's buildings by key (a
     few thousand lookups), rather than every building near the place."""
-    south, north, west, east = box(origin, miles)
-    d2 = _distance(origin, Location.latitude, Location.longitude)
+    d2 = _distance(Location.latitude, Location.longitude)
     sal = ServiceAtLocation
     joined = InOrder(
         InOrder(_MATCHES, sal.__table__, sal.service_id == _MATCHES.c.sid),
@@ -177,21 +171,21 @@ def _from_matches(origin: geo.Point, miles: float) -> Select:
         )
         .select_from(joined)
         .where(
-            Location.latitude.between(south, north),
-            Location.longitude.between(west, east),
-            d2 <= _squared(miles),
+            Location.latitude.between(shapes.SOUTH, shapes.NORTH),
+            Location.longitude.between(shapes.WEST, shapes.EAST),
+            d2 <= shapes.REACH,
         )
         .group_by(_MATCHES.c.sid)
     )
 
 
-def nearest(origin: geo.Point, miles: float, words: Words | None = None) -> Select:
-    """Each service with a building within `miles` of `origin`, once, at its nearest: columns
-    sid and d2 (the squared distance), and relevance when there are matches (only the
-    matching services' buildings are grouped)."""
+def nearest(words: Words | None = None) -> Select:
+    """Each service with a building within the radius of the place (bound values), once, at
+    its nearest: columns sid and d2 (the squared distance), and relevance when there are
+    matches (only the matching services' buildings are grouped)."""
     if words is not None and words.few:
-        return _from_matches(origin, miles)
-    source, building, inside, d2 = _buildings(origin, miles)
+        return _from_matches()
+    source, building, inside, d2 = _buildings()
     sid = ServiceAtLocation.service_id
     statement = (
         select(sid.label("sid"), func.min(d2).label("d2"))
@@ -229,83 +223,18 @@ def area_ring(radius: float) -> float:
     return min(radius, BANDS[AREA_BAND])
 
 
-_MATCHES = table("search_match", column("sid", Integer), column("relevance", Integer))
-# Up to this many matches, a search reads them and their buildings by key instead of every
-# building near the place: a 20-mile search for "befriending" (1,850 matches among 50,000
-# services) reads 2,000 links, not 20,000 buildings and 55,000 links. Measured on the bench
-# county's 30-search mix (bench/search_mix.py): SQLite reads an index near the place cheaply
-# and gains above 1,500 matches no more; PostgreSQL's rows cost more to visit from the place,
-# so up to 6,000 matches it pays to start from them.
-FEW = {"sqlite": 1500, "postgresql": 6000}
-_MADE = (
-    "CREATE TEMP TABLE IF NOT EXISTS search_match "
-    "(sid INTEGER PRIMARY KEY, relevance INTEGER NOT NULL)"
-)
-# PostgreSQL never vacuums a temporary table: one made per transaction, dropped at its end
-# (and gone with a rollback), leaves no dead rows behind on a pooled connection.
-_MADE_PG = (
-    "CREATE TEMP TABLE IF NOT EXISTS search_match "
-    "(sid INTEGER PRIMARY KEY, relevance INTEGER NOT NULL) ON COMMIT DROP; "
-    "DELETE FROM search_match"
-)
+def _shape(query: Query, words: Words | None) -> tuple:
+    """What of a search changes its statements' text (shapes.py)."""
+    kind = "none" if words is None else "words" if words.words else "need"
+    few = words is not None and words.few
+    return (kind, few, *shapes.filters(query, _need_filtered(query, words)))
 
 
-def _added(statement: Any, parameters: dict | None = None) -> int:
-    """Run an INSERT (or UPDATE): the rows it changed."""
-    result: Any = db.session.execute(statement, parameters)
-    return result.rowcount
-
-
-class Words:
-    """The services a search's words (or, with no words, its need) match, worked out once per
-    search and written to a temporary table of the connection (`search_match`: sid,
-    relevance), which every query of the search (a ring or two, the count, the online section)
-    joins by key. SQLite fills it from FTS5, each word's list read once; PostgreSQL from the
-    GIN index, each match's tsvector read once, not once a query for every row near the place
-    (which cost 200–550 ms a search at 50,000 services)."""
-
-    def __init__(self, words: list[str], need: str = ""):
-        self.words = bool(words)  # False: the matches are the need's services
-        postgres = db.engine.dialect.name == "postgresql"
-        if postgres:
-            # One round trip for both (PostgreSQL takes several statements without parameters).
-            db.session.connection().exec_driver_sql(_MADE_PG)
-        else:
-            db.session.execute(text_clause(_MADE))
-            db.session.execute(_MATCHES.delete())
-        # How many were found: the rows each INSERT added (a title match is not added twice).
-        size = 0
-        if not words:
-            need_ids = select(service_term.c.service_id, literal(0)).select_from(
-                service_term.join(TaxonomyTerm)
-            )
-            size = _added(
-                _MATCHES.insert().from_select(
-                    ["sid", "relevance"], need_ids.where(TaxonomyTerm.code == need)
-                )
-            )
-        elif postgres:
-            found = match(words)
-            assert found.condition is not None
-            fill = select(ServiceSearch.service_id, found.relevance).where(found.condition)
-            size = _added(_MATCHES.insert().from_select(["sid", "relevance"], fill))
-        else:
-            for statement, expression in fts_relevance_steps(words):
-                added = _added(text_clause(statement), {"q": expression})
-                size += added if statement.startswith("INSERT") else 0
-        self.size = size
-        self.few = size <= FEW["postgresql" if postgres else "sqlite"]
-
-    def join(self, statement: Select, sid: Any) -> tuple[Select, Any]:
-        """`statement` narrowed to the matches, and the relevance column."""
-        return statement.join(_MATCHES, _MATCHES.c.sid == sid), _MATCHES.c.relevance
-
-
-def local(query: Query, words: Words | None, origin: geo.Point, outcode: str, miles: float):
-    """Every service shown for a place within `miles`: columns sid, d2, band, relevance (not
-    yet ordered); area-wide ones too when `outcode` is given."""
+def local(query: Query, words: Words | None, areas: bool) -> Select:
+    """Every service shown for the place within the radius: columns sid, d2, band, relevance
+    (not yet ordered); area-wide ones too when `areas`."""
     text = words
-    near = nearest(origin, miles, text).subquery("near")
+    near = nearest(text).subquery("near")
     band = case(
         *((near.c.d2 <= _squared(edge), n) for n, edge in enumerate(BANDS)), else_=len(BANDS)
     )
@@ -318,20 +247,20 @@ def local(query: Query, words: Words | None, origin: geo.Point, outcode: str, mi
     )
     relevance: Any = literal(0) if text is None else near.c.relevance
     built = built.add_columns(near.c.d2, band.label("band"), relevance.label("relevance"))
-    if not outcode:
+    if not areas:
         return built
-    return union_all(built, _areas(query, text, outcode))
+    return union_all(built, _areas(query, text))
 
 
-def _areas(query: Query, text: Words | None, outcode: str) -> Select:
-    """Area-wide services covering `outcode`: sid, d2, band, relevance (in the middle band,
-    after the buildings of their relevance in it)."""
+def _areas(query: Query, text: Words | None) -> Select:
+    """Area-wide services covering the place's district (bound): sid, d2, band, relevance (in
+    the middle band, after the buildings of their relevance in it)."""
     areas = (
         select(ServiceSearch.service_id.label("sid"))
         .join(Service, Service.id == ServiceSearch.service_id)
         .where(
             ServiceSearch.reach == "area",
-            ServiceSearch.areas.contains(f" {outcode} ", autoescape=True),
+            ServiceSearch.areas.like(shapes.AREA, escape="/"),
             ~exists().where(ServiceAtLocation.service_id == ServiceSearch.service_id),
             *_filters(query, text),
         )
@@ -346,24 +275,32 @@ def _areas(query: Query, text: Words | None, outcode: str) -> Select:
     )
 
 
+def _values(query: Query, origin: geo.Point, outcode: str, miles: float) -> dict[str, Any]:
+    return {**shapes.place(origin, miles), **shapes.values(query, outcode)}
+
+
 def ordered_local(
     query: Query, words: Words | None, origin: geo.Point, outcode: str, miles: float
-) -> Select:
+) -> Plan:
     """The services shown for a place within `miles`, in the order shown: band, relevance,
     distance."""
-    rows = local(query, words, origin, outcode, miles).subquery("shown")
-    return select(rows).order_by(rows.c.band, rows.c.relevance.desc(), rows.c.d2, rows.c.sid)
+
+    def build() -> Select:
+        rows = local(query, words, bool(outcode)).subquery("shown")
+        return select(rows).order_by(rows.c.band, rows.c.relevance.desc(), rows.c.d2, rows.c.sid)
+
+    key = ("ordered", bool(outcode), *_shape(query, words))
+    return Plan(key, build, _values(query, origin, outcode, miles))
 
 
-def count(statement: Any) -> int:
-    """How many rows `statement` gives, counting no further than CAP + 1."""
+def _counted(statement: Any) -> Select:
     capped = select(literal(1).label("one")).select_from(statement.subquery("counted"))
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(capped.limit(CAP + 1).subquery("capped"))
-        )
-        or 0
-    )
+    return select(func.count()).select_from(capped.limit(CAP + 1).subquery("capped"))
+
+
+def count(plan: Plan) -> int:
+    """How many rows `plan` gives, counting no further than CAP + 1."""
+    return plan.then("count", _counted).run().scalar() or 0
 
 
 def count_local(
@@ -373,9 +310,31 @@ def count_local(
     read in the index's order, not sorted nor grouped, until CAP + 1 services are found (or,
     with few matches, the matches are read)."""
     text = words
+    shape = _shape(query, text)
+    found_values = _values(query, origin, outcode, miles)
     if text is not None and text.few:
-        return count(local(query, text, origin, outcode, miles))
-    source, building, inside, _ = _buildings(origin, miles)
+        plan = Plan(
+            ("local", bool(outcode), *shape),
+            lambda: local(query, text, bool(outcode)),
+            found_values,
+        )
+        return count(plan)
+    links = Plan(("links", *shape), lambda: _links(query, text), found_values)
+    enough = 2 * (CAP + 1)
+    read = list(links.then("enough", lambda s: s.limit(enough)).run().scalars())
+    found = len(set(read))
+    if len(read) == enough and found <= CAP:
+        # Many links to few services: count them properly.
+        found = count(links.then("distinct", lambda s: s.distinct()))
+    if outcode and found <= CAP:
+        found += count(Plan(("areas", *shape), lambda: _areas(query, text), found_values))
+    return min(found, CAP + 1)
+
+
+def _links(query: Query, text: Words | None) -> Select:
+    """The services' links to the buildings within the radius, read from the spatial index:
+    one row a link (see count_local)."""
+    source, building, inside, _ = _buildings()
     sid = ServiceAtLocation.service_id
     # The buildings are read from the index and the rest asked of each (EXISTS): no join the
     # planner could start from the published services instead, even with no statistics,
@@ -391,26 +350,24 @@ def count_local(
         # The matches first: one lookup by key that leaves most buildings out.
         matched = [select(1).where(_MATCHES.c.sid == sid).exists()]
     # The links are read without DISTINCT (PostgreSQL's is a hash of every link in the radius
-    # before the first row: 400 ms for a town's 10 miles) and the services told apart here;
-    # a few more than CAP + 1 links almost always hold CAP + 1 services (6% have two sites).
-    links = (
+    # before the first row: 400 ms for a town's 10 miles) and the services told apart by
+    # count_local; a few more than CAP + 1 links almost always hold CAP + 1 services (6% have
+    # two sites).
+    return (
         select(sid)
         .select_from(source.join(ServiceAtLocation, ServiceAtLocation.location_id == building))
         .where(*inside, *matched, shown.exists())
     )
-    enough = 2 * (CAP + 1)
-    read = list(db.session.scalars(links.limit(enough)))
-    found = len(set(read))
-    if len(read) == enough and found <= CAP:
-        found = count(links.distinct())  # many links to few services: count them properly
-    if outcode and found <= CAP:
-        found += count(_areas(query, text, outcode))
-    return min(found, CAP + 1)
 
 
-def online(query: Query, words: Words | None) -> Select:
+def online(query: Query, words: Words | None) -> Plan:
     """Online-only services (their own section with a place): sid, relevance, by relevance
-    then name."""
+    then name, up to CAP + 1."""
+    key = ("online", *_shape(query, words))
+    return Plan(key, lambda: _online(query, words).limit(CAP + 1), shapes.values(query))
+
+
+def _online(query: Query, words: Words | None) -> Select:
     # From the partial index over online services (migration 0024: review, name, id, status),
     # each looked up in the matches: no service's row is read unless a filter needs it.
     online_only = Service.online_only == True  # noqa: E712 - as the index's condition says
@@ -435,8 +392,13 @@ def online(query: Query, words: Words | None) -> Select:
     )
 
 
-def everywhere(query: Query, words: Words | None) -> Select:
+def everywhere(query: Query, words: Words | None) -> Plan:
     """Without a place: every service matching, by relevance then name (sid, relevance)."""
+    key = ("everywhere", *_shape(query, words))
+    return Plan(key, lambda: _everywhere(query, words), shapes.values(query))
+
+
+def _everywhere(query: Query, words: Words | None) -> Select:
     statement = select(Service.id.label("sid")).where(*_filters(query, words))
     relevance: Any = literal(0)
     if words is not None:
@@ -448,36 +410,42 @@ def everywhere(query: Query, words: Words | None) -> Select:
     )
 
 
+def _need_filtered(query: Query, words: Words | None) -> bool:
+    """Whether the need is a filter of its own (not when the matches are the need's
+    services)."""
+    return bool(query.need) and (words is None or words.words)
+
+
 def _filters(query: Query, words: Words | None) -> list:
-    """The conditions on a service itself: published, open, and the filters asked for (the
-    need only when the matches are not already the need's services)."""
+    """The conditions on a service itself: published, open, and the filters asked for (their
+    values bound: shapes.values)."""
     conditions: list[ColumnElement[bool]] = [
         Service.review == Review.published,
         Service.status.in_([ServiceStatus.active, ServiceStatus.temporarily_closed]),
     ]
-    if query.need and (words is None or words.words):
-        conditions.append(taxonomy.has_term(TaxonomyTerm.code == query.need))
+    if _need_filtered(query, words):
+        conditions.append(taxonomy.has_term(TaxonomyTerm.code == shapes.NEED))
     if query.free:
         conditions.append(Service.is_free.is_(True))
     if query.age is not None:
         conditions += [
-            or_(Service.minimum_age.is_(None), Service.minimum_age <= query.age),
-            or_(Service.maximum_age.is_(None), Service.maximum_age >= query.age),
+            or_(Service.minimum_age.is_(None), Service.minimum_age <= shapes.AGE),
+            or_(Service.maximum_age.is_(None), Service.maximum_age >= shapes.AGE),
         ]
     if query.accepting:
         conditions.append(Service.capacity == Capacity.accepting)
     if query.route:
-        conditions.append(_has_route(query.route))
+        conditions.append(_has_route())
     return conditions
 
 
-def _has_route(route: str) -> ColumnElement[bool]:
-    """The service lists `route` among its access routes (a JSON array)."""
+def _has_route() -> ColumnElement[bool]:
+    """The service lists the route asked for (bound) among its access routes (a JSON array)."""
     if db.engine.dialect.name == "postgresql":
         routes: ColumnElement[Any] = literal_column("service.access_routes::jsonb")
-        return func.jsonb_exists(routes, literal(route)).is_(True)
+        return func.jsonb_exists(routes, shapes.ROUTE).is_(True)
     each = func.json_each(Service.access_routes).table_valued("value")
-    return exists(select(1).select_from(each).where(each.c.value == route))
+    return exists(select(1).select_from(each).where(each.c.value == shapes.ROUTE))
 
 
 def access_features(ids: list[int], origin: geo.Point | None, miles: float) -> dict[int, set]:

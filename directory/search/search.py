@@ -20,7 +20,9 @@ from directory.models import Schedule, Service, ServiceAtLocation
 from directory.search import candidates
 from directory.search.candidates import CAP
 from directory.search.fulltext import terms
+from directory.search.matches import Words
 from directory.search.query import Query
+from directory.search.shapes import Plan
 from directory.search.words import correct
 
 PER_PAGE = 20
@@ -195,23 +197,21 @@ def _python_filters(query: Query, now: datetime, origin: geo.Point | None):
     return keep
 
 
-def _take(statement, keep, offset: int, limit: int | None) -> tuple[list[Row], int]:
+def _take(plan: Plan, keep, offset: int, limit: int | None) -> tuple[list[Row], int]:
     """(the rows of one page, the total counted no further than CAP + 1). Without Python
     filters the database orders, cuts and counts; with them, the ordered ids are read in
     chunks (ids and order only, never whole rows) until the page and the cap are reached."""
     if keep is None:
-        window = statement.offset(offset) if offset else statement
-        if limit is not None:
-            window = window.limit(limit)
-        rows = list(db.session.execute(window))
         if limit is None:
+            rows = list(plan.run())[offset:]
             return rows, min(offset + len(rows), candidates.CAP + 1)
+        rows = plan.page(offset, limit)
         if offset == 0 and len(rows) < limit:
             return rows, len(rows)
-        return rows, candidates.count(statement)
+        return rows, candidates.count(plan)
     enough = max(candidates.CAP + 1, offset + (limit or 0))
     kept: list[Row] = []
-    for chunk in db.session.execute(statement).partitions(CHUNK):
+    for chunk in plan.run().partitions(CHUNK):
         passed = keep([row.sid for row in chunk])
         kept.extend(row for row in chunk if row.sid in passed)
         if len(kept) >= enough:
@@ -238,7 +238,7 @@ def run(
     keep = _python_filters(query, now, origin)
     offset = (page - 1) * per_page if per_page else 0
     corrected = " ".join(words) if words and " ".join(words) != query.words.lower().strip() else ""
-    matches = candidates.Words(words, query.need) if words or query.need else None
+    matches = Words(words, query.need) if words or query.need else None
     if matches is not None and not matches.size:
         # Nothing in the county matches: none near, none within twice the radius, none online.
         return Results([], origin, note, corrected)
@@ -272,17 +272,16 @@ def run(
     )
 
 
-def _online(query: Query, matches: candidates.Words | None, keep) -> tuple[list[Row], int]:
+def _online(query: Query, matches: Words | None, keep) -> tuple[list[Row], int]:
     """The online section's rows shown and their count: one query for both, online services
     being few (2% of them)."""
-    statement = candidates.online(query, matches).limit(CAP + 1)
-    rows, total = _take(statement, keep, 0, None)
+    rows, total = _take(candidates.online(query, matches), keep, 0, None)
     return rows[:ONLINE_SHOWN], total
 
 
 def _nearest_page(
     query: Query,
-    matches: candidates.Words | None,
+    matches: Words | None,
     origin: geo.Point,
     outcode: str,
     offset: int,
@@ -299,8 +298,7 @@ def _nearest_page(
     ring = candidates.rings(query.radius, by_words)
     while ring is not None:
         areas = outcode if ring >= candidates.area_ring(query.radius) else ""
-        statement = candidates.ordered_local(query, matches, origin, areas, ring)
-        rows = list(db.session.execute(statement.limit(needed)))
+        rows = candidates.ordered_local(query, matches, origin, areas, ring).page(0, needed)
         if len(rows) >= needed or ring >= query.radius:
             break
         ring = candidates.rings(query.radius, by_words, len(rows), needed, ring)
@@ -312,7 +310,7 @@ def _nearest_page(
 
 def _few_page(
     query: Query,
-    matches: candidates.Words,
+    matches: Words,
     origin: geo.Point,
     outcode: str,
     offset: int,
@@ -321,8 +319,8 @@ def _few_page(
     """(one page, the total) when the matches are few (candidates.FEW): one query over the
     matches within the whole radius gives both, the total counted beside the page."""
     ordered = candidates.ordered_local(query, matches, origin, outcode, query.radius)
-    shown = ordered.add_columns(func.count().over().label("total"))
-    rows = list(db.session.execute(shown.offset(offset).limit(limit)))
+    shown = ordered.then("total", lambda s: s.add_columns(func.count().over().label("total")))
+    rows = shown.page(offset, limit)
     if rows:
         return rows, min(rows[0].total, CAP + 1)
     return rows, candidates.count(ordered) if offset else 0

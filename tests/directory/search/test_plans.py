@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.search import candidates, search
+from directory.search import matches, search
 from directory.search.search import Query
 from tests.directory.search.judged import SET
 
@@ -38,7 +38,7 @@ def test_reading_the_matches_first_or_the_buildings_gives_the_same_pages(demo, m
     first = [answers(query) for query in queries]
     assert sum(bool(pages[0][1]) for pages in first) >= 25  # the searches find things
     # Every search reads the buildings first.
-    monkeypatch.setattr(candidates, "FEW", {"sqlite": -1, "postgresql": -1})
+    monkeypatch.setattr(matches, "FEW", {"sqlite": -1, "postgresql": -1})
     assert [answers(query) for query in queries] == first
 
 
@@ -77,3 +77,33 @@ def test_a_page_of_results_costs_the_same_statements_whatever_it_shows(demo, cli
     # A search with words fills its matches first (two or three more statements); none per
     # result either way.
     assert many <= few
+
+
+def test_statements_kept_for_a_shape_answer_each_search_with_its_own_values(demo):
+    """Searches of one shape one after another (kept statements, new values each time) answer
+    as statements built afresh for each search do (shapes.py)."""
+    from directory.search import shapes
+
+    queries = [Query(words=j.words, place=j.place, radius=j.radius) for j in SET]
+    queries += [
+        Query(need="food", place="SY1 1UJ", radius=10),
+        Query(need="food", place="TF1 1HF", radius=3),
+        Query(words="support", need="carers", place="SY8 1AA", radius=20),
+        Query(words="support", need="loneliness", place="TF3 4NB", radius=5),
+        Query(place="SY1 1UJ", radius=1, age=70),
+        Query(place="TF1 1HF", radius=5, age=12),
+        Query(place="SY11 1PW", radius=10, route="drop_in"),
+        Query(place="Ludlow", radius=10, route="self_referral", free=True),
+        Query(words="food", place="Oswestry", radius=20, accepting=True),
+        Query(words="food", radius=20),
+        Query(need="carers"),
+        Query(words="advice", place="SY1 1UJ", radius=5, when="TU"),
+        Query(words="advice", place="TF1 1HF", radius=5, when="SA"),
+    ]
+    kept = [answers(query) for query in queries]
+    fresh = []
+    for query in queries:
+        shapes.forget()
+        fresh.append(answers(query))
+    assert kept == fresh
+    assert sum(bool(pages[0][1]) for pages in kept) >= 30  # the searches find things

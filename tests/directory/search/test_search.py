@@ -384,13 +384,13 @@ def test_the_online_section_is_read_from_its_own_index(app):
     from sqlalchemy import text
 
     from accord.extensions import db
-    from directory.search import candidates
+    from directory.search import candidates, matches
 
     service("Food Line", "food", None, online_only=True, description="Food.")
     postgres = db.engine.dialect.name == "postgresql"
     for words in ([], ["food"]):
-        matches = candidates.Words(words, "food") if words else None
-        statement = candidates.online(Query(words=" ".join(words)), matches)
+        found = matches.Words(words, "food") if words else None
+        statement = candidates.online(Query(words=" ".join(words)), found).build()
         compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
         if postgres:
             db.session.execute(text("SET LOCAL enable_seqscan = off"))

@@ -1,0 +1,85 @@
+"""The services a search's words (or, with no words, its need) match, found once a search
+into a temporary table (`search_match`) that the search's queries (candidates.py) join by
+key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Integer, column, literal, select, table
+from sqlalchemy import text as text_clause
+
+from accord.extensions import db
+from directory.models import ServiceSearch, TaxonomyTerm, service_term
+from directory.search.fulltext import fts_relevance_steps, match
+
+MATCHES = table("search_match", column("sid", Integer), column("relevance", Integer))
+# Up to this many matches, a search reads them and their buildings by key instead of every
+# building near the place: a 20-mile search for "befriending" (1,850 matches among 50,000
+# services) reads 2,000 links, not 20,000 buildings and 55,000 links. Measured on the bench
+# county's 30-search mix (bench/search_mix.py): SQLite reads an index near the place cheaply
+# and gains above 1,500 matches no more; PostgreSQL's rows cost more to visit from the place,
+# so up to 6,000 matches it pays to start from them.
+FEW = {"sqlite": 1500, "postgresql": 6000}
+_MADE = (
+    "CREATE TEMP TABLE IF NOT EXISTS search_match "
+    "(sid INTEGER PRIMARY KEY, relevance INTEGER NOT NULL)"
+)
+# PostgreSQL never vacuums a temporary table: one made per transaction, dropped at its end
+# (and gone with a rollback), leaves no dead rows behind on a pooled connection.
+_MADE_PG = (
+    "CREATE TEMP TABLE IF NOT EXISTS search_match "
+    "(sid INTEGER PRIMARY KEY, relevance INTEGER NOT NULL) ON COMMIT DROP; "
+    "DELETE FROM search_match"
+)
+
+
+def _added(statement: Any, parameters: dict | None = None) -> int:
+    """Run an INSERT (or UPDATE): the rows it changed."""
+    result: Any = db.session.execute(statement, parameters)
+    return result.rowcount
+
+
+class Words:
+    """The services a search's words (or, with no words, its need) match, worked out once per
+    search and written to a temporary table of the connection (`search_match`: sid,
+    relevance), which every query of the search (a ring or two, the count, the online section)
+    joins by key. SQLite fills it from FTS5, each word's list read once; PostgreSQL from the
+    GIN index, each match's tsvector read once, not once a query for every row near the place
+    (which cost 200–550 ms a search at 50,000 services)."""
+
+    def __init__(self, words: list[str], need: str = ""):
+        self.words = bool(words)  # False: the matches are the need's services
+        postgres = db.engine.dialect.name == "postgresql"
+        if postgres:
+            # One round trip for both (PostgreSQL takes several statements without parameters).
+            db.session.connection().exec_driver_sql(_MADE_PG)
+        else:
+            db.session.execute(text_clause(_MADE))
+            db.session.execute(MATCHES.delete())
+        # How many were found: the rows each INSERT added (a title match is not added twice).
+        size = 0
+        if not words:
+            need_ids = select(service_term.c.service_id, literal(0)).select_from(
+                service_term.join(TaxonomyTerm)
+            )
+            size = _added(
+                MATCHES.insert().from_select(
+                    ["sid", "relevance"], need_ids.where(TaxonomyTerm.code == need)
+                )
+            )
+        elif postgres:
+            found = match(words)
+            assert found.condition is not None
+            fill = select(ServiceSearch.service_id, found.relevance).where(found.condition)
+            size = _added(MATCHES.insert().from_select(["sid", "relevance"], fill))
+        else:
+            for statement, expression in fts_relevance_steps(words):
+                added = _added(text_clause(statement), {"q": expression})
+                size += added if statement.startswith("INSERT") else 0
+        self.size = size
+        self.few = size <= FEW["postgresql" if postgres else "sqlite"]
+
+    def join(self, statement: Any, sid: Any) -> tuple[Any, Any]:
+        """`statement` narrowed to the matches, and the relevance column."""
+        return statement.join(MATCHES, MATCHES.c.sid == sid), MATCHES.c.relevance

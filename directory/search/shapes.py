@@ -1,0 +1,120 @@
+"""A search's statements, built once for each shape of search and run with each search's
+values bound: the place, the radius, the filters' values, the page. Building a statement and
+working out its cache key cost SQLAlchemy more than SQLite took to run it (about 2 ms of a
+search's 10 at 5,000 services); a statement kept is compiled once and its key remembered.
+
+A shape is what changes the SQL's text: the engine, which query, whether the matches are
+few, whether there are words, a need or neither, an area to add, which filters are on.
+Everything else is a value: a statement never holds one, so a kept statement can never
+answer with another search's (tests/directory/search/test_plans.py runs searches of one
+shape one after another and compares them with statements built afresh).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from sqlalchemy import Float, Integer, String, bindparam
+
+from accord import geo
+from accord.extensions import db
+from directory.search.query import Query
+
+# cos(52.7°), Shropshire's middle latitude: PostgreSQL's GiST index is on
+# point(longitude * COS, latitude) (migration 0019); the text must match the index's.
+COS = "0.6065"
+
+# The values a statement may hold, each bound by name at each run.
+LAT, LON, K = (bindparam(name, type_=Float) for name in ("lat", "lon", "k"))
+SOUTH, NORTH, WEST, EAST = (bindparam(n, type_=Float) for n in ("south", "north", "west", "east"))
+WEST_X, EAST_X = bindparam("west_x", type_=Float), bindparam("east_x", type_=Float)
+REACH = bindparam("reach2", type_=Float)  # the radius, as a squared distance (degrees²)
+AREA = bindparam("area", type_=String)  # LIKE pattern: the place's district among `areas`
+NEED, ROUTE = bindparam("need", type_=String), bindparam("route", type_=String)
+AGE = bindparam("age", type_=Integer)
+LIMIT, OFFSET = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+
+_KEPT: dict[tuple, Any] = {}
+
+
+def kept(key: tuple, build: Callable[[], Any]) -> Any:
+    """The statement of this shape, built the first time it is asked for."""
+    key = (db.engine.dialect.name, *key)
+    statement = _KEPT.get(key)
+    if statement is None:
+        statement = _KEPT[key] = build()
+    return statement
+
+
+def forget() -> None:
+    """Build every statement afresh from now on (tests compare the two)."""
+    _KEPT.clear()
+
+
+def filters(query: Query, need_filtered: bool) -> tuple:
+    """The filters' part of a shape."""
+    return (
+        need_filtered,
+        query.free,
+        query.age is not None,
+        query.accepting,
+        bool(query.route),
+    )
+
+
+def squared(miles: float) -> float:
+    """`miles` as the squared distance the queries compare (in degrees of latitude)."""
+    return (miles / geo.MILES_PER_DEGREE) ** 2
+
+
+def place(origin: geo.Point, miles: float) -> dict[str, float]:
+    """The values of a place and radius: the point, its longitude scale, the box round it
+    (and the same box scaled as PostgreSQL's index is), and the radius squared."""
+    south, north, west, east = geo.box(origin, miles)
+    scale = float(COS)
+    return {
+        "lat": origin.latitude,
+        "lon": origin.longitude,
+        "k": math.cos(math.radians(origin.latitude)),
+        "south": south,
+        "north": north,
+        "west": west,
+        "east": east,
+        "west_x": west * scale,
+        "east_x": east * scale,
+        "reach2": squared(miles),
+    }
+
+
+def values(query: Query, outcode: str = "") -> dict[str, Any]:
+    """The filters' values (and the district for area-wide services)."""
+    escaped = outcode.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return {
+        "need": query.need,
+        "age": query.age,
+        "route": query.route,
+        "area": f"% {escaped} %",
+    }
+
+
+class Plan(NamedTuple):
+    """A statement of a shape (built at most once, by `build`) and the values to run it with."""
+
+    key: tuple
+    build: Callable[[], Any]
+    values: dict[str, Any]
+
+    def then(self, name: str, change: Callable[[Any], Any]) -> Plan:
+        """The same search through another statement made from this one (a page, a count)."""
+        build = self.build
+        return Plan((*self.key, name), lambda: change(build()), self.values)
+
+    def run(self, **more: Any) -> Any:
+        statement = kept(self.key, self.build)
+        return db.session.execute(statement, {**self.values, **more})
+
+    def page(self, offset: int, limit: int) -> list:
+        paged = self.then("page", lambda statement: statement.limit(LIMIT).offset(OFFSET))
+        return list(paged.run(limit=limit, offset=offset))
