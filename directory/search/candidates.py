@@ -230,7 +230,7 @@ def _shape(query: Query, words: Words | None) -> tuple:
     return (kind, few, *shapes.filters(query, _need_filtered(query, words)))
 
 
-def local(query: Query, words: Words | None, areas: bool) -> Select:
+def local(query: Query, words: Words | None, areas: bool) -> Any:
     """Every service shown for the place within the radius: columns sid, d2, band, relevance
     (not yet ordered); area-wide ones too when `areas`."""
     text = words

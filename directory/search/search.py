@@ -336,7 +336,20 @@ def _services(ids: list[int]) -> dict[int, Listing]:
     for row in db.session.execute(_SHOWN, {"ids": ids}):
         service = services.get(row.id)
         if service is None:
-            service = services[row.id] = Listing(*row[: len(SHOWN)], Owner(row.organisation), [])
+            service = services[row.id] = Listing(
+                row.id,
+                row.uuid,
+                row.name,
+                row.description,
+                row.phone,
+                row.status,
+                row.is_free,
+                row.online_only,
+                row.capacity,
+                row.assured_at,
+                Owner(row.organisation),
+                [],
+            )
         if row.place_id is not None:
             service.locations.append(
                 Place(row.place_id, row.place, row.town, row.latitude, row.longitude)
