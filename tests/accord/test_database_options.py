@@ -1,5 +1,6 @@
 """PostgreSQL connections carry the planner settings the search relies on (accord
-POSTGRESQL_OPTIONS), beside any options the database address gives."""
+POSTGRESQL_OPTIONS), beside any options the database address gives; SQLite connections
+their own (SQLITE_PRAGMAS)."""
 
 from sqlalchemy import text
 
@@ -18,6 +19,14 @@ def test_postgresql_plans_for_each_search_and_for_data_in_memory(app):
         text("SELECT current_setting('plan_cache_mode'), current_setting('random_page_cost')")
     ).one()
     assert tuple(settings) == ("force_custom_plan", "1.1")
+
+
+def test_sqlite_keeps_temporary_tables_and_a_county_in_memory(app):
+    if db.engine.dialect.name != "sqlite":
+        return
+    temp_store = db.session.execute(text("PRAGMA temp_store")).scalar()
+    cache_size = db.session.execute(text("PRAGMA cache_size")).scalar()
+    assert (temp_store, cache_size) == (2, -65536)  # 2: MEMORY; negative: KiB
 
 
 def test_an_address_with_its_own_options_keeps_them():

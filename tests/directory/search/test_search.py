@@ -400,3 +400,32 @@ def test_the_online_section_is_read_from_its_own_index(app):
         steps = " | ".join(str(row[-1]) for row in db.session.execute(explain))
         assert "ix_service_online" in steps, steps
         assert "SCAN service " not in f"{steps} " and "Seq Scan on service " not in steps
+
+
+def test_the_matches_are_counted_on_both_engines_and_none_stops_the_search(county):
+    """Words.size decides the plan (FEW) and ends a search nothing matches: a count of -1 (an
+    INSERT's rowcount not kept) would send every search down the few-matches path."""
+    from sqlalchemy import event, func, select
+
+    from accord.extensions import db
+    from directory.search import matches
+
+    for words, need in ((["food"], ""), (["lunch", "club"], ""), ([], "food"), (["zzzq"], "")):
+        found = matches.Words(words, need)
+        written = db.session.scalar(select(func.count()).select_from(matches.MATCHES))
+        assert found.size == written, (words, need)
+        assert (found.size > 0) == (words != ["zzzq"])
+    db.session.rollback()
+    sent: list[str] = []
+
+    def listen(conn, cursor, statement, *rest) -> None:
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        results = search.run(Query(words="zzzq", place="SY1 1UJ", radius=5))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert results.hits == [] and results.total == 0 and results.online == []
+    # The matches were written (none) and nothing else was asked.
+    assert sent and "search_match" in sent[-1] and "INSERT" in sent[-1].upper(), sent
