@@ -100,6 +100,8 @@ service_term = Table(
     db.metadata,
     Column("service_id", ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
     Column("term_id", ForeignKey("taxonomy_term.id", ondelete="CASCADE"), primary_key=True),
+    # A need's services, for a search by need (migration 0025).
+    Index("ix_service_term_term", "term_id", "service_id"),
 )
 
 

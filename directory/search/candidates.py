@@ -55,7 +55,7 @@ from directory.models import (
     ServiceStatus,
     TaxonomyTerm,
 )
-from directory.search import shapes
+from directory.search import opening, shapes
 from directory.search.matches import MATCHES as _MATCHES
 from directory.search.matches import Words
 from directory.search.query import Query
@@ -436,6 +436,9 @@ def _filters(query: Query, words: Words | None) -> list:
         conditions.append(Service.capacity == Capacity.accepting)
     if query.route:
         conditions.append(_has_route())
+    if query.when and words is None:
+        # With words or a need, the matches were narrowed already (Words.narrow).
+        conditions.append(opening.may_open(query))
     return conditions
 
 

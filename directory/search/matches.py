@@ -11,7 +11,9 @@ from sqlalchemy import text as text_clause
 
 from accord.extensions import db
 from directory.models import ServiceSearch, TaxonomyTerm, service_term
+from directory.search import opening
 from directory.search.fulltext import fts_relevance_steps, match
+from directory.search.query import Query
 
 MATCHES = table("search_match", column("sid", Integer), column("relevance", Integer))
 # Up to this many matches, a search reads them and their buildings by key instead of every
@@ -54,7 +56,7 @@ class Words:
     GIN index, each match's tsvector read once, not once a query for every row near the place
     (which cost 200–550 ms a search at 50,000 services)."""
 
-    def __init__(self, words: list[str], need: str = ""):
+    def __init__(self, words: list[str], need: str = "", query: Query | None = None):
         self.words = bool(words)  # False: the matches are the need's services
         postgres = db.engine.dialect.name == "postgresql"
         if postgres:
@@ -63,28 +65,40 @@ class Words:
         else:
             db.session.execute(text_clause(_MADE))
             db.session.execute(MATCHES.delete())
-        # How many were found: the rows each INSERT added (a title match is not added twice).
-        size = 0
+        # With "open now" or a day asked for, only the services that may be open then are
+        # matches (opening.py): the search reads those few by key, not every service near
+        # the place for Python to keep one in fifteen.
+        self.when = query if query is not None and query.when else None
         if not words:
-            need_ids = select(service_term.c.service_id, literal(0)).select_from(
-                service_term.join(TaxonomyTerm)
-            )
-            size = _added(
-                MATCHES.insert().from_select(
-                    ["sid", "relevance"], need_ids.where(TaxonomyTerm.code == need)
-                )
-            )
+            size = self._fill(service_term.c.service_id, literal(0), TaxonomyTerm.code == need)
         elif postgres:
             found = match(words)
             assert found.condition is not None
-            fill = select(ServiceSearch.service_id, found.relevance).where(found.condition)
-            size = _added(MATCHES.insert().from_select(["sid", "relevance"], fill))
+            size = self._fill(ServiceSearch.service_id, found.relevance, found.condition)
         else:
+            # How many were found: the rows each INSERT added (a title match is not added
+            # twice); then those that cannot be open taken away.
+            size = 0
             for statement, expression in fts_relevance_steps(words):
                 added = _added(text_clause(statement), {"q": expression})
                 size += added if statement.startswith("INSERT") else 0
+            if self.when is not None:
+                size -= _added(
+                    MATCHES.delete().where(~opening.may_open(self.when, MATCHES.c.sid)),
+                    opening.values(self.when),
+                )
         self.size = size
         self.few = size <= FEW["postgresql" if postgres else "sqlite"]
+
+    def _fill(self, sid: Any, relevance: Any, condition: Any) -> int:
+        """Write the matches of one statement: the rows added."""
+        found = select(sid, relevance).where(condition)
+        if sid is service_term.c.service_id:
+            found = found.select_from(service_term.join(TaxonomyTerm))
+        values = {}
+        if self.when is not None:
+            found, values = found.where(opening.may_open(self.when, sid)), opening.values(self.when)
+        return _added(MATCHES.insert().from_select(["sid", "relevance"], found), values)
 
     def join(self, statement: Any, sid: Any) -> tuple[Any, Any]:
         """`statement` narrowed to the matches, and the relevance column."""

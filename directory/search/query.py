@@ -4,6 +4,7 @@ clear errors."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from accord.geo import ACCESSIBILITY
 from directory.models import ACCESS_ROUTES
@@ -26,6 +27,8 @@ class Query:
     access: list[str] = field(default_factory=list)
     route: str = ""
     accepting: bool = False
+    # The moment "open now" means (naive UK time): set by search.run, never by the form.
+    at: datetime | None = None
 
 
 def parse(args, needs: set[str]) -> tuple[Query, dict[str, str], int]:

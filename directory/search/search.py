@@ -5,7 +5,7 @@ time."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -227,6 +227,8 @@ def run(
     for all (up to the cap). Open now and open on a day are read on UK clocks (`now` naive UK
     time, or aware)."""
     now = schedules.local_time(now or now_uk())
+    if query.when:
+        query = replace(query, at=now)  # the moment the database's filter reads (opening.py)
     words = terms(correct(query.words))
     origin, note = origin_of(query.place)
     if note:
@@ -238,7 +240,7 @@ def run(
     keep = _python_filters(query, now, origin)
     offset = (page - 1) * per_page if per_page else 0
     corrected = " ".join(words) if words and " ".join(words) != query.words.lower().strip() else ""
-    matches = Words(words, query.need) if words or query.need else None
+    matches = Words(words, query.need, query) if words or query.need else None
     if matches is not None and not matches.size:
         # Nothing in the county matches: none near, none within twice the radius, none online.
         return Results([], origin, note, corrected)

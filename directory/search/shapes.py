@@ -20,6 +20,7 @@ from sqlalchemy import Float, Integer, String, bindparam
 
 from accord import geo
 from accord.extensions import db
+from directory.search import opening
 from directory.search.query import Query
 
 # cos(52.7°), Shropshire's middle latitude: PostgreSQL's GiST index is on
@@ -61,6 +62,8 @@ def filters(query: Query, need_filtered: bool) -> tuple:
         query.age is not None,
         query.accepting,
         bool(query.route),
+        query.when == "now",
+        bool(query.when),
     )
 
 
@@ -96,6 +99,7 @@ def values(query: Query, outcode: str = "") -> dict[str, Any]:
         "age": query.age,
         "route": query.route,
         "area": f"% {escaped} %",
+        **opening.values(query),
     }
 
 
