@@ -437,7 +437,7 @@ def _filters(query: Query, words: Words | None) -> list:
     if query.route:
         conditions.append(_has_route())
     if query.when and words is None:
-        # With words or a need, the matches were narrowed already (Words.narrow).
+        # With words or a need, the matches were narrowed to it already (matches.Words).
         conditions.append(opening.may_open(query))
     return conditions
 

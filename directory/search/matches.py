@@ -54,7 +54,8 @@ class Words:
     relevance), which every query of the search (a ring or two, the count, the online section)
     joins by key. SQLite fills it from FTS5, each word's list read once; PostgreSQL from the
     GIN index, each match's tsvector read once, not once a query for every row near the place
-    (which cost 200–550 ms a search at 50,000 services)."""
+    (which cost 200–550 ms a search at 50,000 services). Given a query for "open now" or a
+    day (`query.when`), only the services that may be open then."""
 
     def __init__(self, words: list[str], need: str = "", query: Query | None = None):
         self.words = bool(words)  # False: the matches are the need's services
@@ -67,8 +68,8 @@ class Words:
             db.session.execute(MATCHES.delete())
         # With "open now" or a day asked for, only the services that may be open then are
         # matches (opening.py): the search reads those few by key, not every service near
-        # the place for Python to keep one in fifteen.
-        self.when = query if query is not None and query.when else None
+        # the place for Python to keep one in twenty (at night).
+        self.asked = query if query is not None and query.when else None
         if not words:
             size = self._fill(service_term.c.service_id, literal(0), TaxonomyTerm.code == need)
         elif postgres:
@@ -82,10 +83,10 @@ class Words:
             for statement, expression in fts_relevance_steps(words):
                 added = _added(text_clause(statement), {"q": expression})
                 size += added if statement.startswith("INSERT") else 0
-            if self.when is not None:
+            if self.asked is not None:
                 size -= _added(
-                    MATCHES.delete().where(~opening.may_open(self.when, MATCHES.c.sid)),
-                    opening.values(self.when),
+                    MATCHES.delete().where(~opening.may_open(self.asked, MATCHES.c.sid)),
+                    opening.values(self.asked),
                 )
         self.size = size
         self.few = size <= FEW["postgresql" if postgres else "sqlite"]
@@ -96,8 +97,11 @@ class Words:
         if sid is service_term.c.service_id:
             found = found.select_from(service_term.join(TaxonomyTerm))
         values = {}
-        if self.when is not None:
-            found, values = found.where(opening.may_open(self.when, sid)), opening.values(self.when)
+        if self.asked is not None:
+            found, values = (
+                found.where(opening.may_open(self.asked, sid)),
+                opening.values(self.asked),
+            )
         return _added(MATCHES.insert().from_select(["sid", "relevance"], found), values)
 
     def join(self, statement: Any, sid: Any) -> tuple[Any, Any]:
