@@ -95,7 +95,7 @@ POSTGRESQL_OPTIONS = "-c plan_cache_mode=force_custom_plan -c random_page_cost=1
 # Every SQLite connection's settings, for the same reasons: a search's temporary table of
 # matches kept in memory, not written to a temporary file; and a 64 MiB page cache, not the
 # default 2 MiB, so a county's indexes stay in the connection instead of being read from the
-# operating system again on every search (a fifth of a search's CPU at 50,000 services was
+# operating system again on every search (a sixth of a search's CPU at 50,000 services was
 # the kernel copying pages: bench/search_mix.py).
 SQLITE_PRAGMAS = ("temp_store = MEMORY", "cache_size = -65536")
 
