@@ -60,8 +60,8 @@ def week(app):
 
 
 def _moments() -> list[datetime]:
-    """Every 90 minutes of a week, the minutes either side of each opening and closing, a
-    bank holiday and the first of a month."""
+    """Every 90 minutes of a week, the minutes either side of each opening and closing, the
+    second Wednesday of a month (open and not), the 15th, bank holidays and New Year's Day."""
     found = [MONDAY + timedelta(minutes=90 * n) for n in range(7 * 16)]
     for day in range(7):
         for clock in (
@@ -83,6 +83,9 @@ def _moments() -> list[datetime]:
             h, m = map(int, clock.split(":"))
             found.append(MONDAY + timedelta(days=day, hours=h, minutes=m))
     found += [
+        datetime(2026, 12, 9, 14, 30),
+        datetime(2026, 12, 9, 16, 0),
+        datetime(2026, 12, 15, 12, 59),
         datetime(2026, 12, 25, 11, 0),
         datetime(2026, 12, 26, 0, 30),
         datetime(2027, 1, 1, 11, 0),
