@@ -73,11 +73,15 @@ class Words:
         # the place for Python to keep one in twenty (at night).
         self.asked = query if query is not None and query.when else None
         if not words:
-            size = self._fill(service_term.c.service_id, literal(0), TaxonomyTerm.code == need)
+            need_ids = select(service_term.c.service_id, literal(0)).select_from(
+                service_term.join(TaxonomyTerm)
+            )
+            size = self._fill(need_ids.where(TaxonomyTerm.code == need))
         elif postgres:
             found = match(words)
             assert found.condition is not None
-            size = self._fill(ServiceSearch.service_id, found.relevance, found.condition)
+            found_ids = select(ServiceSearch.service_id, found.relevance)
+            size = self._fill(found_ids.where(found.condition))
         else:
             # How many were found: the rows each INSERT added (a title match is not added
             # twice); then those that cannot be open taken away.
@@ -93,17 +97,14 @@ class Words:
         self.size = size
         self.few = size <= FEW["postgresql" if postgres else "sqlite"]
 
-    def _fill(self, sid: Any, relevance: Any, condition: Any) -> int:
-        """Write the matches of one statement: the rows added."""
-        found = select(sid, relevance).where(condition)
-        if sid is service_term.c.service_id:
-            found = found.select_from(service_term.join(TaxonomyTerm))
+    def _fill(self, found: Any) -> int:
+        """Write the matches `found` selects (sid, relevance), those that may be open only
+        when the query asks: the rows added."""
         values = {}
         if self.asked is not None:
-            found, values = (
-                found.where(opening.may_open(self.asked, sid)),
-                opening.values(self.asked),
-            )
+            sid = found.selected_columns[0]
+            found = found.where(opening.may_open(self.asked, sid))
+            values = opening.values(self.asked)
         return _added(MATCHES.insert().from_select(["sid", "relevance"], found), values)
 
     def join(self, statement: Any, sid: Any) -> tuple[Any, Any]:
