@@ -72,6 +72,7 @@ def test_log_a_consultation_name_an_ambassador_and_read_the_review(
     sign_in(page, server, "coordinator@example.org")
     page.goto(server + "/admin/")
     page.get_by_role("link", name="Accord Ambassadors").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Keep the Accord Ambassadors")
     assert scan(page) == []
     page.get_by_role("link", name="Add an ambassador").click()
     page.get_by_label("Name").fill("Sam Okafor")

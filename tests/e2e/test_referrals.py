@@ -100,6 +100,7 @@ def test_refer_accept_and_see_it_accepted(page, server, make, console_errors):
     expect(page.get_by_text("Ann Persona")).to_be_visible()
     assert scan(page) == []
     page.get_by_role("link", name="Decline referral").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Decline referral {reference}")
     assert scan(page) == []
     page.go_back()
     page.get_by_role("button", name="Accept referral").click()
