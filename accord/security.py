@@ -19,6 +19,7 @@ from flask import (
 from flask_login import current_user, logout_user
 
 from accord import clock, ids
+from accord.maps.tiles import tiles_of
 
 # Blueprints whose every page is about people (referrals, moderation, volunteers), and public
 # pages that show what someone typed about themselves (the sign-up's check-answers step):
@@ -45,11 +46,10 @@ def csp_nonce() -> str:
 def policy(nonce: str | None, tile_url: str) -> str:
     # Map tiles are the only images allowed from elsewhere, and only from the configured host.
     img = ["'self'", "data:"]
-    if tile_url:
+    if tile_url := tiles_of({"TILE_URL": tile_url}).url:
         parts = urlsplit(tile_url.replace("{s}", "a"))
-        if parts.scheme and parts.netloc:
-            host = parts.netloc.replace("a.", "*.", 1) if "{s}" in tile_url else parts.netloc
-            img.append(f"{parts.scheme}://{host}")
+        host = parts.netloc.replace("a.", "*.", 1) if "{s}" in tile_url else parts.netloc
+        img.append(f"{parts.scheme}://{host}")
     script = ["'self'"] + ([f"'nonce-{nonce}'"] if nonce else [])
     return "; ".join(
         [

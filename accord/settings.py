@@ -5,6 +5,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from accord.maps import tiles
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
@@ -156,7 +158,9 @@ def _from_environment(env: dict) -> dict:
         "MAIL_FROM": env.get("MAIL_FROM")
         or "Shropshire Accord Hub <no-reply@shropshire-accord.example>",
         "MAIL_TIMEOUT_S": _float(env, "MAIL_TIMEOUT_S", 10.0),
-        "TILE_URL": env.get("TILE_URL") or "",
+        # OpenStreetMap's standard tiles unless another provider (or "none") is named.
+        "TILE_URL": env.get("TILE_URL") or tiles.DEFAULT_URL,
+        "TILE_ATTRIBUTION": env.get("TILE_ATTRIBUTION") or "",
         "FLOOD_API_URL": env.get("FLOOD_API_URL")
         or "https://environment.data.gov.uk/flood-monitoring",
         "POSTCODES_API_URL": env.get("POSTCODES_API_URL") or "https://api.postcodes.io",

@@ -16,7 +16,7 @@ from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import text
 
-from accord import accounts, audit, home, limits, passwords, security, signin
+from accord import accounts, audit, home, limits, maps, passwords, security, signin
 from accord.extensions import db, limiter
 from accord.forms import ChangePasswordForm, SetPasswordForm, SignInCodeForm, SignInForm
 from accord.models import Role, User
@@ -191,4 +191,4 @@ def accessibility():
 
 @bp.get("/privacy")
 def privacy():
-    return render_template("core/privacy.html")
+    return render_template("core/privacy.html", tiles=maps.tiles_of(current_app.config))

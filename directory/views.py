@@ -236,14 +236,10 @@ def report(service_id: int):
 # --- maps -----------------------------------------------------------------------------------
 
 
-def map_response(pins: list[maps.Pin]):
+def map_response(pins: list[maps.Pin], title: str):
     """A map document for an <iframe> on our own pages (and only ours)."""
-    body = maps.render(
-        pins,
-        current_app.config["TILE_URL"],
-        csp_nonce(),
-        "Map data © OpenStreetMap contributors",
-    )
+    tiles = maps.tiles_of(current_app.config)
+    body = maps.render(pins, tiles.url, csp_nonce(), tiles.attribution, title)
     return map_document(body)
 
 
@@ -255,4 +251,4 @@ def place_map(place_id: int):
     if building.latitude is None or building.longitude is None:
         abort(404)
     point = Point(building.latitude, building.longitude)
-    return map_response([maps.Pin(point, building.name)])
+    return map_response([maps.Pin(point, building.name)], f"Map of {building.name}")

@@ -36,8 +36,9 @@ log = logging.getLogger(__name__)
 WARNINGS = "warnings"
 POLYGONS = "polygons"
 
-# GOV.UK colours in the EA's order of alarm (red, orange, yellow), for map layers and tags.
-SEVERITY_COLOURS = {1: "#d4351c", 2: "#f47738", 3: "#ffdd00"}
+# The EA's order of alarm, darkest first, for map areas: from Paul Tol's colour-blind-safe
+# palette (wine, purple, sand), none of them a hub's colour.
+SEVERITY_COLOURS = {1: "#882255", 2: "#aa4499", 3: "#ddcc77"}
 
 # After a failed attempt no page tries again for this long (shared by every app server through
 # `attempted_at`), so a busy page neither hammers a down feed nor waits on every request.

@@ -17,11 +17,17 @@ from emergency.networks import networks
 from emergency.networks.models import MutualAidNetwork
 from emergency.volunteers import finding
 
-ACTIVE_NETWORK = "#00703c"
-NETWORK = "#1d70b8"
-INCIDENT = "#d4351c"
-VOLUNTEERS = "#4c2c92"
+# Okabe and Ito's colours not taken by hubs; networks active now solid, others dotted.
+NETWORK = "#0072b2"  # blue
+INCIDENT = "#d55e00"  # vermilion, dashed
+VOLUNTEERS = "#cc79a7"  # reddish purple
 FLOOD_COLOURS = floods.SEVERITY_COLOURS
+HUB_SHAPES = {
+    HubStatus.open: maps.CIRCLE,
+    HubStatus.full: maps.SQUARE,
+    HubStatus.standby: maps.TRIANGLE,
+    HubStatus.closed: maps.DIAMOND,
+}
 DISTRICT_MILES = 2.0  # a postcode district drawn as a circle round its centre
 TOWN_MILES = incidents.TOWN_MILES
 
@@ -40,13 +46,14 @@ def hub_layer(listed: list[hubs.Marker], *, public: bool) -> maps.Layer:
                 hub.name,
                 HUB_STATUS_COLOURS[hub.status],
                 detail=detail,
-                href=f"/help#hub-{hub.id}" if public else f"/emergency/hubs/{hub.id}",
+                href=f"/help/map#hub-{hub.id}" if public else f"/emergency/hubs/{hub.id}",
+                shape=HUB_SHAPES[hub.status],
             )
         )
     return maps.Layer("Hubs", pins=pins)
 
 
-def coverage(network: MutualAidNetwork, colour: str) -> list[maps.Circle]:
+def coverage(network: MutualAidNetwork, line: str) -> list[maps.Circle]:
     """A network's area as circles: its own circle, its districts, its towns. Drawn from the
     public view, so a circle round an organiser's home postcode is only roughly placed."""
     view = networks.public_view(network)
@@ -54,21 +61,21 @@ def coverage(network: MutualAidNetwork, colour: str) -> list[maps.Circle]:
     circles = []
     if view["latitude"] is not None and view["longitude"] is not None and view["radius_miles"]:
         point = geo.Point(view["latitude"], view["longitude"])
-        circles.append(maps.Circle(point, view["radius_miles"], label, colour, detail))
+        circles.append(maps.Circle(point, view["radius_miles"], label, NETWORK, detail, line))
     for outcode in view["outcodes"]:
         if centre := geo.district_point(outcode):
-            circles.append(maps.Circle(centre, DISTRICT_MILES, label, colour, detail))
+            circles.append(maps.Circle(centre, DISTRICT_MILES, label, NETWORK, detail, line))
     for town in view["towns"]:
         if place := geo.place_named(town):
-            circles.append(maps.Circle(place.point, TOWN_MILES, label, colour, detail))
+            circles.append(maps.Circle(place.point, TOWN_MILES, label, NETWORK, detail, line))
     return circles
 
 
 def network_layer(listed: list[MutualAidNetwork], active_ids: set[int]) -> maps.Layer:
     circles = []
     for network in listed:
-        colour = ACTIVE_NETWORK if network.id in active_ids else NETWORK
-        circles.extend(coverage(network, colour))
+        line = maps.SOLID if network.id in active_ids else maps.DOTTED
+        circles.extend(coverage(network, line))
     return maps.Layer("Mutual-aid networks", circles=circles)
 
 
@@ -78,10 +85,13 @@ def incident_layer(active: list[Incident]) -> maps.Layer:
         label = f"Incident: {incident.name}"
         if incident.latitude is not None and incident.longitude is not None:
             centre = geo.Point(incident.latitude, incident.longitude)
-            circles.append(maps.Circle(centre, incident.radius_miles or 1.0, label, INCIDENT))
+            miles = incident.radius_miles or 1.0
+            circles.append(maps.Circle(centre, miles, label, INCIDENT, line=maps.DASHED))
         for town in incident.towns:
             if place := geo.place_named(town):
-                circles.append(maps.Circle(place.point, TOWN_MILES, label, INCIDENT, town))
+                circles.append(
+                    maps.Circle(place.point, TOWN_MILES, label, INCIDENT, town, maps.DASHED)
+                )
     return maps.Layer("Incident area", circles=circles)
 
 
@@ -114,12 +124,32 @@ def flood_layer(state: floods.FloodState) -> maps.Layer:
     return maps.Layer("Flood warnings", shapes=shapes)
 
 
-LEGEND = [
-    (HUB_STATUS_COLOURS[HubStatus.open], "Hub open"),
-    (HUB_STATUS_COLOURS[HubStatus.full], "Hub full"),
-    (HUB_STATUS_COLOURS[HubStatus.closed], "Hub closed"),
-    (HUB_STATUS_COLOURS[HubStatus.standby], "Hub on standby"),
+HUBS_KEY = [
+    maps.Key(HUB_STATUS_COLOURS[status], f"Hub {label}", HUB_SHAPES[status])
+    for status, label in (
+        (HubStatus.open, "open"),
+        (HubStatus.full, "full"),
+        (HubStatus.standby, "on standby"),
+        (HubStatus.closed, "closed"),
+    )
 ]
+COORDINATION_KEY = [
+    *HUBS_KEY,
+    maps.Key(NETWORK, "Mutual-aid network active in the incident", maps.AREA),
+    maps.Key(NETWORK, "Mutual-aid network, not active", maps.AREA, maps.DOTTED),
+    maps.Key(INCIDENT, "Incident area", maps.AREA, maps.DASHED),
+    maps.Key(VOLUNTEERS, "Volunteers (count by district)", maps.AREA),
+    maps.Key(FLOOD_COLOURS[1], "Severe flood warning", maps.AREA),
+    maps.Key(FLOOD_COLOURS[2], "Flood warning", maps.AREA),
+    maps.Key(FLOOD_COLOURS[3], "Flood alert", maps.AREA),
+]
+PUBLIC_KEY = [*HUBS_KEY[:2], maps.Key(NETWORK, "Mutual-aid network helping now", maps.AREA)]
+# The map's own symbol beside each hub in the lists next to the maps.
+HUB_SYMBOLS = {
+    str(status): maps.swatch(maps.Key(HUB_STATUS_COLOURS[status], "", shape))
+    for status, shape in HUB_SHAPES.items()
+}
+SEARCHED_KEY = maps.Key("#ffffff", "The place you searched for")
 
 
 def coordination(flood_state: floods.FloodState) -> tuple[list[maps.Layer], list]:
@@ -135,30 +165,50 @@ def coordination(flood_state: floods.FloodState) -> tuple[list[maps.Layer], list
         volunteer_layer(),
         hub_layer(hubs.markers(), public=False),
     ]
-    legend = [
-        *LEGEND,
-        (ACTIVE_NETWORK, "Mutual-aid network active in the incident"),
-        (NETWORK, "Mutual-aid network"),
-        (INCIDENT, "Incident area"),
-        (VOLUNTEERS, "Volunteers (count by district)"),
-        (FLOOD_COLOURS[1], "Severe flood warning"),
-        (FLOOD_COLOURS[2], "Flood warning"),
-        (FLOOD_COLOURS[3], "Flood alert"),
-    ]
-    return layers, legend
+    return layers, COORDINATION_KEY
+
+
+def _helping(active: list[Incident]) -> list[MutualAidNetwork]:
+    """Networks active in an incident now, A to Z."""
+    found: dict[int, MutualAidNetwork] = {}
+    for incident in active:
+        for network in networks.active_in(incident):
+            found[network.id] = network
+    return sorted(found.values(), key=lambda network: network.name.lower())
+
+
+def public_networks() -> list[dict]:
+    """The networks the public map shows, as the public may see them (the list beside it)."""
+    return [networks.public_view(network) for network in _helping(incidents.active())]
+
+
+def coordination_areas() -> dict[str, list]:
+    """The areas CVEC's map draws, for the lists beside it: incidents, networks (and whether
+    active now), volunteers counted by district."""
+    active = incidents.active()
+    active_ids: set[int] = set()
+    for incident in active:
+        active_ids |= networks.active_ids(incident)
+    counts = finding.counts_by_outcode()
+    return {
+        "incidents": active,
+        "networks": [(n, n.id in active_ids) for n in networks.published()],
+        # As volunteer_layer draws them: districts we can place, with someone in them.
+        "volunteers": sorted(
+            (outcode, count)
+            for outcode, count in counts.items()
+            if count > 0 and geo.district_point(outcode)
+        ),
+    }
 
 
 def public() -> tuple[list[maps.Layer], list]:
     """The public map: open and full hubs, and networks active in an incident."""
-    active_networks: dict[int, MutualAidNetwork] = {}
     active = incidents.active()
-    for incident in active:
-        for network in networks.active_in(incident):
-            active_networks[network.id] = network
+    helping = _helping(active)
     # No hub is shown open to the public while no incident is active (hubs.published).
     layers = [
-        network_layer(list(active_networks.values()), set(active_networks)),
+        network_layer(helping, {network.id for network in helping}),
         hub_layer(hubs.markers(hubs.RECEIVING) if active else [], public=True),
     ]
-    legend = [*LEGEND[:2], (ACTIVE_NETWORK, "Mutual-aid network helping now")]
-    return layers, legend
+    return layers, PUBLIC_KEY

@@ -35,7 +35,6 @@ from accord.extensions import db
 from emergency.models import MapRevision, is_overnight
 
 KEEP_S = 60.0
-TILE_ATTRIBUTION = "Map data © OpenStreetMap contributors"
 # Stands in for the response's CSP nonce in a kept document: random, so no map text has it.
 NONCE = secrets.token_hex(16)
 EXTENSION = "emergency.map_cache"
@@ -111,15 +110,18 @@ def page(
     key: tuple,
     build: Callable[[], tuple[list[maps.Layer], list]],
     nonce: str,
+    title: str,
 ) -> str:
     """A map page (`build` gives its layers and legend), kept while the map revision, the
     tile server, day or night capacities and `key` stay the same."""
-    tile_url = current_app.config["TILE_URL"]
-    full_key = (revision(), is_overnight(now_uk()), tile_url, *key)
+    tiles = maps.tiles_of(current_app.config)
+    full_key = (revision(), is_overnight(now_uk()), tiles, *key)
 
     def render(stand_in: str) -> str:
         layers, legend = build()
-        return maps.render_layers(layers, tile_url, stand_in, TILE_ATTRIBUTION, legend=legend)
+        return maps.render_layers(
+            layers, tiles.url, stand_in, tiles.attribution, legend=legend, title=title
+        )
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     return document(app, name, full_key, render, nonce)

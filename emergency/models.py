@@ -74,11 +74,13 @@ HUB_STATUS_LABELS = {
     HubStatus.closed: "Closed",
 }
 # Sahana's shelter colours, kept so responders used to them read the map at a glance.
+# Okabe and Ito's palette, told apart by people with any common colour blindness; maps draw
+# each status in its own shape too (emergency/layers.py).
 HUB_STATUS_COLOURS = {
-    HubStatus.open: "#00703c",  # green
-    HubStatus.full: "#f47738",  # amber
-    HubStatus.closed: "#d4351c",  # red
-    HubStatus.standby: "#505a5f",  # grey
+    HubStatus.open: "#009e73",  # bluish green
+    HubStatus.full: "#e69f00",  # orange
+    HubStatus.closed: "#000000",  # black
+    HubStatus.standby: "#56b4e9",  # sky blue
 }
 
 HUB_FACILITIES = {

@@ -18,7 +18,7 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from accord import geo, geocoding, limits
+from accord import geo, geocoding, limits, maps
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Location, Role
@@ -408,6 +408,9 @@ def coordination_map():
         warnings=state.warnings,
         hubs=hubs.all_hubs(),
         labels=HUB_STATUS_LABELS,
+        key=maps.legend_html(layers.COORDINATION_KEY, title="Key to the map"),
+        symbols=layers.HUB_SYMBOLS,
+        areas=layers.coordination_areas(),
     )
 
 
@@ -422,6 +425,7 @@ def map_frame():
             floods.state_key(state),
             lambda: layers.coordination(floods.current()),
             csp_nonce(),
+            "Emergency map: hubs, networks, incident areas, volunteers and flood warnings",
         )
     )
 
@@ -429,15 +433,36 @@ def map_frame():
 @bp.get("/help/map")
 @limiter.limit(limits.LOOKUP)
 def help_map():
+    """The public map and, beside it, the same hubs and networks as lists. With ?where= it
+    opens at that place: the map's address carries the point, never what was typed."""
+    form = HelpForm(request.args)
+    at = None
+    if "where" in request.args and form.validate():
+        origin, note = geocoding.place_point(form.where.data)
+        if origin is None:
+            form.where.errors = [*form.where.errors, note]
+        else:
+            at = f"{origin.latitude:.5f},{origin.longitude:.5f}"
+    shown = [hubs.public_view(h) for h in hubs.published()]
+    key = [*layers.PUBLIC_KEY, *([layers.SEARCHED_KEY] if at else [])]
     return render_template(
-        "emergency/help_map.html", open_hubs=[hubs.public_view(h) for h in hubs.published()]
+        "emergency/help_map.html",
+        form=form if form.errors else None,
+        search=form,
+        at=at,
+        open_hubs=[h for h in shown if h["status"] == "open"],
+        full_hubs=[h for h in shown if h["status"] == "full"],
+        helping=layers.public_networks(),
+        key=maps.legend_html(key, title="Key to the map"),
+        symbols=layers.HUB_SYMBOLS,
     )
 
 
 @bp.get("/help/map/frame")
 @limiter.limit(limits.LOOKUP)
 def help_map_frame():
-    return map_document(map_cache.page("public", (), layers.public, csp_nonce()))
+    title = "Map of community hubs and networks helping now"
+    return map_document(map_cache.page("public", (), layers.public, csp_nonce(), title))
 
 
 @bp.get("/emergency/incidents/<int:incident_id>/sitrep")

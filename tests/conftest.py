@@ -78,6 +78,8 @@ def app_config(url: str, **extra) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "FLOOD_API_URL": UNREACHABLE,
         "POSTCODES_API_URL": UNREACHABLE,
+        # No test asks OpenStreetMap for tiles; the browser tests that need some serve them.
+        "TILE_URL": "none",
         "MAIL_SERVER": "",
         "RATELIMIT_STORAGE_URI": "memory://",
         "ARGON2_CHEAP": True,

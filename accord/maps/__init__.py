@@ -19,25 +19,47 @@ each takes seconds (bench/emergency_maps.py has the numbers).
 
 from accord.maps.basemap import configure
 from accord.maps.layers import (
+    CIRCLE,
+    DASHED,
+    DIAMOND,
+    DOTTED,
     METRES_PER_MILE,
     SHROPSHIRE,
+    SOLID,
+    SQUARE,
+    TRIANGLE,
     Circle,
     Layer,
     Pin,
     Shape,
     local_href,
 )
+from accord.maps.legend import AREA, Key, legend_html, swatch
 from accord.maps.rendering import render, render_layers
+from accord.maps.tiles import Tiles, tiles_of
 
 __all__ = [
+    "AREA",
+    "CIRCLE",
+    "DASHED",
+    "DIAMOND",
+    "DOTTED",
+    "SOLID",
+    "SQUARE",
+    "TRIANGLE",
+    "Key",
+    "legend_html",
+    "swatch",
     "METRES_PER_MILE",
     "SHROPSHIRE",
     "Circle",
     "Layer",
     "Pin",
     "Shape",
+    "Tiles",
     "configure",
     "local_href",
     "render",
     "render_layers",
+    "tiles_of",
 ]

@@ -3,19 +3,28 @@
 
 from __future__ import annotations
 
-import html
 import re
 import secrets
 
 import folium
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium import plugins
 from folium.template import Template
 
 from accord.geo import Point
-from accord.maps.layers import Box, json_text, safe_colour
+from accord.maps.layers import Box, json_text
+from accord.maps.legend import legend_html
+from accord.maps.tiles import safe_attribution
 
 _configured = False
+# Keyboard users see where they are: the map itself (arrow keys pan, + and - zoom) and its
+# controls get GOV.UK's yellow focus ring.
+FOCUS_STYLE = """<style>
+.leaflet-container:focus-visible, .leaflet-container a:focus-visible,
+.leaflet-container input:focus-visible {
+    outline: 3px solid #ffdd00; outline-offset: 0; box-shadow: inset 0 0 0 4px #0b0c0c;
+}
+</style>"""
 
 
 def configure(static_url: str = "/static/vendor") -> None:
@@ -56,11 +65,7 @@ class Vault:
 
 
 class Legend(MacroElement):
-    """A key to the colours: escaped HTML in the page, moved into a Leaflet control.
-
-    The swatches are SVG with a fill attribute: an inline style attribute would be blocked
-    by the CSP, a presentation attribute is not.
-    """
+    """The key (legend.py), moved into a Leaflet control."""
 
     _template = Template(
         """
@@ -71,9 +76,7 @@ class Legend(MacroElement):
         .app-legend svg { vertical-align: middle; margin-right: 6px; }
         </style>
         {% endmacro %}
-        {% macro html(this, kwargs) %}
-        <ul class="app-legend" id="{{ this.get_name() }}" aria-label="Key">{{ this.items }}</ul>
-        {% endmacro %}
+        {% macro html(this, kwargs) %}{{ this.items }}{% endmacro %}
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.control({position: "bottomright"});
         {{ this.get_name() }}.onAdd = function () {
@@ -86,17 +89,55 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, entries: list[tuple[str, str]], vault: Vault):
+    def __init__(self, entries: list, vault: Vault):
         super().__init__()
         self._name = "Legend"
-        self.items = vault.hold(
-            "".join(
-                '<li><svg width="14" height="14" aria-hidden="true" focusable="false">'
-                f'<circle cx="7" cy="7" r="6" fill="{html.escape(safe_colour(colour, "#505a5f"))}" '
-                f'stroke="#0b0c0c"/></svg>{html.escape(text)}</li>'
-                for colour, text in entries
-            )
-        )
+        self.items = vault.hold(str(legend_html(entries, self.get_name())))
+
+
+class PinShapes(MacroElement):
+    """`appPin`: a pin drawn as a circle, square, triangle or diamond on the map's canvas.
+
+    Leaflet's canvas draws circle markers only; a shape is a circle marker whose path is
+    drawn as a polygon instead, so it keeps the circle's hover, click and clustering.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var AppShape = L.CircleMarker.extend({
+            _updatePath: function () {
+                var renderer = this._renderer, ctx = renderer._ctx;
+                if (!ctx) { return L.CircleMarker.prototype._updatePath.call(this); }
+                if (!renderer._drawing || this._empty()) { return; }
+                var p = this._point, k = Math.max(Math.round(this._radius), 1), corners;
+                if (this.options.shape === "square") {
+                    k = k * 0.9; corners = [[-k, -k], [k, -k], [k, k], [-k, k]];
+                } else if (this.options.shape === "triangle") {
+                    k = k * 1.3; corners = [[0, -k], [k, k * 0.8], [-k, k * 0.8]];
+                } else {
+                    k = k * 1.3; corners = [[0, -k], [k, 0], [0, k], [-k, 0]];
+                }
+                ctx.beginPath();
+                corners.forEach(function (c, i) {
+                    ctx[i ? "lineTo" : "moveTo"](p.x + c[0], p.y + c[1]);
+                });
+                ctx.closePath();
+                renderer._fillStroke(ctx, this);
+            }
+        });
+        function appPin(latlng, shape, options) {
+            if (!shape) { return L.circleMarker(latlng, options); }
+            options.shape = shape;
+            return new AppShape(latlng, options);
+        }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "pin_shapes"
 
 
 class PinsOnTop(MacroElement):
@@ -129,6 +170,35 @@ class PinsOnTop(MacroElement):
         self.groups = groups
 
 
+class SearchedPlace(MacroElement):
+    """A map whose address ends "#at=lat,lon" opens there, with the place marked.
+
+    The page beside the map geocodes what was searched; the map document stays the same
+    for everyone (and is kept: emergency/map_cache.py), and the place never reaches it.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var at = /^#at=(-?[0-9]{1,2}[.][0-9]{1,6}),(-?[0-9]{1,3}[.][0-9]{1,6})$/.exec(
+                window.location.hash);
+            if (!at) { return; }
+            var place = [parseFloat(at[1]), parseFloat(at[2])];
+            map.setView(place, 13);
+            L.circleMarker(place, {radius: 9, color: "#0b0c0c", weight: 4,
+                fillColor: "#ffffff", fillOpacity: 1})
+                .bindTooltip("The place you searched for").addTo(map);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "searched_place"
+
+
 def base_map(centre: Point, zoom: int, tile_url: str, attribution: str, vault: Vault) -> folium.Map:
     """An empty map at `centre`: on the `tile_url` tiles, or on a plain background without
     them (the document then loads nothing from any host but ours)."""
@@ -142,14 +212,23 @@ def base_map(centre: Point, zoom: int, tile_url: str, attribution: str, vault: V
     # A map with no tile layer has no zoom limit, and the marker-cluster plugin refuses to
     # start without one ("Map has no maxZoom specified").
     fmap.options["max_zoom"] = 18
+    page(fmap).header.add_child(Element(FOCUS_STYLE), name="focus_style")
+    PinShapes().add_to(fmap)  # before any layer: their pins are drawn by it
     if tile_url:
         folium.TileLayer(
             tiles=tile_url,
-            attr=vault.hold(json_text(html.escape(attribution))),
+            attr=vault.hold(json_text(safe_attribution(attribution))),
             name="Map",
             control=False,
         ).add_to(fmap)
     return fmap
+
+
+def page(fmap: folium.Map) -> Figure:
+    """The document a map is drawn in (folium makes one for every map)."""
+    figure = fmap.get_root()
+    assert isinstance(figure, Figure)
+    return figure
 
 
 def fit(fmap: folium.Map, extent: Box) -> None:

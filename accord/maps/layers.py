@@ -31,6 +31,15 @@ _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}|[a-zA-Z]{3,20}")
 _UNSAFE_IN_PATH = re.compile(r"[\x00-\x20\x7f\\]")
 
 
+# A pin's shape, so that what its colour says is also said to those who cannot tell the
+# colours apart (hubs: open, full, standby, closed). Drawn on the canvas by SHAPES below.
+CIRCLE, SQUARE, TRIANGLE, DIAMOND = "circle", "square", "triangle", "diamond"
+PIN_SHAPES = (CIRCLE, SQUARE, TRIANGLE, DIAMOND)
+# An area's outline: solid, dashed (an incident) or dotted (a network not active now).
+SOLID, DASHED, DOTTED = "solid", "dashed", "dotted"
+DASHES = {SOLID: "", DASHED: "10 6", DOTTED: "2 6"}
+
+
 @dataclass(frozen=True)
 class Pin:
     point: Point
@@ -38,6 +47,7 @@ class Pin:
     colour: str = "#1d70b8"
     detail: str = ""  # plain text second line, e.g. "Open · 12 of 40 people": escaped here
     href: str = ""  # a path on our own site; anything else is dropped
+    shape: str = CIRCLE
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,7 @@ class Circle:
     label: str
     colour: str = "#1d70b8"
     detail: str = ""
+    line: str = SOLID
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,7 @@ class Shape:
     label: str
     colour: str = "#d4351c"
     detail: str = ""
+    line: str = SOLID
 
 
 @dataclass
@@ -159,6 +171,8 @@ def _pin_json(pin: Pin, box: Box) -> str | None:
     # A colour is letters, digits and "#" only (_COLOUR): JSON as it stands.
     colour = safe_colour(pin.colour, "#1d70b8")
     text = f'"c":"{colour}","t":{json_text(_tip(pin.label, pin.detail))}'
+    if pin.shape != CIRCLE and pin.shape in PIN_SHAPES:
+        text += f',"s":"{pin.shape}"'
     if href := local_href(pin.href):
         # A click opens a popup with the link; target _top leaves the map's iframe.
         link = f'<a href="{html.escape(href)}" target="_top">{html.escape(pin.label)}</a>'
@@ -181,8 +195,13 @@ def _circle_json(circle: Circle, box: Box) -> str | None:
     return (
         f'{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{place[0]!r},'
         f'{place[1]!r}]}},"properties":{{"c":"{safe_colour(circle.colour, "#1d70b8")}",'
-        f'"t":{json_text(_tip(circle.label, circle.detail))},"r":{metres}}}}}'
+        f'"t":{json_text(_tip(circle.label, circle.detail))},"r":{metres}{_dash(circle.line)}}}}}'
     )
+
+
+def _dash(line: str) -> str:
+    """The outline's dash pattern as a property, "" for a solid line."""
+    return f',"d":"{DASHES[line]}"' if DASHES.get(line) else ""
 
 
 def _rounded(coordinates: Any, box: Box) -> list:
@@ -216,15 +235,17 @@ def _shape_json(shape: Shape, box: Box) -> str | None:
         return None
     box.grow(own)
     properties = {"c": safe_colour(shape.colour, "#d4351c"), "t": _tip(shape.label, shape.detail)}
+    if DASHES.get(shape.line):
+        properties["d"] = DASHES[shape.line]
     geometry = {"type": kind, "coordinates": coordinates}
     return json_text({"type": "Feature", "geometry": geometry, "properties": properties})
 
 
 # Leaflet calls these for each feature. Properties: c colour, t tooltip HTML, p popup HTML,
-# r radius in metres. All strings in them were escaped above.
+# r radius in metres, s a pin's shape, d an outline's dashes. All strings were escaped above.
 PIN = JsCode(
     """function (feature, latlng) {
-    return L.circleMarker(latlng, {radius: 7, color: "#0b0c0c", weight: 1,
+    return appPin(latlng, feature.properties.s, {radius: 7, color: "#0b0c0c", weight: 1,
         fillColor: feature.properties.c, fillOpacity: 0.9});
 }"""
 )
@@ -235,8 +256,9 @@ AREA = JsCode(
 )
 AREA_STYLE = JsCode(
     """function (feature) {
-    var colour = feature.properties.c;
-    return {color: colour, weight: 2, fillColor: colour, fillOpacity: 0.15};
+    var colour = feature.properties.c, dashes = feature.properties.d;
+    return {color: colour, weight: dashes ? 3 : 2, dashArray: dashes || null,
+        fillColor: colour, fillOpacity: 0.15};
 }"""
 )
 PIN_LABELS = JsCode(

@@ -10,7 +10,16 @@ import folium
 from folium import plugins
 
 from accord.geo import Point
-from accord.maps.basemap import Legend, PinsOnTop, Vault, base_map, configure, fit
+from accord.maps.basemap import (
+    Legend,
+    PinsOnTop,
+    SearchedPlace,
+    Vault,
+    base_map,
+    configure,
+    fit,
+    page,
+)
 from accord.maps.layers import (
     AREA,
     AREA_LABELS,
@@ -36,10 +45,12 @@ def render_layers(
     attribution: str,
     centre: Point | None = None,
     zoom: int | None = None,
-    legend: list[tuple[str, str]] | None = None,
+    legend: list | None = None,
+    title: str = "Map",
 ) -> str:
     """A whole HTML document: each layer toggled in a layer control (when there are two or
-    more), fit to what is shown (or opened at `centre`/`zoom`), a legend of (colour, text).
+    more), fit to what is shown (or opened at `centre`/`zoom`), a legend (legend.Key or
+    (colour, text) entries), and `title` as the document's title (plain text).
 
     Works without tiles: with `tile_url` empty the layers are drawn on a plain background
     and the document loads nothing from any host but ours.
@@ -51,6 +62,7 @@ def render_layers(
     opening = centre or (extent.middle() if extent else SHROPSHIRE)
     opening_zoom = zoom if zoom is not None else 12 if extent else 9
     fmap = base_map(opening, opening_zoom, tile_url, attribution, vault)
+    page(fmap).title = vault.hold(html.escape(title))
 
     names = _unique([html.escape(layer.name) for layer in layers])
     pin_groups = [
@@ -64,14 +76,16 @@ def render_layers(
         Legend(legend, vault).add_to(fmap)
     if centre is None and zoom is None and extent:
         fit(fmap, extent)
+    SearchedPlace().add_to(fmap)  # last: it moves the map from where it was fitted
     return _document(fmap, nonce, vault)
 
 
-def render(pins: list[Pin], tile_url: str, nonce: str, attribution: str) -> str:
+def render(
+    pins: list[Pin], tile_url: str, nonce: str, attribution: str, title: str = "Map of places"
+) -> str:
     """One layer of places (the directory's maps); many pins are clustered."""
-    return render_layers(
-        [Layer("Places", pins=list(pins), cluster=len(pins) > 50)], tile_url, nonce, attribution
-    )
+    layer = Layer("Places", pins=list(pins), cluster=len(pins) > 50)
+    return render_layers([layer], tile_url, nonce, attribution, title=title)
 
 
 def _extent(drawn: list[Drawn]) -> Box:

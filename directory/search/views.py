@@ -117,7 +117,7 @@ def results_map():
             continue
         point = Point(location.latitude, location.longitude)
         pins.append(maps.Pin(point, f"{hit.service.name} – {location.name}"))
-    return map_response(pins)
+    return map_response(pins, "Map of the services found")
 
 
 # --- the signposting list -------------------------------------------------------------------

@@ -137,7 +137,7 @@ def test_a_severe_flood_warning_comes_first(fake):
     state = refresh(NOW)
     assert state.warnings[0].area_id == "031WAF105"
     assert state.warnings[0].severity_label == "Severe flood warning"
-    assert state.warnings[0].colour == "#d4351c"
+    assert state.warnings[0].colour == floods.SEVERITY_COLOURS[1]
     assert state.counts_by_severity() == {1: 1, 2: 0, 3: 4}
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
+from bs4 import BeautifulSoup
 
 from accord.extensions import db
 from emergency import incidents
 from emergency.models import HubStatus
 from emergency.networks import networks
 from emergency.volunteers.models import Deployment
+from tests.accord.maps.test_maps import features, markup, text_of
 from tests.emergency import data
 from tests.factories import PASSWORD
 
@@ -150,3 +153,81 @@ def test_a_postcode_finds_networks_naming_its_post_town(client):
     page = client.get_page("/help?where=SY3")
     names = [h.get_text(strip=True) for h in page.select("[id^=network-] h3")]
     assert names == [town_only.name]
+
+
+def names_on(document: str) -> list[str]:
+    """Each feature's name as the map shows it (the tooltip's bold first line)."""
+    return [
+        text_of(re.search(r"<strong>(.*?)</strong>", f["properties"]["t"]).group(1))
+        for f in features(document)
+        if "t" in f["properties"]
+    ]
+
+
+def test_the_lists_beside_cvec_map_name_what_it_draws(client, make, scene):
+    sign_in(client, make)
+    page = client.get_page("/emergency/map")
+    drawn = names_on(client.get("/emergency/map/frame").get_data(as_text=True))
+    listed_hubs = [a.get_text() for a in page.select(".app-map-list a")]
+    assert sorted(listed_hubs) == sorted(n for n in drawn if n.endswith("Hall"))
+    assert sorted(listed_hubs) == ["Frankwell Hall", "Standby Hall"]
+    text = " ".join(page.get_text(" ").split())
+    assert "Coleham Neighbours (active in the incident)" in text
+    assert "Quiet Lane Helpers" in text and "Quiet Lane Helpers (active" not in text
+    assert f"Incident: {scene['incident'].name}" in drawn
+    assert "SY1: 1 volunteer" in text and "SY1: 1 volunteer" in drawn
+    # Each hub carries the map's own symbol for its status, and the key says what it is.
+    open_item = page.select(".app-map-list li")[0]
+    assert open_item.find("svg").find("circle")["fill"] == "#009e73"
+    key = [li.get_text() for li in page.select("ul.app-legend li")]
+    assert key[:4] == ["Hub open", "Hub full", "Hub on standby", "Hub closed"]
+    assert "Incident area" in key and "Mutual-aid network, not active" in key
+
+
+def test_help_map_lists_open_hubs_apart_from_full_ones_as_the_map_draws_them(client, make, scene):
+    full = data.hub(location=make.location(name="Crowded Hall"), status=HubStatus.full)
+    db.session.commit()
+    page = client.get_page("/help/map")
+    frame = client.get("/help/map/frame").get_data(as_text=True)
+    # Each pin's link text: the hub's name.
+    pins = {
+        text_of(re.search(r"<a [^>]*>(.*?)</a>", f["properties"]["p"]).group(1)): f["properties"]
+        for f in features(frame)
+        if "p" in f["properties"]
+    }
+    opened = page.select_one("#open + ul")
+    assert opened["data-count"] == "1" and "Frankwell Hall" in opened.get_text()
+    assert "Crowded Hall" not in opened.get_text()
+    assert "Hubs open now (1)" in page.get_text() and "Hubs that are full (1)" in page.get_text()
+    assert set(pins) == {"Frankwell Hall", "Crowded Hall"}
+    # A pin's link leads to its hub in the list beside the map; the shape tells full apart.
+    assert markup(pins["Crowded Hall"]["p"])[0][1]["href"] == f"/help/map#hub-{full.id}"
+    assert page.select_one(f"#hub-{full.id}") is not None
+    assert pins["Crowded Hall"]["s"] == "square" and "s" not in pins["Frankwell Hall"]
+    assert [li.get_text() for li in page.select("ul.app-legend li")] == [
+        "Hub open",
+        "Hub full",
+        "Mutual-aid network helping now",
+    ]
+
+
+def test_help_map_opens_at_a_searched_place_without_it_reaching_the_map(client, scene):
+    plain = client.get("/help/map/frame").get_data(as_text=True)
+    page = client.get_page("/help/map?where=SY1 1AA")
+    src = page.find("iframe")["src"]
+    assert re.fullmatch(r"/help/map/frame#at=52\.\d{5},-2\.\d{5}", src), src
+    assert "The place you searched for" in [li.get_text() for li in page.select(".app-legend li")]
+    assert page.select_one("#where")["value"] == "SY1 1AA"
+    # The map document is the one everyone gets: the place is only in the frame's address.
+    again = client.get("/help/map/frame").get_data(as_text=True)
+    nonce = re.compile(r'nonce="[^"]+"')
+    assert nonce.sub("", again) == nonce.sub("", plain)
+
+
+def test_help_map_explains_a_place_it_cannot_find(client, scene):
+    response = client.get("/help/map?where=" + "x" * 101)
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert response.status_code == 200
+    assert page.select_one(".govuk-error-summary") is not None
+    assert "100 characters or fewer" in page.select_one(".govuk-error-summary").get_text()
+    assert page.find("iframe")["src"] == "/help/map/frame"

@@ -11,6 +11,7 @@ import pytest
 from accord import maps
 from accord.geo import Point
 
+ATTRIBUTION = r'"attribution": ("(?:[^"\\]|\\.)*")'  # a JSON string
 HALL = Point(52.7, -2.75)
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -138,7 +139,7 @@ def test_user_strings_are_never_run_as_templates(text):
         assert text_of(properties["t"]) == text + text
     assert markup(pin["p"])[0][1]["href"] == "/a?b={{c}}"
     assert overlays(document) == [text, f"{text} (2)", f"{text} (3)"]
-    attribution = json.loads(re.search(r'"attribution": ("[^"]*")', document).group(1))
+    attribution = json.loads(re.search(ATTRIBUTION, document).group(1))
     assert text_of(attribution) == text
     legend = re.search(r'<ul class="app-legend".*?</ul>', document, re.S).group(0)
     assert text_of(legend) == text
@@ -215,11 +216,14 @@ def test_tiles_come_from_the_configured_host_with_escaped_attribution():
         [maps.Layer("Hubs", pins=[maps.Pin(HALL, "Hall")])],
         "https://tiles.example.org/{z}/{x}/{y}.png",
         "n",
-        "© OSM & <b>friends</b>",
+        '© <a href="https://osm.example/c" onclick="steal()">OSM</a> & <b>friends</b><script>',
     )
     assert 'L.tileLayer(\n                "https://tiles.example.org/{z}/{x}/{y}.png"' in document
-    attribution = json.loads(re.search(r'"attribution": ("[^"]*")', document).group(1))
-    assert attribution == "© OSM &amp; &lt;b&gt;friends&lt;/b&gt;"
+    attribution = json.loads(re.search(ATTRIBUTION, document).group(1))
+    # A provider's link is kept (OpenStreetMap asks for one); nothing else of the HTML is.
+    assert attribution == (
+        '© <a href="https://osm.example/c" rel="noopener noreferrer">OSM</a> &amp; friends'
+    )
 
 
 def test_each_layer_is_named_in_the_control_and_hidden_ones_start_off():
@@ -258,7 +262,7 @@ def test_two_thousand_hubs_and_300_circles_are_two_geojson_layers_not_2300_marke
         [maps.Layer("Hubs", pins=hubs), maps.Layer("Coverage", circles=nets)], "", "n", ""
     )
     assert document.count("L.geoJson(") == 2
-    assert document.count("L.circleMarker(") == 1  # the one pointToLayer function
+    assert document.count("return appPin(") == 1  # the one pointToLayer function
     assert document.count("L.circle(") == 1
     assert "L.marker(" not in document and "bindTooltip(\n" not in document
     assert len(features(document)) == 2300
