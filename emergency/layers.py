@@ -202,6 +202,26 @@ def coordination_areas() -> dict[str, list]:
     }
 
 
+INCIDENT_KEY = [
+    *HUBS_KEY,
+    maps.Key(INCIDENT, "Incident area", maps.AREA, maps.DASHED),
+    maps.Key(NETWORK, "Mutual-aid network active in the incident", maps.AREA),
+]
+
+
+def incident_map(incident: Incident) -> tuple[list[maps.Layer], list]:
+    """One incident's map: its area, the hubs in or near it and the networks it activated;
+    fitted to them."""
+    near = {nearby.hub.id for nearby in hubs.by_area(incident).near}
+    helping = networks.active_in(incident)
+    layers = [
+        incident_layer([incident]),
+        network_layer(helping, {network.id for network in helping}),
+        hub_layer([m for m in hubs.markers() if m.id in near], public=False),
+    ]
+    return layers, INCIDENT_KEY
+
+
 def public() -> tuple[list[maps.Layer], list]:
     """The public map: open and full hubs, and networks active in an incident."""
     active = incidents.active()

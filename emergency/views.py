@@ -55,6 +55,7 @@ from emergency.models import (
     Incident,
     IncidentKind,
 )
+from emergency.networks import networks
 
 bp = Blueprint("emergency", __name__)
 
@@ -159,8 +160,28 @@ def _incident_page(record: Incident, status: int = 200, **forms):
         hubs=hubs.by_area(record),
         labels=HUB_STATUS_LABELS,
         form=next(iter(forms.values()), None),
+        key=maps.legend_html(layers.INCIDENT_KEY, title="Key to the map"),
+        symbols=layers.HUB_SYMBOLS,
+        helping=networks.active_in(record),
     )
     return page, status
+
+
+@bp.get("/emergency/incidents/<int:incident_id>/map")
+@role_required(Role.cvec)
+def incident_map(incident_id: int):
+    """The incident's area, its hubs and networks: fitted to them, kept like the other maps."""
+    record = _incident(incident_id)
+    title = f"Map of the incident: {record.name}"
+    return map_document(
+        map_cache.page(
+            f"incident-{record.id}",
+            (record.active,),
+            lambda: layers.incident_map(record),
+            csp_nonce(),
+            title,
+        )
+    )
 
 
 @bp.post("/emergency/incidents/<int:incident_id>/log")

@@ -231,3 +231,28 @@ def test_help_map_explains_a_place_it_cannot_find(client, scene):
     assert page.select_one(".govuk-error-summary") is not None
     assert "100 characters or fewer" in page.select_one(".govuk-error-summary").get_text()
     assert page.find("iframe")["src"] == "/help/map/frame"
+
+
+def test_an_incident_map_shows_its_area_its_hubs_and_its_networks(client, make, scene):
+    data.hub(
+        location=make.location(name="Far Hall", latitude=52.37, longitude=-2.72, town="Ludlow")
+    )
+    db.session.commit()
+    sign_in(client, make)
+    at = f"/emergency/incidents/{scene['incident'].id}"
+    page = client.get_page(at)
+    assert page.find("iframe")["src"] == f"{at}/map"
+    frame = client.get(f"{at}/map")
+    assert "frame-ancestors 'self'" in frame.headers["Content-Security-Policy"]
+    document = frame.get_data(as_text=True)
+    drawn = names_on(document)
+    near = [row.find("a").get_text() for row in page.select("#hubs-near + table tbody tr")]
+    assert "Frankwell Hall" in near
+    assert sorted(n for n in drawn if n.endswith("Hall")) == sorted(near)
+    assert "Far Hall" not in drawn  # 20 miles away, in Ludlow
+    assert f"Incident: {scene['incident'].name}" in drawn and "Coleham Neighbours" in drawn
+    assert "Quiet Lane Helpers" not in drawn  # not active in this incident
+    assert "Coleham Neighbours" in page.select_one("#networks-helping + ul").get_text()
+    # Fitted to what it shows, not opened on the county.
+    assert "fitBounds" in document
+    assert "<title>Map of the incident: " in document
