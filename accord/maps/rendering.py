@@ -11,6 +11,7 @@ from folium import plugins
 
 from accord.geo import Point
 from accord.maps.basemap import Legend, PinsOnTop, Vault, base_map, configure, fit
+from accord.maps.county import County
 from accord.maps.layers import (
     AREA,
     AREA_LABELS,
@@ -51,6 +52,7 @@ def render_layers(
     opening = centre or (extent.middle() if extent else SHROPSHIRE)
     opening_zoom = zoom if zoom is not None else 12 if extent else 9
     fmap = base_map(opening, opening_zoom, tile_url, attribution, vault)
+    County(vault).add_to(fmap)  # the county's outlines and names, on every map
 
     names = _unique([html.escape(layer.name) for layer in layers])
     pin_groups = [
