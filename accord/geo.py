@@ -121,6 +121,11 @@ def places() -> tuple[Place, ...]:
     return tuple(sorted(found.values(), key=lambda p: p.name))
 
 
+def postcode_points() -> list[Point]:
+    """Every bundled unit postcode's position (the maps weigh places by how many lie near)."""
+    return list(_postcodes().values())
+
+
 def postcode_point(postcode: str) -> Point | None:
     """A unit postcode's position from the bundled ONS table (SY and TF only)."""
     key = normalise_postcode(postcode)

@@ -158,9 +158,7 @@ def _from_environment(env: dict) -> dict:
         "MAIL_FROM": env.get("MAIL_FROM")
         or "Shropshire Accord Hub <no-reply@shropshire-accord.example>",
         "MAIL_TIMEOUT_S": _float(env, "MAIL_TIMEOUT_S", 10.0),
-        # OpenStreetMap's standard tiles unless another provider (or "none") is named.
-        "TILE_URL": env.get("TILE_URL") or tiles.DEFAULT_URL,
-        "TILE_ATTRIBUTION": env.get("TILE_ATTRIBUTION") or "",
+        **tiles.from_environment(env),
         "FLOOD_API_URL": env.get("FLOOD_API_URL")
         or "https://environment.data.gov.uk/flood-monitoring",
         "POSTCODES_API_URL": env.get("POSTCODES_API_URL") or "https://api.postcodes.io",

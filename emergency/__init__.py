@@ -8,7 +8,12 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from accord import banners
-    from emergency import demo_data, incidents, models  # noqa: F401 - tables, demo loader
+    from emergency import (  # noqa: F401 - tables, demo loader
+        demo_data,
+        incidents,
+        map_views,  # noqa: F401 - its routes, on bp
+        models,
+    )
     from emergency.cli import emergency_cli
     from emergency.networks import models as network_models  # noqa: F401 - the tables
     from emergency.networks.views import init_app as init_networks

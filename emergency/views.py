@@ -22,14 +22,11 @@ from accord import geo, geocoding, limits, maps
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Location, Role
-from accord.security import csp_nonce, map_document
 from emergency import (
-    floods,
     get_help,
     hubs,
     incidents,
     layers,
-    map_cache,
     sitrep,
     standing_down,
 )
@@ -60,7 +57,7 @@ from emergency.networks import networks
 bp = Blueprint("emergency", __name__)
 
 
-def _incident(incident_id: int) -> Incident:
+def incident_or_404(incident_id: int) -> Incident:
     return db.get_or_404(Incident, incident_id)
 
 
@@ -144,7 +141,7 @@ def declare_check():
 @bp.get("/emergency/incidents/<int:incident_id>")
 @role_required(Role.cvec)
 def incident(incident_id: int):
-    return _incident_page(_incident(incident_id))
+    return _incident_page(incident_or_404(incident_id))
 
 
 def _incident_page(record: Incident, status: int = 200, **forms):
@@ -167,27 +164,10 @@ def _incident_page(record: Incident, status: int = 200, **forms):
     return page, status
 
 
-@bp.get("/emergency/incidents/<int:incident_id>/map")
-@role_required(Role.cvec)
-def incident_map(incident_id: int):
-    """The incident's area, its hubs and networks: fitted to them, kept like the other maps."""
-    record = _incident(incident_id)
-    title = f"Map of the incident: {record.name}"
-    return map_document(
-        map_cache.page(
-            f"incident-{record.id}",
-            (record.active,),
-            lambda: layers.incident_map(record),
-            csp_nonce(),
-            title,
-        )
-    )
-
-
 @bp.post("/emergency/incidents/<int:incident_id>/log")
 @role_required(Role.cvec)
 def add_note(incident_id: int):
-    record = _incident(incident_id)
+    record = incident_or_404(incident_id)
     form = NoteForm()
     if not form.validate_on_submit():
         return _incident_page(record, 400, note_form=form)
@@ -199,7 +179,7 @@ def add_note(incident_id: int):
 @bp.post("/emergency/incidents/<int:incident_id>/message")
 @role_required(Role.cvec)
 def update_message(incident_id: int):
-    record = _incident(incident_id)
+    record = incident_or_404(incident_id)
     form = MessageForm()
     if not record.active:
         abort(409)
@@ -215,7 +195,7 @@ def update_message(incident_id: int):
 def stand_down(incident_id: int):
     """Confirm standing down: what happens to each open hub, the volunteers still out, the
     debrief (required); then one POST does it all."""
-    record = _incident(incident_id)
+    record = incident_or_404(incident_id)
     if not record.active:
         return redirect(url_for("emergency.incident", incident_id=record.id))
     plan = standing_down.plan(record)
@@ -237,7 +217,7 @@ def stand_down(incident_id: int):
 @bp.get("/emergency/incidents/<int:incident_id>/stood-down")
 @role_required(Role.cvec)
 def stood_down(incident_id: int):
-    record = _incident(incident_id)
+    record = incident_or_404(incident_id)
     if record.active:
         return redirect(url_for("emergency.stand_down", incident_id=record.id))
     return render_template(
@@ -419,84 +399,17 @@ def hubs_geojson():
 # --- maps and the situation report -----------------------------------------------------------
 
 
-@bp.get("/emergency/map")
-@role_required(Role.cvec)
-def coordination_map():
-    state = floods.current(geometry=False)
-    return render_template(
-        "emergency/map.html",
-        flood_note=state.note,
-        warnings=state.warnings,
-        hubs=hubs.all_hubs(),
-        labels=HUB_STATUS_LABELS,
-        key=maps.legend_html(layers.COORDINATION_KEY, title="Key to the map"),
-        symbols=layers.HUB_SYMBOLS,
-        areas=layers.coordination_areas(),
-    )
-
-
-@bp.get("/emergency/map/frame")
-@role_required(Role.cvec)
-def map_frame():
-    # Refreshes a stale feed, as the map always did; the outlines are read only to rebuild.
-    state = floods.current(geometry=False)
-    return map_document(
-        map_cache.page(
-            "coordination",
-            floods.state_key(state),
-            lambda: layers.coordination(floods.current()),
-            csp_nonce(),
-            "Emergency map: hubs, networks, incident areas, volunteers and flood warnings",
-        )
-    )
-
-
-@bp.get("/help/map")
-@limiter.limit(limits.LOOKUP)
-def help_map():
-    """The public map and, beside it, the same hubs and networks as lists. With ?where= it
-    opens at that place: the map's address carries the point, never what was typed."""
-    form = HelpForm(request.args)
-    at = None
-    if "where" in request.args and form.validate():
-        origin, note = geocoding.place_point(form.where.data)
-        if origin is None:
-            form.where.errors = [*form.where.errors, note]
-        else:
-            at = f"{origin.latitude:.5f},{origin.longitude:.5f}"
-    shown = [hubs.public_view(h) for h in hubs.published()]
-    key = [*layers.PUBLIC_KEY, *([layers.SEARCHED_KEY] if at else [])]
-    return render_template(
-        "emergency/help_map.html",
-        form=form if form.errors else None,
-        search=form,
-        at=at,
-        open_hubs=[h for h in shown if h["status"] == "open"],
-        full_hubs=[h for h in shown if h["status"] == "full"],
-        helping=layers.public_networks(),
-        key=maps.legend_html(key, title="Key to the map"),
-        symbols=layers.HUB_SYMBOLS,
-    )
-
-
-@bp.get("/help/map/frame")
-@limiter.limit(limits.LOOKUP)
-def help_map_frame():
-    title = "Map of community hubs and networks helping now"
-    return map_document(map_cache.page("public", (), layers.public, csp_nonce(), title))
-
-
 @bp.get("/emergency/incidents/<int:incident_id>/sitrep")
 @role_required(Role.cvec)
 def sitrep_page(incident_id: int):
-    report = sitrep.build(_incident(incident_id))
+    report = sitrep.build(incident_or_404(incident_id))
     return render_template("emergency/sitrep.html", report=report, labels=HUB_STATUS_LABELS)
 
 
 @bp.get("/emergency/incidents/<int:incident_id>/sitrep.csv")
 @role_required(Role.cvec)
 def sitrep_csv(incident_id: int):
-    record = _incident(incident_id)
+    record = incident_or_404(incident_id)
     report = sitrep.build(record)
     name = f"sitrep-incident-{record.id}-{report.at:%Y%m%d-%H%M}.csv"
     return Response(

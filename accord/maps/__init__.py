@@ -12,6 +12,9 @@ template a second time, so a hub called "{{ … }}" would run as template code o
 (and one called "{{" would fail the page). Folium is given random stand-in tokens instead
 (`Vault`); the escaped, JSON-encoded text replaces them in the finished document.
 
+Every map also shows the county from our own data, with tiles or without (county.py): the
+outlines of Shropshire and Telford & Wrekin and town and village names by zoom, attributed.
+
 Points, circles and shapes go into one GeoJSON FeatureCollection per layer, not one folium
 object each: that is what keeps 2,000 hubs to tens of milliseconds where a folium Marker
 each takes seconds (bench/emergency_maps.py has the numbers).

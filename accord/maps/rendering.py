@@ -20,6 +20,7 @@ from accord.maps.basemap import (
     fit,
     page,
 )
+from accord.maps.county import County
 from accord.maps.layers import (
     AREA,
     AREA_LABELS,
@@ -63,6 +64,7 @@ def render_layers(
     opening_zoom = zoom if zoom is not None else 12 if extent else 9
     fmap = base_map(opening, opening_zoom, tile_url, attribution, vault)
     page(fmap).title = vault.hold(html.escape(title))
+    County(vault).add_to(fmap)  # the county's outlines and names, on every map
 
     names = _unique([html.escape(layer.name) for layer in layers])
     pin_groups = [

@@ -28,6 +28,15 @@ class Tiles:
     host: str  # who sees residents' browsers ask for tiles, "" for no tiles
 
 
+def from_environment(env: dict) -> dict:
+    """TILE_URL (OpenStreetMap's standard tiles unless another or "none" is named) and
+    TILE_ATTRIBUTION, as settings."""
+    return {
+        "TILE_URL": env.get("TILE_URL") or DEFAULT_URL,
+        "TILE_ATTRIBUTION": env.get("TILE_ATTRIBUTION") or "",
+    }
+
+
 def tiles_of(config: dict) -> Tiles:
     """The tiles a config names (TILE_URL, TILE_ATTRIBUTION)."""
     return _tiles(config.get("TILE_URL") or "", config.get("TILE_ATTRIBUTION") or "")
