@@ -3,8 +3,9 @@
 `warnings()` asks GET {FLOOD_API_URL}/id/floods (documented at
 https://environment.data.gov.uk/flood-monitoring/doc/reference) for the warnings in force in
 our two counties and simplifies each to a dict of what we keep; `outline()` fetches one flood
-area's outline and keeps one rounded Polygon or MultiPolygon. Both raise http.ServiceError with
-a short reason when the EA gives no usable answer. `emergency.floods` keeps what they return.
+area's outline and keeps one Polygon or MultiPolygon, simplified with shapely (valid, rounded,
+a few hundred positions where the EA sends thousands). Both raise http.ServiceError with a
+short reason when the EA gives no usable answer. `emergency.floods` keeps what they return.
 
 EA text (area names, rivers, messages) is data from outside: escape it wherever it lands.
 """
@@ -15,6 +16,11 @@ import logging
 import math
 import re
 from datetime import datetime
+from typing import Any
+
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.polygon import orient
 
 from accord import http
 
@@ -33,6 +39,14 @@ MAX_POLYGON_BYTES = 5 * 1024 * 1024
 # 5 decimal places is about a metre: finer than a flood outline needs, and far fewer bytes
 # than the 14 or so digits a GeoJSON encoder writes.
 COORDINATE_PLACES = 5
+# Outlines are simplified to what a county map can show: 0.0001 degrees is about 7 m east to
+# west and 11 m south to north here, under a pixel at the town-wide zooms a county map opens
+# at and a few pixels at street level, where the EA's modelled flood extents are no truer. A
+# vast area is simplified harder (the tolerance doubled) until it keeps at most MAX_POSITIONS,
+# but never coarser than about 100 m, where a field's edge would be drawn in the wrong field.
+SIMPLIFY_DEGREES = 0.0001
+MAX_SIMPLIFY_DEGREES = 0.0016
+MAX_POSITIONS = 3000
 MAX_MESSAGE_CHARS = 10_000
 
 # Flood-area ids are short codes like 031WAF105 or 063WAT23West; anything else is refused
@@ -162,8 +176,9 @@ def outline(client: http.Client, base: str, area_id: str, timeout: float) -> dic
 
 
 def geometry(body: object) -> dict | None:
-    """One Polygon or MultiPolygon (lon/lat, rounded) from a FeatureCollection, Feature or
-    geometry; None when there is none usable (e.g. grid eastings instead of degrees)."""
+    """One Polygon or MultiPolygon (lon/lat, rounded, simplified) from a FeatureCollection,
+    Feature or geometry; None when there is none usable (e.g. grid eastings instead of
+    degrees, or no area at all)."""
     if not isinstance(body, dict):
         return None
     if body.get("type") == "FeatureCollection" and isinstance(body.get("features"), list):
@@ -184,8 +199,10 @@ def geometry(body: object) -> dict | None:
     if not cleaned:
         return None
     if len(cleaned) == 1:
-        return {"type": "Polygon", "coordinates": cleaned[0]}
-    return {"type": "MultiPolygon", "coordinates": cleaned}
+        found = {"type": "Polygon", "coordinates": cleaned[0]}
+    else:
+        found = {"type": "MultiPolygon", "coordinates": cleaned}
+    return simplified(found)
 
 
 def _polygon(rings: object) -> list | None:
@@ -213,3 +230,78 @@ def _ring(ring: object) -> list | None:
             points.append(point)
     # A closed ring needs at least four positions (the first repeated at the end).
     return points if len(points) >= 4 and points[0] == points[-1] else None
+
+
+# --- simplifying outlines for a county map ---------------------------------------------------
+
+
+def simplified(found: dict) -> dict | None:
+    """`found` (a rounded GeoJSON Polygon or MultiPolygon) with fewer positions, valid and
+    rounded; None when nothing of it is an area; `found` itself when shapely fails on it.
+
+    Done once, as an outline arrives, so the cache and every map hold the small one.
+    """
+    try:
+        shape = _valid(shapely.geometry.shape(found))
+        if shape is None:
+            return None
+        tolerance = SIMPLIFY_DEGREES
+        while True:
+            # preserve_topology keeps rings from crossing; _valid catches what it still gets
+            # wrong, and the unsimplified shape stands in if nothing is left.
+            smaller = _valid(shape.simplify(tolerance, preserve_topology=True)) or shape
+            if _positions(smaller) <= MAX_POSITIONS or tolerance >= MAX_SIMPLIFY_DEGREES:
+                return _rounded(smaller)
+            tolerance *= 2
+    except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
+        log.warning("flood outline kept unsimplified: %s", exc)
+        return found
+
+
+def _valid(shape: Any) -> Any | None:
+    """The shape's polygons, repaired if they cross themselves; None if no area is left."""
+    if shape.is_empty:
+        return None
+    if not shape.is_valid:
+        shape = shapely.make_valid(shape)
+    polygons = [p for p in _parts(shape) if not p.is_empty and p.area > 0]
+    if not polygons:
+        return None
+    return polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
+
+
+def _parts(shape: Any) -> list[Polygon]:
+    # make_valid may answer with a collection of polygons, lines and points: keep polygons.
+    if isinstance(shape, Polygon):
+        return [shape]
+    return [p for part in getattr(shape, "geoms", []) for p in _parts(part)]
+
+
+def _positions(shape: Any) -> int:
+    return int(shapely.get_num_coordinates(shape))
+
+
+def _rounded(shape: Any) -> dict | None:
+    found = _geojson(shape)
+    if shapely.geometry.shape(found).is_valid:
+        return found
+    # Rounding moved a point that make_valid had added (simplifying only drops points, which
+    # were rounded already): snap the whole outline to the grid, which GEOS does keeping it
+    # valid.
+    snapped = _valid(shapely.set_precision(shape, 10**-COORDINATE_PLACES))
+    return _geojson(snapped) if snapped is not None else None
+
+
+def _geojson(shape: Any) -> dict:
+    # Outer rings anticlockwise, as RFC 7946 asks; orient() leaves a ring that already is.
+    polygons = [orient(p) for p in _parts(shape)]
+    coordinates = [
+        [
+            [[round(x, COORDINATE_PLACES), round(y, COORDINATE_PLACES)] for x, y in ring.coords]
+            for ring in (p.exterior, *p.interiors)
+        ]
+        for p in polygons
+    ]
+    if len(coordinates) == 1:
+        return {"type": "Polygon", "coordinates": coordinates[0]}
+    return {"type": "MultiPolygon", "coordinates": coordinates}

@@ -8,11 +8,13 @@ any of them, ignoring case; `min-severity`: keep severityLevel <= it); with it o
 them, like a server that does not know them.
 
 GET /id/floodAreas/<id>/polygon answers with an outline. No captured polygon response exists
-(see the fixtures' README), so each is BUILT here in the shape the EA documents and public
-client code reads: a GeoJSON FeatureCollection of one Feature whose properties are AREA,
-FWS_TACODE, TA_NAME, DESCRIP, LA_NAME, PARENT, QDIAL, RIVER_SEA and whose geometry is a
-Polygon, or a MultiPolygon for the Wyre Forest brooks (031WAF107), in WGS84 lon/lat. The
-squares are made up round a point near each area; they are not the real outlines.
+(see the fixtures' README), so each is BUILT in the shape the EA documents and public client
+code reads: a GeoJSON FeatureCollection of one Feature whose properties are AREA, FWS_TACODE,
+TA_NAME, DESCRIP, LA_NAME, PARENT, QDIAL, RIVER_SEA and whose geometry is a Polygon, or a
+MultiPolygon, in WGS84 lon/lat. The Severn Vyrnwy confluence (031WAF114) gets the constructed
+fixture (`SEVERN_VYRNWY_OUTLINE`: a river corridor of 3,782 positions); every other area a
+square made up round a point near it (a MultiPolygon of two for the Wyre Forest brooks,
+031WAF107). None is the real outline. `outlines` maps an area id to a body to send instead.
 
 `mode` makes every answer misbehave: "slow" (waits `delay` before answering), "garbage" (an
 HTML page), "error" (HTTP 500); `broken_polygons` names areas whose outline gives HTTP 500.
@@ -37,6 +39,9 @@ ENGLAND_2016 = "floods_list_2016-03-28_cmharper-river"  # 171 items, 5 in Shrops
 ENGLAND_2023 = "floods_list_2023-02-09_theworldavatar"  # 12 items, 3 no longer in force
 NORTH_2015 = "floods_list_2015-12-10_11items_extracted_from_fiskur_java_test"  # 2 warnings
 SEVERN_VYRNWY = "floods_single_93474_severn_vyrnwy_031WAF114_extracted_from_fiskur_java_test"
+# Constructed in the documented format, not captured (see the fixtures' README).
+SEVERN_VYRNWY_OUTLINE = "floodArea_031WAF114_polygon_constructed"
+OUTLINE_FIXTURES = {"031WAF114": SEVERN_VYRNWY_OUTLINE}
 EMPTY = "floods_empty_items_code1up"
 EMPTY_MOCK = "floods_empty_items_theworldavatar_mock_no_warnings"
 MODES = ("ok", "slow", "garbage", "error")
@@ -71,6 +76,8 @@ def square(lon: float, lat: float, half: float = 0.02) -> list[list[list[float]]
 
 def polygon_body(area_id: str) -> dict:
     """A flood-area outline in the documented shape (see the module docstring)."""
+    if area_id in OUTLINE_FIXTURES:
+        return fixture(OUTLINE_FIXTURES[area_id])
     lon, lat = CENTRES.get(area_id, (-2.75, 52.71))
     if area_id in MULTIPOLYGON_AREAS:
         geometry = {
@@ -119,6 +126,7 @@ class FakeFloods(LocalServer):
         self.feed: str | dict = ENGLAND_2016
         self.filters = False
         self.broken_polygons: set[str] = set()
+        self.outlines: dict[str, object] = {}
         # How long "slow" waits: longer than the client's timeout, cut short by shutdown.
         self.delay = delay
         self.requests: list[tuple[str, dict]] = []
@@ -155,7 +163,9 @@ class FakeFloods(LocalServer):
         if endpoint == "polygon":
             if args["area_id"] in self.broken_polygons:
                 return Response("Internal Server Error", status=500, mimetype="text/plain")
-            return json_response(polygon_body(args["area_id"]))
+            area_id = args["area_id"]
+            found = self.outlines[area_id] if area_id in self.outlines else polygon_body(area_id)
+            return json_response(found)
         body = fixture(self.feed) if isinstance(self.feed, str) else self.feed
         if self.filters:
             body = filtered(body, request.args.get("county"), request.args.get("min-severity"))
