@@ -142,8 +142,9 @@ def test_a_small_area_is_kept_as_it_is():
 
 @pytest.mark.parametrize(
     ("level", "label", "colour"),
-    [(3, "Flood alert", "#ffdd00"), (1, "Severe flood warning", "#d4351c")],
-    ids=["alert-yellow", "severe-red"],
+    # Paul Tol's sand and wine (floods.SEVERITY_COLOURS), written out: no hub has them.
+    [(3, "Flood alert", "#ddcc77"), (1, "Severe flood warning", "#882255")],
+    ids=["alert-sand", "severe-wine"],
 )
 def test_the_cvec_map_draws_the_area_in_its_severity_colour(
     client, make, fake, level, label, colour
