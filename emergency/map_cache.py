@@ -111,16 +111,24 @@ def page(
     build: Callable[[], tuple[list[maps.Layer], list]],
     nonce: str,
     title: str,
+    county: bool = False,
 ) -> str:
     """A map page (`build` gives its layers and legend), kept while the map revision, the
-    tile server, day or night capacities and `key` stay the same."""
+    tile server, day or night capacities and `key` stay the same; fitted to what it shows,
+    or to the whole county with `county`."""
     tiles = maps.tiles_of(current_app.config)
     full_key = (revision(), is_overnight(now_uk()), tiles, *key)
 
     def render(stand_in: str) -> str:
         layers, legend = build()
         return maps.render_layers(
-            layers, tiles.url, stand_in, tiles.attribution, legend=legend, title=title
+            layers,
+            tiles.url,
+            stand_in,
+            tiles.attribution,
+            legend=legend,
+            title=title,
+            fit_to=maps.county_extent() if county else None,
         )
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]

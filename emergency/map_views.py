@@ -64,6 +64,7 @@ def map_frame():
             lambda: layers.coordination(floods.current()),
             csp_nonce(),
             "Emergency map: hubs, networks, incident areas, volunteers and flood warnings",
+            county=True,  # the county at a glance, whatever is on it today
         )
     )
 

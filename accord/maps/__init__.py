@@ -21,6 +21,7 @@ each takes seconds (bench/emergency_maps.py has the numbers).
 """
 
 from accord.maps.basemap import configure
+from accord.maps.county import extent as county_extent
 from accord.maps.layers import (
     CIRCLE,
     DASHED,
@@ -61,6 +62,7 @@ __all__ = [
     "Shape",
     "Tiles",
     "configure",
+    "county_extent",
     "local_href",
     "render",
     "render_layers",

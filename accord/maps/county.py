@@ -37,7 +37,7 @@ from shapely.geometry.base import BaseGeometry
 from accord import geo
 from accord.geo import Point
 from accord.maps.basemap import Vault
-from accord.maps.layers import PLACES, json_text
+from accord.maps.layers import PLACES, Box, json_text
 
 OUTLINES = ("shropshire-boundary.geojson", "telford-wrekin-boundary.geojson")
 PLACE_NAMES = "shropshire-places-geonames.csv"
@@ -90,6 +90,16 @@ def outlines() -> tuple[BaseGeometry, ...]:
         simpler = shape(feature["geometry"]).simplify(TOLERANCE, preserve_topology=True)
         found.append(shapely.transform(simpler, lambda xy: xy.round(PLACES)))
     return tuple(found)
+
+
+def extent() -> Box:
+    """Where the two counties lie: what a county-wide map fits."""
+    box = Box()
+    for outline in outlines():
+        west, south, east, north = outline.bounds
+        box.add(west, south)
+        box.add(east, north)
+    return box
 
 
 @functools.cache

@@ -48,10 +48,11 @@ def render_layers(
     zoom: int | None = None,
     legend: list | None = None,
     title: str = "Map",
+    fit_to: Box | None = None,
 ) -> str:
     """A whole HTML document: each layer toggled in a layer control (when there are two or
-    more), fit to what is shown (or opened at `centre`/`zoom`), a legend (legend.Key or
-    (colour, text) entries), and `title` as the document's title (plain text).
+    more), fit to what is shown (or to `fit_to`, or opened at `centre`/`zoom`), a legend
+    (legend.Key or (colour, text) entries), and `title` as the document's title (plain text).
 
     Works without tiles: with `tile_url` empty the layers are drawn on a plain background
     and the document loads nothing from any host but ours.
@@ -59,7 +60,7 @@ def render_layers(
     configure()
     vault = Vault()
     drawn = [draw(layer) for layer in layers]
-    extent = _extent(drawn)
+    extent = fit_to or _extent(drawn)
     opening = centre or (extent.middle() if extent else SHROPSHIRE)
     opening_zoom = zoom if zoom is not None else 12 if extent else 9
     fmap = base_map(opening, opening_zoom, tile_url, attribution, vault)

@@ -10,6 +10,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
+from accord import maps
 from accord.extensions import db
 from emergency import incidents
 from emergency.models import HubStatus
@@ -256,3 +257,22 @@ def test_an_incident_map_shows_its_area_its_hubs_and_its_networks(client, make, 
     # Fitted to what it shows, not opened on the county.
     assert "fitBounds" in document
     assert "<title>Map of the incident: " in document
+
+
+def fitted(document: str) -> list[float]:
+    """South, west, north, east of the map's opening view."""
+    found = re.search(
+        r"fitBounds\(\s*\[\[([-\d.]+), ([-\d.]+)\], \[([-\d.]+), ([-\d.]+)\]\]", document
+    )
+    return [float(n) for n in found.groups()]
+
+
+def test_the_cvec_map_opens_on_the_whole_county(client, make, scene):
+    sign_in(client, make)
+    county = maps.county_extent()
+    document = client.get("/emergency/map/frame").get_data(as_text=True)
+    assert fitted(document) == pytest.approx([county.south, county.west, county.north, county.east])
+    # Shrewsbury's one incident and hubs would open much closer.
+    incident = client.get(f"/emergency/incidents/{scene['incident'].id}/map").get_data(as_text=True)
+    south, west, north, east = fitted(incident)
+    assert north - south < (county.north - county.south) / 2
