@@ -1,6 +1,8 @@
 """Take the README's screenshots: `.venv/bin/python docs/screenshots.py` (needs Chromium).
 
 Serves the app on demo data in a temporary SQLite database and photographs the main pages.
+Maps are drawn on tiles from the tests' local tile server (plain stand-in tiles: nothing is
+fetched from the internet), under the county's outlines and names from our own data.
 """
 
 import sys
@@ -16,6 +18,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from accord import create_app  # noqa: E402
+from tests.fakes.tiles import FakeTiles  # noqa: E402
 
 PAGES = {
     "home": "/",
@@ -33,6 +36,8 @@ INCIDENT_PAGES = {
     "help": "/help?where=SY1+1AA",
     "emergency": "/emergency",
     "emergency-map": "/emergency/map",
+    "incident": "/emergency/incidents/1",
+    "help-map": "/help/map?where=SY1+1AA",
     "hub": "/emergency/hubs/1",
 }
 PHONE_SEARCH = "/directory?q=lunch+club&where=Shrewsbury"
@@ -41,6 +46,7 @@ OFFLINE = "http://127.0.0.1:9"  # no outside calls: flood and postcode feeds fai
 
 def declare_demo_incident(app) -> None:
     from accord import geo
+    from accord.extensions import db
     from emergency import hubs, incidents
     from emergency.models import Hub
     from emergency.networks import networks
@@ -59,6 +65,7 @@ def declare_demo_incident(app) -> None:
         hubs.set_status(second, "full", 80, "", None)
         for network in networks.published()[:2]:
             networks.set_active(network, incident, True, None)
+        db.session.commit()
 
 
 def referral_service(app) -> int:
@@ -130,7 +137,7 @@ def refer(page, base: str, service_id: int) -> None:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, FakeTiles() as tiles:
         url = f"sqlite:///{Path(folder) / 'shots.db'}"
         app = create_app(
             {
@@ -140,6 +147,7 @@ def main() -> None:
                 "FLOOD_API_URL": OFFLINE,
                 "POSTCODES_API_URL": OFFLINE,
                 "RATELIMIT_ENABLED": False,
+                "TILE_URL": tiles.tile_url,
             }
         )
         with app.app_context():
@@ -172,6 +180,9 @@ def main() -> None:
             for name, path in INCIDENT_PAGES.items():
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
+                if page.locator("iframe.app-map").count():
+                    frame = page.frame_locator("iframe.app-map")
+                    frame.locator("img.leaflet-tile-loaded").first.wait_for()
                 shoot(page, name)
             sign_out(page, base)
             service_id = referral_service(app)

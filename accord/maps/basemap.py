@@ -65,22 +65,29 @@ class Vault:
 
 
 class Legend(MacroElement):
-    """The key (legend.py), moved into a Leaflet control."""
+    """The key (legend.py) in a Leaflet control that folds away (it is on the page beside the
+    map too); folded from the start on a narrow map, where it would cover most of it."""
 
     _template = Template(
         """
         {% macro header(this, kwargs) %}
         <style>
-        .app-legend { background: #fff; border: 1px solid #b1b4b6; margin: 0;
-                      padding: 6px 10px; list-style: none; font: 14px/1.5 arial, sans-serif; }
+        .app-legend-box { background: #fff; border: 1px solid #b1b4b6; padding: 4px 10px;
+                          font: 14px/1.5 arial, sans-serif; color: #0b0c0c; max-width: 60vw; }
+        .app-legend-box summary { cursor: pointer; font-weight: bold; }
+        .app-legend { margin: 0; padding: 0; list-style: none; }
         .app-legend svg { vertical-align: middle; margin-right: 6px; }
         </style>
         {% endmacro %}
-        {% macro html(this, kwargs) %}{{ this.items }}{% endmacro %}
+        {% macro html(this, kwargs) %}
+        <details class="app-legend-box" id="{{ this.get_name() }}" open>
+        <summary>Key</summary>{{ this.items }}</details>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.control({position: "bottomright"});
-        {{ this.get_name() }}.onAdd = function () {
+        {{ this.get_name() }}.onAdd = function (map) {
             var key = document.getElementById("{{ this.get_name() }}");
+            if (map.getSize().x < 500) { key.open = false; }
             L.DomEvent.disableClickPropagation(key);
             return key;
         };
@@ -92,7 +99,7 @@ class Legend(MacroElement):
     def __init__(self, entries: list, vault: Vault):
         super().__init__()
         self._name = "Legend"
-        self.items = vault.hold(str(legend_html(entries, self.get_name())))
+        self.items = vault.hold(str(legend_html(entries)))
 
 
 class PinShapes(MacroElement):
