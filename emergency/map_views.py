@@ -6,16 +6,16 @@ beside a page that lists what it draws and carries its key as HTML.
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 
 from accord import geocoding, limits, maps
 from accord.accounts import role_required
 from accord.extensions import limiter
-from accord.models import Role
+from accord.models import Review, Role
 from accord.security import csp_nonce, map_document
 from emergency import floods, hubs, layers, map_cache
 from emergency.forms import HelpForm
-from emergency.models import HUB_STATUS_LABELS
+from emergency.models import HUB_STATUS_LABELS, Hub
 from emergency.views import bp, incident_or_404
 
 
@@ -82,7 +82,7 @@ def help_map():
             form.where.errors = [*form.where.errors, note]
         else:
             at = f"{origin.latitude:.5f},{origin.longitude:.5f}"
-    shown = [hubs.public_view(h) for h in hubs.published()]
+    shown = [{**hubs.public_view(h), "href": _building_href(h)} for h in hubs.published()]
     key = [*layers.PUBLIC_KEY, *([layers.SEARCHED_KEY] if at else [])]
     return render_template(
         "emergency/help_map.html",
@@ -102,3 +102,12 @@ def help_map():
 def help_map_frame():
     title = "Map of community hubs and networks helping now"
     return map_document(map_cache.page("public", (), layers.public, csp_nonce(), title))
+
+
+def _building_href(hub: Hub) -> str:
+    """The hub's building in the directory (address, map, access), when it is listed there:
+    the list's link for each pin on the map."""
+    building = hub.location
+    if building.review != Review.published:
+        return ""
+    return url_for("directory.place", place_id=building.id)

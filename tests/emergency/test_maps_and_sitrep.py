@@ -204,6 +204,9 @@ def test_help_map_lists_open_hubs_apart_from_full_ones_as_the_map_draws_them(cli
     # A pin's link leads to its hub in the list beside the map; the shape tells full apart.
     assert markup(pins["Crowded Hall"]["p"])[0][1]["href"] == f"/help/map#hub-{full.id}"
     assert page.select_one(f"#hub-{full.id}") is not None
+    # Each hub in the list links to its building in the directory: where, how to get in.
+    link = page.select_one(f"#hub-{scene['open'].id} a")
+    assert link["href"] == f"/directory/places/{scene['open'].location_id}"
     assert pins["Crowded Hall"]["s"] == "square" and "s" not in pins["Frankwell Hall"]
     assert [li.get_text() for li in page.select("ul.app-legend li")] == [
         "Hub open",
