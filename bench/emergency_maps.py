@@ -30,12 +30,17 @@ from branca.element import MacroElement
 from accord import geo, maps
 from accord.geo import Point
 from accord.maps import county, rendering
+from accord.maps.tiles import DEFAULT_URL, tiles_of
+from emergency import layers as emergency_layers
+from emergency.models import HUB_STATUS_COLOURS, HUB_STATUS_LABELS, HubStatus
 
 ROUNDS = int(os.environ.get("BENCH_MAP_ROUNDS", "10"))
 NAIVE_ROUNDS = 3  # seconds each: a few are enough to show the gap
 HUBS, NETWORKS, FLOODS = 2_000, 300, 20
 TARGET_MS, TARGET_BYTES = 300, 1_500_000
-STATUSES = [("Open", "#00703c"), ("Full", "#f47738"), ("Standby", "#1d70b8"), ("Closed", "#505a5f")]
+# As CVEC's map draws them (emergency/layers.py): each status its colour and shape.
+STATUSES = [(HUB_STATUS_LABELS[status], status) for status in HubStatus]
+TILES = tiles_of({"TILE_URL": DEFAULT_URL})  # production's default: OpenStreetMap
 
 
 def county_box() -> tuple[float, float, float, float]:
@@ -61,7 +66,7 @@ def flood_area(rng: random.Random, centre: Point) -> dict:
     return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
 
 
-def build(seed: int = 2026) -> tuple[list[maps.Layer], list[tuple[str, str]]]:
+def build(seed: int = 2026) -> tuple[list[maps.Layer], list]:
     rng = random.Random(seed)
     south, north, west, east = county_box()
     towns = [place.name for place in geo.places()] or ["Shrewsbury"]
@@ -71,15 +76,16 @@ def build(seed: int = 2026) -> tuple[list[maps.Layer], list[tuple[str, str]]]:
 
     hubs = []
     for i in range(HUBS):
-        status, colour = rng.choice(STATUSES)
+        label, status = rng.choice(STATUSES)
         capacity = rng.choice([20, 40, 60, 120])
         hubs.append(
             maps.Pin(
                 somewhere(),
                 f"{rng.choice(towns)} Community Hub {i}",
-                colour,
-                f"{status} · {rng.randint(0, capacity)} of {capacity} people",
+                HUB_STATUS_COLOURS[status],
+                f"{label} · {rng.randint(0, capacity)} of {capacity} people",
                 f"/emergency/hubs/{i}",
+                emergency_layers.HUB_SHAPES[status],
             )
         )
     networks = [
@@ -87,13 +93,18 @@ def build(seed: int = 2026) -> tuple[list[maps.Layer], list[tuple[str, str]]]:
             somewhere(),
             rng.uniform(1, 6),
             f"{rng.choice(towns)} Mutual Aid {i}",
-            detail=f"{rng.randint(5, 200)} volunteers",
+            emergency_layers.NETWORK,
+            f"{rng.randint(5, 200)} volunteers",
+            rng.choice([maps.SOLID, maps.DOTTED]),
         )
         for i in range(NETWORKS)
     ]
     floods = [
         maps.Shape(
-            flood_area(rng, somewhere()), f"River at {rng.choice(towns)}", detail="Flood warning"
+            flood_area(rng, somewhere()),
+            f"River at {rng.choice(towns)}",
+            emergency_layers.FLOOD_COLOURS[2],
+            "Flood warning",
         )
         for _ in range(FLOODS)
     ]
@@ -102,7 +113,7 @@ def build(seed: int = 2026) -> tuple[list[maps.Layer], list[tuple[str, str]]]:
         maps.Layer("Mutual-aid networks", circles=networks),
         maps.Layer("Flood warnings", shapes=floods),
     ]
-    return layers, [(colour, status) for status, colour in STATUSES]
+    return layers, emergency_layers.COORDINATION_KEY
 
 
 def naive(layers: list[maps.Layer]) -> str:
@@ -192,7 +203,9 @@ def measure() -> list[tuple]:
     once = county_once()
 
     def ours() -> str:
-        return maps.render_layers(layers, "", "n0nce", "", legend=legend)
+        return maps.render_layers(
+            layers, TILES.url, "n0nce", TILES.attribution, legend=legend, fit_to=county.extent()
+        )
 
     with without_county():
         before, before_cpu, before_size = timed(ours, ROUNDS)
