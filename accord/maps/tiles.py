@@ -26,6 +26,7 @@ class Tiles:
     url: str  # a {z}/{x}/{y} template, "" for no tiles
     attribution: str  # HTML with links only (sanitised)
     host: str  # who sees residents' browsers ask for tiles, "" for no tiles
+    provider: str = ""  # who runs it, as the privacy notice names it
 
 
 def from_environment(env: dict) -> dict:
@@ -48,10 +49,12 @@ def _tiles(url: str, attribution: str) -> Tiles:
     host = urlsplit(url.replace("{s}", "a")).hostname or ""
     if url.lower() == NONE or not host:
         return Tiles("", "", "")
+    known = url == DEFAULT_URL
     if not attribution:
         # The default provider's own wording; for any other, at least who serves the tiles.
-        attribution = DEFAULT_ATTRIBUTION if url == DEFAULT_URL else f"Map tiles: {host}"
-    return Tiles(url, safe_attribution(attribution), host)
+        attribution = DEFAULT_ATTRIBUTION if known else f"Map tiles: {host}"
+    provider = f"the OpenStreetMap Foundation ({host})" if known else host
+    return Tiles(url, safe_attribution(attribution), host, provider)
 
 
 def safe_attribution(text: str) -> str:

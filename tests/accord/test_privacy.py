@@ -373,5 +373,5 @@ def test_the_privacy_notice_names_controller_purposes_bases_periods_services_and
     other = make_app(TILE_URL=tiles.DEFAULT_URL, REFERRAL_RETENTION_DAYS=730)
     with other.app_context():
         words = " ".join(other.test_client().get_page("/privacy").get_text(" ").split())
-    assert "maps from tile.openstreetmap.org" in words
+    assert "maps from the OpenStreetMap Foundation (tile.openstreetmap.org)" in words
     assert "2 years after a referral is closed" in words

@@ -40,7 +40,7 @@ def test_another_provider_is_named_with_its_own_attribution():
         }
     )
     found = tiles_of(config)
-    assert found.url == OS_MAPS and found.host == "api.os.uk"
+    assert found.url == OS_MAPS and found.host == found.provider == "api.os.uk"
     assert found.attribution == "Contains OS data © Crown copyright and database rights 2026"
     assert "img-src 'self' data: https://api.os.uk;" in policy("n", found.url)
     # Scripts, styles and fonts still come from the app alone.
