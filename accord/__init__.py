@@ -129,8 +129,10 @@ def _init_extensions(app: Flask) -> None:
 def _init_shell(app: Flask) -> None:
     """The shell's own pages, headers, error pages and commands."""
     from accord import admin, cli, errors, security, views
+    from accord.outbox import jobs
 
     security.init_app(app)
+    jobs.init_app(app)
     errors.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(admin.bp)

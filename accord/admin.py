@@ -23,9 +23,12 @@ def register_queue(label: str, endpoint: str, *roles: str) -> None:
 
 
 def mask_email(email: str) -> str:
-    """Enough to tell messages apart, not enough to read an address off the screen."""
+    """Enough to tell messages apart, not enough to read an address (or a mobile number, its
+    last three digits shown) off the screen."""
     local, _, domain = email.partition("@")
-    return f"{local[:1]}•••@{domain}" if domain else "•••"
+    if domain:
+        return f"{local[:1]}•••@{domain}"
+    return f"•••{email[-3:]}" if email[-3:].isdigit() else "•••"
 
 
 @bp.get("/")
@@ -70,7 +73,7 @@ def outbox_list():
 @role_required(Role.admin)
 def outbox_retry(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
-    if message.status != OutboxStatus.failed:
+    if message.status not in (OutboxStatus.failed, OutboxStatus.held):
         abort(404)
     outbox.retry(message)
     audit.record("outbox.retried", "outbox_message", message.id)

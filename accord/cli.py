@@ -3,17 +3,20 @@
 import csv
 import json
 import re
+import time
 from collections.abc import Callable
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
+from rq.worker import SimpleWorker
 from sqlalchemy import select
 
 from accord import accounts, demo, outbox, privacy
 from accord.clock import utcnow
 from accord.extensions import db
 from accord.models import Organisation, OutboxMessage, Outcode
+from accord.outbox import jobs
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 outbox_cli = AppGroup("outbox", help="Inspect and send queued email.")
@@ -62,7 +65,7 @@ def create_user(email: str, password: str, role: str, org_slug: str | None, name
 
 @outbox_cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--status", default=None, help="pending, sent or failed")
+@click.option("--status", default=None, help="pending, sending, sent, failed or held")
 def list_outbox(as_json: bool, status: str | None) -> None:
     """The messages waiting or sent (development and tests read confirmation links here)."""
     query = select(OutboxMessage).order_by(OutboxMessage.id)
@@ -74,18 +77,22 @@ def list_outbox(as_json: bool, status: str | None) -> None:
         click.echo(json.dumps([_outbox_row(m) for m in messages], indent=2, ensure_ascii=True))
         return
     for m in messages:
-        click.echo(f"#{m.id} [{m.status}] to {shown(m.to)}: {shown(m.subject)}")
+        click.echo(f"#{m.id} {m.channel} [{m.state}] to {shown(m.to)}: {shown(m.subject)}")
         click.echo("    " + shown(m.body, keep="\n").replace("\n", "\n    "))
 
 
 def _outbox_row(m: OutboxMessage) -> dict:
     return {
         "id": m.id,
+        "channel": m.channel,
         "to": m.to,
         "subject": m.subject,
         "body": m.body,
         "kind": m.kind,
         "status": m.status,
+        # queued, sending, sent, delivered, permanent-failure, temporary-failure, held …
+        "state": m.state,
+        "reference": m.reference,
         "attempts": m.attempts,
         "created_at": m.created_at.isoformat(),
         "sent_at": m.sent_at.isoformat() if m.sent_at else None,
@@ -95,10 +102,33 @@ def _outbox_row(m: OutboxMessage) -> dict:
 
 @outbox_cli.command("send")
 @click.option("--limit", default=100, show_default=True)
-def send_outbox(limit: int) -> None:
-    """Deliver what is due (SMTP when MAIL_SERVER is set, else the log). Run it on a schedule."""
-    counts = outbox.send_pending(limit)
-    click.echo(", ".join(f"{value} {key}" for key, value in counts.items()))
+@click.option(
+    "--watch", is_flag=True, help="Keep sending as messages are queued (where there is no Redis)."
+)
+@click.option("--every", default=2.0, show_default=True, help="Seconds between looks (--watch).")
+def send_outbox(limit: int, watch: bool, every: float) -> None:
+    """Deliver what is due: GOV.UK Notify when NOTIFY_API_KEY is set, else SMTP (MAIL_SERVER)
+    or the log. Run it every minute from cron, the safety net for the RQ workers."""
+    while True:
+        counts = outbox.send_pending(limit)
+        if not watch or any(counts.values()):
+            click.echo(", ".join(f"{value} {key}" for key, value in counts.items()))
+        if not watch:
+            return
+        if not any(counts.values()):
+            time.sleep(every)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty (tests, one-offs).")
+@with_appcontext
+def worker(burst: bool) -> None:
+    """An RQ worker on REDIS_URL delivering messages the moment they are queued. Run several
+    (README: under systemd); `flask outbox send` on cron stays the safety net."""
+    if not current_app.config["REDIS_URL"]:
+        raise click.ClickException("REDIS_URL is not set: use `flask outbox send --watch`")
+    # In-process (SimpleWorker): each job runs in this app, on its database connections.
+    SimpleWorker([jobs.queue()], connection=jobs.queue().connection).work(burst=burst)
 
 
 @geo_cli.command("import-outcodes")
@@ -234,3 +264,4 @@ def load_demo() -> None:
 def init_app(app: Flask) -> None:
     for group in (users_cli, outbox_cli, geo_cli, demo_cli, privacy_cli):
         app.cli.add_command(group)
+    app.cli.add_command(worker)

@@ -235,28 +235,66 @@ class AuditEvent(Model):
 
 
 class OutboxStatus(enum.StrEnum):
+    """Where a message is in our queue (OutboxDelivery says what became of it after)."""
+
     pending = "pending"
-    sent = "sent"
-    failed = "failed"  # gave up after the maximum attempts; kept for an admin to retry
+    sending = "sending"  # claimed by a sender, being handed over (accord/outbox/sending.py)
+    sent = "sent"  # handed over: to the SMTP server, or accepted by GOV.UK Notify
+    failed = "failed"  # gave up (a permanent refusal, or the maximum attempts); an admin may retry
+    held = "held"  # a text message with no text message service configured: never sent
+
+
+class Channel(enum.StrEnum):
+    email = "email"
+    sms = "sms"
+
+
+class OutboxDelivery(enum.StrEnum):
+    """What GOV.UK Notify's delivery receipt said (its own words), "" before any."""
+
+    none = ""
+    sending = "sending"
+    delivered = "delivered"
+    permanent_failure = "permanent-failure"
+    temporary_failure = "temporary-failure"
+    technical_failure = "technical-failure"
 
 
 class OutboxMessage(Model):
-    """Every email is a row first; accord.outbox.send_pending delivers it."""
+    """Every email and text message is a row first; accord.outbox delivers it."""
 
     __tablename__ = "outbox_message"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(5), default=Channel.email)
+    # An email address, or a mobile number as Notify takes it (+447700900123).
     to: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(200))  # "" for a text message
     body: Mapped[str] = mapped_column(Text)
     # Why it was sent (e.g. "invite", "signup-confirm"), for filtering without reading bodies.
     kind: Mapped[str] = mapped_column(String(40), default="", index=True)
+    # Ours, random: given to Notify with the message and read back from its receipts.
+    reference: Mapped[str] = mapped_column(String(32), default=lambda: uuid4().hex, unique=True)
+    # Notify's id for the message once it accepted it ("" for SMTP or before).
+    provider_id: Mapped[str] = mapped_column(String(64), default="", index=True)
+    delivery: Mapped[str] = mapped_column(String(20), default=OutboxDelivery.none)
     status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.pending, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     sent_at: Mapped[datetime | None]
+
+    @property
+    def state(self) -> str:
+        """One word for where it is: queued, sending (handed over, no receipt yet), sent (by
+        SMTP, which gives no receipts), delivered, permanent-failure, temporary-failure,
+        technical-failure, held (no text message service), failed (we gave up)."""
+        if self.delivery:
+            return self.delivery
+        if self.status == OutboxStatus.sent:
+            return "sending" if self.provider_id else "sent"
+        return "queued" if self.status == OutboxStatus.pending else self.status
 
 
 class Outcode(Model):

@@ -84,6 +84,7 @@ def load(env: dict | None = None, overrides: dict | None = None) -> dict:
         "APP_ENV": app_env,
         **_required(app_env, given),
         **_from_environment(env),
+        **_messaging(env),
         **_cookies(production),
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     }
@@ -91,6 +92,22 @@ def load(env: dict | None = None, overrides: dict | None = None) -> dict:
     if testing:
         config.setdefault("TESTING", True)
     return config
+
+
+def _messaging(env: dict) -> dict:
+    """GOV.UK Notify (unset: email by SMTP, no text messages) and the Redis that RQ's
+    workers take delivery jobs from (unset: the cron sender alone)."""
+    rate_limits = env.get("RATELIMIT_STORAGE_URI") or ""
+    return {
+        "NOTIFY_API_KEY": env.get("NOTIFY_API_KEY") or "",
+        "NOTIFY_API_URL": env.get("NOTIFY_API_URL") or "https://api.notifications.service.gov.uk",
+        "NOTIFY_EMAIL_TEMPLATE_ID": env.get("NOTIFY_EMAIL_TEMPLATE_ID") or "",
+        "NOTIFY_SMS_TEMPLATE_ID": env.get("NOTIFY_SMS_TEMPLATE_ID") or "",
+        "NOTIFY_CALLBACK_TOKEN": env.get("NOTIFY_CALLBACK_TOKEN") or "",
+        # The rate limits' Redis serves the queue too unless another is named.
+        "REDIS_URL": env.get("REDIS_URL")
+        or (rate_limits if rate_limits.startswith(("redis://", "rediss://")) else ""),
+    }
 
 
 def _checkout_env(env: dict) -> str:

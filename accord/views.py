@@ -1,5 +1,7 @@
 """The shell's pages: home, health, sign in/out, account, invitations, cookies, accessibility."""
 
+import hmac
+
 from flask import (
     Blueprint,
     current_app,
@@ -16,8 +18,8 @@ from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import text
 
-from accord import accounts, audit, home, limits, maps, passwords, security, signin
-from accord.extensions import db, limiter
+from accord import accounts, audit, home, limits, maps, outbox, passwords, security, signin
+from accord.extensions import csrf, db, limiter
 from accord.forms import ChangePasswordForm, SetPasswordForm, SignInCodeForm, SignInForm
 from accord.models import Role, User
 from accord.security import safe_next
@@ -39,6 +41,25 @@ def healthz():
         db.session.rollback()
         return {"status": "error", "database": "unavailable"}, 503
     return {"status": "ok", "database": "ok"}
+
+
+@bp.post("/notify/callback")
+@csrf.exempt  # GOV.UK Notify posts here, with its bearer token instead of a session
+@limiter.exempt  # one receipt per message sent: a call-out brings hundreds at once
+def notify_callback():
+    """A delivery receipt from GOV.UK Notify (accord/outbox/receipts.py)."""
+    token = current_app.config["NOTIFY_CALLBACK_TOKEN"]
+    given = request.headers.get("Authorization", "")
+    if not token or not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        return {"error": "a bearer token is needed"}, 401
+    receipt = request.get_json(silent=True)
+    try:
+        known = outbox.record(receipt if isinstance(receipt, dict) else {})
+    except ValueError:
+        return {"error": "not a delivery receipt"}, 400
+    db.session.commit()
+    # 200 for a message we no longer have (erased): Notify would otherwise retry it for days.
+    return {"status": "ok" if known else "unknown message"}
 
 
 def work_queue(user) -> str:

@@ -7,7 +7,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from accord import banners
+    from accord import banners, outbox
     from emergency import (  # noqa: F401 - tables, demo loader
         demo_data,
         incidents,
@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     from emergency.networks import models as network_models  # noqa: F401 - the tables
     from emergency.networks.views import init_app as init_networks
     from emergency.views import bp
+    from emergency.volunteers import details as volunteer_details
     from emergency.volunteers import models as volunteer_models  # noqa: F401 - the tables
     from emergency.volunteers import privacy as volunteer_privacy
     from emergency.volunteers.cli import purge_volunteers
@@ -30,3 +31,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(emergency_cli)
     banners.register(incidents.banners)
     volunteer_privacy.register()
+    outbox.on_permanent_failure(volunteer_details.mark_failing)

@@ -19,6 +19,8 @@ from accord.accounts import normalise_email
 from accord.clock import utcnow
 from accord.extensions import db
 from accord.geo import Point
+from accord.models import Channel
+from accord.phones import uk_mobile
 from emergency.volunteers.models import Volunteer
 
 # Stored keys are stable (other pages and exports read them); the labels may change.
@@ -98,11 +100,29 @@ def by_email(email: str) -> Volunteer | None:
     return db.session.scalars(query.limit(1)).first()
 
 
+def mark_failing(channel: str, to: str) -> None:
+    """GOV.UK Notify says messages to `to` can never arrive (accord/outbox/receipts.py): the
+    volunteer's record says so, for CVEC to see and ask for another number or address."""
+    if channel == Channel.sms:
+        # Numbers are kept as typed: few have one, and a permanent failure is rare.
+        for volunteer in db.session.scalars(select(Volunteer).where(Volunteer.phone != "")):
+            if uk_mobile(volunteer.phone) == to:
+                volunteer.phone_failing = True
+        return
+    wanted = normalise_email(to)
+    for volunteer in db.session.scalars(
+        select(Volunteer).where(func.lower(Volunteer.email) == wanted)
+    ):
+        volunteer.email_failing = True
+
+
 def set_details(volunteer: Volunteer, details: Details, consent: str, today: date) -> None:
     """Everything but the email (the record's key) and `active` (CVEC's to change)."""
     centre = district(details.outcode)
     point = centre[1] if centre else None
     volunteer.name = details.name
+    if volunteer.phone != details.phone:
+        volunteer.phone_failing = False  # a new number: nothing is known against it yet
     volunteer.phone = details.phone
     volunteer.outcode = details.outcode
     volunteer.latitude = point.latitude if point else None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
@@ -34,11 +32,11 @@ from accord.forms import (
     text_answer,
 )
 from accord.geo import Point
+from accord.phones import uk_mobile
 from emergency.volunteers.deployments import task_problem
 from emergency.volunteers.details import AVAILABILITY, SKILLS, Details, district
 from emergency.volunteers.finding import RADII, Filters, locate
 
-PHONE = re.compile(r"^\+?[0-9 ()-]+$")
 # DBS checks replaced CRB checks, which began in 2002.
 FIRST_CHECK_YEAR = 2002
 
@@ -55,7 +53,7 @@ class VolunteerForm(FlaskForm):
         "Phone number (optional)",
         "Phone number must be 40 characters or fewer",
         40,
-        hint="A mobile number is best: in an emergency a coordinator may call or text you",
+        hint="A UK mobile number: in an emergency a coordinator may text or call you",
         filters=(line,),
     )
     postcode = text_answer(
@@ -119,9 +117,9 @@ class VolunteerForm(FlaskForm):
         self.district: tuple[str, Point] | None = None
 
     def validate_phone(self, field) -> None:
-        digits = sum(c.isdigit() for c in field.data or "")
-        if field.data and (not PHONE.match(field.data) or not 10 <= digits <= 15):
-            raise ValidationError("Enter a phone number, like 01743 123456 or 07700 900982")
+        # Checked as Notify checks it, so a call-out's text can reach the number given.
+        if field.data and uk_mobile(field.data) is None:
+            raise ValidationError("Enter a UK mobile number, like 07700 900982")
 
     def validate_postcode(self, field) -> None:
         self.district = district(field.data or "")

@@ -24,6 +24,10 @@ class Volunteer(Model):
     name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(40), default="")
+    # GOV.UK Notify said a message to this number, or address, could never be delivered:
+    # CVEC sees it, and asks for a new one.
+    phone_failing: Mapped[bool] = mapped_column(default=False)
+    email_failing: Mapped[bool] = mapped_column(default=False)
     # Home postcode district only (e.g. SY1), and its centroid: enough to deploy nearby.
     outcode: Mapped[str] = mapped_column(String(4), index=True)
     latitude: Mapped[float | None]

@@ -38,7 +38,7 @@ def delete(volunteer: Volunteer, by_id: int | None = None, *, by_volunteer: bool
         incidents.log(incident_id, LOG_KIND, text, by_id)
     forget_change_emails(to=volunteer.email)
     forget_changes([volunteer.id])
-    outbox.forget(volunteer.email)
+    outbox.forget(volunteer.email, volunteer.phone)  # their emails and text messages
     db.session.delete(volunteer)
     db.session.flush()
 
@@ -66,7 +66,10 @@ def purge(today: date) -> int:
         )
         if not ids:
             break
-        outbox.forget(*db.session.scalars(select(Volunteer.email).where(Volunteer.id.in_(ids))))
+        contacts = db.session.execute(
+            select(Volunteer.email, Volunteer.phone).where(Volunteer.id.in_(ids))
+        )
+        outbox.forget(*(contact for row in contacts for contact in row))
         db.session.execute(delete_rows(Deployment).where(Deployment.volunteer_id.in_(ids)))
         forget_changes(ids)
         db.session.execute(delete_rows(Volunteer).where(Volunteer.id.in_(ids)))

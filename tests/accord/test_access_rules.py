@@ -21,6 +21,7 @@ OPEN = {
     "core.cookies": "cookies page",
     "core.privacy": "privacy notice",
     "core.healthz": "health check for the load balancer",
+    "core.notify_callback": "GOV.UK Notify's delivery receipts (its bearer token, checked)",
     "core.sign_in": "signing in",
     "core.sign_in_code": "the emailed code after repeated failed sign-ins",
     "core.sign_out": "signing out (POST, CSRF)",

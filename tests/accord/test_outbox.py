@@ -26,7 +26,7 @@ def test_without_a_mail_server_messages_go_to_the_log_without_personal_data(app,
     caplog.set_level("INFO", logger="accord.outbox")
     queue_email("resident@example.org", "Your link", "secret-token-123", kind="test")
     db.session.commit()
-    assert send_pending() == {"sent": 1, "retrying": 0, "failed": 0}
+    assert send_pending() == {"sent": 1, "retrying": 0, "failed": 0, "held": 0}
     assert db.session.scalar(select(OutboxMessage.status)) == OutboxStatus.sent
     assert "delivered to the log transport" in caplog.text
     assert "resident@example.org" not in caplog.text and "secret-token-123" not in caplog.text
@@ -51,13 +51,13 @@ def test_a_failure_is_retried_later_then_delivered(app):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT_S=1)
     queue_email("lead@example.org", "Subject", "Body")
     db.session.commit()
-    assert send_pending() == {"sent": 0, "retrying": 1, "failed": 0}
+    assert send_pending() == {"sent": 0, "retrying": 1, "failed": 0, "held": 0}
     message = db.session.scalar(select(OutboxMessage))
     assert message.status == OutboxStatus.pending and message.attempts == 1
     assert message.last_error.startswith("ConnectionRefusedError")
     assert message.next_attempt_at > utcnow()
     # Not due yet: nothing is tried.
-    assert send_pending() == {"sent": 0, "retrying": 0, "failed": 0}
+    assert send_pending() == {"sent": 0, "retrying": 0, "failed": 0, "held": 0}
 
     message.next_attempt_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
@@ -75,7 +75,7 @@ def test_a_silent_mail_server_costs_one_timeout_per_run_not_one_per_message(app)
             queue_email(f"lead{n}@example.org", "Subject", "Body")
         db.session.commit()
         started = time.monotonic()
-        assert send_pending() == {"sent": 0, "retrying": 1, "failed": 0}
+        assert send_pending() == {"sent": 0, "retrying": 1, "failed": 0, "held": 0}
         assert time.monotonic() - started < 1.4
     first, *rest = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
     assert first.attempts == 1 and "timed out" in first.last_error
@@ -109,7 +109,7 @@ def test_the_admin_outbox_shows_uk_times_and_retries_a_failed_message(client, ma
     client.sign_in("admin@example.org", PASSWORD)
     page = client.get_page("/admin/outbox")
     row = " ".join(page.find("tbody").find("tr").get_text().split())
-    assert row.startswith("3 Jul 2026 3:05pm l•••@example.org Your link failed")
+    assert row.startswith("3 Jul 2026 3:05pm l•••@example.org Your link Email Failed")
     form = page.find("form", action=f"/admin/outbox/{message.id}/retry")
     assert form.find("input", attrs={"name": "csrf_token"})["value"]
     response = client.submit(f"/admin/outbox/{message.id}/retry", {}, form_path="/admin/outbox")

@@ -46,7 +46,7 @@ def test_a_volunteer_confirms_a_change_from_the_email(page, server, console_erro
     page.goto(server + "/volunteer")
     page.get_by_label("Full name").fill("Sam Sandbag")
     page.get_by_label("Email address").fill("SAM@example.org")
-    page.get_by_label("Phone number (optional)").fill("01743 555123")
+    page.get_by_label("Phone number (optional)").fill("07700 900555")
     page.get_by_label("Home postcode").fill("SY8")
     page.get_by_label("Overnight").check()
     page.get_by_label("I agree that the Community and Voluntary Emergency Cell").check()
@@ -63,7 +63,7 @@ def test_a_volunteer_confirms_a_change_from_the_email(page, server, console_erro
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Confirm the change to your volunteer details"
     )
-    expect(page.locator(".govuk-summary-list")).to_contain_text("01743 555123")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("07700 900555")
     assert scan(page) == []
     db.session.expire_all()
     assert db.session.get(Volunteer, volunteer.id).phone == "07700 900111"
@@ -75,7 +75,7 @@ def test_a_volunteer_confirms_a_change_from_the_email(page, server, console_erro
     db.session.expire_all()
     changed = db.session.get(Volunteer, volunteer.id)
     assert (changed.phone, changed.outcode, changed.availability) == (
-        "01743 555123",
+        "07700 900555",
         "SY8",
         ["overnight"],
     )

@@ -154,6 +154,7 @@ class FakeNotify(LocalServer):
             [
                 Rule("/v2/notifications/<any(sms, email):kind>", endpoint="send", methods=["POST"]),
                 Rule("/v2/notifications/<notification_id>", endpoint="get", methods=["GET"]),
+                Rule("/v2/notifications", endpoint="list", methods=["GET"]),
             ]
         )
 
@@ -237,6 +238,8 @@ class FakeNotify(LocalServer):
         self._authenticate(request)
         if endpoint == "get":
             return self._get(args["notification_id"], request.host_url)
+        if endpoint == "list":
+            return self._list(request.args.get("reference"), request.host_url)
         with self._lock:
             failure = self._failures.pop(0) if self._failures else None
         if failure:
@@ -380,28 +383,41 @@ class FakeNotify(LocalServer):
             raise NotifyError(400, "ValidationError", "notification_id is not a valid UUID")
         with self._lock:
             sent = next((n for n in self._sent if n["id"] == notification_id), None)
-            state = dict(self._states.get(notification_id, {}))
         if sent is None:
             raise NotifyError(404, "NoResultFound", "No result found")
-        address_lines = dict.fromkeys([*(f"line_{n}" for n in range(1, 7)), "postcode"])
+        return json_response(self._serialized(sent, root))
+
+    def _list(self, reference: str | None, root: str) -> Response:
+        """GET /v2/notifications[?reference=…]: the client's get_all_notifications."""
+        with self._lock:
+            found = [n for n in self._sent if reference is None or n["reference"] == reference]
         return json_response(
             {
-                "id": sent["id"],
-                "reference": sent["reference"],
-                "email_address": sent["to"] if sent["type"] == "email" else None,
-                "phone_number": sent["to"] if sent["type"] == "sms" else None,
-                **address_lines,
-                "type": sent["type"],
-                "status": state["status"],
-                "template": self._template_ref(sent["template_id"], root),
-                "body": state["body"],
-                "subject": state["subject"] if sent["type"] == "email" else None,
-                "created_at": sent["created_at"],
-                "created_by_name": None,
-                "sent_at": state["sent_at"],
-                "completed_at": state["completed_at"],
-                "scheduled_for": None,
-                "postage": None,
-                "one_click_unsubscribe_url": None,
+                "notifications": [self._serialized(n, root) for n in reversed(found)],
+                "links": {"current": f"{root}v2/notifications"},
             }
         )
+
+    def _serialized(self, sent: dict, root: str) -> dict:
+        with self._lock:
+            state = dict(self._states.get(sent["id"], {}))
+        address_lines = dict.fromkeys([*(f"line_{n}" for n in range(1, 7)), "postcode"])
+        return {
+            "id": sent["id"],
+            "reference": sent["reference"],
+            "email_address": sent["to"] if sent["type"] == "email" else None,
+            "phone_number": sent["to"] if sent["type"] == "sms" else None,
+            **address_lines,
+            "type": sent["type"],
+            "status": state["status"],
+            "template": self._template_ref(sent["template_id"], root),
+            "body": state["body"],
+            "subject": state["subject"] if sent["type"] == "email" else None,
+            "created_at": sent["created_at"],
+            "created_by_name": None,
+            "sent_at": state["sent_at"],
+            "completed_at": state["completed_at"],
+            "scheduled_for": None,
+            "postage": None,
+            "one_click_unsubscribe_url": None,
+        }

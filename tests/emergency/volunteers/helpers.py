@@ -58,7 +58,7 @@ def log_lines() -> list[str]:
 CHANGED = {
     "name": "Robin Changed",
     "email": " robin.helper@EXAMPLE.org ",
-    "phone": "01743 555123",
+    "phone": "07700 900555",
     "postcode": "SY8 1AA",
     "skills": ["lifting"],
     "availability": ["overnight"],

@@ -98,7 +98,7 @@ def test_opening_the_link_shows_the_change_and_only_the_button_applies_it(client
     page = other.get_page(link)
     assert page.h1.get_text(strip=True) == "Confirm the change to your volunteer details"
     shown = page.select_one(".govuk-summary-list").get_text(" ", strip=True)
-    for expected in ("Robin Changed", "01743 555123", "SY8", "Lifting and carrying", "Overnight"):
+    for expected in ("Robin Changed", "07700 900555", "SY8", "Lifting and carrying", "Overnight"):
         assert expected in shown
     assert "DBS check No" in shown and "robin.helper" not in page.get_text()
     assert details.consent_text(730) in page.get_text(" ", strip=True)
@@ -111,7 +111,7 @@ def test_opening_the_link_shows_the_change_and_only_the_button_applies_it(client
     assert done.h1.get_text(" ", strip=True) == "Your volunteer details have been changed"
     after = snapshot(volunteer)
     centre = geo.district_point("SY8")
-    assert after["name"] == "Robin Changed" and after["phone"] == "01743 555123"
+    assert after["name"] == "Robin Changed" and after["phone"] == "07700 900555"
     assert (after["outcode"], after["latitude"], after["longitude"]) == (
         "SY8",
         centre.latitude,
@@ -182,19 +182,19 @@ def test_the_thank_you_response_is_the_same_for_known_and_unknown_addresses(app)
 
 def test_a_later_change_or_a_deletion_stops_an_earlier_link(client):
     volunteer = on_record()
-    sign_up_again(client, phone="01743 111111")
-    sign_up_again(client, phone="01743 222222")
+    sign_up_again(client, phone="07700 900111")
+    sign_up_again(client, phone="07700 900222")
     first, second = (link_in(m) for m in change_messages())
     client.get_page(first)
     client.get_page(second)  # both work while nothing has changed
     client.submit(second, {})
-    assert snapshot(volunteer)["phone"] == "01743 222222"
+    assert snapshot(volunteer)["phone"] == "07700 900222"
     page = client.get_page(first, status=404)
     assert "This link has expired or has been used" in page.h1.get_text()
     assert client.submit(first, {}, form_path="/volunteer").status_code == 404
-    assert snapshot(volunteer)["phone"] == "01743 222222"
+    assert snapshot(volunteer)["phone"] == "07700 900222"
 
-    sign_up_again(client, phone="01743 333333")
+    sign_up_again(client, phone="07700 900333")
     third = link_in(change_messages()[-1])
     retention.delete(db.session.get(Volunteer, volunteer.id), by_volunteer=True)
     db.session.commit()
@@ -228,21 +228,21 @@ def test_the_emailed_link_holds_none_of_the_details_given(client):
 
 def test_a_change_link_works_once_and_expires(client, monkeypatch):
     volunteer = on_record()
-    sign_up_again(client, phone="01743 111111")
+    sign_up_again(client, phone="07700 900111")
     link = link_in(change_messages()[0])
     assert client.submit(link, {}).status_code == 200
-    assert snapshot(volunteer)["phone"] == "01743 111111"
+    assert snapshot(volunteer)["phone"] == "07700 900111"
     assert db.session.scalar(select(func.count(VolunteerChange.id))) == 0  # used: deleted
     assert client.get(link).status_code == 404
 
-    sign_up_again(client, phone="01743 222222")
+    sign_up_again(client, phone="07700 900222")
     later = link_in(change_messages()[-1])
     eight_days_on = clock.system_time() + timedelta(days=8)
     monkeypatch.setattr(clock, "system_time", lambda: eight_days_on)
     page = client.get_page(later, status=404)
     assert "This link has expired or has been used" in page.h1.get_text()
     assert client.submit(later, {}, form_path="/volunteer").status_code == 404
-    assert snapshot(volunteer)["phone"] == "01743 111111"
+    assert snapshot(volunteer)["phone"] == "07700 900111"
     retention.purge(today_uk())  # the daily run deletes the expired change
     db.session.commit()
     assert db.session.scalar(select(func.count(VolunteerChange.id))) == 0

@@ -121,8 +121,10 @@ BAD_ANSWERS = [
     ({"postcode": "75001"}, "Enter a real UK postcode"),
     ({"postcode": "Shrewsbury"}, "Enter a real UK postcode"),
     ({"email": "not-an-email"}, "Enter an email address in the correct format"),
-    ({"phone": "call me"}, "Enter a phone number"),
-    ({"phone": "123"}, "Enter a phone number"),
+    ({"phone": "call me"}, "Enter a UK mobile number"),
+    ({"phone": "123"}, "Enter a UK mobile number"),
+    # A landline takes no text message, and a call-out is a text.
+    ({"phone": "01743 123456"}, "Enter a UK mobile number, like 07700 900982"),
     ({"languages": ""}, "Enter the languages you speak"),
     ({"dbs_date": ["", "", ""]}, "Enter the date your DBS certificate was issued"),
     ({"dbs_date": ["14", "", "2024"]}, "The date must include a month"),

@@ -1,0 +1,172 @@
+"""Delivering the outbox: claim what is due, hand each message to its sender, record what
+happened. Run by `flask outbox send` (cron, the safety net), by RQ jobs the moment a message
+is queued (accord/outbox/jobs.py), or both at once: a message is sent once.
+
+A sender claims its messages first, in a transaction of their own: `pending` becomes
+`sending` with a lease (UPDATE … WHERE status = 'pending' RETURNING id, so of two senders
+reaching for one row only one gets it, on PostgreSQL and on SQLite alike), and each result is
+committed as soon as it is known. A message Notify accepted is therefore never offered again;
+one whose sender died mid-way is looked up at Notify by its reference when its lease ends,
+and only sent again if Notify never had it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from notifications_python_client.errors import APIError
+from notifications_python_client.notifications import NotificationsAPIClient
+from sqlalchemy import select, update
+
+from accord.clock import utcnow
+from accord.extensions import db
+from accord.models import OutboxMessage, OutboxStatus
+from accord.outbox import senders
+from accord.outbox.queue import MAX_ATTEMPTS, backoff
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)  # a claimed message not settled by then is looked at again
+
+
+def claim(limit: int, ids: list[int] | None = None) -> list[int]:
+    """Take up to `limit` due messages (of `ids`, if given) for this sender, committed."""
+    now = utcnow()
+    due = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.pending)
+        .where(OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        # PostgreSQL: a row another sender is claiming is passed over, not waited for.
+        .with_for_update(skip_locked=True)
+    )
+    if ids is not None:
+        due = due.where(OutboxMessage.id.in_(ids))
+    wanted = list(db.session.scalars(due))
+    taken: list[int] = []
+    if wanted:
+        taken = list(
+            db.session.scalars(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(wanted))
+                .where(OutboxMessage.status == OutboxStatus.pending)
+                .values(
+                    status=OutboxStatus.sending,
+                    attempts=OutboxMessage.attempts + 1,
+                    next_attempt_at=now + LEASE,
+                )
+                .returning(OutboxMessage.id)
+                .execution_options(synchronize_session=False)
+            )
+        )
+    db.session.commit()
+    return sorted(taken)
+
+
+def deliver(ids: list[int]) -> dict[str, int]:
+    """Send claimed messages, committing each result. A service failure puts this message
+    and the rest back in the queue: one timeout a run, not one a message."""
+    send = senders.sender()
+    counts = {"sent": 0, "retrying": 0, "failed": 0, "held": 0}
+    for done, message_id in enumerate(ids):
+        message = db.session.get(OutboxMessage, message_id)
+        if message is None or message.status != OutboxStatus.sending:
+            continue  # erased meanwhile (a volunteer left), or settled by a lease check
+        outcome = _send_one(send, message)
+        counts[outcome] += 1
+        db.session.commit()
+        if outcome == "retrying":
+            if rest := ids[done + 1 :]:
+                _release(rest)
+                log.warning("message service failing: %d messages left for later", len(rest))
+            break
+    return counts
+
+
+def _send_one(send: senders.Sender, message: OutboxMessage) -> str:
+    try:
+        message.provider_id = send(message)
+    except senders.Held as why:
+        message.status, message.last_error = OutboxStatus.held, str(why)
+        return "held"
+    except senders.Refused as why:
+        message.status, message.last_error = OutboxStatus.failed, str(why)
+        log.warning("outbox message %s refused: it can never be delivered as it is", message.id)
+        return "failed"
+    except senders.Unavailable as why:
+        message.last_error = str(why)
+        log.warning("outbox message %s not delivered: the service failed", message.id)
+        if message.attempts >= MAX_ATTEMPTS:
+            message.status = OutboxStatus.failed
+            return "failed"
+        wait = backoff(message.attempts)
+        if why.retry_after_s:
+            wait = max(wait, timedelta(seconds=why.retry_after_s))
+        message.status, message.next_attempt_at = OutboxStatus.pending, utcnow() + wait
+        return "retrying"
+    message.status, message.sent_at, message.last_error = OutboxStatus.sent, utcnow(), ""
+    return "sent"
+
+
+def _release(ids: list[int]) -> None:
+    """Claimed but not tried: back in the queue, due now, the claim's attempt not counted."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.sending)
+        .values(
+            status=OutboxStatus.pending,
+            next_attempt_at=utcnow(),
+            attempts=OutboxMessage.attempts - 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def send_pending(limit: int = 100) -> dict[str, int]:
+    """Deliver what is due (the cron line and `flask outbox send`)."""
+    recover()
+    return deliver(claim(limit))
+
+
+def recover() -> int:
+    """Messages whose sender died mid-send (lease over): back in the queue, unless Notify
+    has them already, which makes them sent. Returns how many were looked at."""
+    stale = list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.sending)
+            .where(OutboxMessage.next_attempt_at < utcnow())
+            .with_for_update(skip_locked=True)
+        )
+    )
+    for message in stale:
+        found = _at_notify(message.reference)
+        if found:
+            message.status, message.provider_id, message.sent_at = (
+                OutboxStatus.sent,
+                found,
+                utcnow(),
+            )
+        else:
+            message.status, message.next_attempt_at = OutboxStatus.pending, utcnow()
+    db.session.commit()
+    return len(stale)
+
+
+def _at_notify(reference: str) -> str:
+    """Notify's id for the message with our reference, "" when it has none (or no Notify)."""
+    cfg = current_app.config
+    if not cfg.get("NOTIFY_API_KEY"):
+        return ""
+    client = NotificationsAPIClient(
+        cfg["NOTIFY_API_KEY"], base_url=cfg["NOTIFY_API_URL"], timeout=cfg["MAIL_TIMEOUT_S"]
+    )
+    try:
+        found = client.get_all_notifications(reference=reference).get("notifications", [])
+    except APIError:
+        return ""  # not known: sending again risks a copy, not sending risks none arriving
+    return str(found[0].get("id", "")) if found else ""
