@@ -21,7 +21,6 @@ from tests.fakes.notify import FakeNotify
 
 EMAIL_TEMPLATE = "0d8a6b46-7c4b-4a7e-9d6f-2a1c4b7f0e11"
 SMS_TEMPLATE = "5b1e4c3a-9f2d-4e8b-a7c6-1d0f3e2b9a22"
-REDIS = "redis://127.0.0.1:6379/14"  # a database of its own, emptied by each test
 
 
 @pytest.fixture
@@ -101,9 +100,12 @@ def test_a_message_notify_took_is_not_sent_again_when_its_sender_died(app, notif
 
 
 @pytest.fixture
-def redis_queue(app):
-    app.config["REDIS_URL"] = REDIS
-    connection = Redis.from_url(REDIS)
+def redis_queue(app, worker_id):
+    # A Redis database for each pytest-xdist worker (gw0 → 15, gw1 → 14 …), emptied by each
+    # test: tests on other workers run at the same time.
+    number = 15 - (int(worker_id.removeprefix("gw")) if worker_id.startswith("gw") else 0) % 12
+    app.config["REDIS_URL"] = url = f"redis://127.0.0.1:6379/{number}"
+    connection = Redis.from_url(url)
     connection.flushdb()
     yield Queue(jobs.QUEUE, connection=connection)
     connection.flushdb()
