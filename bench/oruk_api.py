@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from sqlalchemy import text
 
 from accord import create_app
 from accord.extensions import db
+from bench import engines
 from bench.county import build
 
 ROUNDS = int(os.environ.get("BENCH_ORUK_ROUNDS", "50"))
@@ -189,16 +189,9 @@ def passed(rows: list[tuple]) -> bool:
     )
 
 
-def run() -> list[tuple]:
+def run() -> list:
     """SQLite in a temporary folder, then PostgreSQL (wiped first) when BENCH_POSTGRES_URL."""
-    with tempfile.TemporaryDirectory() as folder:
-        rows = measure(f"sqlite:///{Path(folder) / 'oruk.db'}", "SQLite")
-    if url := os.environ.get("BENCH_POSTGRES_URL"):
-        from tests.conftest import reset_postgresql
-
-        reset_postgresql(url)
-        rows += measure(url, "PostgreSQL")
-    return rows
+    return engines.on_both(measure, "oruk.db")
 
 
 def main() -> int:

@@ -7,6 +7,9 @@
 3. Directory search (the 30-search mix of bench/queries.py at 5k / 20k / 50k services against
    its own SQL replayed bare, bench/search_mix.py), the ORUK API and the emergency map at
    county scale (their own modules).
+4. The outbox through a fake GOV.UK Notify: messages a second, senders at once sending each
+   message once, and 200 texts from commit to the last accepted with RQ workers
+   (bench/outbox.py).
 
 Numbers are for reading, not asserting: tests never check wall-clock times. The run exits 1
 when the load test breaks a promise (a 5xx, a socket error, or p99 at or over 1 s).
@@ -101,6 +104,10 @@ def main() -> int:
 
     layered = emergency_maps.measure()
 
+    from bench import outbox
+
+    messages = outbox.run()
+
     engine = url.split(":", 1)[0]
     header = (
         f"\n## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.node()} · "
@@ -125,6 +132,7 @@ def main() -> int:
     table += search_mix.table(searched)
     table += oruk_api.table(oruk)
     table += emergency_maps.table(layered)
+    table += outbox.table(messages)
     print(table)
     if not RESULTS.exists():
         RESULTS.write_text("# Benchmark results\n\nAppended by `make bench`.\n", encoding="utf-8")

@@ -13,9 +13,10 @@ and only sent again if Notify never had it.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from flask import current_app
+from flask import Flask, current_app
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 from sqlalchemy import select, update
@@ -67,48 +68,74 @@ def claim(limit: int, ids: list[int] | None = None) -> list[int]:
 
 
 def deliver(ids: list[int]) -> dict[str, int]:
-    """Send claimed messages, committing each result. A service failure puts this message
-    and the rest back in the queue: one timeout a run, not one a message."""
-    send = senders.sender()
+    """Send claimed messages, a few at once (senders.sender), committing each group's
+    results. A service failure puts that message and the rest of the run back in the queue:
+    one timeout a run, not one a message."""
+    send, at_once = senders.sender()
     counts = {"sent": 0, "retrying": 0, "failed": 0, "held": 0}
-    for done, message_id in enumerate(ids):
-        message = db.session.get(OutboxMessage, message_id)
-        if message is None or message.status != OutboxStatus.sending:
-            continue  # erased meanwhile (a volunteer left), or settled by a lease check
-        outcome = _send_one(send, message)
-        counts[outcome] += 1
+    for start in range(0, len(ids), at_once):
+        group = [db.session.get(OutboxMessage, i) for i in ids[start : start + at_once]]
+        # Erased meanwhile (a volunteer left), or settled by a lease check: left alone.
+        ready = [m for m in group if m is not None and m.status == OutboxStatus.sending]
+        outcomes = _attempts(send, ready)
+        for message, (answer, failure) in zip(ready, outcomes, strict=True):
+            counts[_settle(message, answer, failure)] += 1
         db.session.commit()
-        if outcome == "retrying":
-            if rest := ids[done + 1 :]:
+        if any(isinstance(failure, senders.Unavailable) for _, failure in outcomes):
+            if rest := ids[start + at_once :]:
                 _release(rest)
                 log.warning("message service failing: %d messages left for later", len(rest))
             break
     return counts
 
 
-def _send_one(send: senders.Sender, message: OutboxMessage) -> str:
+Attempt = tuple[str, Exception | None]  # the provider's id, or what went wrong
+
+
+def _attempts(send: senders.Sender, messages: list[OutboxMessage]) -> list[Attempt]:
+    """Each message handed to the sender: in threads when several (HTTP calls that wait),
+    each reading a copy of the message, never the session."""
+    letters = [senders.letter(message) for message in messages]
+    if len(letters) < 2:
+        return [_attempt(None, send, letter) for letter in letters]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with ThreadPoolExecutor(max_workers=len(letters)) as pool:
+        return list(pool.map(lambda letter: _attempt(app, send, letter), letters))
+
+
+def _attempt(app: Flask | None, send: senders.Sender, letter: senders.Letter) -> Attempt:
     try:
-        message.provider_id = send(message)
-    except senders.Held as why:
-        message.status, message.last_error = OutboxStatus.held, str(why)
+        if app is None:
+            return send(letter), None
+        with app.app_context():
+            return send(letter), None
+    except (senders.Held, senders.Refused, senders.Unavailable) as failure:
+        return "", failure
+
+
+def _settle(message: OutboxMessage, answer: str, failure: Exception | None) -> str:
+    """Record what became of one message; which count it goes in."""
+    if failure is None:
+        message.status, message.sent_at, message.last_error = OutboxStatus.sent, utcnow(), ""
+        message.provider_id = answer
+        return "sent"
+    message.last_error = str(failure)
+    if isinstance(failure, senders.Held):
+        message.status = OutboxStatus.held
         return "held"
-    except senders.Refused as why:
-        message.status, message.last_error = OutboxStatus.failed, str(why)
+    if isinstance(failure, senders.Refused):
+        message.status = OutboxStatus.failed
         log.warning("outbox message %s refused: it can never be delivered as it is", message.id)
         return "failed"
-    except senders.Unavailable as why:
-        message.last_error = str(why)
-        log.warning("outbox message %s not delivered: the service failed", message.id)
-        if message.attempts >= MAX_ATTEMPTS:
-            message.status = OutboxStatus.failed
-            return "failed"
-        wait = backoff(message.attempts)
-        if why.retry_after_s:
-            wait = max(wait, timedelta(seconds=why.retry_after_s))
-        message.status, message.next_attempt_at = OutboxStatus.pending, utcnow() + wait
-        return "retrying"
-    message.status, message.sent_at, message.last_error = OutboxStatus.sent, utcnow(), ""
-    return "sent"
+    log.warning("outbox message %s not delivered: the service failed", message.id)
+    if message.attempts >= MAX_ATTEMPTS:
+        message.status = OutboxStatus.failed
+        return "failed"
+    wait = backoff(message.attempts)
+    if isinstance(failure, senders.Unavailable) and failure.retry_after_s:
+        wait = max(wait, timedelta(seconds=failure.retry_after_s))
+    message.status, message.next_attempt_at = OutboxStatus.pending, utcnow() + wait
+    return "retrying"
 
 
 def _release(ids: list[int]) -> None:

@@ -67,18 +67,31 @@ def test_a_number_notify_refuses_is_never_tried_again(app, notify):
     assert outbox.send_pending()["failed"] == 0 and notify.sent == []
 
 
-@pytest.mark.parametrize("status, wait_s", [(429, 60), (500, 60), (503, 60)])
-def test_notify_failing_puts_the_run_back_in_the_queue(app, notify, status, wait_s):
-    notify.fail_next(status)
-    messages = [outbox.queue_email(f"lead{n}@example.org", "Subject", "Body") for n in range(3)]
+@pytest.mark.parametrize("status", [429, 500, 503])
+def test_notify_failing_puts_the_run_back_in_the_queue(app, notify, status):
+    # Five go at once (senders.NOTIFY_AT_ONCE): Notify fails all five, and the seven after
+    # them are not tried at all.
+    notify.fail_next(status, count=5)
+    messages = [outbox.queue_email(f"lead{n}@example.org", "Subject", "Body") for n in range(12)]
     db.session.commit()
-    assert outbox.send_pending() == {"sent": 0, "retrying": 1, "failed": 0, "held": 0}
-    first, *rest = messages
-    assert first.status == OutboxStatus.pending and f"Notify {status}" in first.last_error
-    assert first.next_attempt_at >= utcnow() + timedelta(seconds=wait_s - 5)
+    assert outbox.send_pending() == {"sent": 0, "retrying": 5, "failed": 0, "held": 0}
+    tried, untried = messages[:5], messages[5:]
+    for message in tried:
+        assert message.status == OutboxStatus.pending and f"Notify {status}" in message.last_error
+        # Notify's rate limit: a minute at least; other failures: the back-off's first minute.
+        assert message.next_attempt_at >= utcnow() + timedelta(seconds=55)
     # The others were not tried: due now, no attempt counted against them.
-    assert [(m.status, m.attempts) for m in rest] == [(OutboxStatus.pending, 0)] * 2
-    assert outbox.send_pending()["sent"] == 2 and len(notify.sent) == 2
+    assert {(m.status, m.attempts) for m in untried} == {(OutboxStatus.pending, 0)}
+    assert outbox.send_pending()["sent"] == 7 and len(notify.sent) == 7
+
+
+def test_one_refusal_in_a_group_leaves_the_others_sent(app, notify):
+    notify.bad_numbers.add("+447700900666")
+    numbers = ["07700 900111", "07700 900666", "07700 900222"]
+    texts = [outbox.queue_sms(number, "Can you help?") for number in numbers]
+    db.session.commit()
+    assert outbox.send_pending() == {"sent": 2, "retrying": 0, "failed": 1, "held": 0}
+    assert [t.status for t in texts] == [OutboxStatus.sent, OutboxStatus.failed, OutboxStatus.sent]
 
 
 def test_a_message_notify_took_is_not_sent_again_when_its_sender_died(app, notify):
