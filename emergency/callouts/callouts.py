@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from accord import audit, emails, geo, links
@@ -260,6 +260,18 @@ def answer(recipient: CalloutRecipient, said: str) -> str:
         details={"recipient_id": recipient.id, "answer": said},
     )
     return said
+
+
+def forget(volunteer_ids: list[int]) -> None:
+    """Volunteers being deleted: their answers stay, no longer linked to them (the foreign
+    key says so on PostgreSQL; SQLite here does not enforce foreign keys)."""
+    if volunteer_ids:
+        db.session.execute(
+            update(CalloutRecipient)
+            .where(CalloutRecipient.volunteer_id.in_(volunteer_ids))
+            .values(volunteer_id=None)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def stop_texts(recipient: CalloutRecipient) -> None:
