@@ -196,3 +196,35 @@ def test_a_purged_volunteer_leaves_the_counts(client, make):
     page = client.get_page(f"/emergency/incidents/{incident.id}/callouts/{callout.id}")
     assert page.find(id="count-coming").text == "1"
     assert "Details deleted" in page.text
+
+
+def test_cvec_sees_texts_stopped_on_the_volunteer(client, make):
+    volunteer = data.volunteer(texts_stopped=True, phone_failing=True)
+    page = cvec(client, make).get_page(f"/emergency/volunteers/{volunteer.id}")
+    assert "Texts stopped" in page.text and "Number failing" in page.text
+
+
+def test_the_personal_link_is_rate_limited(client, make):
+    incident, hub, _ = four(make)
+    start(cvec(client, make), incident, hub)
+    link = link_of_row(recipients()[0])
+    volunteer = app_client(client)
+    statuses = {volunteer.get(link).status_code for _ in range(31)}
+    assert statuses == {200, 429}
+
+
+def test_the_retention_purge_keeps_the_answers_as_counts(client, make):
+    from datetime import timedelta
+
+    from accord.clock import today_uk
+
+    incident, hub, (texted, *_) = four(make)
+    start(cvec(client, make), incident, hub)
+    app_client(client).submit(link_of_row(recipients()[0]), {"answer": "coming"})
+    db.session.get(Volunteer, texted.id).retain_until = today_uk() - timedelta(days=1)
+    db.session.commit()
+    assert retention.purge(today_uk()) == 1
+    db.session.commit()
+    db.session.expire_all()
+    first = recipients()[0]
+    assert (first.volunteer_id, first.answer) == (None, "coming")
