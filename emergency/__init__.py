@@ -1,7 +1,7 @@
 """Emergency mode for CVEC: incidents, hubs, mutual aid, volunteers, maps, public help.
 
-Incidents, hubs, floods, the sitrep and map layers sit here; networks/ and volunteers/ are
-features of their own."""
+Incidents, hubs, floods, the sitrep and map layers sit here; networks/, volunteers/ and
+callouts/ are features of their own."""
 
 from flask import Flask
 
@@ -14,6 +14,8 @@ def init_app(app: Flask) -> None:
         map_views,  # noqa: F401 - its routes, on bp
         models,
     )
+    from emergency.callouts import models as callout_models  # noqa: F401 - the tables
+    from emergency.callouts.views import bp as callouts_bp
     from emergency.cli import emergency_cli
     from emergency.networks import models as network_models  # noqa: F401 - the tables
     from emergency.networks.views import init_app as init_networks
@@ -26,6 +28,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(volunteers_bp)
+    app.register_blueprint(callouts_bp)
     init_networks(app)
     emergency_cli.add_command(purge_volunteers)
     app.cli.add_command(emergency_cli)

@@ -30,6 +30,7 @@ from emergency import (
     sitrep,
     standing_down,
 )
+from emergency.callouts import progress
 from emergency.forms import (
     HelpForm,
     HubForm,
@@ -160,6 +161,7 @@ def _incident_page(record: Incident, status: int = 200, **forms):
         key=maps.legend_html(layers.INCIDENT_KEY, title="Key to the map"),
         symbols=layers.HUB_SYMBOLS,
         helping=networks.active_in(record),
+        callouts=progress.of_incident(record),
     )
     return page, status
 

@@ -28,6 +28,8 @@ class Volunteer(Model):
     # CVEC sees it, and asks for a new one.
     phone_failing: Mapped[bool] = mapped_column(default=False)
     email_failing: Mapped[bool] = mapped_column(default=False)
+    # They pressed "Stop texts" on a call-out's page: call-outs reach them by email only.
+    texts_stopped: Mapped[bool] = mapped_column(default=False)
     # Home postcode district only (e.g. SY1), and its centroid: enough to deploy nearby.
     outcode: Mapped[str] = mapped_column(String(4), index=True)
     latitude: Mapped[float | None]

@@ -15,6 +15,7 @@ from accord import audit, outbox
 from accord.clock import utcnow
 from accord.extensions import db
 from emergency import incidents
+from emergency.callouts import callouts
 from emergency.volunteers.changes import CHANGE_MAX_AGE_S, forget_change_emails, forget_changes
 from emergency.volunteers.deployments import LOG_KIND, incidents_of, number
 from emergency.volunteers.models import Deployment, Volunteer
@@ -39,6 +40,7 @@ def delete(volunteer: Volunteer, by_id: int | None = None, *, by_volunteer: bool
     forget_change_emails(to=volunteer.email)
     forget_changes([volunteer.id])
     outbox.forget(volunteer.email, volunteer.phone)  # their emails and text messages
+    callouts.forget([volunteer.id])
     db.session.delete(volunteer)
     db.session.flush()
 
@@ -72,6 +74,7 @@ def purge(today: date) -> int:
         outbox.forget(*(contact for row in contacts for contact in row))
         db.session.execute(delete_rows(Deployment).where(Deployment.volunteer_id.in_(ids)))
         forget_changes(ids)
+        callouts.forget(ids)
         db.session.execute(delete_rows(Volunteer).where(Volunteer.id.in_(ids)))
         total += len(ids)
     if total:

@@ -76,6 +76,9 @@ OPEN = {
     "volunteers.leave": "public: asks for an email and sends a signed link",
     "volunteers.leave_sent": "public",
     "volunteers.leave_confirm": "signed leave link",
+    "callouts.answer": "a volunteer's personal call-out link (an opaque random token; rate "
+    "limited): no account needed, tests/emergency/callouts/test_sending.py",
+    "callouts.stop_texts": "a volunteer's personal call-out link (POST, CSRF)",
 }
 OPEN.update({f"oruk_api.{name}": "Open Referral UK open data" for name in (
     "meta", "openapi", "services", "service", "service_at_locations", "service_at_location",

@@ -29,10 +29,14 @@ ACCOUNTS = f"{REST}::test_sign_in_account_and_invitation"
 DIRECTORY = f"{REST}::test_directory_provider_and_moderator_forms"
 CONSENT = f"{REST}::test_referral_consent_new_and_decline"
 EMERGENCY = f"{REST}::test_hub_edit_stand_down_and_volunteers"
+CALLOUTS = "tests.security.test_hostile_callouts::test_callout_form_check_and_answers"
 
 # endpoint → the test that posts hostile input to it
 SWEPT = {
     "admin.users": DECISIONS,
+    "callouts.answer": CALLOUTS,
+    "callouts.check": CALLOUTS,
+    "callouts.new": CALLOUTS,
     "concerns.close": CONCERNS,
     "concerns.mediator": CONCERNS,
     "concerns.mediators": CONCERNS,
@@ -94,6 +98,10 @@ BUTTON = "one button: a CSRF token and no field the app reads"
 # endpoint → why no hostile string can reach anything it stores or shows
 EXEMPT = {
     "core.sign_out": "signing out: " + BUTTON,
+    "callouts.close": "closes a call-out: " + BUTTON,
+    "callouts.deploy": "deploys those coming: " + BUTTON,
+    "callouts.follow_up": "asks again those who have not answered: " + BUTTON,
+    "callouts.stop_texts": "behind a volunteer's personal link: " + BUTTON,
     "admin.outbox_retry": "retries a failed email: " + BUTTON,
     "core.notify_callback": "GOV.UK Notify's receipts, behind its bearer token: a status from a "
     "fixed list and ids; no free text is kept or shown (tests/accord/test_outbox_channels.py)",
