@@ -234,3 +234,16 @@ def role_required(*roles: str) -> Callable[[View], View]:
         return wrapped
 
     return decorator
+
+
+def emails_with_role(role: str) -> list[str]:
+    """The addresses of the active users who hold `role` (whom a job's notices go to)."""
+    return list(
+        db.session.scalars(
+            select(User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.role == role, User.active.is_(True))
+            .distinct()
+            .order_by(User.email)
+        )
+    )

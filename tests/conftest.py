@@ -203,3 +203,26 @@ def still_clock(monkeypatch):
     moment = clock.system_time()
     monkeypatch.setattr(clock, "system_time", lambda: moment)
     return moment
+
+
+NOTIFY_EMAIL_TEMPLATE = "0d8a6b46-7c4b-4a7e-9d6f-2a1c4b7f0e11"
+NOTIFY_SMS_TEMPLATE = "5b1e4c3a-9f2d-4e8b-a7c6-1d0f3e2b9a22"
+NOTIFY_CALLBACK_TOKEN = "a-long-random-bearer-token-for-notify-receipts"
+
+
+@pytest.fixture
+def notify(app):
+    """The app sending through a local fake GOV.UK Notify (tests/fakes/notify.py), which
+    takes receipts' bearer token NOTIFY_CALLBACK_TOKEN."""
+    from tests.fakes.notify import FakeNotify
+
+    with FakeNotify() as fake:
+        app.config.update(
+            NOTIFY_API_KEY=FakeNotify.API_KEY,
+            NOTIFY_API_URL=fake.url,
+            NOTIFY_EMAIL_TEMPLATE_ID=NOTIFY_EMAIL_TEMPLATE,
+            NOTIFY_SMS_TEMPLATE_ID=NOTIFY_SMS_TEMPLATE,
+            NOTIFY_CALLBACK_TOKEN=NOTIFY_CALLBACK_TOKEN,
+            MAIL_TIMEOUT_S=2,
+        )
+        yield fake

@@ -25,6 +25,7 @@ from emergency.callouts.callouts import (
 from emergency.callouts.models import Answer, Callout, CalloutRecipient
 from emergency.models import Hub
 from emergency.volunteers import deployments
+from emergency.volunteers.models import Volunteer
 
 DEPLOYED_KIND = "callout-deployed"
 FOLLOW_UP_KIND = "callout-follow-up"
@@ -81,6 +82,22 @@ def deployed_text(callout: Callout) -> str:
         f"CVEC: thank you, you are deployed for {callout.need}. Go to {hub_name(hub)} "
         f"({address}), {when}. Ask for {ask_for(hub)}."
     )
+
+
+def tell_deployed(volunteer: Volunteer, hub: Hub | None, task: str) -> OutboxMessage | None:
+    """A volunteer CVEC deployed one by one (from their page): where to go and whom to ask
+    for, by the channel that reaches them."""
+    what = f" for {task}" if task else ""
+    if hub is None:
+        body = f"CVEC: thank you, you are deployed{what}. The coordinator will tell you where."
+    else:
+        place = hub.location
+        address = ", ".join(p for p in (place.address, place.town, place.postcode) if p)
+        body = (
+            f"CVEC: thank you, you are deployed{what}. Go to {hub_name(hub)} ({address}). "
+            f"Ask for {ask_for(hub)}."
+        )
+    return send_to(volunteer, "Where to go", body, DEPLOYED_KIND)
 
 
 def deploy_coming(callout: Callout, by_id: int | None) -> Done:

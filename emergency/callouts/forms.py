@@ -12,10 +12,10 @@ from wtforms import BooleanField, SelectField, SubmitField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from accord.clock import UK, today_uk
-from accord.forms import DayMonthYear, checkboxes, line, text_answer
+from accord.forms import DayMonthYear, line, text_answer
 from emergency.volunteers.deployments import task_problem
-from emergency.volunteers.details import AVAILABILITY, SKILLS
 from emergency.volunteers.finding import RADII, locate
+from emergency.volunteers.forms import skills_wanted, times_wanted
 
 MAX_PEOPLE = 500
 TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
@@ -103,18 +103,8 @@ class CalloutForm(FlaskForm):
         missing="Enter how many people are needed",
         filters=(line,),
     )
-    skills = checkboxes(
-        "Skills",
-        SKILLS,
-        hint="Volunteers with every skill ticked",
-        invalid="Choose skills from the list",
-    )
-    availability = checkboxes(
-        "Available",
-        AVAILABILITY,
-        hint="Volunteers available at any of the times ticked",
-        invalid="Choose times from the list",
-    )
+    skills = skills_wanted()
+    availability = times_wanted()
     radius = SelectField(
         "Within",
         widget=GovSelect(),

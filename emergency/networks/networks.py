@@ -23,7 +23,7 @@ from accord.geo import Point
 from accord.models import Review
 from emergency import incidents
 from emergency.models import Incident
-from emergency.networks import areas
+from emergency.networks import areas, notices
 from emergency.networks.areas import place_named
 from emergency.networks.areas import town_key as _key
 from emergency.networks.models import MutualAidNetwork, NetworkActivation
@@ -210,6 +210,7 @@ def register(details: Details) -> MutualAidNetwork:
     db.session.add(network)
     db.session.flush()
     audit.record("network.registered", "mutual_aid_network", network.id)
+    notices.registered(network)
     return network
 
 
@@ -242,9 +243,12 @@ def draw_circle(network: MutualAidNetwork) -> bool:
 
 def approve(network: MutualAidNetwork) -> None:
     draw_circle(network)
+    was_published = network.review == Review.published
     network.review = Review.published
     network.review_note = ""
     audit.record("network.approved", "mutual_aid_network", network.id)
+    if not was_published:
+        notices.approved(network)
 
 
 def reject(network: MutualAidNetwork, reason: str) -> None:

@@ -41,6 +41,26 @@ from emergency.volunteers.finding import RADII, Filters, locate
 FIRST_CHECK_YEAR = 2002
 
 
+def skills_wanted():
+    """The skills CVEC asks for (the search, a call-out): every one ticked must be had."""
+    return checkboxes(
+        "Skills",
+        SKILLS,
+        hint="Volunteers with every skill ticked",
+        invalid="Choose skills from the list",
+    )
+
+
+def times_wanted():
+    """The times CVEC asks for (the search, a call-out): any one ticked will do."""
+    return checkboxes(
+        "Available",
+        AVAILABILITY,
+        hint="Volunteers available at any of the times ticked",
+        invalid="Choose times from the list",
+    )
+
+
 class VolunteerForm(FlaskForm):
     name = required_text("Full name", "Enter your full name")
     email = email_field(
@@ -203,18 +223,8 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    skills = checkboxes(
-        "Skills",
-        SKILLS,
-        hint="Volunteers with every skill ticked",
-        invalid="Choose skills from the list",
-    )
-    availability = checkboxes(
-        "Available",
-        AVAILABILITY,
-        hint="Volunteers available at any of the times ticked",
-        invalid="Choose times from the list",
-    )
+    skills = skills_wanted()
+    availability = times_wanted()
     dbs = SelectField(
         "DBS checked",
         widget=GovSelect(),

@@ -28,6 +28,7 @@ from accord.accounts import normalise_email, role_required
 from accord.extensions import db, limiter
 from accord.models import Role
 from emergency import incidents
+from emergency.callouts import actions
 from emergency.models import Hub, Incident
 from emergency.volunteers import (
     changes,
@@ -344,6 +345,7 @@ def deploy(volunteer_id: int):
     except deployments.Refused as exc:
         db.session.rollback()
         return _detail(volunteer, form, str(exc))
+    actions.tell_deployed(volunteer, hub, form.task.data or "")
     db.session.commit()
     flash(f"{deployments.number(volunteer)} deployed.")
     return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from accord import accounts, audit, emails
 from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import Membership, Organisation, Role, User
+from accord.models import Organisation, Role, User
 from accord.references import new_reference
 from registry.concerns.models import Concern, ConcernStep, Party, Permission, Stage, StepKind
 from registry.publish import current_version
@@ -163,14 +163,7 @@ def must_be_named(concern: Concern) -> None:
 
 
 def coordinator_emails() -> list[str]:
-    return list(
-        db.session.scalars(
-            select(User.email)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.role == Role.coordinator, User.active.is_(True))
-            .distinct()
-        )
-    )
+    return accounts.emails_with_role(Role.coordinator)
 
 
 def party_emails(concern: Concern) -> list[str]:

@@ -17,23 +17,8 @@ from accord import outbox
 from accord.extensions import db
 from accord.models import OutboxMessage, OutboxStatus, utcnow
 from accord.outbox import jobs
+from tests.conftest import NOTIFY_EMAIL_TEMPLATE, NOTIFY_SMS_TEMPLATE
 from tests.fakes.notify import FakeNotify
-
-EMAIL_TEMPLATE = "0d8a6b46-7c4b-4a7e-9d6f-2a1c4b7f0e11"
-SMS_TEMPLATE = "5b1e4c3a-9f2d-4e8b-a7c6-1d0f3e2b9a22"
-
-
-@pytest.fixture
-def notify(app):
-    with FakeNotify() as fake:
-        app.config.update(
-            NOTIFY_API_KEY=FakeNotify.API_KEY,
-            NOTIFY_API_URL=fake.url,
-            NOTIFY_EMAIL_TEMPLATE_ID=EMAIL_TEMPLATE,
-            NOTIFY_SMS_TEMPLATE_ID=SMS_TEMPLATE,
-            MAIL_TIMEOUT_S=2,
-        )
-        yield fake
 
 
 def test_emails_and_texts_go_through_notify_with_our_words_and_reference(app, notify):
@@ -45,7 +30,7 @@ def test_emails_and_texts_go_through_notify_with_our_words_and_reference(app, no
     assert (first["type"], first["to"], first["template_id"]) == (
         "email",
         "lead@example.org",
-        EMAIL_TEMPLATE,
+        NOTIFY_EMAIL_TEMPLATE,
     )
     assert first["personalisation"] == {"subject": "Your sign-up", "body": "It was approved."}
     assert (second["type"], second["to"]) == ("sms", "+447700900123")
@@ -101,7 +86,7 @@ def test_a_message_notify_took_is_not_sent_again_when_its_sender_died(app, notif
     # The sender reached Notify, then died before it could record the answer.
     client = NotificationsAPIClient(FakeNotify.API_KEY, base_url=notify.url)
     accepted = client.send_sms_notification(
-        "+447700900123", SMS_TEMPLATE, {"body": "Can you help?"}, message.reference
+        "+447700900123", NOTIFY_SMS_TEMPLATE, {"body": "Can you help?"}, message.reference
     )
     db.session.refresh(message)
     message.next_attempt_at = utcnow() - timedelta(seconds=1)  # its lease is over

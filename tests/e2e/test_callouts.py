@@ -8,37 +8,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import expect
 
 from accord import outbox
 from accord.clock import today_uk
 from accord.extensions import db
 from accord.models import Role
+from tests.conftest import NOTIFY_CALLBACK_TOKEN
 from tests.e2e.conftest import scan
 from tests.e2e.people import sign_in
 from tests.emergency import data
-from tests.fakes.notify import FakeNotify
 
-EMAIL_TEMPLATE = "0d8a6b46-7c4b-4a7e-9d6f-2a1c4b7f0e11"
-SMS_TEMPLATE = "5b1e4c3a-9f2d-4e8b-a7c6-1d0f3e2b9a22"
-CALLBACK_TOKEN = "a-long-random-bearer-token-for-notify-receipts"
 PHONE = {"width": 375, "height": 667}
 DESKTOP = {"width": 1024, "height": 768}
-
-
-@pytest.fixture
-def notify(app):
-    with FakeNotify() as fake:
-        app.config.update(
-            NOTIFY_API_KEY=FakeNotify.API_KEY,
-            NOTIFY_API_URL=fake.url,
-            NOTIFY_EMAIL_TEMPLATE_ID=EMAIL_TEMPLATE,
-            NOTIFY_SMS_TEMPLATE_ID=SMS_TEMPLATE,
-            NOTIFY_CALLBACK_TOKEN=CALLBACK_TOKEN,
-            MAIL_TIMEOUT_S=2,
-        )
-        yield fake
 
 
 def checked(page) -> None:
@@ -138,8 +120,8 @@ def test_a_call_out_from_sending_to_deploying(page, server, make, notify, consol
     )
 
     receipts = server + "/notify/callback"
-    assert notify.callback(receipts, CALLBACK_TOKEN, texts[0]["id"], "delivered").ok
-    assert notify.callback(receipts, CALLBACK_TOKEN, texts[2]["id"], "permanent-failure").ok
+    assert notify.callback(receipts, NOTIFY_CALLBACK_TOKEN, texts[0]["id"], "delivered").ok
+    assert notify.callback(receipts, NOTIFY_CALLBACK_TOKEN, texts[2]["id"], "permanent-failure").ok
     page.reload()
     assert counts(page) == ["1", "1", "0", "1"]
     rows = page.locator("table tbody tr")

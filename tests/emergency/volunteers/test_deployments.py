@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from accord import clock
 from accord.clock import utcnow
 from accord.extensions import db
-from accord.models import AuditEvent
+from accord.models import AuditEvent, OutboxMessage
 from emergency.models import Incident
 from emergency.volunteers import deployments, finding
 from emergency.volunteers.models import Deployment
@@ -46,6 +46,24 @@ def test_a_volunteer_can_be_given_a_task_at_a_hub(client, make):
     assert "Frankwell Hall (task: Serving hot meals)" in report
     with pytest.raises(deployments.Refused, match="Choose a hub or describe a task"):
         deployments.deploy(data.volunteer(), incident)
+
+
+def test_a_volunteer_deployed_from_their_page_is_told_where_to_go(client, make):
+    volunteer = data.volunteer(phone="07700 900111")
+    building = make.location(name="Frankwell Hall", town="Shrewsbury", postcode="SY3 8HQ")
+    hub = data.hub(location=building)
+    incident = data.incident()
+    signed_in(client, make)
+    path = f"/emergency/volunteers/{volunteer.id}"
+    client.submit(
+        path + "/deploy",
+        {"incident": str(incident.id), "hub": str(hub.id), "task": "Serving hot meals"},
+        form_path=path,
+    )
+    (message,) = db.session.scalars(select(OutboxMessage))
+    assert (message.channel, message.to) == ("sms", "+447700900111")
+    assert "Frankwell Hall" in message.body and "SY3 8HQ" in message.body
+    assert "Serving hot meals" in message.body and "Pat Keyholder" not in message.body
 
 
 def test_deploy_check_in_and_check_out_are_logged_by_number(client, make):
