@@ -30,6 +30,7 @@ DIRECTORY = f"{REST}::test_directory_provider_and_moderator_forms"
 CONSENT = f"{REST}::test_referral_consent_new_and_decline"
 EMERGENCY = f"{REST}::test_hub_edit_stand_down_and_volunteers"
 CALLOUTS = "tests.security.test_hostile_callouts::test_callout_form_check_and_answers"
+UPDATES = "tests.security.test_hostile_updates::test_update_form_and_check"
 
 # endpoint → the test that posts hostile input to it
 SWEPT = {
@@ -87,6 +88,8 @@ SWEPT = {
     "registry_admin.decide": DECISIONS,
     "self_assessment.send": ASSESSMENT,
     "self_assessment.theme": ASSESSMENT,
+    "updates.check": UPDATES,
+    "updates.new": UPDATES,
     "volunteers.deploy": EMERGENCY,
     "volunteers.find": EMERGENCY,
     "volunteers.leave": EMERGENCY,
