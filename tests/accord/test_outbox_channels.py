@@ -145,7 +145,7 @@ def test_a_receipt_says_what_became_of_a_message(app, client):
     }
 
 
-def test_a_permanent_failure_marks_the_volunteers_number_or_address(app, client, caplog):
+def test_a_permanent_failure_marks_the_volunteers_number_or_address(app, client, make, caplog):
     app.config["NOTIFY_CALLBACK_TOKEN"] = TOKEN
     right = {"Authorization": f"Bearer {TOKEN}"}
     volunteer = data.volunteer(phone="07700 900456", email="Vera@example.org")
@@ -160,6 +160,13 @@ def test_a_permanent_failure_marks_the_volunteers_number_or_address(app, client,
     db.session.refresh(other)
     assert volunteer.phone_failing and volunteer.email_failing
     assert not other.phone_failing and not other.email_failing
+    # CVEC sees it on the volunteer's page.
+    from tests.factories import PASSWORD
+
+    make.user(role="cvec", email="cvec@example.org")
+    client.sign_in("cvec@example.org", PASSWORD)
+    page = client.get_page(f"/emergency/volunteers/{volunteer.id}").get_text(" ")
+    assert "Number failing" in page and "Address failing" in page
     # Ids in the log, never the number or the address.
     assert "900456" not in caplog.text and "vera@example.org" not in caplog.text.lower()
     # A new number starts with a clean slate.
