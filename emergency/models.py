@@ -13,7 +13,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accord.clock import now_uk, utcnow
@@ -119,6 +119,9 @@ class Incident(Model):
     )
     # A short lessons-learned note written when standing down (theme 15: learning after).
     debrief: Mapped[str] = mapped_column(Text, default="")
+    # A rehearsal (theme 15: exercises and training): it works as a real one for those taking
+    # part, and residents are never told of it.
+    exercise: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     log: Mapped[list[IncidentLog]] = relationship(
         back_populates="incident", order_by="IncidentLog.at", cascade="all, delete-orphan"
@@ -228,6 +231,42 @@ def people_text(occupancy: int, day: int | None, night: int | None, overnight: b
     if overnight and day:
         return f"{occupancy} {noun} (no overnight places)"
     return f"{occupancy} {noun}"
+
+
+class HubActivation(Model):
+    """A hub's part in one incident: its status, occupancy and needs there. The same building
+    can be on standby for one incident and open for another; `Hub.status` is what it is doing
+    for residents across the real incidents under way (emergency/hubs.py keeps it)."""
+
+    __tablename__ = "hub_activation"
+    __table_args__ = (
+        UniqueConstraint("hub_id", "incident_id", name="uq_hub_activation_hub_incident"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hub.id", ondelete="CASCADE"))
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incident.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(10))
+    occupancy: Mapped[int] = mapped_column(default=0)
+    needs: Mapped[str] = mapped_column(Text, default="")
+    status_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When it first opened for this incident, and the most people it held: for the debrief.
+    opened_at: Mapped[datetime | None]
+    peak: Mapped[int] = mapped_column(default=0)
+
+    hub: Mapped[Hub] = relationship()
+    incident: Mapped[Incident] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return HUB_STATUS_LABELS.get(HubStatus(self.status), self.status)
+
+    @property
+    def people(self) -> str:
+        hub = self.hub
+        return people_text(self.occupancy, hub.day_capacity, hub.night_capacity, hub.overnight)
 
 
 class HubUpdate(Model):
