@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     from accord import banners, outbox
     from emergency import (  # noqa: F401 - tables, demo loader
         demo_data,
+        hub_views,  # noqa: F401 - its routes, on bp
         incidents,
         map_views,  # noqa: F401 - its routes, on bp
         models,

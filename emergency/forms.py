@@ -247,6 +247,15 @@ class HubForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
+    # Which incident under way the change is for (choices set by the view; shown as a choice
+    # only when more than one is under way).
+    incident = SelectField(
+        "Which incident is this for?",
+        coerce=int,
+        widget=GovSelect(),
+        validators=[Optional()],
+        validate_choice=False,
+    )
     status = RadioField(
         "Status",
         widget=GovRadioInput(),
@@ -264,8 +273,9 @@ class StatusForm(FlaskForm):
 
 
 class QuickStatusForm(FlaskForm):
-    """One tap from the hub's page: the status alone, other fields kept."""
+    """One tap from the hub's page: the status alone (in one incident), other fields kept."""
 
+    incident = IntegerField(validators=[Optional()])
     status = RadioField(
         "Status",
         choices=[SelectChoice(k.value, v) for k, v in HUB_STATUS_LABELS.items()],

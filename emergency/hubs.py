@@ -13,12 +13,13 @@ from accord import audit, geo
 from accord.clock import now_uk, utcnow
 from accord.extensions import db
 from accord.models import Location, Organisation, Role, User
-from emergency import incidents
+from emergency import hub_states, incidents
 from emergency.models import (
     HUB_FACILITIES,
     HUB_KIND_LABELS,
     HUB_STATUS_LABELS,
     Hub,
+    HubActivation,
     HubKind,
     HubStatus,
     HubUpdate,
@@ -27,8 +28,7 @@ from emergency.models import (
     people_text,
 )
 
-# Where a resident can go: open first, then full ones (so they know to try elsewhere).
-RECEIVING = (HubStatus.open, HubStatus.full)
+RECEIVING = hub_states.RECEIVING
 KIND_VALUES = {kind.value for kind in HubKind}
 
 
@@ -126,10 +126,15 @@ def set_status(
     occupancy: int | None,
     needs: str | None,
     by_id: int | None,
+    incident: Incident | None = None,
 ) -> HubUpdate:
-    """Change what a hub is doing now; kept as history and written to every active
-    incident's log. `None` for occupancy or needs keeps the current value. Commits."""
-    update = change_status(hub, status, occupancy, needs, by_id, incidents.active())
+    """Change what a hub is doing in `incident` (default: the newest incident under way; with
+    none, the hub's own standing), kept as history and written to that incident's log. `None`
+    for occupancy or needs keeps the current value. Commits."""
+    if incident is None:
+        under_way = incidents.active()
+        incident = under_way[0] if under_way else None
+    update = change_status(hub, status, occupancy, needs, by_id, incident)
     db.session.commit()
     return update
 
@@ -140,37 +145,46 @@ def change_status(
     occupancy: int | None,
     needs: str | None,
     by_id: int | None,
-    logged_in: list[Incident],
+    incident: Incident | None,
     at: datetime | None = None,
 ) -> HubUpdate:
-    """set_status's work, written to the logs of `logged_in` (the first is the incident the
-    history row belongs to), dated `at` (default now); the caller commits."""
-    hub.status = HubStatus(status)
+    """set_status's work in `incident` (None: the hub's own standing, with no incident under
+    way), dated `at` (default now); the caller commits."""
+    at = at or utcnow()
+    state: Hub | HubActivation = hub if incident is None else hub_states.activation(hub, incident)
+    state.status = HubStatus(status)
     if occupancy is not None:
-        hub.occupancy = occupancy
-    if hub.status in (HubStatus.closed, HubStatus.standby):
-        hub.occupancy = 0
+        state.occupancy = occupancy
+    if state.status in (HubStatus.closed, HubStatus.standby):
+        state.occupancy = 0
     if needs is not None:
-        hub.needs = needs
-    hub.status_at = at or utcnow()
+        state.needs = needs
+    state.status_at = at
+    if isinstance(state, HubActivation):
+        if state.status in RECEIVING and state.opened_at is None:
+            state.opened_at = at
+        state.peak = max(state.peak or 0, state.occupancy)
+    hub_states.settle(hub, at)
     update = HubUpdate(
         hub=hub,
-        incident_id=logged_in[0].id if logged_in else None,
-        status=hub.status,
-        occupancy=hub.occupancy,
-        needs=hub.needs,
+        incident_id=incident.id if incident else None,
+        status=state.status,
+        occupancy=state.occupancy,
+        needs=state.needs,
         by_id=by_id,
-        at=hub.status_at,
+        at=at,
     )
     db.session.add(update)
-    line = f"{hub.location.name}: {hub.status_label}"
-    if hub.status in RECEIVING:
-        line += f", {hub.people}"
-    if hub.needs:
-        line += f"; needs {hub.needs}"
-    for incident in logged_in:
+    if incident is not None:
+        label = HUB_STATUS_LABELS[HubStatus(state.status)]
+        line = f"{hub.location.name}: {label}"
+        if state.status in RECEIVING:
+            line += f", {hub_states.people(hub, state.occupancy)}"
+        if state.needs:
+            line += f"; needs {state.needs}"
         incidents.log(incident, "hub", line, by_id)
-    audit.record("hub.status", "hub", hub.id, actor_id=by_id, details={"status": str(hub.status)})
+    details = {"status": str(state.status), "incident": incident.id if incident else None}
+    audit.record("hub.status", "hub", hub.id, actor_id=by_id, details=details)
     return update
 
 
@@ -316,11 +330,18 @@ class ByArea:
 
     near: list[Nearby]
     elsewhere: list[Hub]
+    states: dict[int, hub_states.State]  # each hub's in the incident (states_in)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Hubs by status in the incident, each building once, and the people in them."""
+        return hub_states.counts_of(self.states.values())
 
 
 def by_area(incident: Incident) -> ByArea:
     near, elsewhere = [], []
-    for hub in all_hubs():
+    every = all_hubs()
+    for hub in every:
         building = hub.location
         point = (
             geo.Point(building.latitude, building.longitude)
@@ -333,25 +354,16 @@ def by_area(incident: Incident) -> ByArea:
         else:
             elsewhere.append(hub)
     near.sort(key=lambda n: (n.miles, n.hub.location.name.lower()))
-    return ByArea(near, elsewhere)
+    return ByArea(near, elsewhere, hub_states.states_in(incident, every))
 
 
 def open_for(incident: Incident) -> list[Hub]:
-    """The open and full hubs an incident's stand-down decides about, A to Z: every one,
-    except those last changed for another incident that is still active."""
-    others = {i.id for i in incidents.active() if i.id != incident.id}
-    found = [hub for hub in all_hubs() if hub.status in RECEIVING]
-    if not others:
-        return found
-    latest = {
-        hub_id: incident_id
-        for hub_id, incident_id in db.session.execute(
-            select(HubUpdate.hub_id, HubUpdate.incident_id)
-            .where(HubUpdate.hub_id.in_([hub.id for hub in found]))
-            .order_by(HubUpdate.at, HubUpdate.id)
-        )
-    }
-    return [hub for hub in found if latest.get(hub.id) not in others]
+    """The hubs open or full in the incident, which its stand-down decides about, A to Z:
+    those open for it, and those opened by hand with no incident that no other incident
+    under way has taken in."""
+    every = all_hubs()
+    states = hub_states.states_in(incident, every)
+    return [hub for hub in every if states[hub.id].status in RECEIVING]
 
 
 def published(every: bool = False) -> list[Hub]:

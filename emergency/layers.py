@@ -9,6 +9,7 @@ active in an incident. Labels are plain text from hubs.public_view and networks.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from accord import geo, maps
 from emergency import floods, hubs, incidents
@@ -209,15 +210,30 @@ INCIDENT_KEY = [
 ]
 
 
-def incident_map(incident: Incident) -> tuple[list[maps.Layer], list]:
-    """One incident's map: its area, the hubs in or near it and the networks it activated;
-    fitted to them."""
-    near = {nearby.hub.id for nearby in hubs.by_area(incident).near}
+def incident_map(incident: Incident, every: bool = False) -> tuple[list[maps.Layer], list]:
+    """One incident's map: its area, the networks it activated and its hubs (those in or near
+    the area and those taking part from farther away; every hub in the county with `every`),
+    each drawn with its status in this incident; fitted to them."""
+    area = hubs.by_area(incident)
+    states = area.states
+    shown = {nearby.hub.id for nearby in area.near} | {
+        hub_id for hub_id, state in states.items() if state.active or state.status in hubs.RECEIVING
+    }
+    pins = [
+        replace(
+            marker,
+            status=HubStatus(states[marker.id].status),
+            people=states[marker.id].people or None,
+            needs=states[marker.id].needs,
+        )
+        for marker in hubs.markers()
+        if every or marker.id in shown
+    ]
     helping = networks.active_in(incident)
     layers = [
         incident_layer([incident]),
         network_layer(helping, {network.id for network in helping}),
-        hub_layer([m for m in hubs.markers() if m.id in near], public=False),
+        hub_layer(pins, public=False),
     ]
     return layers, INCIDENT_KEY
 

@@ -24,12 +24,13 @@ from emergency.views import bp, incident_or_404
 def incident_map(incident_id: int):
     """The incident's area, its hubs and networks: fitted to them, kept like the other maps."""
     record = incident_or_404(incident_id)
+    every = request.args.get("hubs") == "all"  # every hub in the county, not just its own
     title = f"Map of the incident: {record.name}"
     return map_document(
         map_cache.page(
-            f"incident-{record.id}",
+            f"incident-{record.id}-{'all' if every else 'own'}",
             (record.active,),
-            lambda: layers.incident_map(record),
+            lambda: layers.incident_map(record, every),
             csp_nonce(),
             title,
         )

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from accord.clock import to_uk, utcnow
 from accord.text import csv_cell
-from emergency import floods, hubs
+from emergency import floods, hub_states, hubs
 from emergency.models import (
     HUB_STATUS_LABELS,
     Hub,
@@ -26,11 +26,37 @@ from emergency.volunteers import deployments
 from emergency.volunteers.models import Deployment
 
 
+@dataclass(frozen=True)
+class HubRow:
+    """A hub as the report shows it: its building and profile, and its state in the
+    incident."""
+
+    hub: Hub
+    state: hub_states.State
+
+    @property
+    def location(self):
+        return self.hub.location
+
+    @property
+    def people(self) -> str:
+        return self.state.people
+
+    @property
+    def occupancy(self) -> int:
+        return self.state.occupancy
+
+    @property
+    def needs(self) -> str:
+        return self.state.needs
+
+
 @dataclass
 class Sitrep:
     incident: Incident
     at: datetime
-    by_status: dict[str, list[Hub]] = field(default_factory=dict)
+    every: bool = False  # every hub in the county, not just the incident's
+    by_status: dict[str, list[HubRow]] = field(default_factory=dict)
     people: int = 0  # in open and full hubs
     overnight: bool = False  # which capacity applies at `at`: from 8pm to 8am on UK clocks
     spaces: int = 0  # capacity left in open hubs, for the time of day
@@ -42,19 +68,28 @@ class Sitrep:
     timeline: list[IncidentLog] = field(default_factory=list)
 
 
-def build(incident: Incident, now: datetime | None = None) -> Sitrep:
-    report = Sitrep(incident=incident, at=now or utcnow())
-    every = hubs.all_hubs()
+def build(incident: Incident, now: datetime | None = None, every: bool = False) -> Sitrep:
+    """The report of the incident's hubs (those with a part in it, and any opened by hand
+    that no other incident has taken in), each with its state in this incident; with `every`,
+    every hub in the county, in its state in this incident."""
+    report = Sitrep(incident=incident, at=now or utcnow(), every=every)
+    listed = hubs.all_hubs()
+    states = hub_states.states_in(incident, listed)
+    rows = [
+        HubRow(hub, states[hub.id])
+        for hub in listed
+        if every or states[hub.id].active or states[hub.id].status in hubs.RECEIVING
+    ]
     for status in HubStatus:
-        report.by_status[status.value] = [h for h in every if h.status == status]
+        report.by_status[status.value] = [r for r in rows if r.state.status == status]
     receiving = report.by_status[HubStatus.open] + report.by_status[HubStatus.full]
-    report.people = sum(h.occupancy for h in receiving)
+    report.people = sum(r.occupancy for r in receiving)
     report.overnight = is_overnight(to_uk(report.at))
     report.spaces = sum(
-        max((_capacity(h, report.overnight) or 0) - h.occupancy, 0)
-        for h in report.by_status[HubStatus.open]
+        max((_capacity(r.hub, report.overnight) or 0) - r.occupancy, 0)
+        for r in report.by_status[HubStatus.open]
     )
-    report.needs = [(h.location.name, h.needs) for h in every if h.needs]
+    report.needs = [(r.location.name, r.needs) for r in rows if r.needs]
     report.deployments = deployments.deployed(incident)
     report.on_duty = deployments.on_duty(incident)
     report.networks = networks.active_in(incident)
@@ -130,18 +165,19 @@ def _hub_rows(rows, report: Sitrep) -> None:
         ]
     )
     for status, listed in report.by_status.items():
-        for hub in listed:
+        for row in listed:
+            hub, changed = row.hub, row.state.status_at
             rows.writerow(
                 [
                     csv_cell(hub.location.name),
                     csv_cell(hub.location.town),
                     HUB_STATUS_LABELS[HubStatus(status)],
-                    hub.occupancy,
+                    row.occupancy,
                     _capacity(hub, report.overnight) or "",
                     hub.day_capacity or "",
                     hub.night_capacity or "",
-                    csv_cell(hub.needs),
-                    hub.status_at.isoformat(timespec="minutes"),
+                    csv_cell(row.needs),
+                    changed.isoformat(timespec="minutes") if changed else "",
                 ]
             )
 

@@ -78,7 +78,7 @@ def stand_down(
         status = choices.get(hub.id, HubStatus.closed.value)
         if status not in HUB_CHOICES:
             status = HubStatus.closed.value
-        hubs.change_status(hub, status, 0, "", by_id, [incident], at=moment)
+        hubs.change_status(hub, status, 0, "", by_id, incident, at=moment)
         (outcome.standby if status == HubStatus.standby else outcome.closed).append(
             hub.location.name
         )

@@ -15,13 +15,13 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from accord import geo, geocoding, limits, maps
 from accord.accounts import role_required
 from accord.extensions import db, limiter
-from accord.models import Location, Role
+from accord.models import Role
 from emergency import (
     get_help,
     hubs,
@@ -33,23 +33,15 @@ from emergency import (
 from emergency.callouts import progress
 from emergency.forms import (
     HelpForm,
-    HubForm,
     IncidentForm,
     MessageForm,
     NoteForm,
-    QuickStatusForm,
-    StatusForm,
     split_towns,
     stand_down_form,
 )
 from emergency.models import (
-    HUB_FACILITIES,
-    HUB_KIND_LABELS,
-    HUB_STATUS_COLOURS,
     HUB_STATUS_LABELS,
     INCIDENT_KIND_LABELS,
-    Hub,
-    HubStatus,
     Incident,
     IncidentKind,
 )
@@ -60,13 +52,6 @@ bp = Blueprint("emergency", __name__)
 
 def incident_or_404(incident_id: int) -> Incident:
     return db.get_or_404(Incident, incident_id)
-
-
-def _hub_for_manager(hub_id: int) -> Hub:
-    hub = db.get_or_404(Hub, hub_id)
-    if not hubs.can_manage(current_user, hub):
-        abort(403)
-    return hub
 
 
 # --- CVEC: the coordination page and incidents ---------------------------------------------
@@ -156,6 +141,7 @@ def _incident_page(record: Incident, status: int = 200, **forms):
             "message_form", MessageForm(formdata=None, public_message=record.public_message)
         ),
         hubs=hubs.by_area(record),
+        every=_every_hub(),
         labels=HUB_STATUS_LABELS,
         form=next(iter(forms.values()), None),
         key=maps.legend_html(layers.INCIDENT_KEY, title="Key to the map"),
@@ -227,139 +213,6 @@ def stood_down(incident_id: int):
     )
 
 
-# --- hubs -----------------------------------------------------------------------------------
-
-
-@bp.get("/emergency/hubs")
-@login_required
-def hub_list():
-    mine = hubs.managed_by(current_user)
-    if not mine and not current_user.has_role(Role.cvec):
-        abort(403)
-    return render_template(
-        "emergency/hubs.html",
-        hubs=mine,
-        labels=HUB_STATUS_LABELS,
-        counts=hubs.counts_by_status(mine),
-    )
-
-
-def _hub_form(hub: Hub | None) -> HubForm:
-    form = HubForm(obj=None)
-    if hub is not None and request.method == "GET":
-        form = HubForm(
-            location=hub.location_id,
-            organisation=hub.organisation_id or 0,
-            kinds=hub.kinds,
-            day_capacity=hub.day_capacity,
-            night_capacity=hub.night_capacity,
-            facilities=hub.facilities,
-            offer=hub.offer,
-            keyholders=hub.keyholders,
-        )
-    form.location.choices = [(0, "Choose a building")] + [
-        (b.id, f"{b.name}, {b.town}" if b.town else b.name) for b in hubs.free_buildings(hub)
-    ]
-    form.organisation.choices = [(0, "None: CVEC manages it")] + [
-        (o.id, o.name) for o in hubs.operators()
-    ]
-    return form
-
-
-@bp.route("/emergency/hubs/new", methods=["GET", "POST"])
-@role_required(Role.cvec)
-def new_hub():
-    form = _hub_form(None)
-    if form.validate_on_submit():
-        if not form.location.data:
-            form.location.errors = ["Select the building"]
-        else:
-            hub = Hub(status=HubStatus.standby)
-            _fill(hub, form)
-            hubs.save_profile(hub, current_user.id)
-            flash(f"{hub.location.name} is now a hub, on standby.")
-            return redirect(url_for("emergency.hub", hub_id=hub.id))
-    return render_template("emergency/hub_form.html", form=form, hub=None)
-
-
-@bp.route("/emergency/hubs/<int:hub_id>/edit", methods=["GET", "POST"])
-@role_required(Role.cvec)
-def edit_hub(hub_id: int):
-    hub = db.get_or_404(Hub, hub_id)
-    form = _hub_form(hub)
-    if form.validate_on_submit():
-        if not form.location.data:
-            form.location.errors = ["Select the building"]
-        else:
-            _fill(hub, form)
-            hubs.save_profile(hub, current_user.id)
-            flash("Hub details saved.")
-            return redirect(url_for("emergency.hub", hub_id=hub.id))
-    return render_template("emergency/hub_form.html", form=form, hub=hub)
-
-
-def _fill(hub: Hub, form: HubForm) -> None:
-    hub.location = db.get_or_404(Location, form.location.data)
-    hub.organisation_id = form.organisation.data or None
-    hub.kinds = list(form.kinds.data or [])
-    hub.day_capacity = form.day_capacity.data
-    hub.night_capacity = form.night_capacity.data
-    hub.facilities = list(form.facilities.data or [])
-    hub.offer = form.offer.data or ""
-    hub.keyholders = form.keyholders.data or ""
-
-
-@bp.get("/emergency/hubs/<int:hub_id>")
-@login_required
-def hub(hub_id: int):
-    record = _hub_for_manager(hub_id)
-    form = StatusForm(status=record.status, occupancy=record.occupancy, needs=record.needs)
-    return _hub_page(record, form)
-
-
-def _hub_page(record: Hub, form: StatusForm, status: int = 200):
-    page = render_template(
-        "emergency/hub.html",
-        hub=record,
-        form=form,
-        quick=QuickStatusForm(formdata=None),
-        labels=HUB_STATUS_LABELS,
-        colours=HUB_STATUS_COLOURS,
-        kinds=HUB_KIND_LABELS,
-        facilities=HUB_FACILITIES,
-        cvec=current_user.has_role(Role.cvec),
-        history=record.history[:50],
-    )
-    return page, status
-
-
-@bp.post("/emergency/hubs/<int:hub_id>/status")
-@login_required
-def hub_status(hub_id: int):
-    record = _hub_for_manager(hub_id)
-    form = StatusForm()
-    if not form.validate_on_submit():
-        return _hub_page(record, form, 400)
-    hubs.set_status(
-        record, form.status.data, form.occupancy.data, form.needs.data or "", current_user.id
-    )
-    flash(f"{record.location.name} is now {record.status_label.lower()}.")
-    return redirect(url_for("emergency.hub", hub_id=record.id))
-
-
-@bp.post("/emergency/hubs/<int:hub_id>/quick")
-@login_required
-def hub_quick(hub_id: int):
-    """The second tap: a status button on the hub's page."""
-    record = _hub_for_manager(hub_id)
-    form = QuickStatusForm()
-    if not form.validate_on_submit():
-        return _hub_page(record, StatusForm(formdata=None, status=record.status), 400)
-    hubs.set_status(record, form.status.data, None, None, current_user.id)
-    flash(f"{record.location.name} is now {record.status_label.lower()}.")
-    return redirect(url_for("emergency.hub", hub_id=record.id))
-
-
 # --- public: get help now, hub data -----------------------------------------------------------
 
 
@@ -404,7 +257,7 @@ def hubs_geojson():
 @bp.get("/emergency/incidents/<int:incident_id>/sitrep")
 @role_required(Role.cvec)
 def sitrep_page(incident_id: int):
-    report = sitrep.build(incident_or_404(incident_id))
+    report = sitrep.build(incident_or_404(incident_id), every=_every_hub())
     return render_template("emergency/sitrep.html", report=report, labels=HUB_STATUS_LABELS)
 
 
@@ -412,13 +265,18 @@ def sitrep_page(incident_id: int):
 @role_required(Role.cvec)
 def sitrep_csv(incident_id: int):
     record = incident_or_404(incident_id)
-    report = sitrep.build(record)
+    report = sitrep.build(record, every=_every_hub())
     name = f"sitrep-incident-{record.id}-{report.at:%Y%m%d-%H%M}.csv"
     return Response(
         sitrep.to_csv(report),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _every_hub() -> bool:
+    """?hubs=all: every hub in the county, in its state in the incident, not just its own."""
+    return request.args.get("hubs") == "all"
 
 
 # Links other emergency pages add to the coordination and incident pages.

@@ -8,6 +8,8 @@ fails loudly instead of reaching the internet.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -69,6 +71,25 @@ def reset_postgresql(url: str) -> None:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+@contextmanager
+def scratch_database(database_url: str, tmp_path: Path, name: str) -> Iterator[str]:
+    """The URL of an empty database of the engine under test, for a migration to run on: a
+    file on SQLite, a schema of its own (dropped afterwards) on PostgreSQL."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / (name + '.db')}"
+        return
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {name}"))
+    try:
+        yield f"{database_url}?options=-csearch_path%3D{name}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {name} CASCADE"))
+        engine.dispose()
 
 
 def app_config(url: str, **extra) -> dict:

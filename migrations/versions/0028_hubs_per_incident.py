@@ -79,9 +79,7 @@ def _carry_over():
     """Today's single status becomes the status in the incident under way, if any."""
     bind = op.get_bind()
     current = bind.execute(
-        sa.text(
-            "SELECT id FROM incident WHERE ended_at IS NULL ORDER BY started_at DESC, id DESC"
-        )
+        sa.text("SELECT id FROM incident WHERE ended_at IS NULL ORDER BY started_at DESC, id DESC")
     ).first()
     if current is None:
         return

@@ -6,10 +6,10 @@ from datetime import datetime
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from accord.extensions import db, include_object
-from tests.conftest import MIGRATIONS
+from tests.conftest import MIGRATIONS, scratch_database
 
 
 def test_migrations_match_the_models(app):
@@ -37,36 +37,25 @@ def test_migrations_upgrade_and_downgrade_cleanly(make_app, tmp_path):
 
 
 def test_existing_organisations_get_a_uuid_each(make_app, database_url, tmp_path):
-    # 0007 backfills rows that exist before it, on each engine (a scratch schema on PostgreSQL).
-    if database_url.startswith("postgresql"):
-        engine = create_engine(database_url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS migration_check CASCADE"))
-            conn.execute(text("CREATE SCHEMA migration_check"))
-        url = f"{database_url}?options=-csearch_path%3Dmigration_check"
-    else:
-        engine, url = None, f"sqlite:///{tmp_path / 'old.db'}"
-    try:
-        with make_app(url).app_context():
-            upgrade(directory=MIGRATIONS, revision="0006")
-            for slug in ("wem-friends", "ludlow-larder"):
-                db.session.execute(
-                    text(
-                        "INSERT INTO organisation (slug, name, sector, org_type, website, "
-                        "address, postcode, outcode, town, location_status, description, "
-                        "created_at, updated_at) VALUES (:slug, :slug, 'vcs', '', '', '', '', "
-                        "'', '', 'found', '', :now, :now)"
-                    ),
-                    {"slug": slug, "now": datetime(2026, 11, 1)},
-                )
-            db.session.commit()
-            upgrade(directory=MIGRATIONS)
-            found = db.session.execute(text("SELECT uuid FROM organisation")).scalars().all()
-            assert len(found) == len(set(found)) == 2
-            assert all(str(uuid.UUID(value)) == value for value in found)
-            db.session.remove()
-    finally:
-        if engine is not None:
-            with engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA migration_check CASCADE"))
-            engine.dispose()
+    # 0007 backfills rows that exist before it, on each engine.
+    with (
+        scratch_database(database_url, tmp_path, "migration_check") as url,
+        make_app(url).app_context(),
+    ):
+        upgrade(directory=MIGRATIONS, revision="0006")
+        for slug in ("wem-friends", "ludlow-larder"):
+            db.session.execute(
+                text(
+                    "INSERT INTO organisation (slug, name, sector, org_type, website, "
+                    "address, postcode, outcode, town, location_status, description, "
+                    "created_at, updated_at) VALUES (:slug, :slug, 'vcs', '', '', '', '', "
+                    "'', '', 'found', '', :now, :now)"
+                ),
+                {"slug": slug, "now": datetime(2026, 11, 1)},
+            )
+        db.session.commit()
+        upgrade(directory=MIGRATIONS)
+        found = db.session.execute(text("SELECT uuid FROM organisation")).scalars().all()
+        assert len(found) == len(set(found)) == 2
+        assert all(str(uuid.UUID(value)) == value for value in found)
+        db.session.remove()

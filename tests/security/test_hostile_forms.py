@@ -12,7 +12,7 @@ import itertools
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from accord.extensions import db
 from accord.models import Role
@@ -263,10 +263,12 @@ def test_incident_declaration_and_hub_status(app, client, make):
             checked(cvec, ["/emergency/incidents/new/check", "/emergency/incidents/new"])
             declared = submit(cvec, "/emergency/incidents/new/check", {})
             assert declared.status_code == 302, (text, declared.status_code)
+        # With several incidents under way, the change names the newest.
+        newest = db.session.scalar(select(func.max(Incident.id)))
         response = submit(
             cvec,
             f"{path}/status",
-            {"status": "open", "occupancy": "3", "needs": text},
+            {"status": "open", "occupancy": "3", "needs": text, "incident": newest or ""},
             form_path=path,
         )
         assert response.status_code == 302, (text, response.status_code)

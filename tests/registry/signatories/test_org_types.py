@@ -6,7 +6,7 @@ import io
 from datetime import datetime
 
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from accord import demo_data
 from accord.extensions import db
@@ -14,7 +14,7 @@ from accord.models import ORG_TYPE_LABELS, OrgType, Sector
 from registry import demo_data as registry_demo
 from registry.signatories.forms import OrganisationForm
 from registry.signatories.models import Signatory, SignatoryStatus
-from tests.conftest import MIGRATIONS
+from tests.conftest import MIGRATIONS, scratch_database
 from tests.registry.signatories.journey import publish_accord
 
 
@@ -50,14 +50,6 @@ def test_open_data_and_profile_use_the_one_list(client, make):
 
 
 def test_the_migration_moves_the_old_words_onto_the_list(make_app, database_url, tmp_path):
-    if database_url.startswith("postgresql"):
-        engine = create_engine(database_url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS org_types_check CASCADE"))
-            conn.execute(text("CREATE SCHEMA org_types_check"))
-        url = f"{database_url}?options=-csearch_path%3Dorg_types_check"
-    else:
-        engine, url = None, f"sqlite:///{tmp_path / 'old.db'}"
     said = {
         "a": "Charity",
         "b": "Registered charity",
@@ -66,34 +58,31 @@ def test_the_migration_moves_the_old_words_onto_the_list(make_app, database_url,
         "e": "Registered provider of social housing",
         "f": "Friendly society",  # in neither list: kept as it is
     }
-    try:
-        with make_app(url).app_context():
-            upgrade(directory=MIGRATIONS, revision="0013")
-            for slug, words in said.items():
-                db.session.execute(
-                    text(
-                        "INSERT INTO organisation (uuid, slug, name, sector, org_type, website, "
-                        "address, postcode, outcode, town, location_status, description, "
-                        "created_at, updated_at) VALUES (:slug, :slug, :slug, 'vcs', :words, "
-                        "'', '', '', '', '', 'found', '', :now, :now)"
-                    ),
-                    {"slug": slug, "words": words, "now": datetime(2026, 11, 1)},
-                )
-            db.session.commit()
-            upgrade(directory=MIGRATIONS, revision="0014")
-            rows = db.session.execute(text("SELECT slug, org_type FROM organisation"))
-            found = {slug: org_type for slug, org_type in rows}
-            assert found == {
-                "a": "charity",
-                "b": "charity",
-                "c": "parish_council",
-                "d": "emergency_service",
-                "e": "housing_association",
-                "f": "Friendly society",
-            }
-            db.session.remove()
-    finally:
-        if engine is not None:
-            with engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA org_types_check CASCADE"))
-            engine.dispose()
+    with (
+        scratch_database(database_url, tmp_path, "org_types_check") as url,
+        make_app(url).app_context(),
+    ):
+        upgrade(directory=MIGRATIONS, revision="0013")
+        for slug, words in said.items():
+            db.session.execute(
+                text(
+                    "INSERT INTO organisation (uuid, slug, name, sector, org_type, website, "
+                    "address, postcode, outcode, town, location_status, description, "
+                    "created_at, updated_at) VALUES (:slug, :slug, :slug, 'vcs', :words, "
+                    "'', '', '', '', '', 'found', '', :now, :now)"
+                ),
+                {"slug": slug, "words": words, "now": datetime(2026, 11, 1)},
+            )
+        db.session.commit()
+        upgrade(directory=MIGRATIONS, revision="0014")
+        rows = db.session.execute(text("SELECT slug, org_type FROM organisation"))
+        found = {slug: org_type for slug, org_type in rows}
+        assert found == {
+            "a": "charity",
+            "b": "charity",
+            "c": "parish_council",
+            "d": "emergency_service",
+            "e": "housing_association",
+            "f": "Friendly society",
+        }
+        db.session.remove()
