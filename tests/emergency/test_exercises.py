@@ -12,12 +12,17 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from accord.extensions import db
-from accord.models import AuditEvent
+from accord.models import AuditEvent, OutboxMessage
 from emergency import incidents
+from emergency.callouts import actions
 from emergency.models import Incident
+from emergency.updates import updates
 from tests.emergency import data
 from tests.emergency.callouts.helpers import cvec as signed_in_cvec
+from tests.emergency.callouts.helpers import scene, start
 from tests.emergency.test_incidents import FORM, declare
+from tests.emergency.updates.test_updates import active as network_active
+from tests.emergency.updates.test_updates import send as send_update
 
 EXERCISE_FORM = {**FORM, "exercise": "yes", "name": "Exercise Severn Surge"}
 
@@ -30,6 +35,12 @@ def cvec(client, make):
 @pytest.fixture
 def anonymous(app):
     return app.test_client()
+
+
+def outbox(kind: str) -> list[OutboxMessage]:
+    """Messages of one kind, sorted by address: never rely on the order they were sent in."""
+    found = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind))
+    return sorted(found, key=lambda m: (m.channel, m.to))
 
 
 # --- declaring -------------------------------------------------------------------------------
@@ -185,3 +196,53 @@ def test_a_stood_down_exercise_is_marked_in_past_incidents(cvec):
     assert "Exercise stood down" in done.select_one("h1").get_text()
     past = cvec.get_page("/emergency").find("h2", string="Past incidents").find_next("ul")
     assert "EXERCISE" in past.select_one(".app-exercise-tag").get_text()
+
+
+# --- texts and emails ------------------------------------------------------------------------
+
+
+def test_a_call_out_about_an_exercise_begins_exercise(client, make):
+    incident, hub = scene(make)
+    incident.exercise = True
+    db.session.commit()
+    data.volunteer(name="Tess Texted", phone="07700 900001")
+    data.volunteer(name="Emma Emailed", phone="", email="emma@example.org")
+    start(signed_in_cvec(client, make), incident, hub)
+    email, sms = outbox("callout")
+    assert (email.channel, sms.channel) == ("email", "sms")
+    assert email.subject == "EXERCISE: Can you help? Drivers with 4x4s to move sandbags"
+    assert email.body.startswith("EXERCISE: CVEC emergency call-out")
+    assert sms.body.startswith("EXERCISE: CVEC emergency call-out")
+
+
+def test_a_real_call_out_is_not_marked(client, make):
+    incident, hub = scene(make)
+    data.volunteer(name="Tess Texted", phone="07700 900001")
+    data.volunteer(name="Emma Emailed", phone="", email="emma@example.org")
+    start(signed_in_cvec(client, make), incident, hub)
+    sent = outbox("callout")
+    assert len(sent) == 2
+    assert all("EXERCISE" not in (m.subject or "") + m.body for m in sent)
+
+
+def test_deploying_a_volunteer_in_an_exercise_says_so(app):
+    exercise = data.incident(name="Exercise Iron", exercise=True)
+    volunteer = data.volunteer(phone="", email="robin@example.org")
+    message = actions.tell_deployed(volunteer, exercise, None, "sandbags")
+    assert message.subject == "EXERCISE: Where to go"
+    assert message.body.startswith("EXERCISE: CVEC: thank you, you are deployed for sandbags")
+
+
+@pytest.mark.parametrize("exercise", [True, False])
+def test_an_update_about_an_exercise_begins_exercise(client, make, exercise):
+    incident = data.incident(exercise=exercise)
+    network_active(incident, private_contact="Sam Organiser, sam@example.org, 07700 900456")
+    send_update(signed_in_cvec(client, make), incident, to=[updates.NETWORKS])
+    email, sms = outbox(updates.KIND)
+    assert (email.channel, sms.channel) == ("email", "sms")
+    if exercise:
+        assert email.subject.startswith("EXERCISE: Update from CVEC")
+        assert email.body.startswith("EXERCISE: this update is part of an exercise")
+        assert sms.body.startswith("EXERCISE: CVEC update on")
+    else:
+        assert "EXERCISE" not in email.subject + email.body + sms.body
