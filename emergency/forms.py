@@ -65,6 +65,16 @@ class IncidentForm(FlaskForm):
         choices=[SelectChoice(k.value, v) for k, v in INCIDENT_KIND_LABELS.items()],
         validators=[InputRequired(message="Select the type of incident")],
     )
+    # Theme 15: "when designing and carrying out exercises"; an exercise is declared like an
+    # incident so those taking part rehearse the real thing.
+    exercise = RadioField(
+        "Is this an exercise?",
+        widget=GovRadioInput(),
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        description="An exercise works like a real incident for those taking part, but "
+        "residents are not told about it.",
+        validators=[InputRequired(message="Select yes if this is an exercise")],
+    )
     place = text_answer(
         "Centre of the affected area",
         "Centre must be 100 characters or fewer",

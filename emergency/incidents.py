@@ -48,6 +48,23 @@ def active() -> list[Incident]:
     return list(db.session.scalars(statement.order_by(Incident.started_at.desc())))
 
 
+def real_active() -> list[Incident]:
+    """Active incidents that are not exercises: the only ones residents are told of (theme 15:
+    an exercise works as a real incident for those taking part, and residents never see it)."""
+    statement = select(Incident).where(Incident.ended_at.is_(None), Incident.exercise.is_(False))
+    return list(db.session.scalars(statement.order_by(Incident.started_at.desc())))
+
+
+# What begins every page heading, text and email about an exercise, so no one taking part (or
+# forwarding it) mistakes a rehearsal for a real emergency.
+EXERCISE = "EXERCISE"
+
+
+def marked(incident: Incident, text: str) -> str:
+    """`text` as sent about this incident: "EXERCISE: …" when it is an exercise."""
+    return f"{EXERCISE}: {text}" if incident.exercise else text
+
+
 def past(limit: int) -> list[Incident]:
     """Incidents stood down, the most recently ended first."""
     statement = select(Incident).where(Incident.ended_at.is_not(None))
@@ -71,7 +88,11 @@ def log_everywhere(kind: str, text: str, by_id: int | None = None) -> list[Incid
     return [log(incident, kind, text, by_id) for incident in active()]
 
 
-def declare(name: str, kind: str, area: Area, message: str, by_id: int | None) -> Incident:
+def declare(
+    name: str, kind: str, area: Area, message: str, by_id: int | None, exercise: bool = False
+) -> Incident:
+    """Declare an incident (or an exercise: the same for those taking part, kept from
+    residents); commits."""
     incident = Incident(
         name=name,
         kind=kind,
@@ -83,11 +104,14 @@ def declare(name: str, kind: str, area: Area, message: str, by_id: int | None) -
         public_message=message,
         declared_by_id=by_id,
         started_at=utcnow(),
+        exercise=exercise,
     )
     db.session.add(incident)
     db.session.flush()
-    log(incident, "declared", f"Incident declared: {describe_area(incident)}", by_id)
-    audit.record("incident.declared", "incident", incident.id, actor_id=by_id)
+    what = f"{EXERCISE} declared (not a real incident)" if exercise else "Incident declared"
+    log(incident, "declared", f"{what}: {describe_area(incident)}", by_id)
+    details = {"exercise": True} if exercise else None
+    audit.record("incident.declared", "incident", incident.id, actor_id=by_id, details=details)
     db.session.commit()
     return incident
 
@@ -160,17 +184,25 @@ NEAR_MILES = 3.0
 
 def banners() -> list[dict]:
     """The site-wide banner: one per active incident, linking to /help. None on /help itself,
-    which shows the message once, in the page, under the search box."""
+    which shows the message once, in the page, under the search box. An exercise's banner is
+    for those signed in alone (they take part); residents are never shown one."""
     from flask import has_request_context, request, url_for
+    from flask_login import current_user
 
     if has_request_context() and request.endpoint == "emergency.help_page":
         return []
+    signed_in = has_request_context() and current_user.is_authenticated
     return [
         {
-            "title": f"Emergency: {incident.name}",
+            "title": _banner_title(incident),
             "text": incident.public_message,
             "href": url_for("emergency.help_page"),
             "link_text": "Find where to get help now",
+            "exercise": incident.exercise,
         }
-        for incident in active()
+        for incident in (active() if signed_in else real_active())
     ]
+
+
+def _banner_title(incident: Incident) -> str:
+    return f"{EXERCISE}: {incident.name}" if incident.exercise else f"Emergency: {incident.name}"

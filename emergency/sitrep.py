@@ -103,6 +103,8 @@ def to_csv(report: Sitrep) -> str:
     out = io.StringIO()
     rows = csv.writer(out)
     incident = report.incident
+    if incident.exercise:  # first, so no one reading a copy takes it for a real incident
+        rows.writerow(["EXERCISE", "Not a real incident"])
     rows.writerow(["Situation report", csv_cell(incident.name)])
     rows.writerow(["Generated (UTC)", report.at.isoformat(timespec="minutes")])
     rows.writerow(["Declared (UTC)", incident.started_at.isoformat(timespec="minutes")])

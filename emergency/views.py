@@ -74,7 +74,7 @@ def index():
 # The answers to "Declare an incident", kept in the session between the form and the check
 # page: small (validated towns, 600 characters of message) and gone once declared.
 DRAFT_KEY = "incident_draft"
-ANSWERS = ("name", "kind", "place", "radius", "towns", "public_message")
+ANSWERS = ("name", "kind", "exercise", "place", "radius", "towns", "public_message")
 
 
 @bp.route("/emergency/incidents/new", methods=["GET", "POST"])
@@ -113,15 +113,26 @@ def declare_check():
     if not draft:
         return redirect(url_for("emergency.declare"))
     answers, area = draft["answers"], incidents.Area.from_dict(draft["area"])
+    exercise = answers.get("exercise") == "yes"
     if request.method == "POST":
         incident = incidents.declare(
-            answers["name"], answers["kind"], area, answers["public_message"], current_user.id
+            answers["name"],
+            answers["kind"],
+            area,
+            answers["public_message"],
+            current_user.id,
+            exercise=exercise,
         )
         session.pop(DRAFT_KEY, None)
-        flash(f"Incident declared: {incident.name}. The banner now shows on every page.")
+        if exercise:
+            flash(f"Exercise declared: {incident.name}. Its banner shows to people signed in.")
+        else:
+            flash(f"Incident declared: {incident.name}. The banner now shows on every page.")
         return redirect(url_for("emergency.incident", incident_id=incident.id))
     kind = INCIDENT_KIND_LABELS.get(IncidentKind(answers["kind"]), answers["kind"])
-    return render_template("emergency/declare_check.html", answers=answers, kind=kind, area=area)
+    return render_template(
+        "emergency/declare_check.html", answers=answers, kind=kind, area=area, exercise=exercise
+    )
 
 
 @bp.get("/emergency/incidents/<int:incident_id>")
@@ -221,7 +232,13 @@ def stood_down(incident_id: int):
 def help_page():
     form = HelpForm(request.args)
     searched = "where" in request.args
-    results, active = None, incidents.active()
+    # Residents are told of real incidents only; someone signed in (taking part) also sees
+    # each exercise's message, marked EXERCISE. The cached results never depend on who asks.
+    results, active = None, incidents.real_active()
+    if current_user.is_authenticated:
+        exercises = [incident for incident in incidents.active() if incident.exercise]
+    else:
+        exercises = []
     if searched and form.validate():
         origin, note = geocoding.place_point(form.where.data)
         if origin is not None:
@@ -234,6 +251,7 @@ def help_page():
         search=form,
         searched=searched and not form.errors,
         active=active,
+        exercises=exercises,
         results=results,
     )
 

@@ -23,7 +23,7 @@ from emergency.callouts.callouts import (
     when_words,
 )
 from emergency.callouts.models import Answer, Callout, CalloutRecipient
-from emergency.models import Hub
+from emergency.models import Hub, Incident
 from emergency.volunteers import deployments
 from emergency.volunteers.models import Volunteer
 
@@ -84,7 +84,9 @@ def deployed_text(callout: Callout) -> str:
     )
 
 
-def tell_deployed(volunteer: Volunteer, hub: Hub | None, task: str) -> OutboxMessage | None:
+def tell_deployed(
+    volunteer: Volunteer, incident: Incident, hub: Hub | None, task: str
+) -> OutboxMessage | None:
     """A volunteer CVEC deployed one by one (from their page): where to go and whom to ask
     for, by the channel that reaches them."""
     what = f" for {task}" if task else ""
@@ -97,7 +99,7 @@ def tell_deployed(volunteer: Volunteer, hub: Hub | None, task: str) -> OutboxMes
             f"CVEC: thank you, you are deployed{what}. Go to {hub_name(hub)} ({address}). "
             f"Ask for {ask_for(hub)}."
         )
-    return send_to(volunteer, "Where to go", body, DEPLOYED_KIND)
+    return send_to(volunteer, "Where to go", body, DEPLOYED_KIND, incident=incident)
 
 
 def deploy_coming(callout: Callout, by_id: int | None) -> Done:
@@ -120,7 +122,9 @@ def deploy_coming(callout: Callout, by_id: int | None) -> Done:
             continue
         recipient.deployed = True
         done.count += 1
-        message = send_to(volunteer, "Where to go", deployed_text(callout), DEPLOYED_KIND)
+        message = send_to(
+            volunteer, "Where to go", deployed_text(callout), DEPLOYED_KIND, incident=incident
+        )
         _sent(done, recipient, message)
     if done.count or done.skipped:
         not_deployed = f"; {done.skipped} could not be deployed" if done.skipped else ""
@@ -137,7 +141,13 @@ def follow_up(callout: Callout, by_id: int | None) -> Done:
         if recipient.answer or recipient.volunteer is None:
             continue
         body = "Reminder: " + text_for(callout, link_for(recipient.token))
-        message = send_to(recipient.volunteer, "Reminder: can you help?", body, FOLLOW_UP_KIND)
+        message = send_to(
+            recipient.volunteer,
+            "Reminder: can you help?",
+            body,
+            FOLLOW_UP_KIND,
+            incident=callout.incident,
+        )
         if message is not None:
             done.count += 1
             _sent(done, recipient, message)
@@ -163,7 +173,9 @@ def close(callout: Callout, by_id: int | None) -> Done:
         if recipient.answer != Answer.coming or recipient.deployed or recipient.volunteer is None:
             continue
         subject = "We have enough people, thank you"
-        message = send_to(recipient.volunteer, subject, body, CLOSED_KIND)
+        message = send_to(
+            recipient.volunteer, subject, body, CLOSED_KIND, incident=callout.incident
+        )
         if message is not None:
             done.count += 1
             _sent(done, recipient, message)

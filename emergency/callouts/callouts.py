@@ -167,8 +167,12 @@ def audience(plan: Plan) -> Audience:
 # --- sending ---------------------------------------------------------------------------------
 
 
-def send_to(volunteer: Volunteer, subject: str, body: str, kind: str) -> OutboxMessage | None:
-    """One message to a volunteer by the channel that reaches them; None when none does."""
+def send_to(
+    volunteer: Volunteer, subject: str, body: str, kind: str, *, incident: Incident
+) -> OutboxMessage | None:
+    """One message to a volunteer by the channel that reaches them; None when none does.
+    About an exercise, its subject and text begin EXERCISE (incidents.marked)."""
+    subject, body = incidents.marked(incident, subject), incidents.marked(incident, body)
     channel = channel_for(volunteer)
     if channel == Channel.sms:
         return queue_sms(volunteer.phone, body, kind=kind)
@@ -190,7 +194,7 @@ def send(incident: Incident, plan: Plan, by_id: int | None) -> Callout:
         starts_at=plan.starts_at,
         ends_at=plan.ends_at,
         people_wanted=plan.people_wanted,
-        message=text_for(plan, LINK_MARK),
+        message=incidents.marked(incident, text_for(plan, LINK_MARK)),
         created_by_id=by_id,
         created_at=utcnow(),
     )
@@ -199,7 +203,8 @@ def send(incident: Incident, plan: Plan, by_id: int | None) -> Callout:
     for volunteer in chosen.volunteers:
         token = new_token()
         body = text_for(plan, link_for(token))
-        message = send_to(volunteer, f"Can you help? {plan.need}", body, KIND)
+        subject = f"Can you help? {plan.need}"
+        message = send_to(volunteer, subject, body, KIND, incident=incident)
         if message is None:
             continue
         recipient = CalloutRecipient(

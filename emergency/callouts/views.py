@@ -23,7 +23,7 @@ from accord import limits
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Role
-from emergency import hubs
+from emergency import hubs, incidents
 from emergency.callouts import actions, callouts, drafts, progress, segments
 from emergency.callouts.forms import AnswerForm, ButtonForm, CalloutForm, SendForm
 from emergency.callouts.models import Callout
@@ -160,7 +160,10 @@ def check(incident_id: int):
         session.pop(DRAFT_KEY, None)
         sent = len(callout.recipients)
         return render_template("emergency/callouts/sent.html", callout=callout, sent=sent)
-    text = callouts.text_for(plan, callouts.link_for(callouts.new_token()))
+    # What a volunteer will read: an exercise's begins EXERCISE (and costs its characters).
+    text = incidents.marked(
+        incident, callouts.text_for(plan, callouts.link_for(callouts.new_token()))
+    )
     page = render_template(
         "emergency/callouts/check.html",
         incident=incident,

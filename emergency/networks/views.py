@@ -91,8 +91,9 @@ def index():
 
 
 def _active_everywhere() -> set[int]:
-    """Networks active in any incident now, so residents see who is helping at the moment."""
-    return {i for incident in incidents.active() for i in networks.active_ids(incident)}
+    """Networks active in any real incident now, so residents see who is helping at the
+    moment (never in an exercise: residents are not told of one)."""
+    return {i for incident in incidents.real_active() for i in networks.active_ids(incident)}
 
 
 @bp.get("/mutual-aid/<int:network_id>")

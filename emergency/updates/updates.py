@@ -115,7 +115,8 @@ def audience(incident: Incident, to: list[str]) -> Audience:
 
 
 def text_for(incident: Incident, message: str) -> str:
-    return f"CVEC update on {incident.name}: {message}"
+    """The text message; an exercise's begins EXERCISE (so does its email, in the template)."""
+    return incidents.marked(incident, f"CVEC update on {incident.name}: {message}")
 
 
 def send(incident: Incident, message: str, to: list[str], by_id: int | None) -> Audience:

@@ -345,7 +345,7 @@ def deploy(volunteer_id: int):
     except deployments.Refused as exc:
         db.session.rollback()
         return _detail(volunteer, form, str(exc))
-    actions.tell_deployed(volunteer, hub, form.task.data or "")
+    actions.tell_deployed(volunteer, incident, hub, form.task.data or "")
     db.session.commit()
     flash(f"{deployments.number(volunteer)} deployed.")
     return redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))

@@ -22,6 +22,7 @@ def test_declare_open_a_hub_and_a_resident_finds_it(page, server, make, console_
     page.get_by_role("link", name="Declare an incident").click()
     page.get_by_label("Incident name").fill("River Severn flooding")
     page.get_by_label("Flood", exact=True).check()
+    page.get_by_label("No", exact=True).check()  # a real incident, not an exercise
     page.get_by_label("Centre of the affected area").fill("Shrewsbury")
     page.get_by_label("Radius of the affected area, in miles").fill("3")
     page.get_by_label("Message to the public").fill("Frankwell is flooded. Hubs are open.")
@@ -50,6 +51,41 @@ def test_declare_open_a_hub_and_a_resident_finds_it(page, server, make, console_
     expect(result).to_contain_text("Frankwell Hall")
     expect(result).to_contain_text("Open")
     assert scan(page) == []
+    assert console_errors == []
+
+
+def test_cvec_declares_an_exercise_that_residents_never_see(
+    page, browser, server, make, console_errors
+):
+    make.user(role="cvec", email="cvec@example.org")
+    sign_in(page, server, "cvec@example.org")
+    page.goto(server + "/emergency/incidents/new")
+    page.get_by_label("Incident name").fill("Exercise Severn Surge")
+    page.get_by_label("Flood", exact=True).check()
+    page.get_by_label("Yes", exact=True).check()
+    page.get_by_label("Towns and villages affected").fill("Shrewsbury")
+    page.get_by_label("Message to the public").fill("Practice only: go to Frankwell Hall.")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check the incident before you declare it"
+    )
+    page.get_by_role("button", name="Declare exercise").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Exercise Severn Surge")
+    banner = page.locator(".app-incident-banner.app-banner--exercise")
+    expect(banner).to_contain_text("EXERCISE: Exercise Severn Surge")
+    expect(page.locator(".app-exercise-tag")).to_have_text("EXERCISE – not a real incident")
+    assert scan(page) == []
+
+    resident = browser.new_context()  # no one signed in
+    try:
+        public = resident.new_page()
+        public.goto(server + "/help")
+        expect(public.get_by_role("heading", level=1)).to_have_text("Get help now")
+        expect(public.locator("main")).not_to_contain_text("Practice only")
+        expect(public.locator(".app-incident-banner")).to_have_count(0)
+        assert scan(public) == []
+    finally:
+        resident.close()
     assert console_errors == []
 
 

@@ -136,6 +136,7 @@ def test_script_payloads_never_run_anywhere(page, server, make, console_errors):
     page.goto(server + "/emergency/incidents/new")
     page.get_by_label("Incident name").fill(hostile.SCRIPTS[0])
     page.get_by_label("Flood", exact=True).check()
+    page.get_by_label("No", exact=True).check()  # not an exercise: residents see its banner
     page.get_by_label("Centre of the affected area").fill("Shrewsbury")
     page.get_by_label("Radius of the affected area, in miles").fill("10")
     page.get_by_label("Message to the public").fill(hostile.SCRIPTS[1] + hostile.SCRIPTS[2])

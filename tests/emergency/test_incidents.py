@@ -14,6 +14,7 @@ from tests.emergency import data
 from tests.factories import PASSWORD
 
 FORM = {
+    "exercise": "no",
     "name": "River Severn flooding, Shrewsbury",
     "kind": "flood",
     "place": "Shrewsbury",
@@ -98,6 +99,7 @@ def test_notes_and_message_changes_go_in_the_log(cvec):
     "change, field, message",
     [
         ({"name": ""}, "name", "Enter the incident name"),
+        ({"exercise": ""}, "exercise", "Select yes if this is an exercise"),
         ({"kind": "alien-invasion"}, "kind", "Not a valid choice"),
         ({"place": "", "towns": ""}, "place", "Enter the centre of the affected area"),
         ({"radius": "-5"}, "radius", "Radius must be between 0.1 and 50 miles"),
