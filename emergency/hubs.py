@@ -370,7 +370,7 @@ def published(every: bool = False) -> list[Hub]:
     """The hubs public data lists: the open and full ones (every hub with `every`). No hub is
     published as open or full while no incident is active: the public is told to go to hubs
     only during one, and standing down closes them."""
-    live = bool(incidents.active())
+    live = bool(incidents.real_active())
     if every:
         return [hub for hub in all_hubs() if live or hub.status not in RECEIVING]
     return receiving() if live else []

@@ -180,7 +180,7 @@ def _helping(active: list[Incident]) -> list[MutualAidNetwork]:
 
 def public_networks() -> list[dict]:
     """The networks the public map shows, as the public may see them (the list beside it)."""
-    return [networks.public_view(network) for network in _helping(incidents.active())]
+    return [networks.public_view(network) for network in _helping(incidents.real_active())]
 
 
 def coordination_areas() -> dict[str, list]:
@@ -239,8 +239,9 @@ def incident_map(incident: Incident, every: bool = False) -> tuple[list[maps.Lay
 
 
 def public() -> tuple[list[maps.Layer], list]:
-    """The public map: open and full hubs, and networks active in an incident."""
-    active = incidents.active()
+    """The public map: open and full hubs, and networks active in a real incident (residents
+    are never told of an exercise)."""
+    active = incidents.real_active()
     helping = _helping(active)
     # No hub is shown open to the public while no incident is active (hubs.published).
     layers = [

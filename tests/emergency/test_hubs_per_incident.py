@@ -230,3 +230,18 @@ def _row_counts() -> dict[str, int]:
     }
     db.session.commit()  # no transaction left open to hold the migration's locks up
     return counts
+
+
+def test_an_exercise_beside_a_real_incident_reaches_no_resident(app, cvec, make):
+    real = data.incident(name="Severn flood")
+    drill = data.incident(name="Winter drill", exercise=True)
+    hall = data.hub(location=make.location(name="Drill Hall", postcode="SY1 1HH"))
+    hubs.set_status(hall, HubStatus.open, 20, "", None, drill)
+    hubs.set_status(hall, HubStatus.standby, None, None, None, real)
+    page = cvec.get_page(f"/emergency/hubs/{hall.id}")
+    drill_part = page.find("h2", string="In Winter drill").find_next("p")
+    assert "EXERCISE" in drill_part.get_text()
+    client = app.test_client()  # a resident, not signed in
+    assert client.get_page("/help?where=SY1 1HH").select_one(f"#hub-{hall.id}") is None
+    assert "Drill Hall" not in client.get("/help/map/frame").get_data(as_text=True)
+    assert json.loads(client.get("/emergency/hubs.geojson").data)["features"] == []
