@@ -9,6 +9,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from accord import banners, outbox
     from emergency import (  # noqa: F401 - tables, demo loader
+        debrief_views,  # noqa: F401 - its routes, on bp
         demo_data,
         hub_views,  # noqa: F401 - its routes, on bp
         incidents,

@@ -131,6 +131,22 @@ def current(now: datetime | None = None, *, geometry: bool = True) -> FloodState
     return refresh(now)
 
 
+def cached() -> FloodState:
+    """The warnings as last fetched, never refreshed (for a record written in the moment, such
+    as the warnings in force when an incident stands down)."""
+    try:
+        with _session() as session:
+            return _state(session.get(FloodFeed, WARNINGS), {})
+    except SQLAlchemyError:
+        log.exception("flood feed: could not read the cache")
+        return FloodState([], None, None, "flood cache unreadable")
+
+
+def in_force_text(state: FloodState) -> str:
+    """ "Flood warning: Rea Brook; Flood alert: River Severn at Shrewsbury" ("" for none)."""
+    return "; ".join(f"{w.severity_label}: {w.area_name}" for w in state.warnings)
+
+
 def state_key(state: FloodState) -> tuple:
     """What a map of these warnings depends on: a kept map with another key is stale."""
     warnings = tuple((w.id, w.severity, w.message_changed_at) for w in state.warnings)

@@ -20,7 +20,7 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 
 from accord import geo
 from accord.forms import required_text, strip, text_answer
@@ -52,6 +52,34 @@ def split_towns(raw: str | None) -> list[str]:
     return [part.strip() for part in (raw or "").split(",") if part.strip()][:50]
 
 
+class Number(DecimalField):
+    """A decimal answer with a message people understand when it is not a number (WTForms'
+    own says "Not a valid decimal value"), and no "nan" or "inf": they parse as decimals, and
+    NaN cannot even be compared with a limit. A leading £ and commas are allowed."""
+
+    def __init__(self, label: str, *, invalid: str, **kwargs) -> None:
+        super().__init__(label, **kwargs)
+        self.invalid = invalid
+
+    def process_formdata(self, valuelist: list) -> None:
+        if valuelist:
+            valuelist = [str(valuelist[0]).strip().removeprefix("£").replace(",", "")]
+            if not valuelist[0]:
+                self.data = None  # left blank: for InputRequired or Optional to judge
+                return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as refused:
+            raise ValueError(self.invalid) from refused
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.invalid)
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()  # one message: not also the range's
+
+
 class IncidentForm(FlaskForm):
     name = required_text(
         "Incident name",
@@ -81,8 +109,9 @@ class IncidentForm(FlaskForm):
         100,
         hint="A postcode or a town, for example SY1 2AA or Ironbridge",
     )
-    radius = DecimalField(
+    radius = Number(
         "Radius of the affected area, in miles",
+        invalid="Enter the radius as a number of miles, like 2.5",
         widget=GovTextInput(),
         places=None,
         validators=[
@@ -138,6 +167,22 @@ class NoteForm(FlaskForm):
     )
 
 
+class RateForm(FlaskForm):
+    """What an hour of a volunteer's time is worth, for the sitrep and the debrief."""
+
+    rate = Number(
+        "Value of an hour of a volunteer's time, in pounds",
+        invalid="Enter the value of an hour as a number, like 12.60",
+        widget=GovTextInput(),
+        places=2,
+        description="For example 12.60 (the National Living Wage) or your own figure",
+        validators=[
+            InputRequired(message="Enter the value of an hour, for example 12.60"),
+            NumberRange(min=0, max=1000, message="Enter an amount from 0 to 1000 pounds"),
+        ],
+    )
+
+
 class MessageForm(FlaskForm):
     public_message = text_answer(
         "Message to the public",
@@ -150,11 +195,21 @@ class MessageForm(FlaskForm):
 
 def _debrief() -> TextAreaField:
     return text_answer(
-        "What went well and what we would change",
-        "Keep this to 5000 characters",
+        "What went well",
+        "Keep what went well to 5000 characters",
         5000,
         hint="For the debrief: learning from the response helps the next one. Required.",
-        missing="Enter what went well and what we would change",
+        missing="Enter what went well",
+        area=True,
+    )
+
+
+def _to_change() -> TextAreaField:
+    return text_answer(
+        "What we would change next time",
+        "Keep what to change to 5000 characters",
+        5000,
+        hint="For the debrief and the next plan. Leave blank if nothing.",
         area=True,
     )
 
@@ -164,6 +219,7 @@ class StandDownForm(FlaskForm):
     `stand_down_form` so the fields come in the page's order."""
 
     debrief: TextAreaField
+    to_change: TextAreaField
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -197,6 +253,7 @@ def stand_down_form(hubs: list[Hub], **kwargs) -> StandDownForm:
         )
         setattr(Form, f"hub_{hub.id}", field)
     Form.debrief = _debrief()
+    Form.to_change = _to_change()
     return Form(**kwargs)
 
 

@@ -117,8 +117,12 @@ class Incident(Model):
     declared_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
-    # A short lessons-learned note written when standing down (theme 15: learning after).
+    # Written when standing down (theme 15: learning after): what went well, and what to
+    # change next time.
     debrief: Mapped[str] = mapped_column(Text, default="")
+    to_change: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # What an hour of a volunteer's time is valued at (theme 4's social value), set by CVEC.
+    hour_rate_pence: Mapped[int | None]
     # A rehearsal (theme 15: exercises and training): it works as a real one for those taking
     # part, and residents are never told of it.
     exercise: Mapped[bool] = mapped_column(default=False, server_default=false())

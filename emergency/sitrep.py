@@ -11,7 +11,8 @@ from datetime import datetime
 
 from accord.clock import to_uk, utcnow
 from accord.text import csv_cell
-from emergency import floods, hub_states, hubs
+from emergency import floods, hours, hub_states, hubs
+from emergency.hours import Hours
 from emergency.models import (
     HUB_STATUS_LABELS,
     Hub,
@@ -66,6 +67,7 @@ class Sitrep:
     networks: list[MutualAidNetwork] = field(default_factory=list)
     floods: floods.FloodState | None = None
     timeline: list[IncidentLog] = field(default_factory=list)
+    hours: Hours = field(default_factory=Hours)  # volunteers' hours by hub
 
 
 def build(incident: Incident, now: datetime | None = None, every: bool = False) -> Sitrep:
@@ -92,6 +94,7 @@ def build(incident: Incident, now: datetime | None = None, every: bool = False) 
     report.needs = [(r.location.name, r.needs) for r in rows if r.needs]
     report.deployments = deployments.deployed(incident)
     report.on_duty = deployments.on_duty(incident)
+    report.hours = hours.of_incident(incident, report.at)
     report.networks = networks.active_in(incident)
     report.floods = floods.current() if incident.active else None
     report.timeline = list(incident.log)
@@ -117,6 +120,8 @@ def to_csv(report: Sitrep) -> str:
     rows.writerow(["People in hubs", report.people])
     rows.writerow([f"Spaces left in open hubs {_period(report.overnight)}", report.spaces])
     rows.writerow(["Volunteers on duty", report.on_duty])
+    rows.writerow(["Volunteer hours", f"{report.hours.total:.1f}"])
+    rows.writerow(["Value of the hours", hours.pounds(report.hours.value_pence)])
     rows.writerow([])
     _hub_rows(rows, report)
     rows.writerow([])
@@ -131,6 +136,10 @@ def to_csv(report: Sitrep) -> str:
                 _time(deployment.checked_out_at),
             ]
         )
+    rows.writerow([])
+    rows.writerow(["Volunteer hours at", "Hours"])
+    for name, spent in report.hours.by_hub.items():
+        rows.writerow([csv_cell(name), f"{spent:.1f}"])
     rows.writerow([])
     rows.writerow(["Mutual-aid network active", "Covers", "Offers"])
     for network in report.networks:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from accord.clock import utcnow
 from accord.extensions import db
-from emergency import hubs, incidents
+from emergency import floods, hubs, incidents
 from emergency.models import Hub, HubStatus, HubUpdate, Incident
 from emergency.volunteers import deployments
 from emergency.volunteers.models import Deployment
@@ -64,11 +64,17 @@ def plan(incident: Incident) -> Plan:
 
 
 def stand_down(
-    incident: Incident, debrief: str, choices: dict[int, str], by_id: int | None
+    incident: Incident,
+    debrief: str,
+    choices: dict[int, str],
+    by_id: int | None,
+    to_change: str = "",
 ) -> Outcome:
     """Close each open hub or return it to standby (`choices`: hub id → "closed" or
-    "standby"; a hub with no choice is closed), check out everyone still deployed, and end
-    the incident. Does nothing to an incident already stood down. Commits."""
+    "standby"; a hub with no choice is closed), check out everyone still deployed, record the
+    flood warnings in force for the debrief, and end the incident with what went well
+    (`debrief`) and what to change. Does nothing to an incident already stood down.
+    Commits."""
     outcome = Outcome()
     if not incident.active:
         return outcome
@@ -85,6 +91,9 @@ def stand_down(
     for deployment in now.deployed:
         deployments.check_out(deployment, by_id)
         outcome.checked_out += 1
+    if in_force := floods.in_force_text(floods.cached()):
+        incidents.log(incident, "floods", f"Flood warnings in force: {in_force}", by_id)
+    incident.to_change = to_change
     incidents.end(incident, debrief, outcome.summary(), by_id, at=moment)
     return outcome
 

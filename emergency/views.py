@@ -24,6 +24,7 @@ from accord.extensions import db, limiter
 from accord.models import Role
 from emergency import (
     get_help,
+    hours,
     hubs,
     incidents,
     layers,
@@ -200,7 +201,9 @@ def stand_down(incident_id: int):
     plan = standing_down.plan(record)
     form = stand_down_form(plan.hubs)
     if form.validate_on_submit():
-        standing_down.stand_down(record, form.debrief.data, form.choices(), current_user.id)
+        standing_down.stand_down(
+            record, form.debrief.data, form.choices(), current_user.id, form.to_change.data or ""
+        )
         return redirect(url_for("emergency.stood_down", incident_id=record.id))
     page = render_template(
         "emergency/stand_down.html",
@@ -276,7 +279,9 @@ def hubs_geojson():
 @role_required(Role.cvec)
 def sitrep_page(incident_id: int):
     report = sitrep.build(incident_or_404(incident_id), every=_every_hub())
-    return render_template("emergency/sitrep.html", report=report, labels=HUB_STATUS_LABELS)
+    return render_template(
+        "emergency/sitrep.html", report=report, labels=HUB_STATUS_LABELS, pounds=hours.pounds
+    )
 
 
 @bp.get("/emergency/incidents/<int:incident_id>/sitrep.csv")

@@ -62,6 +62,7 @@ SWEPT = {
     "emergency.edit_hub": EMERGENCY,
     "emergency.hub_quick": EMERGENCY,
     "emergency.hub_status": INCIDENT,
+    "emergency.hour_rate": "tests.security.test_hostile_debrief::test_hour_rate_and_what_to_change",
     "emergency.new_hub": HUB_NOTES,
     "emergency.stand_down": EMERGENCY,
     "emergency.update_message": HUB_NOTES,
