@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         incidents,
         map_views,  # noqa: F401 - its routes, on bp
         models,
+        review,
     )
     from emergency.callouts import models as callout_models  # noqa: F401 - the tables
     from emergency.callouts.views import bp as callouts_bp
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     from emergency.volunteers import privacy as volunteer_privacy
     from emergency.volunteers.cli import purge_volunteers
     from emergency.volunteers.views import bp as volunteers_bp
+    from registry.notices.review import register_review_section
 
     app.register_blueprint(bp)
     app.register_blueprint(volunteers_bp)
@@ -37,5 +39,6 @@ def init_app(app: Flask) -> None:
     emergency_cli.add_command(purge_volunteers)
     app.cli.add_command(emergency_cli)
     banners.register(incidents.banners)
+    register_review_section("emergencies", review.section)
     volunteer_privacy.register()
     outbox.on_permanent_failure(volunteer_details.mark_failing)

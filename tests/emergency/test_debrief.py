@@ -142,6 +142,23 @@ def test_the_sitrep_shows_hours_by_hub_while_under_way(cvec, monkeypatch, make):
     assert report.hours.by_hub == {"Coleham Hall": 1.5}
     body = cvec.get(f"/emergency/incidents/{incident.id}/sitrep.csv").get_data(as_text=True)
     assert ["Volunteer hours", "1.5"] in list(csv.reader(io.StringIO(body)))
-    assert "Coleham Hall: 1.5 hours" in cvec.get_page(
-        f"/emergency/incidents/{incident.id}/sitrep"
-    ).get_text()
+    assert (
+        "Coleham Hall: 1.5 hours"
+        in cvec.get_page(f"/emergency/incidents/{incident.id}/sitrep").get_text()
+    )
+
+
+def test_the_annual_review_counts_exercises_apart(client, response, make, monkeypatch):
+    _at(monkeypatch, 12)
+    drill = data.incident(name="Winter drill", exercise=True)
+    hall = data.hub(location=make.location(name="Drill Hall"))
+    hubs.set_status(hall, HubStatus.open, 3, "", None, drill)
+    _at(monkeypatch, 24 * 40)  # into the next year: the review of 2026 is out
+    body = client.get("/accord/review/2026.csv").get_data(as_text=True)
+    rows = {(r[1], r[2]): r[3] for r in csv.reader(io.StringIO(body)) if r and r[0] == "2026"}
+    assert rows[("Emergencies", "Incidents declared")] == "1"
+    assert rows[("Emergencies", "Exercises held")] == "1"
+    assert rows[("Emergencies", "Hubs opened in incidents")] == "1"
+    assert rows[("Emergencies", "Hubs opened in exercises")] == "1"
+    assert rows[("Emergencies", "Volunteer hours in incidents")] == "5.0"
+    assert rows[("Emergencies", "Call-outs in incidents")] == "1"

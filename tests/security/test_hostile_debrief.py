@@ -22,8 +22,6 @@ def test_hour_rate_and_what_to_change(app, client, make):
     db.session.expire_all()
     assert incident.hour_rate_pence is None
     stand_down = f"/emergency/incidents/{incident.id}/stand-down"
-    done = submit(
-        cvec, stand_down, {"debrief": "Coaches worked", "to_change": hostile.SCRIPTS[1]}
-    )
+    done = submit(cvec, stand_down, {"debrief": "Coaches worked", "to_change": hostile.SCRIPTS[1]})
     assert done.status_code == 302
     checked(cvec, [page, f"{page}.csv"], shows=("__pwned",))

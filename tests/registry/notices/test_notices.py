@@ -467,6 +467,7 @@ def test_the_annual_review_counts_the_year(app, make, council):
         "concerns",
         "referrals",
         "self_assessment",
+        "emergencies",
     ]
 
     body = app.test_client().get(f"/accord/review/{LAST_YEAR}.csv")
