@@ -90,6 +90,7 @@ def test_no_page_with_a_table_scrolls_sideways_on_a_phone(app, page, server, mak
             "/emergency/networks",
             f"/emergency/incidents/{incident.id}",
             f"/emergency/incidents/{incident.id}/sitrep",
+            f"/emergency/incidents/{incident.id}/debrief",
             f"/emergency/incidents/{incident.id}/stand-down",
             "/emergency/incidents/new",
         ],
