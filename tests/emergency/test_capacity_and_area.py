@@ -11,14 +11,6 @@ import pytest
 
 from emergency.models import HubStatus, is_overnight, people_text
 from tests.emergency import data
-from tests.factories import PASSWORD
-
-
-@pytest.fixture
-def cvec(client, make):
-    make.user(role="cvec", email="cvec@example.org")
-    client.sign_in("cvec@example.org", PASSWORD)
-    return client
 
 
 @pytest.mark.parametrize(

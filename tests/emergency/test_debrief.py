@@ -17,16 +17,8 @@ from emergency.callouts.models import Answer, Callout, CalloutRecipient
 from emergency.models import FloodFeed, HubStatus
 from emergency.volunteers import deployments
 from tests.emergency import data
-from tests.factories import PASSWORD
 
 START = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def cvec(client, make):
-    make.user(role="cvec", email="cvec@example.org")
-    client.sign_in("cvec@example.org", PASSWORD)
-    return client
 
 
 def _at(monkeypatch, hours_in: float) -> None:

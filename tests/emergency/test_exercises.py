@@ -28,11 +28,6 @@ EXERCISE_FORM = {**FORM, "exercise": "yes", "name": "Exercise Severn Surge"}
 
 
 @pytest.fixture
-def cvec(client, make):
-    return signed_in_cvec(client, make)
-
-
-@pytest.fixture
 def anonymous(app):
     return app.test_client()
 

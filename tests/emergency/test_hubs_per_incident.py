@@ -19,14 +19,6 @@ from emergency import hubs, standing_down
 from emergency.models import Hub, HubActivation, HubStatus, Incident
 from tests.conftest import MIGRATIONS, scratch_database
 from tests.emergency import data
-from tests.factories import PASSWORD
-
-
-@pytest.fixture
-def cvec(client, make):
-    make.user(role="cvec", email="cvec@example.org")
-    client.sign_in("cvec@example.org", PASSWORD)
-    return client
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from accord.models import AuditEvent
 from emergency import incidents
 from emergency.models import Incident
 from tests.emergency import data
-from tests.factories import PASSWORD
 
 FORM = {
     "exercise": "no",
@@ -30,13 +29,6 @@ def declare(cvec, answers: dict):
     assert response.status_code == 302, response.get_data(as_text=True)
     assert response.location == "/emergency/incidents/new/check"
     return cvec.submit("/emergency/incidents/new/check", {})
-
-
-@pytest.fixture
-def cvec(client, make):
-    make.user(role="cvec", email="cvec@example.org")
-    client.sign_in("cvec@example.org", PASSWORD)
-    return client
 
 
 def test_declaring_shows_a_banner_on_every_page_linking_to_help(cvec, client):

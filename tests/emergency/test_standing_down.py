@@ -13,16 +13,8 @@ from emergency import hubs, standing_down
 from emergency.models import HubStatus, Incident
 from emergency.volunteers import deployments
 from tests.emergency import data
-from tests.factories import PASSWORD
 
 DEBRIEF = "Sandbag requests came in faster than we logged them."
-
-
-@pytest.fixture
-def cvec(client, make):
-    make.user(role="cvec", email="cvec@example.org")
-    client.sign_in("cvec@example.org", PASSWORD)
-    return client
 
 
 @pytest.fixture
