@@ -106,6 +106,8 @@ def _messaging(env: dict) -> dict:
         "NOTIFY_CALLBACK_TOKEN": env.get("NOTIFY_CALLBACK_TOKEN") or "",
         # The most volunteers one call-out goes to (each a text or an email: spend and rate).
         "CALLOUT_MAX_RECIPIENTS": _int(env, "CALLOUT_MAX_RECIPIENTS", 200),
+        # A standby hub whose readiness check is older than this is on CVEC's list to chase.
+        "HUB_READINESS_DAYS": _int(env, "HUB_READINESS_DAYS", 180),
         # The rate limits' Redis serves the queue too unless another is named.
         "REDIS_URL": env.get("REDIS_URL")
         or (rate_limits if rate_limits.startswith(("redis://", "rediss://")) else ""),

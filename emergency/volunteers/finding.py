@@ -1,5 +1,6 @@
-"""CVEC's search for volunteers: by skill, availability, DBS check and words, nearest first
-within a distance of a place; and the counts per district the coordination map shows.
+"""CVEC's search for volunteers: by skill, availability, DBS check, training still valid and
+words, nearest first within a distance of a place; and the counts per district the
+coordination map shows.
 
 Plain functions; none reads `request`.
 """
@@ -13,8 +14,10 @@ from typing import Any
 from sqlalchemy import Select, String, cast, func, or_, select
 
 from accord import geo, geocoding
+from accord.clock import today_uk
 from accord.extensions import db
 from accord.geo import Point
+from emergency.readiness import training
 from emergency.volunteers.deployments import current_of
 from emergency.volunteers.models import Deployment, Volunteer
 
@@ -28,6 +31,7 @@ class Filters:
     skills: list[str] = field(default_factory=list)  # every one of these
     availability: list[str] = field(default_factory=list)  # any one of these
     dbs: bool | None = None
+    training: list[str] = field(default_factory=list)  # every one of these, done and not expired
     origin: Point | None = None
     radius: float = 10.0
     include_inactive: bool = False
@@ -98,6 +102,8 @@ def _filtered(filters: Filters) -> Select[Volunteer]:
         query = query.where(or_(*times))
     if filters.dbs is not None:
         query = query.where(Volunteer.dbs_checked.is_(filters.dbs))
+    for course in filters.training:
+        query = query.where(training.valid_in(course, today_uk()))
     return query
 
 

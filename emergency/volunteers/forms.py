@@ -33,6 +33,7 @@ from accord.forms import (
 )
 from accord.geo import Point
 from accord.phones import uk_mobile
+from emergency.readiness.training import COURSES
 from emergency.volunteers.deployments import task_problem
 from emergency.volunteers.details import AVAILABILITY, SKILLS, Details, district
 from emergency.volunteers.finding import RADII, Filters, locate
@@ -224,6 +225,12 @@ class SearchForm(FlaskForm):
         csrf = False
 
     skills = skills_wanted()
+    training = checkboxes(
+        "Training",
+        COURSES,
+        hint="Volunteers with every course ticked, not expired",
+        invalid="Choose training from the list",
+    )
     availability = times_wanted()
     dbs = SelectField(
         "DBS checked",
@@ -272,6 +279,7 @@ class SearchForm(FlaskForm):
         radius = ok("radius")
         return Filters(
             skills=list(ok("skills") or []),
+            training=list(ok("training") or []),
             availability=list(ok("availability") or []),
             dbs=None if not dbs else dbs == "yes",
             origin=self.origin if not self.place.errors else None,

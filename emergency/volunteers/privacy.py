@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from accord import audit, privacy
 from accord.extensions import db
+from emergency.readiness import training
 from emergency.volunteers import retention
 from emergency.volunteers.models import Volunteer
 
@@ -20,7 +21,8 @@ def _volunteers(email: str) -> list[Volunteer]:
 
 
 def subject_access(email: str) -> list[dict]:
-    """The volunteer's record as kept, with where and when they were deployed."""
+    """The volunteer's record as kept, with where and when they were deployed and their
+    training."""
     found = []
     for volunteer in _volunteers(email):
         audit.record("volunteer.subject_access", "volunteer", volunteer.id)
@@ -48,6 +50,7 @@ def subject_access(email: str) -> list[dict]:
                     }
                     for d in volunteer.deployments
                 ],
+                "training": training.subject_access(volunteer),
             }
         )
     return found

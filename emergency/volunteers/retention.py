@@ -16,6 +16,7 @@ from accord.clock import utcnow
 from accord.extensions import db
 from emergency import incidents
 from emergency.callouts import callouts
+from emergency.readiness import training
 from emergency.volunteers.changes import CHANGE_MAX_AGE_S, forget_change_emails, forget_changes
 from emergency.volunteers.deployments import LOG_KIND, incidents_of, number
 from emergency.volunteers.models import Deployment, Volunteer
@@ -24,7 +25,8 @@ PURGE_BATCH = 500
 
 
 def delete(volunteer: Volunteer, by_id: int | None = None, *, by_volunteer: bool = False) -> None:
-    """Delete a volunteer and their deployments now, at their request (audited by id)."""
+    """Delete a volunteer, their deployments and training now, at their request (audited by
+    id)."""
     logs = incidents_of(volunteer)
     deployments = len(volunteer.deployments)
     audit.record(
@@ -41,14 +43,15 @@ def delete(volunteer: Volunteer, by_id: int | None = None, *, by_volunteer: bool
     forget_changes([volunteer.id])
     outbox.forget(volunteer.email, volunteer.phone)  # their emails and text messages
     callouts.forget([volunteer.id])
+    training.forget([volunteer.id])
     db.session.delete(volunteer)
     db.session.flush()
 
 
 def purge(today: date) -> int:
-    """Delete volunteers whose retention ended before `today`, their deployments and waiting
-    changes; delete expired waiting changes; and take the details out of change emails whose
-    links have expired.
+    """Delete volunteers whose retention ended before `today`, their deployments, training and
+    waiting changes; delete expired waiting changes; and take the details out of change emails
+    whose links have expired.
 
     Safe on several machines at once: on PostgreSQL each takes rows the others have not
     locked (SKIP LOCKED). The caller commits.
@@ -75,6 +78,7 @@ def purge(today: date) -> int:
         db.session.execute(delete_rows(Deployment).where(Deployment.volunteer_id.in_(ids)))
         forget_changes(ids)
         callouts.forget(ids)
+        training.forget(ids)
         db.session.execute(delete_rows(Volunteer).where(Volunteer.id.in_(ids)))
         total += len(ids)
     if total:

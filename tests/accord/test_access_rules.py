@@ -96,6 +96,8 @@ SIGNED_IN = {
     "emergency.hub": "tests/emergency/test_hubs.py::test_role_matrix",
     "emergency.hub_status": "tests/emergency/test_hubs.py::test_role_matrix",
     "emergency.hub_quick": "tests/emergency/test_hubs.py::test_role_matrix",
+    "readiness.hub": "tests/emergency/readiness/test_hub_readiness.py::"
+    "test_only_the_hubs_managers_may_check_it (the hub's organisation's members, CVEC)",
     **dict.fromkeys(
         ["concerns.index", "concerns.show", "concerns.stage", "concerns.mediator"]
         + ["concerns.statement", "concerns.outcome", "concerns.close"],

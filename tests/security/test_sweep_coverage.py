@@ -31,6 +31,7 @@ CONSENT = f"{REST}::test_referral_consent_new_and_decline"
 EMERGENCY = f"{REST}::test_hub_edit_stand_down_and_volunteers"
 CALLOUTS = "tests.security.test_hostile_callouts::test_callout_form_check_and_answers"
 UPDATES = "tests.security.test_hostile_updates::test_update_form_and_check"
+READINESS = "tests.security.test_hostile_readiness::test_readiness_check_reminders_and_training"
 
 # endpoint → the test that posts hostile input to it
 SWEPT = {
@@ -75,6 +76,9 @@ SWEPT = {
     "notices.edit_ambassador": NOTICES,
     "notices.new_consultation": NOTICES,
     "notices.new_notice": NOTICES,
+    "readiness.hub": READINESS,
+    "readiness.remind": READINESS,
+    "readiness.volunteer": READINESS,
     "referrals.check": REFERRAL,
     "referrals.consent": CONSENT,
     "referrals.decline": CONSENT,
