@@ -2,7 +2,7 @@
 volunteers' time that the coordinator sets for an incident
 
 Revision ID: 0031
-Revises: 0028
+Revises: 0030
 Create Date: 2026-12-04 16:30:00
 
 `incident.debrief` keeps what went well (existing notes said both); `to_change` is new.
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0031"
-down_revision = "0028"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 
