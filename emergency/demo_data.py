@@ -17,6 +17,7 @@ from accord.extensions import db
 from accord.models import Location, Review
 from emergency.models import Hub, HubKind, HubStatus
 from emergency.networks.models import MutualAidNetwork
+from emergency.readiness.models import HubReadiness, VolunteerTraining
 from emergency.volunteers import details
 from emergency.volunteers.models import Volunteer
 
@@ -207,12 +208,59 @@ def _volunteers() -> int:
     return len(NAMES)
 
 
+def _readiness() -> int:
+    """Readiness checks on most hubs, some long ago (so CVEC's list of hubs to check has rows),
+    and a few never checked."""
+    if db.session.scalars(select(HubReadiness.id).limit(1)).first() is not None:
+        return 0
+    every = db.session.scalars(select(Hub).order_by(Hub.id)).all()
+    for n, hub in enumerate(every):
+        if n % 5 == 4:
+            continue  # never checked
+        db.session.add(
+            HubReadiness(
+                hub=hub,
+                keyholders_confirmed=True,
+                capacity_confirmed=True,
+                facilities_checked=n % 3 != 0,
+                checked_at=utcnow() - timedelta(days=30 + 60 * n),
+            )
+        )
+    return len(every)
+
+
+def _training() -> int:
+    """Courses for about half the volunteers: rest centre, first aid, safeguarding; some
+    expired."""
+    if db.session.scalars(select(VolunteerTraining.id).limit(1)).first() is not None:
+        return 0
+    courses = ["rest_centre", "first_aid", "safeguarding", "food_hygiene"]
+    added = 0
+    for n, volunteer in enumerate(db.session.scalars(select(Volunteer).order_by(Volunteer.id))):
+        if n % 2:
+            continue
+        done = today_uk() - timedelta(days=100 + 97 * n)
+        db.session.add(
+            VolunteerTraining(
+                volunteer_id=volunteer.id,
+                course=courses[n % len(courses)],
+                completed_on=done,
+                expires_on=done + timedelta(days=3 * 365),
+            )
+        )
+        added += 1
+    return added
+
+
 def load() -> list[str]:
     hubs, networks, volunteers = _hubs(), _networks(), _volunteers()
+    db.session.flush()
+    checked, trained = _readiness(), _training()
     db.session.commit()
     return [
         f"{hubs} new hubs on standby, {networks} new mutual-aid networks, "
-        f"{volunteers} new emergency volunteers (no incident declared)"
+        f"{volunteers} new emergency volunteers (no incident declared); "
+        f"readiness checks on {checked} hubs, training for {trained} volunteers"
     ]
 
 
