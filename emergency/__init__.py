@@ -1,7 +1,7 @@
 """Emergency mode for CVEC: incidents, hubs, mutual aid, volunteers, maps, public help.
 
 Incidents, hubs, floods, the sitrep and map layers sit here; networks/, volunteers/,
-callouts/ and updates/ are features of their own."""
+callouts/, requests/ and updates/ are features of their own."""
 
 from flask import Flask
 
@@ -20,6 +20,8 @@ def init_app(app: Flask) -> None:
     from emergency.cli import emergency_cli
     from emergency.networks import models as network_models  # noqa: F401 - the tables
     from emergency.networks.views import init_app as init_networks
+    from emergency.requests import models as request_models  # noqa: F401 - the tables
+    from emergency.requests.views import bp as requests_bp
     from emergency.updates.views import bp as updates_bp
     from emergency.views import bp
     from emergency.volunteers import details as volunteer_details
@@ -32,6 +34,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(volunteers_bp)
     app.register_blueprint(callouts_bp)
     app.register_blueprint(updates_bp)
+    app.register_blueprint(requests_bp)
     init_networks(app)
     emergency_cli.add_command(purge_volunteers)
     app.cli.add_command(emergency_cli)

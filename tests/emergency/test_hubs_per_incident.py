@@ -203,7 +203,7 @@ def test_the_migration_carries_each_hubs_status_into_the_incident_under_way(
         )
         db.session.commit()
         before = _row_counts()
-        upgrade(directory=MIGRATIONS)
+        upgrade(directory=MIGRATIONS, revision="0028")  # later migrations add tables of their own
         after = _row_counts()
         assert after.pop("hub_activation") == 3
         assert after == before and before["hub"] > 3

@@ -31,6 +31,9 @@ CONSENT = f"{REST}::test_referral_consent_new_and_decline"
 EMERGENCY = f"{REST}::test_hub_edit_stand_down_and_volunteers"
 CALLOUTS = "tests.security.test_hostile_callouts::test_callout_form_check_and_answers"
 UPDATES = "tests.security.test_hostile_updates::test_update_form_and_check"
+REQUESTS = (
+    "tests.security.test_hostile_requests::test_request_forms_new_edit_status_assign_and_asked"
+)
 
 # endpoint → the test that posts hostile input to it
 SWEPT = {
@@ -75,6 +78,11 @@ SWEPT = {
     "notices.new_consultation": NOTICES,
     "notices.new_notice": NOTICES,
     "referrals.check": REFERRAL,
+    "requests.answer": REQUESTS,
+    "requests.assign": REQUESTS,
+    "requests.edit": REQUESTS,
+    "requests.new": REQUESTS,
+    "requests.status": REQUESTS,
     "referrals.consent": CONSENT,
     "referrals.decline": CONSENT,
     "referrals.details": REFERRAL,
