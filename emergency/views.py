@@ -255,7 +255,7 @@ def help_page():
         active=active,
         exercises=exercises,
         results=results,
-        asks=help_requests.public_asks(),
+        asks=help_requests.public_asks(active),
     )
 
 

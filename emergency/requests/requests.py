@@ -386,10 +386,12 @@ def for_hub(hub: Hub) -> list[HelpRequest]:
     return sorted(found, key=lambda r: r.status not in WAITING)
 
 
-def public_asks() -> list[dict]:
-    """Public requests still waiting in real incidents under way, soonest needed first: what
-    /help's "Can you help?" lists. Never a private request, never an exercise's."""
-    real = [i.id for i in incidents.real_active()]
+def public_asks(real_active: list[Incident] | None = None) -> list[dict]:
+    """Public requests still waiting in real incidents under way (`real_active`, when the
+    caller has read them already), soonest needed first: what /help's "Can you help?" lists.
+    Never a private request, never an exercise's."""
+    under_way = incidents.real_active() if real_active is None else real_active
+    real = [i.id for i in under_way if i.active and not i.exercise]
     if not real:
         return []
     statement = (

@@ -50,9 +50,12 @@ def _request(incident: Incident, request_id: int) -> HelpRequest:
     return found
 
 
-def _back(incident: Incident) -> str:
+def _back(incident: Incident, hub_id: int | None = None) -> str:
+    """CVEC goes back to the incident's requests; a hub's manager to the hub's page."""
     if requests.is_cvec(current_user):
         return url_for("emergency.incident", incident_id=incident.id, _anchor="requests")
+    if hub_id is not None:
+        return url_for("emergency.hub", hub_id=hub_id, _anchor="requests")
     return url_for("emergency.hub_list")
 
 
@@ -174,7 +177,7 @@ def _page(found: HelpRequest, status: int = 200, problem: str = "", assign=None)
         assign=assign or _assign_form(found),
         to=AssignedTo,
         problem=problem,
-        back=_back(found.incident),
+        back=_back(found.incident, found.hub_id),
         form=assign if assign is not None and assign.errors else None,
     )
     return page, status

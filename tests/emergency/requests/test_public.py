@@ -93,3 +93,19 @@ def test_an_exercise_requests_are_never_public(app, client, make):
     assert asks(client) == []
     assert asks(staff) == []  # not even to those taking part: it is not a real ask
     assert "exercise blankets" not in client.get("/help").get_data(as_text=True)
+
+
+def test_typed_html_is_shown_as_text(app, client, make):
+    incident, hub = scene(make)
+    staff = cvec(app.test_client(), make)
+    typed = '<b>blankets</b><img src=x onerror="alert(1)">'
+    made = raise_one(staff, incident, hub, detail=typed)
+    for who, path in (
+        (client, "/help"),
+        (staff, page_of(made)),
+        (staff, f"/emergency/incidents/{incident.id}"),
+        (staff, f"/emergency/hubs/{hub.id}"),
+    ):
+        html = who.get(path).get_data(as_text=True)
+        assert "&lt;b&gt;blankets&lt;/b&gt;" in html, path
+        assert "<b>blankets" not in html and "<img src=x" not in html, path
