@@ -1,7 +1,7 @@
 """Emergency mode for CVEC: incidents, hubs, mutual aid, volunteers, maps, public help.
 
 Incidents, hubs, floods, the sitrep and map layers sit here; networks/, volunteers/,
-callouts/, updates/ and readiness/ are features of their own."""
+callouts/, requests/, updates/ and readiness/ are features of their own."""
 
 from flask import Flask
 
@@ -24,6 +24,8 @@ def init_app(app: Flask) -> None:
     from emergency.networks.views import init_app as init_networks
     from emergency.readiness import models as readiness_models  # noqa: F401 - the tables
     from emergency.readiness.views import bp as readiness_bp
+    from emergency.requests import models as request_models  # noqa: F401 - the tables
+    from emergency.requests.views import bp as requests_bp
     from emergency.updates.views import bp as updates_bp
     from emergency.views import bp
     from emergency.volunteers import details as volunteer_details
@@ -38,6 +40,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(callouts_bp)
     app.register_blueprint(updates_bp)
     app.register_blueprint(readiness_bp)
+    app.register_blueprint(requests_bp)
     init_networks(app)
     emergency_cli.add_command(purge_volunteers)
     app.cli.add_command(emergency_cli)

@@ -22,6 +22,7 @@ from emergency.models import (
     HubStatus,
     Incident,
 )
+from emergency.requests import requests as help_requests
 from emergency.views import bp
 
 
@@ -144,6 +145,7 @@ def _hub_page(record: Hub, form: StatusForm, status: int = 200, under_way=None):
         cvec=current_user.has_role(Role.cvec),
         history=record.history[:50],
         names={i.id: i.name for i in under_way} | _incident_names(record),
+        help_requests=help_requests.for_hub(record),
     )
     return page, status
 

@@ -47,6 +47,7 @@ from emergency.models import (
     IncidentKind,
 )
 from emergency.networks import networks
+from emergency.requests import requests as help_requests
 
 bp = Blueprint("emergency", __name__)
 
@@ -160,6 +161,7 @@ def _incident_page(record: Incident, status: int = 200, **forms):
         symbols=layers.HUB_SYMBOLS,
         helping=networks.active_in(record),
         callouts=progress.of_incident(record),
+        waiting=help_requests.waiting(record),
     )
     return page, status
 
@@ -256,6 +258,7 @@ def help_page():
         active=active,
         exercises=exercises,
         results=results,
+        asks=help_requests.public_asks(active),
     )
 
 

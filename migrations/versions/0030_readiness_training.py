@@ -1,7 +1,7 @@
 """readiness and training: hubs' readiness checks, volunteers' training
 
 Revision ID: 0030
-Revises: 0028
+Revises: 0029
 Create Date: 2026-12-04 16:30:00
 
 Every readiness check of a hub is kept (the latest is its readiness). A volunteer's training
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0030"
-down_revision = "0028"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 

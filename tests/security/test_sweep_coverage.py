@@ -32,6 +32,9 @@ EMERGENCY = f"{REST}::test_hub_edit_stand_down_and_volunteers"
 CALLOUTS = "tests.security.test_hostile_callouts::test_callout_form_check_and_answers"
 UPDATES = "tests.security.test_hostile_updates::test_update_form_and_check"
 READINESS = "tests.security.test_hostile_readiness::test_readiness_check_reminders_and_training"
+REQUESTS = (
+    "tests.security.test_hostile_requests::test_request_forms_new_edit_status_assign_and_asked"
+)
 
 # endpoint → the test that posts hostile input to it
 SWEPT = {
@@ -80,6 +83,11 @@ SWEPT = {
     "readiness.remind": READINESS,
     "readiness.volunteer": READINESS,
     "referrals.check": REFERRAL,
+    "requests.answer": REQUESTS,
+    "requests.assign": REQUESTS,
+    "requests.edit": REQUESTS,
+    "requests.new": REQUESTS,
+    "requests.status": REQUESTS,
     "referrals.consent": CONSENT,
     "referrals.decline": CONSENT,
     "referrals.details": REFERRAL,
