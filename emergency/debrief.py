@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import statistics
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,6 +23,8 @@ from emergency.callouts import progress
 from emergency.hours import Hours
 from emergency.hub_states import RECEIVING
 from emergency.models import Hub, HubActivation, HubUpdate, Incident, IncidentLog
+from emergency.requests import requests
+from emergency.requests.models import AssignedTo
 
 
 @dataclass
@@ -59,6 +62,20 @@ class CalloutAnswers:
 
 
 @dataclass
+class Requests:
+    """What hubs and CVEC asked for, by count: how many raised, how they ended, how fast the
+    met ones were met, and how fast public-sector teams answered."""
+
+    raised: int = 0
+    public: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)  # status label → count
+    by_kind: dict[str, int] = field(default_factory=dict)  # kind label → count
+    met_in_hours: float | None = None  # the median time from raised to met
+    teams_asked: int = 0
+    team_answer_hours: float | None = None  # the median time a team took to answer
+
+
+@dataclass
 class Debrief:
     incident: Incident
     at: datetime
@@ -67,6 +84,7 @@ class Debrief:
     hours: Hours = field(default_factory=Hours)
     callouts: list[CalloutAnswers] = field(default_factory=list)
     floods: list[str] = field(default_factory=list)
+    requests: Requests = field(default_factory=Requests)
 
     @property
     def peak(self) -> int:
@@ -93,10 +111,31 @@ def build(incident: Incident, now: datetime | None = None) -> Debrief:
             )
         )
     report.callouts.reverse()  # oldest first, as the timeline
+    report.requests = asked(incident)
     report.floods = [e.text for e in report.timeline if e.kind == "floods"]
     if incident.active and (in_force := floods.in_force_text(floods.cached())):
         report.floods.append(f"Flood warnings in force now: {in_force}")
     return report
+
+
+def asked(incident: Incident) -> Requests:
+    found = Requests()
+    met, answered = [], []
+    for item in requests.of_incident(incident):
+        found.raised += 1
+        found.public += item.public
+        found.by_status[item.status_label] = found.by_status.get(item.status_label, 0) + 1
+        found.by_kind[item.kind_label] = found.by_kind.get(item.kind_label, 0) + 1
+        if item.met_at is not None:
+            met.append(_hours(item.raised_at, item.met_at))
+        for asking in item.assignments:
+            if asking.kind == AssignedTo.team:
+                found.teams_asked += 1
+                if asking.answered_at is not None:
+                    answered.append(_hours(asking.asked_at, asking.answered_at))
+    found.met_in_hours = statistics.median(met) if met else None
+    found.team_answer_hours = statistics.median(answered) if answered else None
+    return found
 
 
 def opened(incident: Incident, until: datetime) -> list[HubOpened]:
@@ -162,6 +201,14 @@ def to_csv(report: Debrief) -> str:
     rows.writerow(["Volunteers who worked", report.hours.volunteers])
     rows.writerow(["Volunteer hours", f"{report.hours.total:.1f}"])
     rows.writerow(["Value of the hours", hours.pounds(report.hours.value_pence)])
+    asks = report.requests
+    rows.writerow(["Requests raised", asks.raised])
+    rows.writerow(["Requests public", asks.public])
+    for label, n in asks.by_status.items():
+        rows.writerow([f"Requests {label.lower()}", n])
+    rows.writerow(["Median hours to meet a request", _median(asks.met_in_hours)])
+    rows.writerow(["Public-sector teams asked", asks.teams_asked])
+    rows.writerow(["Median hours for a team to answer", _median(asks.team_answer_hours)])
     rows.writerow([])
     rows.writerow(["Hub", "Town", "First opened (UTC)", "Hours open or full", "Most people"])
     for hub in report.hubs:
@@ -193,6 +240,10 @@ def to_csv(report: Debrief) -> str:
     for entry in report.timeline:
         rows.writerow([_time(entry.at), entry.kind, csv_cell(entry.text)])
     return out.getvalue()
+
+
+def _median(spent: float | None) -> str:
+    return "" if spent is None else f"{spent:.1f}"
 
 
 def _time(moment: datetime | None) -> str:

@@ -23,6 +23,8 @@ from emergency.models import (
 )
 from emergency.networks import networks
 from emergency.networks.models import MutualAidNetwork
+from emergency.requests import requests
+from emergency.requests.models import HelpRequest
 from emergency.volunteers import deployments
 from emergency.volunteers.models import Deployment
 
@@ -68,6 +70,8 @@ class Sitrep:
     floods: floods.FloodState | None = None
     timeline: list[IncidentLog] = field(default_factory=list)
     hours: Hours = field(default_factory=Hours)  # volunteers' hours by hub
+    # Requests still open or partly met, oldest first, with how long each has waited.
+    waiting: list[tuple[HelpRequest, str]] = field(default_factory=list)
 
 
 def build(incident: Incident, now: datetime | None = None, every: bool = False) -> Sitrep:
@@ -95,6 +99,7 @@ def build(incident: Incident, now: datetime | None = None, every: bool = False) 
     report.deployments = deployments.deployed(incident)
     report.on_duty = deployments.on_duty(incident)
     report.hours = hours.of_incident(incident, report.at)
+    report.waiting = requests.waiting(incident, report.at)
     report.networks = networks.active_in(incident)
     report.floods = floods.current() if incident.active else None
     report.timeline = list(incident.log)
@@ -141,6 +146,8 @@ def to_csv(report: Sitrep) -> str:
     for name, spent in report.hours.by_hub.items():
         rows.writerow([csv_cell(name), f"{spent:.1f}"])
     rows.writerow([])
+    _request_rows(rows, report)
+    rows.writerow([])
     rows.writerow(["Mutual-aid network active", "Covers", "Offers"])
     for network in report.networks:
         covers = ", ".join([*network.towns, *network.outcodes])
@@ -150,6 +157,23 @@ def to_csv(report: Sitrep) -> str:
     for entry in report.timeline:
         rows.writerow([entry.at.isoformat(timespec="minutes"), entry.kind, csv_cell(entry.text)])
     return out.getvalue()
+
+
+def _request_rows(rows, report: Sitrep) -> None:
+    """The requests still open, oldest first: kind and count, not a private request's words."""
+    rows.writerow(["Request", "What", "How many", "Where", "Status", "Raised (UTC)", "Waiting"])
+    for item, waited in report.waiting:
+        rows.writerow(
+            [
+                item.reference,
+                csv_cell(item.kind_label),
+                item.quantity,
+                csv_cell(requests.where(item)),
+                item.status_label,
+                item.raised_at.isoformat(timespec="minutes"),
+                waited,
+            ]
+        )
 
 
 def _destination(deployment: Deployment) -> str:

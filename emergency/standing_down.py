@@ -16,6 +16,8 @@ from accord.clock import utcnow
 from accord.extensions import db
 from emergency import floods, hubs, incidents
 from emergency.models import Hub, HubStatus, HubUpdate, Incident
+from emergency.requests import requests
+from emergency.requests.models import HelpRequest, RequestStatus
 from emergency.volunteers import deployments
 from emergency.volunteers.models import Deployment
 
@@ -33,6 +35,7 @@ class Plan:
 
     hubs: list[Hub]
     deployed: list[Deployment]
+    waiting: list[HelpRequest]  # requests still open or partly met: cancelled
 
 
 @dataclass
@@ -42,6 +45,7 @@ class Outcome:
     closed: list[str] = field(default_factory=list)
     standby: list[str] = field(default_factory=list)
     checked_out: int = 0
+    cancelled: int = 0  # requests still open
 
     def summary(self) -> str:
         parts = []
@@ -51,6 +55,8 @@ class Outcome:
             parts.append(f"{_count(len(self.standby), 'hub')} returned to standby")
         if self.checked_out:
             parts.append(f"{_count(self.checked_out, 'volunteer')} checked out")
+        if self.cancelled:
+            parts.append(f"{_count(self.cancelled, 'request')} still open cancelled")
         return ", ".join(parts)
 
 
@@ -60,7 +66,8 @@ def _count(n: int, noun: str) -> str:
 
 def plan(incident: Incident) -> Plan:
     open_deployments = [d for d in deployments.deployed(incident) if d.checked_out_at is None]
-    return Plan(hubs.open_for(incident), open_deployments)
+    waiting = [found for found, _ in requests.waiting(incident)]
+    return Plan(hubs.open_for(incident), open_deployments, waiting)
 
 
 def stand_down(
@@ -91,6 +98,9 @@ def stand_down(
     for deployment in now.deployed:
         deployments.check_out(deployment, by_id)
         outcome.checked_out += 1
+    for waiting in now.waiting:
+        requests.set_status(waiting, RequestStatus.cancelled, by_id, cvec=True)
+        outcome.cancelled += 1
     if in_force := floods.in_force_text(floods.cached()):
         incidents.log(incident, "floods", f"Flood warnings in force: {in_force}", by_id)
     incident.to_change = to_change
@@ -118,5 +128,10 @@ def outcome(incident: Incident) -> Outcome:
         1
         for d in deployments.deployed(incident)
         if d.checked_out_at is not None and d.checked_out_at >= incident.ended_at
+    )
+    done.cancelled = sum(
+        1
+        for r in requests.of_incident(incident)
+        if r.status == RequestStatus.cancelled and r.status_at >= incident.ended_at
     )
     return done

@@ -15,6 +15,8 @@ from accord.extensions import db
 from emergency import debrief, hours, hubs, sitrep, standing_down
 from emergency.callouts.models import Answer, Callout, CalloutRecipient
 from emergency.models import FloodFeed, HubStatus
+from emergency.requests import requests
+from emergency.requests.models import RequestStatus
 from emergency.volunteers import deployments
 from tests.emergency import data
 
@@ -154,3 +156,30 @@ def test_the_annual_review_counts_exercises_apart(client, response, make, monkey
     assert rows[("Emergencies", "Hubs opened in exercises")] == "1"
     assert rows[("Emergencies", "Volunteer hours in incidents")] == "5.0"
     assert rows[("Emergencies", "Call-outs in incidents")] == "1"
+
+
+def test_requests_are_counted_and_those_still_open_cancelled_at_stand_down(monkeypatch, make):
+    _at(monkeypatch, 0)
+    incident = data.incident()
+    hall = data.hub(location=make.location(name="Coleham Hall"))
+
+    def ask(kind: str, public: bool):
+        details = requests.Details(kind, "camp beds", 20, None, "", public, hall.id)
+        return requests.raise_request(incident, details, None)
+
+    blankets, driver, food = ask("bedding", True), ask("transport", False), ask("food", True)
+    db.session.commit()
+    _at(monkeypatch, 3)
+    requests.set_status(blankets, RequestStatus.met, None, cvec=True)
+    requests.ask_team(driver, "Adult social care", "01743 000000", None)
+    db.session.commit()
+    _at(monkeypatch, 4)
+    assert [r.id for r in standing_down.plan(incident).waiting] == [driver.id, food.id]
+    done = standing_down.stand_down(incident, "Blankets came fast.", {}, None)
+    assert done.cancelled == 2
+    assert standing_down.outcome(incident).cancelled == 2
+    asks = debrief.build(incident).requests
+    assert (asks.raised, asks.public, asks.met_in_hours, asks.teams_asked) == (3, 2, 3.0, 1)
+    assert asks.by_status == {"Met": 1, "Cancelled": 2}
+    log = " ".join(entry.text for entry in incident.log)
+    assert "camp beds" not in log  # counts and kinds only

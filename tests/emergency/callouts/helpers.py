@@ -15,9 +15,9 @@ from tests.emergency import data
 from tests.factories import PASSWORD
 
 
-def cvec(client, make):
-    make.user(role=Role.cvec, email="cvec@example.org")
-    client.sign_in("cvec@example.org", PASSWORD)
+def cvec(client, make, email: str = "cvec@example.org"):
+    make.user(role=Role.cvec, email=email)
+    client.sign_in(email, PASSWORD)
     return client
 
 

@@ -10,13 +10,8 @@ from accord.models import AuditEvent, Role
 from emergency.models import IncidentLog
 from emergency.requests.models import HelpRequest
 from tests.emergency import data
+from tests.emergency.callouts.helpers import cvec  # noqa: F401 - the request tests' too
 from tests.factories import PASSWORD
-
-
-def cvec(client, make, email: str = "cvec@example.org"):
-    make.user(role=Role.cvec, email=email)
-    client.sign_in(email, PASSWORD)
-    return client
 
 
 def manager(client, make, organisation, email: str = "manager@example.org"):
