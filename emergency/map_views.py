@@ -16,6 +16,7 @@ from accord.security import csp_nonce, map_document
 from emergency import floods, hubs, layers, map_cache
 from emergency.forms import HelpForm
 from emergency.models import HUB_STATUS_LABELS, Hub
+from emergency.requests import requests as help_requests
 from emergency.views import bp, incident_or_404
 
 
@@ -83,7 +84,13 @@ def help_map():
             form.where.errors = [*form.where.errors, note]
         else:
             at = f"{origin.latitude:.5f},{origin.longitude:.5f}"
-    shown = [{**hubs.public_view(h), "href": _building_href(h)} for h in hubs.published()]
+    asks: dict[int, list[dict]] = {}
+    for ask in help_requests.public_asks():
+        asks.setdefault(ask["hub_id"], []).append(ask)
+    shown = [
+        {**hubs.public_view(h), "href": _building_href(h), "asks": asks.get(h.id, [])}
+        for h in hubs.published()
+    ]
     key = [*layers.PUBLIC_KEY, *([layers.SEARCHED_KEY] if at else [])]
     return render_template(
         "emergency/help_map.html",

@@ -415,6 +415,7 @@ def public_view(help_request: HelpRequest) -> dict:
     """What anyone may know of a public request: what, how many, by when, where (a hub's
     building name and town only)."""
     return {
+        "hub_id": help_request.hub_id,
         "kind": help_request.kind_label,
         "detail": help_request.detail,
         "quantity": help_request.quantity,

@@ -49,6 +49,9 @@ def test_public_requests_show_on_help_private_ones_nowhere(app, client, make, ca
         "Bedding: blankets ×20, at Frankwell Hall, Shrewsbury, needed by 31 December 2099 at 6pm"
     ]
     assert "1 Frankwell Quay" not in client.get_page("/help").select_one(".app-asks").get_text()
+    # The hub's own entry on the public map's list asks too.
+    entry = client.get_page("/help/map").select_one(f"#hub-{hub.id}").get_text(" ", strip=True)
+    assert "Can you help? blankets ×20 by 31 December 2099 at 6pm" in entry
     public_paths = [
         "/help",
         "/help?where=SY3 8HQ",
