@@ -39,6 +39,7 @@ INCIDENT_PAGES = {
     "incident": "/emergency/incidents/1",
     "help-map": "/help/map?where=SY1+1AA",
     "hub": "/emergency/hubs/1",
+    "debrief": "/emergency/incidents/1/debrief",
 }
 PHONE_SEARCH = "/directory?q=lunch+club&where=Shrewsbury"
 OFFLINE = "http://127.0.0.1:9"  # no outside calls: flood and postcode feeds fail soft

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
 from accord.extensions import db
 from emergency.models import (
@@ -92,19 +91,19 @@ class State:
 
 
 def states_in(incident: Incident, listed: list[Hub]) -> dict[int, State]:
-    """Each hub's state in the incident: its own row there; else, when it is part of no other
-    incident under way, its standing (a hub opened by hand before the incident was
-    declared); else on standby."""
+    """Each hub's state in the incident: its own row there; else, while the incident is under
+    way and the hub is part of no other, its standing (a hub opened by hand before the
+    incident was declared); else on standby. The rows read are those of the incidents under
+    way (a few hubs each), whatever `listed` holds."""
     rows = db.session.execute(
         select(HubActivation, Incident.id)
         .join(Incident, Incident.id == HubActivation.incident_id)
-        .where(
-            or_(HubActivation.incident_id == incident.id, Incident.ended_at.is_(None)),
-            HubActivation.hub_id.in_([hub.id for hub in listed]),
-        )
+        .where(or_(HubActivation.incident_id == incident.id, Incident.ended_at.is_(None)))
     ).all()
     mine = {a.hub_id: a for a, incident_id in rows if incident_id == incident.id}
     elsewhere = {a.hub_id for a, incident_id in rows if incident_id != incident.id}
+    if not incident.active:
+        elsewhere = {hub.id for hub in listed}  # an ended incident had only its own
     found = {}
     for hub in listed:
         if (activation := mine.get(hub.id)) is not None:
@@ -128,16 +127,6 @@ def _state(
 ) -> State:
     shown = people(hub, occupancy) if status in RECEIVING else ""
     return State(str(status), occupancy, needs, shown, at, own)
-
-
-def in_incident(incident: Incident) -> list[HubActivation]:
-    """The hubs with a part in the incident, A to Z, their buildings loaded."""
-    statement = (
-        select(HubActivation)
-        .where(HubActivation.incident_id == incident.id)
-        .options(selectinload(HubActivation.hub).selectinload(Hub.location))
-    )
-    return sorted(db.session.scalars(statement), key=lambda a: a.hub.location.name.lower())
 
 
 def counts_of(states) -> dict[str, int]:
