@@ -8,7 +8,14 @@ from datetime import date, datetime, time, timedelta
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovSubmitInput
-from wtforms import BooleanField, SelectField, SubmitField, ValidationError
+from wtforms import (
+    BooleanField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.fields.choices import SelectChoice
 
 from accord.clock import UK, today_uk
@@ -53,6 +60,25 @@ def _no_contacts(form, field) -> None:
         raise ValidationError(problem.replace("The task", "It").replace("the task", "it"))
 
 
+def hub_choice(hint: str) -> SelectField:
+    """A hub of the incident, the choices set by the view (or none, and a place instead)."""
+    return SelectField(
+        "Hub", widget=GovSelect(), description=hint, choices=[], validate_choice=False
+    )
+
+
+def place_answer(hint: str, *checks) -> StringField | TextAreaField:
+    """Where, when it is not at a hub: a line of at most 100 characters."""
+    return text_answer(
+        "Or a place",
+        "Place must be 100 characters or fewer",
+        100,
+        *checks,
+        hint=hint,
+        filters=(line,),
+    )
+
+
 class CalloutForm(FlaskForm):
     need = text_answer(
         "What is needed",
@@ -64,20 +90,10 @@ class CalloutForm(FlaskForm):
         missing="Enter what is needed",
         filters=(line,),
     )
-    hub = SelectField(
-        "Hub",
-        widget=GovSelect(),
-        description="Choose one of the hubs, or describe a place below",
-        choices=[],
-        validate_choice=False,
-    )
-    place = text_answer(
-        "Or a place",
-        "Place must be 100 characters or fewer",
-        100,
+    hub = hub_choice("Choose one of the hubs, or describe a place below")
+    place = place_answer(
+        "A postcode or town to measure distance from, or a place like “Frankwell car park”",
         _no_contacts,
-        hint="A postcode or town to measure distance from, or a place like “Frankwell car park”",
-        filters=(line,),
     )
     day = DayMonthYear("Date", id="day-day", description="For example, 5 12 2026")
     starts = text_answer(

@@ -12,7 +12,7 @@ from wtforms.validators import InputRequired
 
 from accord.clock import today_uk
 from accord.forms import DayMonthYear, choices, line, text, text_answer
-from emergency.callouts.forms import as_stored, parse_time
+from emergency.callouts.forms import as_stored, hub_choice, parse_time, place_answer
 from emergency.requests.models import KIND_LABELS, STATUS_LABELS, AssignedTo
 from emergency.volunteers.deployments import task_problem
 
@@ -58,20 +58,9 @@ class RequestForm(FlaskForm):
         missing="Enter how many are needed",
         filters=(line,),
     )
-    hub = SelectField(
-        "Hub",
-        widget=GovSelect(),
-        description="Where it is needed: one of the hubs, or a place below",
-        choices=[],
-        validate_choice=False,
-    )
-    place = text_answer(
-        "Or a place",
-        "Place must be 100 characters or fewer",
-        100,
-        _no_contacts,
-        hint="When it is not needed at a hub, for example “Frankwell car park”",
-        filters=(line,),
+    hub = hub_choice("Where it is needed: one of the hubs, or a place below")
+    place = place_answer(
+        "When it is not needed at a hub, for example “Frankwell car park”", _no_contacts
     )
     day = DayMonthYear(
         "Needed by (date)",
