@@ -190,28 +190,26 @@ def raise_request(incident: Incident, details: Details, by_id: int | None) -> He
     db.session.flush()
     seen = "public" if help_request.public else "private"
     text = f"Request {help_request.reference} raised: {_counted(help_request)} ({seen})"
-    incidents.log(incident, LOG_KIND, text, by_id)
-    audit.record(
-        "help_request.raised",
-        "help_request",
-        help_request.id,
-        actor_id=by_id,
-        details=_facts(help_request),
-    )
+    _record(help_request, "raised", text, by_id, _facts(help_request))
     return help_request
+
+
+def _record(
+    help_request: HelpRequest, action: str, said: str, by_id: int | None, facts: dict
+) -> None:
+    """A change to a request, in the incident's log (`said`: kinds and counts, never a
+    request's words) and the audit (`help_request.<action>`, with `facts`)."""
+    incidents.log(help_request.incident_id, LOG_KIND, said, by_id)
+    audit.record(
+        f"help_request.{action}", "help_request", help_request.id, actor_id=by_id, details=facts
+    )
 
 
 def update(help_request: HelpRequest, details: Details, by_id: int | None) -> None:
     """CVEC changes what a request asks for (its status is changed by `set_status`)."""
     _copy(help_request, details)
-    incidents.log(help_request.incident_id, LOG_KIND, f"{name(help_request)} changed", by_id)
-    audit.record(
-        "help_request.changed",
-        "help_request",
-        help_request.id,
-        actor_id=by_id,
-        details=_facts(help_request),
-    )
+    said = f"{name(help_request)} changed"
+    _record(help_request, "changed", said, by_id, _facts(help_request))
 
 
 def set_status(help_request: HelpRequest, status: str, by_id: int | None, cvec: bool) -> None:
@@ -228,15 +226,8 @@ def set_status(help_request: HelpRequest, status: str, by_id: int | None, cvec: 
     help_request.status = chosen
     help_request.status_at = now
     help_request.met_at = now if chosen == RequestStatus.met else None
-    said = help_request.status_label.lower()
-    incidents.log(help_request.incident_id, LOG_KIND, f"{name(help_request)} {said}", by_id)
-    audit.record(
-        "help_request.status",
-        "help_request",
-        help_request.id,
-        actor_id=by_id,
-        details=_facts(help_request),
-    )
+    said = f"{name(help_request)} {help_request.status_label.lower()}"
+    _record(help_request, "status", said, by_id, _facts(help_request))
 
 
 # --- asking someone to meet it -----------------------------------------------------------------
@@ -256,19 +247,13 @@ def _assigned(
     row.by_id = by_id
     help_request.assignments.append(row)
     db.session.flush()
-    incidents.log(help_request.incident_id, LOG_KIND, f"{name(help_request)} {said}", by_id)
-    audit.record(
-        "help_request.assigned",
-        "help_request",
-        help_request.id,
-        actor_id=by_id,
-        details={
-            "assignment_id": row.id,
-            "to": row.kind,
-            "deployment_id": row.deployment_id,
-            "network_id": row.network_id,
-        },
-    )
+    facts = {
+        "assignment_id": row.id,
+        "to": row.kind,
+        "deployment_id": row.deployment_id,
+        "network_id": row.network_id,
+    }
+    _record(help_request, "assigned", f"{name(help_request)} {said}", by_id, facts)
     return row
 
 
@@ -330,14 +315,8 @@ def record_answer(
     row.answered_at = answered_at
     help_request = row.request
     said = "answered by the team" if row.kind == AssignedTo.team else "answered by the network"
-    incidents.log(help_request.incident_id, LOG_KIND, f"{name(help_request)} {said}", by_id)
-    audit.record(
-        "help_request.answered",
-        "help_request",
-        help_request.id,
-        actor_id=by_id,
-        details={"assignment_id": row.id, "to": row.kind},
-    )
+    facts = {"assignment_id": row.id, "to": row.kind}
+    _record(help_request, "answered", f"{name(help_request)} {said}", by_id, facts)
 
 
 # --- lists ------------------------------------------------------------------------------------
