@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from directory import demo_data, models  # noqa: F401 - the tables and demo loader
     from directory.admin_views import bp as admin_bp
     from directory.cli import directory_cli
+    from directory.freshness import views as freshness_views  # noqa: F401 - its routes
     from directory.oruk.api import bp as oruk_bp
     from directory.referrals import models as referral_models  # noqa: F401 - the tables
     from directory.referrals.cli import referrals_cli
@@ -28,6 +29,9 @@ def init_app(app: Flask) -> None:
     admin.register_queue("Listings from new providers", "directory_admin.reviews", Role.coordinator)
     admin.register_queue(
         "Referrals: anonymous figures and unmet need", "referrals.statistics", Role.coordinator
+    )
+    admin.register_queue(
+        "Listings not checked for a while", "directory.upkeep_dashboard", Role.coordinator
     )
     home.register_counter("services", "local services listed", service_count)
     home.register_counter("buildings", "community buildings listed", building_count)

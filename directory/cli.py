@@ -1,8 +1,8 @@
 """`flask directory …`: the directory's commands.
 
 flask directory import-oruk PATH_OR_URL   services from an Open Referral UK feed
-flask directory remind                    remind providers of listings unchecked for 11 months
-                                          (cron, daily)
+flask directory remind                    email providers once about each listing unchecked for
+                                          11 months, with a "still correct" link (cron, daily)
 flask directory vocabulary                the spelling vocabulary's snapshot taken again on
                                           PostgreSQL (cron, daily: drops words no longer used)
 """
@@ -64,8 +64,9 @@ def import_oruk(path_or_url: str, details: bool, timeout: float) -> None:
 
 @directory_cli.command("remind")
 def remind() -> None:
-    """Email the members of each provider whose listing has not been checked for 11 months,
-    and again at 12 (when it shows as "may be out of date"); once each. Run it daily."""
+    """Email the members of the organisation managing each listing not checked for 11 months,
+    once (until it is next checked), with a one-click "still correct" link and a link to edit
+    it; at 15 months it shows as "may be out of date". Run it daily."""
     count = upkeep.send_reminders()
     db.session.commit()
     click.echo(f"listings whose providers were reminded: {count}")

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from accord import demo
+from accord.clock import today_uk
 from accord.extensions import db
 from accord.models import Location, Organisation
 from directory import listings, taxonomy
@@ -39,6 +40,15 @@ class Listing(NamedTuple):
     source_id: str
 
 
+def _checked_days_ago(rng: random.Random) -> int:
+    """Days since a demo listing was checked, counted back from the day the demo is loaded:
+    up to 14 months, so a fresh demo has listings due their reminder (11 months) but none
+    yet out of date (15 months), whenever it is loaded; the judged searches rank current
+    listings. The same one draw as ever, so the rest of the demo county is unchanged."""
+    drawn = rng.randint(5, 480)
+    return 5 + (drawn - 5) * 425 // 475
+
+
 def _add(
     rng: random.Random,
     terms: dict[str, TaxonomyTerm],
@@ -58,7 +68,7 @@ def _add(
         is_free=rng.random() > 0.15,
         languages=["English"] + (["Welsh"] if rng.random() < 0.1 else []),
         capacity=rng.choice(CAPACITIES),
-        assured_at=date(2026, 11, 1) - timedelta(days=rng.randint(5, 480)),
+        assured_at=today_uk() - timedelta(days=_checked_days_ago(rng)),
         assurer=f"{org.name}",
         source="demo",
         source_id=listing.source_id,

@@ -3,15 +3,16 @@ anyone can report a wrong listing, and old listings get reminders."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from accord import accounts, audit, emails
 from accord.clock import today_uk, utcnow
 from accord.extensions import db
 from accord.models import Location, Organisation, Review
-from directory import listings, taxonomy
+from directory import freshness, listings, taxonomy
+from directory.freshness import checks
 from directory.models import (
     REFERRAL_FIELDS,
     Capacity,
@@ -20,8 +21,6 @@ from directory.models import (
     Service,
     ServiceAtLocation,
 )
-
-REMIND_AT = (timedelta(days=335), timedelta(days=365))  # about 11 and 12 months
 
 
 def is_new_provider(org: Organisation) -> bool:
@@ -138,27 +137,46 @@ def decide(service: Service, publish: bool) -> None:
         )
 
 
+def recipients(service: Service) -> list[str]:
+    """Who is emailed about a listing's upkeep: the members of the organisation that manages
+    it (today its own organisation; one place to change when another organisation manages
+    a listing it claimed)."""
+    return accounts.member_emails(service.organisation_id)
+
+
 def send_reminders(today: date | None = None) -> int:
-    """Email providers whose listings are 11 or 12 months past their last check, once at each;
-    the number of listings they were reminded about. The caller commits."""
+    """Email the members managing each published listing last checked REMIND_MONTHS or more
+    ago, once per check: saving the listing or saying it is still correct clears reminded_at
+    and starts the next wait. The number of listings whose providers were reminded; the
+    caller commits."""
     today = today or today_uk()
-    sent = 0
     query = select(Service).where(
-        Service.review == Review.published, Service.assured_at <= today - REMIND_AT[0]
+        Service.review == Review.published,
+        Service.assured_at <= freshness.remind_by(today),
+        # Reminded before its last check, or never: a feed's import may date a check
+        # without clearing reminded_at as saving does.
+        or_(Service.reminded_at.is_(None), Service.reminded_at < Service.assured_at),
     )
     # Several runners never take one row twice (PostgreSQL; SQLite has one writer and
     # SQLAlchemy leaves FOR UPDATE out there).
     query = query.with_for_update(skip_locked=True)
+    sent = 0
     for service in db.session.scalars(query):
-        checked = service.assured_at
-        if checked is None:  # never checked: the query leaves these out
-            continue
-        last = service.reminded_at.date() if service.reminded_at else None
-        due = [checked + gap for gap in REMIND_AT if checked + gap <= today]
-        if not due or (last is not None and last >= due[-1]):
-            continue
-        for to in accounts.member_emails(service.organisation_id):
-            emails.queue(to, "directory/listing_reminder", kind="listing-reminder", service=service)
+        to = recipients(service)
+        if not to:
+            continue  # reminded once someone can act on it
+        # Set before the link is made: the link's fingerprint is of the state it may change.
         service.reminded_at = datetime.combine(today, time())
+        token = checks.check_token(service)
+        for address in to:
+            emails.queue(
+                address,
+                "directory/listing_reminder",
+                kind="listing-reminder",
+                service=service,
+                token=token,
+                stale_months=freshness.STALE_MONTHS,
+            )
+        audit.record("service.reminded", "service", service.id)
         sent += 1
     return sent

@@ -4,8 +4,6 @@ the same blueprint (directory/search/views.py)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import (
     Blueprint,
     abort,
@@ -23,12 +21,12 @@ from wtforms.fields.choices import SelectChoice
 
 from accord import limits, maps
 from accord.accounts import role_required
-from accord.clock import now_uk, today_uk
+from accord.clock import now_uk
 from accord.extensions import db, limiter
 from accord.geo import ACCESSIBILITY, ATTRIBUTION, FACILITIES, Point
 from accord.models import Location, Organisation, Review, Role
 from accord.security import csp_nonce, map_document
-from directory import hours, listings, taxonomy, upkeep
+from directory import freshness, hours, listings, taxonomy, upkeep
 from directory.forms import CapacityForm, ReportForm, ServiceForm
 from directory.models import (
     ACCESS_ROUTES,
@@ -42,7 +40,6 @@ from directory.search.query import search_args
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
 LIST_KEY = "signposting"
-STALE_AFTER = timedelta(days=365)
 
 
 def service_count() -> int:
@@ -64,7 +61,9 @@ def page_context() -> dict:
     return {
         "capacity_labels": CAPACITY_LABELS,
         "routes": ACCESS_ROUTES,
-        "stale_before": today_uk() - STALE_AFTER,
+        # "May be out of date": the same cut-off search ranks by (directory/freshness).
+        "stale_before": freshness.stale_before(),
+        "stale_months": freshness.STALE_MONTHS,
         "in_list": set(listed()),
         "attribution": ATTRIBUTION,
         # The search this page was reached from, so its links lead back to the same results.

@@ -15,8 +15,8 @@ Distances in SQL are equirectangular (degrees of latitude, longitude scaled by t
 the place's latitude, bound as a parameter): exact enough at county scale, and no
 trigonometry per row. The miles shown are measured in Python for the page alone.
 
-Online-only services are never local: their own query (online()), by relevance then name.
-Without a place: relevance, then name.
+Online-only services are never local: their own query (online()), current first, then by
+relevance, then name. Without a place: current first, relevance, then name.
 """
 
 from __future__ import annotations
@@ -92,6 +92,13 @@ def _distance(latitude: Any, longitude: Any) -> ColumnElement[Any]:
     dlat = latitude - shapes.LAT
     dlon = (longitude - shapes.LON) * shapes.K
     return dlat * dlat + dlon * dlon
+
+
+def stale() -> ColumnElement[Any]:
+    """1 for a listing that may be out of date (never checked, or before the bound day), 0
+    for a current one: the first order within a band (and of the lists without bands)."""
+    checked = Service.assured_at
+    return case((or_(checked.is_(None), checked < shapes.STALE), 1), else_=0)
 
 
 def _buildings() -> tuple[Any, Any, list, Any]:
@@ -218,6 +225,17 @@ def rings(radius: float, words: bool, found: int = 0, needed: int = 0, ring: flo
     return min(ring * grow, radius)
 
 
+def settled(rows: list, ring: float, radius: float) -> bool:
+    """Whether a ring's first rows are the whole radius's first rows. A ring ending inside a
+    band holds that band's nearest listings only: its current ones are the band's nearest
+    current ones, but a stale one among them would come after the band's current listings
+    beyond the ring. Such a page is read again from the band's edge (rings with words)."""
+    if ring >= radius or ring in BANDS:
+        return True
+    partial = sum(edge < ring for edge in BANDS)
+    return not any(row.band == partial and row.stale for row in rows)
+
+
 def area_ring(radius: float) -> float:
     """The smallest ring that holds area-wide services: one covering their band."""
     return min(radius, BANDS[AREA_BAND])
@@ -231,8 +249,8 @@ def _shape(query: Query, words: Words | None) -> tuple:
 
 
 def local(query: Query, words: Words | None, areas: bool) -> Any:
-    """Every service shown for the place within the radius: columns sid, d2, band, relevance
-    (not yet ordered); area-wide ones too when `areas`."""
+    """Every service shown for the place within the radius: columns sid, d2, band, relevance,
+    stale (not yet ordered); area-wide ones too when `areas`."""
     text = words
     near = nearest(text).subquery("near")
     band = case(
@@ -246,15 +264,17 @@ def local(query: Query, words: Words | None, areas: bool) -> Any:
         .where(ServiceSearch.reach != "online", *_filters(query, text))
     )
     relevance: Any = literal(0) if text is None else near.c.relevance
-    built = built.add_columns(near.c.d2, band.label("band"), relevance.label("relevance"))
+    built = built.add_columns(
+        near.c.d2, band.label("band"), relevance.label("relevance"), stale().label("stale")
+    )
     if not areas:
         return built
     return union_all(built, _areas(query, text))
 
 
 def _areas(query: Query, text: Words | None) -> Select:
-    """Area-wide services covering the place's district (bound): sid, d2, band, relevance (in
-    the middle band, after the buildings of their relevance in it)."""
+    """Area-wide services covering the place's district (bound): sid, d2, band, relevance,
+    stale (in the middle band, after the buildings of their relevance in it)."""
     areas = (
         select(ServiceSearch.service_id.label("sid"))
         .join(Service, Service.id == ServiceSearch.service_id)
@@ -272,6 +292,7 @@ def _areas(query: Query, text: Words | None) -> Select:
         literal(_squared(BANDS[AREA_BAND]), Float).label("d2"),
         literal(AREA_BAND).label("band"),
         relevance.label("relevance"),
+        stale().label("stale"),
     )
 
 
@@ -282,12 +303,14 @@ def _values(query: Query, origin: geo.Point, outcode: str, miles: float) -> dict
 def ordered_local(
     query: Query, words: Words | None, origin: geo.Point, outcode: str, miles: float
 ) -> Plan:
-    """The services shown for a place within `miles`, in the order shown: band, relevance,
-    distance."""
+    """The services shown for a place within `miles`, in the order shown: band, current before
+    stale, relevance, distance."""
 
     def build() -> Select:
         rows = local(query, words, bool(outcode)).subquery("shown")
-        return select(rows).order_by(rows.c.band, rows.c.relevance.desc(), rows.c.d2, rows.c.sid)
+        return select(rows).order_by(
+            rows.c.band, rows.c.stale, rows.c.relevance.desc(), rows.c.d2, rows.c.sid
+        )
 
     key = ("ordered", bool(outcode), *_shape(query, words))
     return Plan(key, build, _values(query, origin, outcode, miles))
@@ -361,8 +384,8 @@ def _links(query: Query, text: Words | None) -> Select:
 
 
 def online(query: Query, words: Words | None) -> Plan:
-    """Online-only services (their own section with a place): sid, relevance, by relevance
-    then name, up to CAP + 1."""
+    """Online-only services (their own section with a place): sid, relevance, current before
+    stale, then by relevance then name, up to CAP + 1."""
     key = ("online", *_shape(query, words))
     return Plan(key, lambda: _online(query, words).limit(CAP + 1), shapes.values(query))
 
@@ -381,19 +404,20 @@ def _online(query: Query, words: Words | None) -> Select:
         return (
             statement.select_from(joined)
             .add_columns(literal(0).label("relevance"))
-            .order_by(*by_name)
+            .order_by(stale(), *by_name)
         )
     matched = OnlineFirst(Service.__table__, _MATCHES, _MATCHES.c.sid == Service.id)
     relevance = _MATCHES.c.relevance
     return (
         statement.select_from(matched)
         .add_columns(relevance.label("relevance"))
-        .order_by(relevance.desc(), *by_name)
+        .order_by(stale(), relevance.desc(), *by_name)
     )
 
 
 def everywhere(query: Query, words: Words | None) -> Plan:
-    """Without a place: every service matching, by relevance then name (sid, relevance)."""
+    """Without a place: every service matching, current before stale, then by relevance then
+    name (sid, relevance)."""
     key = ("everywhere", *_shape(query, words))
     return Plan(key, lambda: _everywhere(query, words), shapes.values(query))
 
@@ -406,7 +430,7 @@ def _everywhere(query: Query, words: Words | None) -> Select:
         matched = InOrder(_MATCHES, Service.__table__, Service.id == _MATCHES.c.sid)
         statement, relevance = statement.select_from(matched), _MATCHES.c.relevance
     return statement.add_columns(relevance.label("relevance")).order_by(
-        relevance.desc(), func.lower(Service.name), Service.id
+        stale(), relevance.desc(), func.lower(Service.name), Service.id
     )
 
 

@@ -301,8 +301,14 @@ def _nearest_page(
     while ring is not None:
         areas = outcode if ring >= candidates.area_ring(query.radius) else ""
         rows = candidates.ordered_local(query, matches, origin, areas, ring).page(0, needed)
-        if len(rows) >= needed or ring >= query.radius:
+        if ring >= query.radius:
             break
+        if len(rows) >= needed:
+            if candidates.settled(rows, ring, query.radius):
+                break
+            # The page ends in a stale listing of a band the ring cuts: to the band's edge.
+            ring = candidates.rings(query.radius, True, ring=ring)
+            continue
         ring = candidates.rings(query.radius, by_words, len(rows), needed, ring)
     assert ring is not None
     if ring >= query.radius and len(rows) < needed:

@@ -16,10 +16,11 @@ import math
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from sqlalchemy import Float, Integer, String, bindparam
+from sqlalchemy import Date, Float, Integer, String, bindparam
 
 from accord import geo
 from accord.extensions import db
+from directory import freshness
 from directory.search import opening
 from directory.search.query import Query
 
@@ -36,6 +37,9 @@ AREA = bindparam("area", type_=String)  # LIKE pattern: the place's district amo
 NEED, ROUTE = bindparam("need", type_=String), bindparam("route", type_=String)
 AGE = bindparam("age", type_=Integer)
 LIMIT, OFFSET = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+# A listing last checked before this day (or never) may be out of date (directory/freshness):
+# a value, as the day moves on while a kept statement does not.
+STALE = bindparam("stale_before", type_=Date)
 
 _KEPT: dict[tuple, Any] = {}
 
@@ -92,13 +96,15 @@ def place(origin: geo.Point, miles: float) -> dict[str, float]:
 
 
 def values(query: Query, outcode: str = "") -> dict[str, Any]:
-    """The filters' values (and the district for area-wide services)."""
+    """The filters' values (and the district for area-wide services), and the day before
+    which a listing counts as out of date."""
     escaped = outcode.replace("/", "//").replace("%", "/%").replace("_", "/_")
     return {
         "need": query.need,
         "age": query.age,
         "route": query.route,
         "area": f"% {escaped} %",
+        "stale_before": freshness.stale_before(),
         **opening.values(query),
     }
 

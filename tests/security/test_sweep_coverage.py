@@ -122,6 +122,7 @@ EXEMPT = {
     "core.notify_callback": "GOV.UK Notify's receipts, behind its bearer token: a status from a "
     "fixed list and ids; no free text is kept or shown (tests/accord/test_outbox_channels.py)",
     "directory.still_correct": "a provider confirms a listing: " + BUTTON,
+    "directory.check_listing": "behind an emailed link, a provider confirms a listing: " + BUTTON,
     "notices.retire_ambassador": BUTTON,
     "referrals.accept": BUTTON,
     "referrals.complete": BUTTON,

@@ -1,0 +1,91 @@
+"""The coordinator's dashboard of listings not checked for a while: organisations, oldest
+unchecked listing first, with how many of their published listings are past the reminder
+(REMIND_MONTHS) and past "may be out of date" (STALE_MONTHS). A county has thousands of
+listings: grouped and paged in the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, case, func, or_, select
+
+from accord.extensions import db
+from accord.models import Organisation, Review
+from directory import freshness
+from directory.models import Service
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Row:
+    slug: str
+    name: str
+    overdue: int  # published listings unchecked for REMIND_MONTHS or more (or never checked)
+    stale: int  # of which unchecked for STALE_MONTHS or more (or never checked)
+    oldest: date | None  # the oldest check; None: a listing was never checked
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Row]
+    total: int  # organisations with an overdue listing
+    page: int
+    pages: int
+
+
+def _overdue(today: date):
+    checked = Service.assured_at
+    return and_(
+        Service.review == Review.published,
+        or_(checked.is_(None), checked <= freshness.remind_by(today)),
+    )
+
+
+def oldest_first(page: int, today: date, per_page: int = PER_PAGE) -> Page | None:
+    """One page of organisations with overdue listings, the oldest check first (a listing
+    never checked is the oldest of all); None past the last page."""
+    overdue = _overdue(today)
+    groups = select(Service.organisation_id).where(overdue).group_by(Service.organisation_id)
+    total = db.session.scalar(select(func.count()).select_from(groups.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    if page > pages:
+        return None
+    checked = Service.assured_at
+    never = func.max(case((checked.is_(None), 1), else_=0))
+    stale = func.sum(
+        case((or_(checked.is_(None), checked < freshness.stale_before(today)), 1), else_=0)
+    )
+    oldest = func.min(checked)
+    statement = (
+        select(Organisation.slug, Organisation.name, func.count(Service.id), stale, oldest, never)
+        .join(Organisation, Organisation.id == Service.organisation_id)
+        .where(overdue)
+        .group_by(Organisation.id, Organisation.slug, Organisation.name)
+        .order_by(never.desc(), oldest, Organisation.name, Organisation.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    # A listing never checked makes the organisation's oldest check "never" (None).
+    rows = [
+        Row(slug, name, count, stale_count, None if unchecked else first)
+        for slug, name, count, stale_count, first, unchecked in db.session.execute(statement)
+    ]
+    return Page(rows, total, page, pages)
+
+
+LISTED = 500  # an organisation's listings shown at once: more than any holds
+
+
+def listings_of(org: Organisation) -> list[Service]:
+    """An organisation's published listings, the oldest check first (never checked first)."""
+    checked = Service.assured_at
+    return list(
+        db.session.scalars(
+            select(Service)
+            .where(Service.organisation_id == org.id, Service.review == Review.published)
+            .order_by(checked.is_not(None), checked, Service.name, Service.id)
+            .limit(LISTED)
+        )
+    )
