@@ -10,7 +10,6 @@ from accord import clock
 from accord.clock import today_uk
 from accord.extensions import db
 from accord.models import OutboxMessage, Review, Role
-from directory import upkeep
 from directory.models import Service
 from tests.directory.data import organisation, place, service
 from tests.factories import PASSWORD
@@ -143,20 +142,6 @@ def test_reports_are_rate_limited(client, make):
         for _ in range(6)
     ]
     assert statuses[:5] == [302] * 5 and statuses[5] == 429
-
-
-def test_reminders_at_eleven_and_twelve_months_once_each(app, make):
-    existing = service("Food Hub", "food", "shrewsbury", assured_at=date(2025, 1, 1))
-    make.user(role=Role.member, organisation=existing.organisation, email="provider@example.org")
-    assert upkeep.send_reminders(date(2025, 11, 1)) == 0  # 10 months
-    assert upkeep.send_reminders(date(2025, 12, 5)) == 1  # 11 months
-    db.session.commit()
-    assert upkeep.send_reminders(date(2025, 12, 20)) == 0  # already reminded
-    assert upkeep.send_reminders(date(2026, 1, 2)) == 1  # 12 months
-    db.session.commit()
-    assert upkeep.send_reminders(date(2026, 3, 1)) == 0
-    kinds = db.session.scalars(select(OutboxMessage.kind)).all()
-    assert kinds.count("listing-reminder") == 2
 
 
 def test_the_remind_command_emails_the_provider_a_link_to_check_the_listing(app, make, monkeypatch):
