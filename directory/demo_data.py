@@ -8,7 +8,7 @@ keeps, capacity states and review dates spread realistically.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import NamedTuple
 
 from sqlalchemy import select
