@@ -38,7 +38,7 @@ OPEN = {
     "directory.print_list": "the visitor's own signposting list (session)",
     "directory.shared_list": "signed shared-list link",
     "directory.report": "anyone may report a wrong listing (rate limited)",
-    "directory.check_listing": "emailed \"still correct\" link (an opaque single-use token, "
+    "directory.check_listing": 'emailed "still correct" link (an opaque single-use token, '
     "rate limited; GET changes nothing): tests/directory/freshness/test_checks.py",
     "emergency.help_page": "public get help now",
     "emergency.help_map": "public get help now map",

@@ -73,9 +73,7 @@ def test_checked_13_months_ago_is_current(app):
     assert names(results) == ["Castle Larder", "Frankwell Larder"]
 
 
-def test_a_stale_building_comes_after_a_current_area_wide_service_in_their_band(
-    app, monkeypatch
-):
+def test_a_stale_building_comes_after_a_current_area_wide_service_in_their_band(app, monkeypatch):
     # Hadnall, about 4.7 miles from Castlefields: band 2 (3 to 10 miles), with area-wide
     # services.
     hadnall = ("Hadnall Village Hall", "Hadnall", "SY4 4AA", 52.77600, -2.70700, [])
