@@ -49,7 +49,7 @@ def check_listing(token: str):
 @role_required(Role.coordinator)
 def upkeep_dashboard():
     number = buildings.page_number(request.args.get("page"))
-    found = dashboard.oldest_first(number, today_uk()) if number else None
+    found = dashboard.oldest_first(number, today_uk(), dashboard.PER_PAGE) if number else None
     if found is None:
         abort(404)
     return render_template(
