@@ -17,6 +17,26 @@ def test_an_expired_token_opens_nothing(app):
     assert links.read("accord-confirm", token, max_age_s=-1) is None
 
 
+def test_an_opaque_token_hides_what_it_carries_and_opens_only_its_own_purpose(app, monkeypatch):
+    import base64
+    from datetime import timedelta
+
+    from accord import clock
+
+    token = links.sign_opaque("listing-check", {"s": 4242, "f": "abc"})
+    assert links.read_opaque("listing-check", token, max_age_s=60) == {"s": 4242, "f": "abc"}
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    assert b"4242" not in raw and b"abc" not in raw  # encrypted, not just signed
+    assert links.read_opaque("listing-other", token, max_age_s=60) is None
+    assert links.read_opaque("listing-check", token[:-3] + "AAA", max_age_s=60) is None
+    assert links.read_opaque("listing-check", "not a token", max_age_s=60) is None
+    assert links.read("listing-check", token, max_age_s=60) is None
+    # Dated by the app's clock, as `sign` is: a test that moves time moves its age.
+    made = clock.system_time()
+    monkeypatch.setattr(clock, "system_time", lambda: made + timedelta(seconds=61))
+    assert links.read_opaque("listing-check", token, max_age_s=60) is None
+
+
 def test_a_lasting_token_round_trips(app):
     token = links.sign_lasting("signposting-list", [1, 2, 3])
     assert links.read_lasting("signposting-list", token) == [1, 2, 3]
