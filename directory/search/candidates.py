@@ -225,17 +225,6 @@ def rings(radius: float, words: bool, found: int = 0, needed: int = 0, ring: flo
     return min(ring * grow, radius)
 
 
-def settled(rows: list, ring: float, radius: float) -> bool:
-    """Whether a ring's first rows are the whole radius's first rows. A ring ending inside a
-    band holds that band's nearest listings only: its current ones are the band's nearest
-    current ones, but a stale one among them would come after the band's current listings
-    beyond the ring. Such a page is read again from the band's edge (rings with words)."""
-    if ring >= radius or ring in BANDS:
-        return True
-    partial = sum(edge < ring for edge in BANDS)
-    return not any(row.band == partial and row.stale for row in rows)
-
-
 def area_ring(radius: float) -> float:
     """The smallest ring that holds area-wide services: one covering their band."""
     return min(radius, BANDS[AREA_BAND])

@@ -304,7 +304,7 @@ def _nearest_page(
         if ring >= query.radius:
             break
         if len(rows) >= needed:
-            if candidates.settled(rows, ring, query.radius):
+            if _settled(rows, ring, query.radius):
                 break
             # The page ends in a stale listing of a band the ring cuts: to the band's edge.
             ring = candidates.rings(query.radius, True, ring=ring)
@@ -314,6 +314,17 @@ def _nearest_page(
     if ring >= query.radius and len(rows) < needed:
         return rows[offset:], len(rows)  # the whole radius, and fewer than a page: all
     return rows[offset:], candidates.count_local(query, matches, origin, outcode, query.radius)
+
+
+def _settled(rows: list, ring: float, radius: float) -> bool:
+    """Whether a ring's first rows are the whole radius's first rows. A ring ending inside a
+    band holds that band's nearest listings only: its current ones are the band's nearest
+    current ones, but a stale one among them would come after the band's current listings
+    beyond the ring. Such a page is read again from the band's edge (rings with words)."""
+    if ring >= radius or ring in candidates.BANDS:
+        return True
+    partial = sum(edge < ring for edge in candidates.BANDS)
+    return not any(row.band == partial and row.stale for row in rows)
 
 
 def _few_page(
