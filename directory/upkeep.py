@@ -109,7 +109,7 @@ def report(service: Service, what: str) -> ListingReport:
     record = ListingReport(service=service, what=what)
     db.session.add(record)
     db.session.flush()
-    for to in accounts.member_emails(service.organisation_id):
+    for to in accounts.member_emails(service.manager_id):
         emails.queue(
             to, "directory/listing_report", kind="listing-report", service=service, what=what
         )
