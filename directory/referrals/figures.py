@@ -105,6 +105,8 @@ def usual_reply_days(service_id: int, now: datetime | None = None) -> int | None
     if len(rows) < REPLY_MIN:
         return None
     taken = [
-        working_days_between(to_uk(sent).date(), to_uk(answered).date()) for sent, answered in rows
+        working_days_between(to_uk(sent).date(), to_uk(answered).date())
+        for sent, answered in rows
+        if sent and answered  # both, by the query; said again for the type checker
     ]
     return max(1, math.ceil(stats.median(taken)))
