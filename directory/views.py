@@ -201,9 +201,8 @@ def edit_service(service_id: int):
         if current_user.organisation_ids():
             return redirect(url_for("directory.manage"))
         return redirect(url_for("directory.service", service_id=service.id))
-    return render_template(
-        "directory/edit_service.html", form=form, org=service.organisation, service=service
-    )
+    manager = service.managed_by or service.organisation
+    return render_template("directory/edit_service.html", form=form, org=manager, service=service)
 
 
 @bp.post("/services/<int:service_id>/capacity")

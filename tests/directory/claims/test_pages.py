@@ -61,7 +61,9 @@ def test_a_member_claims_and_the_coordinator_approves(app, listing, charity, mem
     assert public.select_one("#managed-by").get_text(strip=True) == "Managed by Riverside Friends"
 
     # The charity's members keep it now: in their listings, and they may edit it.
-    assert "Riverside Lunch Club" in page_text(client, "/directory/manage")
+    manage = page_text(client, "/directory/manage")
+    assert "Riverside Lunch Club" in manage
+    assert "Listed by Open Feed Listings; Riverside Friends manages it." in manage
     assert BUTTON not in page_text(client, page)
     client.get_page(f"/directory/services/{listing.id}/edit")
     client.get_page(form, status=404)
