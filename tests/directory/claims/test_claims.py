@@ -173,3 +173,18 @@ def test_the_owner_claiming_back_manages_its_own_again(app, listing, charity, me
     claims.decide(back, True, coordinator)
     db.session.commit()
     assert listing.managed_by_id is None and listing.manager_id == listing.organisation_id
+
+
+def test_referrals_go_to_the_organisation_managing_the_listing(app, listing, charity, member):
+    from directory.referrals import referrals
+
+    listing.access_routes = ["professional_referral"]
+    worker = factories.user(Role.frontline)
+    before = referrals.start(listing, worker, "token-before")
+    claims.decide(
+        claims.make_claim(listing, charity, member), True, factories.user(Role.coordinator)
+    )
+    after = referrals.start(listing, worker, "token-after")
+    db.session.commit()
+    assert before.organisation_id == listing.organisation_id
+    assert after.organisation_id == charity.id
