@@ -14,6 +14,7 @@ from accord.extensions import db
 from accord.models import AuditEvent, OutboxMessage, Role
 from directory.claims import claims
 from directory.claims.models import ClaimStatus, DecidedBy, ListingClaim
+from directory.models import Service
 from tests import factories
 
 
@@ -188,3 +189,20 @@ def test_referrals_go_to_the_organisation_managing_the_listing(app, listing, cha
     db.session.commit()
     assert before.organisation_id == listing.organisation_id
     assert after.organisation_id == charity.id
+
+
+def test_a_feed_no_longer_overwrites_a_claimed_listing(app, charity, member):
+    from directory.oruk import upsert
+    from tests.directory.oruk.test_upsert import SOURCE, lunch_club
+
+    upsert.import_services([lunch_club()], SOURCE)
+    db.session.commit()
+    club = db.session.scalar(select(Service).where(Service.name == "Wem Lunch Club"))
+    claims.decide(claims.make_claim(club, charity, member), True, factories.user(Role.coordinator))
+    club.name = "Wem Lunch Club (Thursdays)"
+    db.session.commit()
+    changed = lunch_club() | {"name": "Wem Lunch Club renamed by the feed"}
+    result = upsert.import_services([changed], SOURCE)
+    db.session.commit()
+    assert result.skipped == 1 and "manages this service" in result.lines[-1]
+    assert club.name == "Wem Lunch Club (Thursdays)"
