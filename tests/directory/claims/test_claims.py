@@ -206,3 +206,16 @@ def test_a_feed_no_longer_overwrites_a_claimed_listing(app, charity, member):
     db.session.commit()
     assert result.skipped == 1 and "manages this service" in result.lines[-1]
     assert club.name == "Wem Lunch Club (Thursdays)"
+
+
+def test_reports_of_a_wrong_listing_go_to_its_manager(app, listing, charity, member):
+    from directory import upkeep
+
+    factories.user(Role.member, listing.organisation, email="feed@example.org")
+    claims.decide(
+        claims.make_claim(listing, charity, member), True, factories.user(Role.coordinator)
+    )
+    db.session.query(OutboxMessage).delete()
+    upkeep.report(listing, "The times have changed")
+    db.session.commit()
+    assert sent_to() == [member.email]
