@@ -1,7 +1,8 @@
 """Directory: services and community buildings (Open Referral UK), search, signposting.
 
 Services, buildings, provider editing and review sit here; each feature is a sub-package:
-search/ (search and the signposting list), referrals/ and oruk/ (the API and the importer)."""
+search/ (search and the signposting list), referrals/, claims/ (members asking to manage a
+listing) and oruk/ (the API and the importer)."""
 
 from flask import Flask
 
@@ -11,6 +12,8 @@ def init_app(app: Flask) -> None:
     from accord.models import Role
     from directory import demo_data, models  # noqa: F401 - the tables and demo loader
     from directory.admin_views import bp as admin_bp
+    from directory.claims import models as claim_models  # noqa: F401 - the tables
+    from directory.claims.views import bp as claims_bp
     from directory.cli import directory_cli
     from directory.freshness import views as freshness_views  # noqa: F401 - its routes
     from directory.oruk.api import bp as oruk_bp
@@ -24,9 +27,11 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(oruk_bp)
     app.register_blueprint(referrals_bp)
+    app.register_blueprint(claims_bp)
     app.cli.add_command(directory_cli)
     app.cli.add_command(referrals_cli)
     admin.register_queue("Listings from new providers", "directory_admin.reviews", Role.coordinator)
+    admin.register_queue("Claimed listings", "claims.queue", Role.coordinator)
     admin.register_queue(
         "Referrals: anonymous figures and unmet need", "referrals.statistics", Role.coordinator
     )

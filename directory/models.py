@@ -156,10 +156,15 @@ class Service(OrukRecord, Model):
     # working days it has to answer one before the provider and referrer are told.
     referral_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
     referral_response_days: Mapped[int] = mapped_column(default=5)
+    # The organisation that manages the listing when it is not its own (an approved claim,
+    # directory/claims): its members, not the owner's, edit it; its page says "Managed by".
+    # (No ON DELETE: see migration 0034.)
+    managed_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
-    organisation: Mapped[Organisation] = relationship()
+    organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
+    managed_by: Mapped[Organisation | None] = relationship(foreign_keys=[managed_by_id])
     terms: Mapped[list[TaxonomyTerm]] = relationship(secondary=service_term)
     at_locations: Mapped[list[ServiceAtLocation]] = relationship(
         back_populates="service", cascade="all, delete-orphan"
@@ -171,6 +176,12 @@ class Service(OrukRecord, Model):
     @property
     def locations(self) -> list[Location]:
         return [sal.location for sal in self.at_locations]
+
+    @property
+    def manager_id(self) -> int:
+        """The organisation whose members keep the listing: the one managing it after an
+        approved claim, else its own."""
+        return self.managed_by_id or self.organisation_id
 
 
 class ServiceAtLocation(OrukRecord, Model):

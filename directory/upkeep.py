@@ -108,7 +108,7 @@ def report(service: Service, what: str) -> ListingReport:
     record = ListingReport(service=service, what=what)
     db.session.add(record)
     db.session.flush()
-    for to in accounts.member_emails(service.organisation_id):
+    for to in recipients(service):
         emails.queue(
             to, "directory/listing_report", kind="listing-report", service=service, what=what
         )
@@ -127,7 +127,7 @@ def review_queue() -> list[Service]:
 def decide(service: Service, publish: bool) -> None:
     service.review = Review.published if publish else Review.rejected
     audit.record("service.reviewed", "service", service.id, details={"published": publish})
-    for to in accounts.member_emails(service.organisation_id):
+    for to in recipients(service):
         emails.queue(
             to,
             "directory/listing_review",
@@ -139,9 +139,8 @@ def decide(service: Service, publish: bool) -> None:
 
 def recipients(service: Service) -> list[str]:
     """Who is emailed about a listing's upkeep: the members of the organisation that manages
-    it (today its own organisation; one place to change when another organisation manages
-    a listing it claimed)."""
-    return accounts.member_emails(service.organisation_id)
+    it (the one that claimed it, directory/claims, or else its own)."""
+    return accounts.member_emails(service.manager_id)
 
 
 def send_reminders(today: date | None = None) -> int:

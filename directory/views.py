@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from wtforms.fields.choices import SelectChoice
 
 from accord import limits, maps
@@ -27,6 +27,7 @@ from accord.geo import ACCESSIBILITY, ATTRIBUTION, FACILITIES, Point
 from accord.models import Location, Organisation, Review, Role
 from accord.security import csp_nonce, map_document
 from directory import freshness, hours, listings, taxonomy, upkeep
+from directory.claims import claims
 from directory.forms import CapacityForm, ReportForm, ServiceForm
 from directory.models import (
     ACCESS_ROUTES,
@@ -35,6 +36,7 @@ from directory.models import (
     Service,
     ServiceAtLocation,
 )
+from directory.referrals.figures import usual_reply_days
 from directory.search.query import search_args
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
@@ -80,6 +82,8 @@ def service(service_id: int):
         # Schedules are on UK clocks; the server's clock is UTC, an hour behind all summer.
         hours=hours.of(record, now_uk()),
         access=ACCESSIBILITY,
+        claimable=bool(claims.claimable_for(current_user, record)),
+        replies=usual_reply_days(record.id),
         **page_context(),
     )
 
@@ -142,9 +146,12 @@ def _service_form(org, service: Service | None = None) -> ServiceForm:
 @role_required(Role.member)
 def manage():
     org_ids = current_user.organisation_ids()
-    services = db.session.scalars(
-        select(Service).where(Service.organisation_id.in_(org_ids)).order_by(Service.name)
-    ).all()
+    # Its own listings that nobody else manages, and those it manages after a claim.
+    mine = or_(
+        and_(Service.organisation_id.in_(org_ids), Service.managed_by_id.is_(None)),
+        Service.managed_by_id.in_(org_ids),
+    )
+    services = db.session.scalars(select(Service).where(mine).order_by(Service.name)).all()
     orgs = db.session.scalars(select(Organisation).where(Organisation.id.in_(org_ids))).all()
     return render_template("directory/manage.html", services=services, orgs=orgs, **page_context())
 
@@ -174,7 +181,9 @@ def _managed(service_id: int) -> Service:
     service = db.session.get(Service, service_id)
     if service is None:
         abort(404)
-    if not _may_manage(service.organisation):
+    # The organisation managing it after an approved claim, else its own.
+    manager = service.managed_by or service.organisation
+    if not _may_manage(manager):
         abort(403)
     return service
 
@@ -191,9 +200,8 @@ def edit_service(service_id: int):
         if current_user.organisation_ids():
             return redirect(url_for("directory.manage"))
         return redirect(url_for("directory.service", service_id=service.id))
-    return render_template(
-        "directory/edit_service.html", form=form, org=service.organisation, service=service
-    )
+    manager = service.managed_by or service.organisation
+    return render_template("directory/edit_service.html", form=form, org=manager, service=service)
 
 
 @bp.post("/services/<int:service_id>/capacity")

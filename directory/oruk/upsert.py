@@ -125,6 +125,12 @@ class _Importer:
                 f"{draft.label}: a service with this id was added on this site; "
                 "an import does not overwrite it"
             )
+        if service is not None and service.managed_by_id is not None:
+            # Claimed (directory/claims): the organisation that runs it keeps it here now.
+            raise Skip(
+                f"{draft.label}: an organisation manages this service on this site; "
+                "an import does not overwrite it"
+            )
         parts = self._parts(draft, service)
         if service is None:
             self._create(draft, parts)

@@ -3,11 +3,15 @@ service, need and outcome, and unmet need by postcode district with small cells 
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+import statistics as stats
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from accord.clock import to_uk, utcnow
 from accord.extensions import db
+from directory import schedules
 from directory.models import Service
 from directory.referrals.models import Referral, ReferralStatus
 
@@ -71,3 +75,38 @@ def unmet_shown(unmet: dict[tuple[str, str], int]) -> tuple[list[tuple[tuple[str
         key=lambda item: (-item[1], item[0]),
     )
     return shown, sum(n for n in unmet.values() if n < SMALL_COUNT)
+
+
+# A service's usual reply time is shown from this many answered referrals: fewer say little,
+# and could point to the few people referred.
+REPLY_MIN = 5
+REPLY_WINDOW = timedelta(days=365)  # the last 12 months
+
+
+def working_days_between(start: date, end: date) -> int:
+    """The working days after `start` up to and including `end` (Monday to Friday, not
+    England and Wales bank holidays): an answer on the day sent took 0."""
+    closed = schedules.bank_holidays(range(start.year, end.year + 1))
+    days = (start + timedelta(days=n) for n in range(1, (end - start).days + 1))
+    return sum(1 for day in days if day.weekday() < 5 and day not in closed)
+
+
+def usual_reply_days(service_id: int, now: datetime | None = None) -> int | None:
+    """The median working days the service took to first answer a referral sent in the last
+    12 months, rounded up and at least 1; None when fewer than REPLY_MIN were answered."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(Referral.sent_at, Referral.first_response_at).where(
+            Referral.service_id == service_id,
+            Referral.sent_at >= now - REPLY_WINDOW,
+            Referral.first_response_at.is_not(None),
+        )
+    ).all()
+    if len(rows) < REPLY_MIN:
+        return None
+    taken = [
+        working_days_between(to_uk(sent).date(), to_uk(answered).date())
+        for sent, answered in rows
+        if sent and answered  # both, by the query; said again for the type checker
+    ]
+    return max(1, math.ceil(stats.median(taken)))

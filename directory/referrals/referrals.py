@@ -133,7 +133,8 @@ def start(service: Service, referrer: User, token: str) -> Referral:
     referral = Referral(
         reference=new_reference("R", Referral.reference),
         service=service,
-        organisation_id=service.organisation_id,
+        # Received by whoever keeps the listing: after an approved claim, its manager.
+        organisation_id=service.manager_id,
         referrer_id=referrer.id,
         start_token=token if found is None else None,
         need_codes=sorted(term.code for term in service.terms),

@@ -32,6 +32,7 @@ EMERGENCY = f"{REST}::test_hub_edit_stand_down_and_volunteers"
 CALLOUTS = "tests.security.test_hostile_callouts::test_callout_form_check_and_answers"
 UPDATES = "tests.security.test_hostile_updates::test_update_form_and_check"
 READINESS = "tests.security.test_hostile_readiness::test_readiness_check_reminders_and_training"
+CLAIMS = "tests.security.test_hostile_claims::test_claim_decision_and_automatic_switch"
 REQUESTS = (
     "tests.security.test_hostile_requests::test_request_forms_new_edit_status_assign_and_asked"
 )
@@ -42,6 +43,9 @@ SWEPT = {
     "callouts.answer": CALLOUTS,
     "callouts.check": CALLOUTS,
     "callouts.new": CALLOUTS,
+    "claims.automatic": CLAIMS,
+    "claims.decide": CLAIMS,
+    "claims.new": CLAIMS,
     "concerns.close": CONCERNS,
     "concerns.mediator": CONCERNS,
     "concerns.mediators": CONCERNS,
