@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from directory.admin_views import bp as admin_bp
     from directory.cli import directory_cli
     from directory.oruk.api import bp as oruk_bp
+    from directory.pickers import views as picker_views  # noqa: F401 - its routes
     from directory.referrals import models as referral_models  # noqa: F401 - the tables
     from directory.referrals.cli import referrals_cli
     from directory.referrals.views import bp as referrals_bp

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from accord import audit, geo
@@ -186,6 +186,12 @@ def change_status(
     details = {"status": str(state.status), "incident": incident.id if incident else None}
     audit.record("hub.status", "hub", hub.id, actor_id=by_id, details=details)
     return update
+
+
+def taken(hub: Hub | None = None) -> Select[int]:
+    """The buildings that are a hub already (but for `hub`), as a query of their ids."""
+    statement = select(Hub.location_id)
+    return statement if hub is None else statement.where(Hub.id != hub.id)
 
 
 def free_buildings(hub: Hub | None = None) -> list[Location]:

@@ -28,7 +28,7 @@ def test_cvec_makes_a_building_a_hub(client, make):
     response = client.submit(
         "/emergency/hubs/new",
         {
-            "location": building.id,
+            "location": "shirehall",
             "organisation": org.id,
             "kinds": ["rest_centre", "warm_space"],
             "day_capacity": "120",
@@ -41,6 +41,7 @@ def test_cvec_makes_a_building_a_hub(client, make):
     assert response.status_code == 302
     hub = db.session.scalars(db.select(Hub)).one()
     assert (hub.status, hub.day_capacity, hub.night_capacity) == ("standby", 120, 40)
+    assert hub.location_id == building.id
     assert hub.organisation_id == org.id
     page = client.get_page(f"/emergency/hubs/{hub.id}")
     assert "Jo 07700 900001" in page.get_text()  # CVEC sees key-holders
