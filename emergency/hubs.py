@@ -194,15 +194,6 @@ def taken(hub: Hub | None = None) -> Select[int]:
     return statement if hub is None else statement.where(Hub.id != hub.id)
 
 
-def free_buildings(hub: Hub | None = None) -> list[Location]:
-    """Published community buildings that are not a hub yet (and this hub's own), A to Z."""
-    taken = set(db.session.scalars(select(Hub.location_id)))
-    if hub is not None:
-        taken.discard(hub.location_id)
-    statement = select(Location).where(Location.review == "published").order_by(Location.name)
-    return [b for b in db.session.scalars(statement) if b.id not in taken]
-
-
 def operators() -> list[Organisation]:
     """The organisations that may run a hub, A to Z."""
     return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
