@@ -139,3 +139,18 @@ def test_words_sent_unchosen_come_back_as_radios_without_violations(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Abbey Hall")
     assert db.session.scalars(db.select(Hub).where(Hub.location_id == made["abbey"].id)).one()
     assert console_errors == []
+
+
+def test_a_suggestion_is_text_never_html(page, server, make, console_errors):
+    # The autocomplete writes a suggestion's template as HTML: ours escapes the name first.
+    name = "<img src=x onerror=window.__pwned=1><b>Hostile</b> Hall"
+    make.location(name=name, town="Wem", postcode="SY4 5AA")
+    make.user(role=Role.cvec, email="cvec@example.org")
+    sign_in(page, server, "cvec@example.org")
+    page.goto(server + "/emergency/hubs/new")
+    page.get_by_label(LABEL).press_sequentially("hostile", delay=30)
+    option = page.locator(".autocomplete__menu").get_by_role("option")
+    expect(option).to_have_text([f"{name}, Wem SY4 5AA"])
+    assert option.locator("img, b").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    assert console_errors == []
