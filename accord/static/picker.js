@@ -65,6 +65,22 @@ function enhance(picker) {
   holder.addEventListener("input", () => {
     hidden.value = "";
   });
+  describe(holder.querySelector("input"), input.getAttribute("aria-describedby"));
+}
+
+// The field's hint and error stay read out with it: the autocomplete sets its own
+// aria-describedby (its usage hint) as it goes, so ours are added back whenever it does.
+function describe(field, ours) {
+  if (!field || !ours) return;
+  const wanted = ours.split(" ");
+  const keep = () => {
+    const now = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (wanted.every((id) => now.includes(id))) return;
+    const added = wanted.filter((id) => !now.includes(id));
+    field.setAttribute("aria-describedby", [...now, ...added].join(" "));
+  };
+  keep();
+  new MutationObserver(keep).observe(field, { attributeFilter: ["aria-describedby"] });
 }
 
 for (const picker of document.querySelectorAll("[data-app-picker]")) enhance(picker);

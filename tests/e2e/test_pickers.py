@@ -4,6 +4,8 @@ region; with JavaScript off the same form works by searching on the server."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from accord.extensions import db
@@ -85,6 +87,9 @@ def test_a_providers_building_by_postcode(page, server, make, console_errors):
     page.get_by_label("Free", exact=True).check()
     page.get_by_label("Drop in").check()
     field = page.get_by_label("Building (name, town or postcode)")
+    # Its hint is still read out with it once the autocomplete has taken its place.
+    expect(field).to_have_attribute("aria-describedby", re.compile(r"\blocation-hint\b"))
+    expect(field).to_have_accessible_description(re.compile("Where it happens"))
     field.press_sequentially("sy11j", delay=30)
     expect(page.locator(".autocomplete__menu").get_by_role("option")).to_have_text(
         ["Quarry Hall, Shrewsbury SY1 1JA"]

@@ -133,6 +133,14 @@ def test_the_json_is_text_not_html(client, make):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_hostile_queries_are_answered_not_failed(client, make, halls):
+    sign_in(client, make, Role.cvec)
+    for query in ("ca%00stle", "%25", "x" * 5000, "%E2%80%AEcastle", "castle&q=abbey"):
+        response = client.get(f"/directory/buildings/lookup?q={query}")
+        assert response.status_code == 200, query
+        assert len(response.get_json()["results"]) <= 10
+
+
 def test_nobody_else_may_ask(client, make, halls):
     response = client.get("/directory/buildings/lookup?q=castle")
     assert response.status_code == 302 and response.location.startswith("/sign-in")
