@@ -148,8 +148,7 @@ def test_nobody_else_may_ask(client, make, halls):
     assert client.get("/directory/buildings/lookup?q=castle").status_code == 403
 
 
-def test_it_is_rate_limited_per_account(app, client, make, halls):
-    app.config["RATELIMIT_ENABLED"] = True
+def test_it_is_rate_limited_per_account(client, make, halls):
     sign_in(client, make, Role.cvec)
     codes = [client.get("/directory/buildings/lookup?q=ca").status_code for _ in range(125)]
     assert codes[:120] == [200] * 120 and codes[-1] == 429
