@@ -35,9 +35,11 @@ node_modules/.stamp: package.json package-lock.json
 GOVUK := node_modules/govuk-frontend/dist/govuk
 LEAFLET := node_modules/leaflet/dist
 CLUSTER := node_modules/leaflet.markercluster/dist
+AUTOCOMPLETE := node_modules/accessible-autocomplete/dist
 assets: node_modules/.stamp
 	rm -rf $(VENDOR)
-	mkdir -p $(VENDOR)/govuk $(VENDOR)/leaflet/images $(VENDOR)/markercluster
+	mkdir -p $(VENDOR)/govuk $(VENDOR)/leaflet/images $(VENDOR)/markercluster \
+		$(VENDOR)/accessible-autocomplete
 	sed -e 's/@font-face{font-family:GDS Transport;[^}]*}//g' \
 		-e 's/font-family:GDS Transport,/font-family:/g' \
 		-e 's#url(/assets/images/govuk-crest.svg)#none#g' \
@@ -48,6 +50,10 @@ assets: node_modules/.stamp
 		$(LEAFLET)/images/marker-icon.png $(VENDOR)/leaflet/images/
 	cp $(CLUSTER)/leaflet.markercluster.js $(CLUSTER)/MarkerCluster.css \
 		$(CLUSTER)/MarkerCluster.Default.css $(VENDOR)/markercluster/
+	sed -e '/sourceMappingURL/d' $(AUTOCOMPLETE)/accessible-autocomplete.min.js \
+		> $(VENDOR)/accessible-autocomplete/accessible-autocomplete.min.js
+	sed -e 's#/\*\# sourceMappingURL=[^*]*\*/##' $(AUTOCOMPLETE)/accessible-autocomplete.min.css \
+		> $(VENDOR)/accessible-autocomplete/accessible-autocomplete.min.css
 
 run: install
 	mkdir -p instance

@@ -42,6 +42,8 @@ SIGNED_IN_SEND = "30 per minute"
 CONCERN = "20 per minute"
 # Public pages that look things up (postcode search, maps, hub GeoJSON).
 LOOKUP = "60 per minute"
+# A lookup asked as someone types (choosing a building), per account: a few a second, briefly.
+AS_YOU_TYPE = "120 per minute; 2000 per hour"
 # Adding to and removing from the signposting list (one click each).
 LIST_CHANGE = "120 per minute"
 # Signing in, per visitor address: generous, so a council office or community centre behind

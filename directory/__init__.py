@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     from directory.cli import directory_cli
     from directory.freshness import views as freshness_views  # noqa: F401 - its routes
     from directory.oruk.api import bp as oruk_bp
+    from directory.pickers import views as picker_views  # noqa: F401 - its routes
     from directory.referrals import models as referral_models  # noqa: F401 - the tables
     from directory.referrals.cli import referrals_cli
     from directory.referrals.views import bp as referrals_bp

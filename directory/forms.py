@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
@@ -14,7 +13,6 @@ from wtforms import (
     BooleanField,
     IntegerField,
     RadioField,
-    SelectField,
     StringField,
     SubmitField,
     ValidationError,
@@ -22,6 +20,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from accord.forms import checkboxes, choices, strip, text_answer
+from accord.pickers import BuildingField
 from directory.models import ACCESS_ROUTES, CAPACITY_LABELS, REFERRAL_FIELDS
 
 DAY_NAMES = {
@@ -118,8 +117,11 @@ class ServiceForm(FlaskForm):
         hint="If a referral has had no answer after this, we remind you and the referrer",
         default=5,
     )
-    location = SelectField(
-        "Where it happens", widget=GovSelect(), choices=[], validate_choice=False
+    # The view gives it its source (directory/pickers/lookup.py): published buildings.
+    location = BuildingField(
+        "Building (name, town or postcode)",
+        endpoint="directory.building_lookup",
+        description="Where it happens. Leave this blank if it is online, by phone or at home",
     )
     days = checkboxes("Days it is open", DAY_NAMES)
     opens_at = StringField(
@@ -145,10 +147,6 @@ class ServiceForm(FlaskForm):
         low = self.minimum_age.data
         if field.data is not None and low is not None and field.data < low:
             raise ValidationError("Oldest age must be the same as or more than the youngest age")
-
-    def validate_location(self, field) -> None:
-        if field.data and field.data not in {choice.value for choice in field.choices}:
-            raise ValidationError("Choose a building from the list")
 
     def validate_closes_at(self, field) -> None:
         if self.days.data and not (self.opens_at.data and field.data):

@@ -37,6 +37,7 @@ from directory.models import (
     ServiceAtLocation,
 )
 from directory.referrals.figures import usual_reply_days
+from directory.pickers import lookup
 from directory.search.query import search_args
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
@@ -126,13 +127,12 @@ def _trusted() -> bool:
 def _service_form(org, service: Service | None = None) -> ServiceForm:
     form = ServiceForm(obj=service) if service is not None else ServiceForm()
     form.needs.choices = [SelectChoice(t.code, t.name) for t in taxonomy.needs()]
-    places = db.session.scalars(select(Location).order_by(Location.town, Location.name)).all()
-    form.location.choices = [SelectChoice("", "No building: online, by phone or at home")] + [
-        SelectChoice(str(p.id), f"{p.name}, {p.town}") for p in places
-    ]
+    current = service.locations[0].id if service is not None and service.locations else None
+    # Published buildings, and the one it is at already whatever its state.
+    form.location.source = lookup.source(keep=current)
     if service is not None and request.method == "GET":
         form.needs.data = [t.code for t in service.terms]
-        form.location.data = str(service.locations[0].id) if service.locations else ""
+        form.location.data = current
         form.cost.data = "free" if service.is_free else "charge"
         form.description.data = service.description
         weekly = [s for s in service.schedules if s.freq == "WEEKLY"]

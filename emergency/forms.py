@@ -24,6 +24,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Sto
 
 from accord import geo
 from accord.forms import required_text, strip, text_answer
+from accord.pickers import BuildingField
 from emergency.models import (
     HUB_FACILITIES,
     HUB_KIND_LABELS,
@@ -270,11 +271,11 @@ def people(label: str, hint: str = "") -> IntegerField:
 
 
 class HubForm(FlaskForm):
-    location = SelectField(
-        "Community building",
-        widget=GovSelect(),
-        coerce=int,
-        validators=[InputRequired(message="Select the building")],
+    # The view gives it its source: published buildings that are not a hub already.
+    location = BuildingField(
+        "Community building (name, town or postcode)",
+        endpoint="emergency.hub_buildings",
+        missing="Enter the building's name, town or postcode",
     )
     organisation = SelectField(
         "Organisation running the hub",

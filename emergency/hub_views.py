@@ -4,13 +4,16 @@ defines)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from accord import limits
 from accord.accounts import role_required
-from accord.extensions import db
+from accord.extensions import db, limiter
 from accord.models import Location, Role
+from accord.pickers import record_id
+from directory.pickers import lookup
 from emergency import hub_states, hubs, incidents
 from emergency.forms import HubForm, QuickStatusForm, StatusForm
 from emergency.models import (
@@ -63,9 +66,9 @@ def _hub_form(hub: Hub | None) -> HubForm:
             offer=hub.offer,
             keyholders=hub.keyholders,
         )
-    form.location.choices = [(0, "Choose a building")] + [
-        (b.id, f"{b.name}, {b.town}" if b.town else b.name) for b in hubs.free_buildings(hub)
-    ]
+    keep = hub.location_id if hub is not None else None
+    form.location.source = lookup.source(exclude=hubs.taken(hub), keep=keep)
+    form.location.lookup_args = {"hub": hub.id} if hub is not None else {}
     form.organisation.choices = [(0, "None: CVEC manages it")] + [
         (o.id, o.name) for o in hubs.operators()
     ]
@@ -77,14 +80,11 @@ def _hub_form(hub: Hub | None) -> HubForm:
 def new_hub():
     form = _hub_form(None)
     if form.validate_on_submit():
-        if not form.location.data:
-            form.location.errors = ["Select the building"]
-        else:
-            hub = Hub(status=HubStatus.standby)
-            _fill(hub, form)
-            hubs.save_profile(hub, current_user.id)
-            flash(f"{hub.location.name} is now a hub, on standby.")
-            return redirect(url_for("emergency.hub", hub_id=hub.id))
+        hub = Hub(status=HubStatus.standby)
+        _fill(hub, form)
+        hubs.save_profile(hub, current_user.id)
+        flash(f"{hub.location.name} is now a hub, on standby.")
+        return redirect(url_for("emergency.hub", hub_id=hub.id))
     return render_template("emergency/hub_form.html", form=form, hub=None)
 
 
@@ -94,14 +94,22 @@ def edit_hub(hub_id: int):
     hub = db.get_or_404(Hub, hub_id)
     form = _hub_form(hub)
     if form.validate_on_submit():
-        if not form.location.data:
-            form.location.errors = ["Select the building"]
-        else:
-            _fill(hub, form)
-            hubs.save_profile(hub, current_user.id)
-            flash("Hub details saved.")
-            return redirect(url_for("emergency.hub", hub_id=hub.id))
+        _fill(hub, form)
+        hubs.save_profile(hub, current_user.id)
+        flash("Hub details saved.")
+        return redirect(url_for("emergency.hub", hub_id=hub.id))
     return render_template("emergency/hub_form.html", form=form, hub=hub)
+
+
+@bp.get("/emergency/hubs/buildings")
+@role_required(Role.cvec)
+@limiter.limit(limits.AS_YOU_TYPE, key_func=limits.account)
+def hub_buildings():
+    """The autocomplete's lookup on the hub form: buildings that are not a hub yet (or this
+    hub's own, named by ?hub=)."""
+    hub = db.session.get(Hub, record_id(request.args.get("hub")) or 0)
+    found = lookup.matches(request.args.get("q", ""), exclude=hubs.taken(hub))
+    return jsonify({"results": [{"id": m.id, "label": m.label} for m in found]})
 
 
 def _fill(hub: Hub, form: HubForm) -> None:

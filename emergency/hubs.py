@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from accord import audit, geo
@@ -188,13 +188,10 @@ def change_status(
     return update
 
 
-def free_buildings(hub: Hub | None = None) -> list[Location]:
-    """Published community buildings that are not a hub yet (and this hub's own), A to Z."""
-    taken = set(db.session.scalars(select(Hub.location_id)))
-    if hub is not None:
-        taken.discard(hub.location_id)
-    statement = select(Location).where(Location.review == "published").order_by(Location.name)
-    return [b for b in db.session.scalars(statement) if b.id not in taken]
+def taken(hub: Hub | None = None) -> Select[int]:
+    """The buildings that are a hub already (but for `hub`), as a query of their ids."""
+    statement = select(Hub.location_id)
+    return statement if hub is None else statement.where(Hub.id != hub.id)
 
 
 def operators() -> list[Organisation]:

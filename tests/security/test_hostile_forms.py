@@ -23,6 +23,7 @@ from emergency.volunteers.models import Volunteer
 from registry.signatories.models import Signatory, SignUp
 from tests import hostile
 from tests.directory.data import organisation, place, service
+from tests.directory.pickers import chosen
 from tests.emergency import data
 from tests.emergency.networks.test_networks import VALID as NETWORK
 from tests.emergency.volunteers.test_volunteers import ANSWERS as VOLUNTEER
@@ -387,7 +388,7 @@ def test_hub_profile_network_edit_and_incident_notes(app, client, make):
     }
     for n, texts in enumerate(rounds(["offer", "keyholders"])):
         building = make.location(name=f"Hall {n}")
-        values = {**hub_form, **texts, "location": building.id}
+        values = {**hub_form, **texts, **chosen(building)}
         response = submit(cvec, "/emergency/hubs/new", values)
         assert response.status_code == 302, (texts, response.status_code)
     edit = f"/emergency/networks/{network.id}/edit"
@@ -406,7 +407,7 @@ def test_hub_profile_network_edit_and_incident_notes(app, client, make):
     checked(cvec, [f"/emergency/hubs/{n}" for n in hubs], shows=())
     checked(client, ["/", "/help", "/help/map/frame", "/emergency/hubs.geojson"])
     for field in ("offer", "keyholders"):
-        values = {**hub_form, field: hostile.NUL, "location": make.location().id}
+        values = {**hub_form, field: hostile.NUL, **chosen(make.location())}
         clean(submit(cvec, "/emergency/hubs/new", values), "hub")
     for field in ("name", "offers", "towns", "place", "public_contact", "private_contact"):
         clean(submit(cvec, edit, {**NETWORK, "offers": "x", field: hostile.NUL}), edit)

@@ -15,6 +15,7 @@ from emergency.models import Incident
 from emergency.volunteers.models import Volunteer
 from tests import hostile
 from tests.directory.data import organisation, service
+from tests.directory.pickers import chosen
 from tests.emergency import data
 from tests.security.test_hostile_forms import (
     address,
@@ -81,7 +82,8 @@ def test_directory_provider_and_moderator_forms(app, client, make):
     for texts in rounds(["name", "description", "eligibility", "fees"]):
         response = submit(member, new, {**FORM, **texts})
         assert response.status_code == 302, (texts, response.status_code)
-    for field in ("name", "needs", "cost", "days", "location", "opens_at", "minimum_age"):
+    fields = ("name", "needs", "cost", "days", "location", "location_id", "opens_at")
+    for field in (*fields, "minimum_age"):
         for text in ODD:
             clean(submit(member, new, {**FORM, field: text}), f"{new} {field}")
     ids = db.session.scalars(select(Service.id).where(Service.id != listed.id)).all()
@@ -156,7 +158,7 @@ def test_hub_edit_stand_down_and_volunteers(app, client, make):
     network = data.network()
     hub_form = {
         "organisation": make.organisation().id,
-        "location": hub.location_id,
+        **chosen(hub.location),
         "kinds": ["rest_centre"],
         "day_capacity": "40",
         "night_capacity": "10",
@@ -166,7 +168,7 @@ def test_hub_edit_stand_down_and_volunteers(app, client, make):
     for texts in rounds(["offer", "keyholders"]):
         response = submit(cvec, edit, {**hub_form, **texts})
         assert response.status_code == 302, (texts, response.status_code)
-    for field in ("organisation", "location", "kinds", "day_capacity", "facilities"):
+    for field in ("organisation", "location", "location_id", "kinds", "day_capacity"):
         for text in ODD:
             clean(submit(cvec, edit, {**hub_form, field: text}), f"{edit} {field}")
     page = f"/emergency/hubs/{hub.id}"
