@@ -1,7 +1,8 @@
 """Directory: services and community buildings (Open Referral UK), search, signposting.
 
 Services, buildings, provider editing and review sit here; each feature is a sub-package:
-search/ (search and the signposting list), referrals/ and oruk/ (the API and the importer)."""
+search/ (search and the signposting list), handoff/ (sending the list to a resident),
+referrals/ and oruk/ (the API and the importer)."""
 
 from flask import Flask
 
@@ -12,6 +13,8 @@ def init_app(app: Flask) -> None:
     from directory import demo_data, models  # noqa: F401 - the tables and demo loader
     from directory.admin_views import bp as admin_bp
     from directory.cli import directory_cli
+    from directory.handoff import models as handoff_models  # noqa: F401 - the table
+    from directory.handoff import views as handoff_views  # noqa: F401 - its routes
     from directory.oruk.api import bp as oruk_bp
     from directory.referrals import models as referral_models  # noqa: F401 - the tables
     from directory.referrals.cli import referrals_cli
