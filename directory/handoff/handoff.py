@@ -50,16 +50,20 @@ class Entry:
 
 
 def entry(service: Service) -> Entry:
-    places = [
-        ", ".join(part for part in (place.name, place.address, place.postcode) if part)
-        for place in service.locations
-    ]
+    places = [_address(place.name, place.address, place.postcode) for place in service.locations]
     lines = schedules.describe(hours.rules_of(service))
     if not lines:
         lines = [s.description for s in service.schedules if s.description]
     name = service.organisation.name if service.organisation else ""
     tel = tel_href(service.phone) if service.phone else ""
     return Entry(service.name, name, service.phone, tel, places, lines)
+
+
+def _address(name: str, address: str, postcode: str) -> str:
+    """"Castlefields Community Centre, 1 Street, Shrewsbury, SY1 1AA": the building's name
+    once, even where the address begins with it."""
+    parts = [address, postcode] if address.startswith(name) else [name, address, postcode]
+    return ", ".join(part for part in parts if part)
 
 
 def email_parts(items: list[str]) -> tuple[str, str, str]:

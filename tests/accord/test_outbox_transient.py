@@ -8,6 +8,8 @@ from sqlalchemy import select
 from accord.extensions import db
 from accord.models import OutboxMessage, OutboxStatus, Role
 from accord.outbox import queue_email, queue_sms, send_pending
+from tests.conftest import NOTIFY_CALLBACK_TOKEN
+from tests.emergency import data
 from tests.factories import PASSWORD
 from tests.fakes.smtp import FakeSMTP, free_port
 
@@ -47,3 +49,20 @@ def test_refused_or_held_is_blanked_and_never_retried(app, client, make):
     assert page.find("form", action=f"/admin/outbox/{kept.id}/retry") is not None
     retried = client.submit(f"/admin/outbox/{held.id}/retry", {}, form_path="/admin/outbox")
     assert retried.status_code == 404
+
+
+def test_a_receipt_for_a_blanked_message_is_recorded_and_marks_no_one(app, client, notify):
+    nobody = data.volunteer(phone="07700 900789")
+    message = queue_sms("07700 900456", "A list", transient=True)
+    db.session.commit()
+    assert send_pending()["sent"] == 1 and message.to == ""
+    receipt = {"id": message.provider_id, "reference": message.reference}
+    answer = client.post(
+        "/notify/callback",
+        json={**receipt, "status": "permanent-failure", "notification_type": "sms"},
+        headers={"Authorization": f"Bearer {NOTIFY_CALLBACK_TOKEN}"},
+    )
+    assert answer.status_code == 200
+    db.session.refresh(message), db.session.refresh(nobody)
+    assert message.state == "permanent-failure" and message.to == ""
+    assert not nobody.phone_failing and not nobody.email_failing

@@ -13,9 +13,11 @@ from accord.extensions import db
 from accord.models import AuditEvent, OutboxMessage, OutboxStatus, Role
 from accord.outbox import send_pending
 from directory.handoff import handoff
+from emergency.callouts import segments
 from tests.directory.data import service
 from tests.factories import PASSWORD
 from tests.fakes.smtp import FakeSMTP
+from tests.pages import check_html
 
 SEND = "/directory/list/send"
 EMAIL = "resident.ann@example.net"
@@ -124,7 +126,7 @@ def test_a_list_sent_by_email_arrives_with_everything_and_nothing_stays(
         for words in (
             "Shrewsbury Food Bank",
             "01743 123456",
-            "Castlefields Community Centre, Castlefields Community Centre, Shrewsbury, SY1 1AA",
+            "Address: Castlefields Community Centre, Shrewsbury, SY1 1AA",
             "Mondays, Wednesdays and Fridays, 10am to 12 noon",
             "Oswestry Lunch Club",
             "01691 654321",
@@ -198,8 +200,6 @@ def test_a_long_list_texts_the_first_names_and_links_to_the_rest(app, county):
     ]
     items = [record.uuid for record in many]
     text = handoff.text_message(items)
-    from emergency.callouts import segments
-
     assert segments.count(text).count <= handoff.MAX_SMS_PARTS
     assert text.startswith(handoff.HEAD) and "1. Shrewsbury Food Bank" in text
     assert "more, with addresses and opening times: http" in text
@@ -232,8 +232,6 @@ def test_wrong_answers_are_named_in_an_error_summary_and_kept(
     listed(client, county["bank"])
     response = send(client, **answers)
     assert response.status_code == 200
-    from tests.pages import check_html
-
     page = check_html(response.get_data(as_text=True))
     assert page.title.get_text().startswith("Error: ")
     summary = page.select_one(".govuk-error-summary")
