@@ -99,7 +99,8 @@ def send_list():
 
 @bp.get("/list/sent")
 def list_sent():
-    channel = session.get(SENT_KEY)
+    # Once: a page opened again later must not say a list was just sent.
+    channel = session.pop(SENT_KEY, None)
     if channel not in ("email", "sms"):
         return redirect(url_for("directory.signposting_list"))
     return render_template("directory/handoff/sent.html", channel=channel, **page_context())

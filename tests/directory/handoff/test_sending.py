@@ -153,6 +153,7 @@ def test_the_confirmation_says_how_not_to_whom(client, county):
     assert panel.h1.get_text(strip=True) == "List sent"
     assert "by email" in panel.get_text()
     assert EMAIL not in str(page) and "resident" not in str(page)
+    assert client.get("/directory/list/sent").location == "/directory/list"  # said once
 
 
 def test_a_list_sent_by_text_message_goes_through_notify_and_is_forgotten(
@@ -292,3 +293,14 @@ def test_the_admin_outbox_shows_nothing_of_a_list_sent(app, client, county, make
     send_pending()  # to the log: no mail server here
     after = admin.get_page("/admin/outbox").find("tbody").get_text()
     assert "example.net" not in after and "Not kept" in after
+
+
+def test_a_connection_sending_without_end_is_refused_with_what_was_typed(client, county):
+    listed(client, county["bank"])
+    for n in range(20):
+        assert send(client, channel="email", email=f"ann{n}@").status_code == 200
+    refused = send(client, channel="email", email="ann@")
+    assert refused.status_code == 429
+    body = refused.get_data(as_text=True)
+    assert "Too many lists have been sent from your connection" in body
+    assert 'value="ann@"' in body and "There is a problem" in body
