@@ -304,3 +304,17 @@ def test_a_connection_sending_without_end_is_refused_with_what_was_typed(client,
     body = refused.get_data(as_text=True)
     assert "Too many lists have been sent from your connection" in body
     assert 'value="ann@"' in body and "There is a problem" in body
+
+
+def test_the_coordinator_sees_how_many_lists_were_sent_and_nothing_else(app, client, make):
+    county = {"bank": service("Shrewsbury Food Bank", "food", "shrewsbury", phone="01743 1")}
+    listed(client, county["bank"])
+    send(client, channel="email", email=EMAIL)
+    send(client, channel="email", email="someone@example.net")
+    make.user(role=Role.coordinator, email="coordinator@example.org")
+    coordinator = app.test_client()
+    coordinator.sign_in("coordinator@example.org", PASSWORD)
+    page = coordinator.get_page("/referrals/statistics")
+    figure = page.find(attrs={"data-figure": "lists-sent"}).get_text(" ", strip=True)
+    assert figure == "2 (2 by email, 0 by text message)"
+    assert "example.net" not in str(page)
