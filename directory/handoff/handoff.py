@@ -60,8 +60,8 @@ def entry(service: Service) -> Entry:
 
 
 def _address(name: str, address: str, postcode: str) -> str:
-    """ "Castlefields Community Centre, 1 Street, Shrewsbury, SY1 1AA": the building's name
-    once, even where the address begins with it."""
+    """One line, the building's name once even where the address begins with it:
+    "Castlefields Community Centre, 1 Street, Shrewsbury, SY1 1AA"."""
     parts = [address, postcode] if address.startswith(name) else [name, address, postcode]
     return ", ".join(part for part in parts if part)
 
