@@ -73,7 +73,8 @@ def outbox_list():
 @role_required(Role.admin)
 def outbox_retry(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
-    if message.status not in (OutboxStatus.failed, OutboxStatus.held):
+    # A transient message (a list sent to a resident) was blanked when it failed: no retry.
+    if message.status not in (OutboxStatus.failed, OutboxStatus.held) or message.transient:
         abort(404)
     outbox.retry(message)
     audit.record("outbox.retried", "outbox_message", message.id)

@@ -46,6 +46,11 @@ LOOKUP = "60 per minute"
 AS_YOU_TYPE = "120 per minute; 2000 per hour"
 # Adding to and removing from the signposting list (one click each).
 LIST_CHANGE = "120 per minute"
+# Sending the signposting list to a resident (public): per address or number typed (kept as a
+# keyed hash), counting lists sent; and every submission per visitor address, which a busy
+# advice centre on one connection stays well under.
+LIST_SEND_TO = "3 per hour; 10 per day"
+LIST_SEND_ANY = "20 per minute; 300 per day"
 # Signing in, per visitor address: generous, so a council office or community centre behind
 # one address is never locked out together (guessing is slowed per account, below and in
 # accord/signin.py: after a few failures an address needs an emailed code as well).

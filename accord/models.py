@@ -271,6 +271,11 @@ class OutboxMessage(Model):
     to: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))  # "" for a text message
     body: Mapped[str] = mapped_column(Text)
+    # An email's HTML part beside `body`, its plain text ("" for plain text alone).
+    html: Mapped[str] = mapped_column(Text, default="")
+    # Sent once and forgotten: its recipient and words are blanked the moment it is sent or
+    # given up on (a signposting list sent to a resident keeps nothing of them).
+    transient: Mapped[bool] = mapped_column(default=False)
     # Why it was sent (e.g. "invite", "signup-confirm"), for filtering without reading bodies.
     kind: Mapped[str] = mapped_column(String(40), default="", index=True)
     # Ours, random: given to Notify with the message and read back from its receipts.

@@ -162,12 +162,17 @@ def _required(app_env: str, given: Callable[[str], str]) -> dict:
     }
 
 
+# pre_ping: a restarted PostgreSQL is reconnected to without restarting the app.
+# hide_parameters: SQL that is logged, or quoted in an error, never carries the values bound to
+# it, which can be personal (the address a signposting list is sent to).
+ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+
+
 def _from_environment(env: dict) -> dict:
     """The database, mail, outside services, retention periods and limits, with defaults."""
     return {
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL")),
-        # pre_ping: a restarted PostgreSQL is reconnected to without restarting the app.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {**ENGINE_OPTIONS},
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_STRATEGY": "fixed-window",

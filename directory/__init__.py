@@ -1,8 +1,9 @@
 """Directory: services and community buildings (Open Referral UK), search, signposting.
 
 Services, buildings, provider editing and review sit here; each feature is a sub-package:
-search/ (search and the signposting list), referrals/, claims/ (members asking to manage a
-listing) and oruk/ (the API and the importer)."""
+search/ (search and the signposting list), handoff/ (sending the list to a resident),
+referrals/, claims/ (members asking to manage a listing), freshness/ (keeping listings
+current), pickers/ (choosing a building) and oruk/ (the API and the importer)."""
 
 from flask import Flask
 
@@ -16,6 +17,8 @@ def init_app(app: Flask) -> None:
     from directory.claims.views import bp as claims_bp
     from directory.cli import directory_cli
     from directory.freshness import views as freshness_views  # noqa: F401 - its routes
+    from directory.handoff import models as handoff_models  # noqa: F401 - the table
+    from directory.handoff import views as handoff_views  # noqa: F401 - its routes
     from directory.oruk.api import bp as oruk_bp
     from directory.pickers import views as picker_views  # noqa: F401 - its routes
     from directory.referrals import models as referral_models  # noqa: F401 - the tables

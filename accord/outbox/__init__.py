@@ -6,6 +6,7 @@ receipts.py."""
 from accord.outbox.queue import (
     MAX_ATTEMPTS,
     backoff,
+    blank,
     forget,
     prune,
     queue_email,
@@ -18,6 +19,7 @@ from accord.outbox.sending import claim, deliver, recover, send_pending
 __all__ = [
     "MAX_ATTEMPTS",
     "backoff",
+    "blank",
     "claim",
     "deliver",
     "forget",

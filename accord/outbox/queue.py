@@ -13,28 +13,42 @@ from accord.phones import uk_mobile
 MAX_ATTEMPTS = 8
 
 
-def queue_email(to: str, subject: str, body: str, kind: str = "") -> OutboxMessage:
-    """Add a message to the outbox; the caller's commit keeps it with the change that caused it."""
+def queue_email(
+    to: str, subject: str, body: str, kind: str = "", *, html: str = "", transient: bool = False
+) -> OutboxMessage:
+    """Add a message to the outbox; the caller's commit keeps it with the change that caused it.
+    `html`: an HTML part beside the plain text; `transient`: forgotten once sent (`blank`)."""
     # Header injection: no line breaks in a subject or address.
     message = OutboxMessage(
         to=" ".join(to.split()),
         subject=" ".join(subject.split()),
         body=body,
         kind=kind,
+        html=html,
+        transient=transient,
     )
     db.session.add(message)
     return message
 
 
-def queue_sms(to: str, body: str, kind: str = "") -> OutboxMessage:
+def queue_sms(to: str, body: str, kind: str = "", *, transient: bool = False) -> OutboxMessage:
     """A text message to a UK mobile number; the caller's commit keeps it with its change.
     Raises ValueError for a number that is not one (numbers are checked when given)."""
     number = uk_mobile(to)
     if number is None:
         raise ValueError("not a UK mobile number")
-    message = OutboxMessage(channel=Channel.sms, to=number, subject="", body=body, kind=kind)
+    message = OutboxMessage(
+        channel=Channel.sms, to=number, subject="", body=body, kind=kind, transient=transient
+    )
     db.session.add(message)
     return message
+
+
+def blank(message: OutboxMessage) -> None:
+    """A transient message once it is settled: nothing of whom it went to or what it said is
+    kept (the error too, which can quote the address), only that it went and how."""
+    message.to, message.body, message.html = "", "", ""
+    message.last_error = message.last_error.split(":", 1)[0][:60]
 
 
 def backoff(attempts: int) -> timedelta:
@@ -43,7 +57,8 @@ def backoff(attempts: int) -> timedelta:
 
 
 def retry(message: OutboxMessage) -> None:
-    """Put a failed message back in the queue (admin action)."""
+    """Put a failed message back in the queue (admin action; never a transient one, which
+    has nothing left to send)."""
     message.status = OutboxStatus.pending
     message.next_attempt_at = utcnow()
 

@@ -54,7 +54,8 @@ def record(receipt: dict) -> bool:
     message.provider_id = message.provider_id or notify_id[:64]
     # Ids only: the number or address is personal data and never reaches a log line.
     log.info("outbox message %s: Notify says %s", message.id, status)
-    if status == OutboxDelivery.permanent_failure:
+    # A transient message (a list sent to a resident) was blanked once sent: no one to mark.
+    if status == OutboxDelivery.permanent_failure and message.to:
         for hook in _hooks:
             hook(message.channel, message.to)
     return True

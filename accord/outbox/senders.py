@@ -56,6 +56,7 @@ class Letter:
     body: str
     reference: str
     kind: str
+    html: str = ""
 
 
 def letter(message: OutboxMessage) -> Letter:
@@ -67,6 +68,7 @@ def letter(message: OutboxMessage) -> Letter:
         message.body,
         message.reference,
         message.kind,
+        message.html,
     )
 
 
@@ -135,6 +137,8 @@ def smtp(message: Letter) -> str:
     email["Subject"] = message.subject
     email["Message-ID"] = f"<outbox-{message.id}@accord-hub>"
     email.set_content(message.body)
+    if message.html:
+        email.add_alternative(message.html, subtype="html")
     try:
         with smtplib.SMTP(
             cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT_S"]

@@ -25,7 +25,7 @@ from accord.clock import utcnow
 from accord.extensions import db
 from accord.models import OutboxMessage, OutboxStatus
 from accord.outbox import senders
-from accord.outbox.queue import MAX_ATTEMPTS, backoff
+from accord.outbox.queue import MAX_ATTEMPTS, backoff, blank
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,15 @@ def _attempt(app: Flask | None, send: senders.Sender, letter: senders.Letter) ->
 
 
 def _settle(message: OutboxMessage, answer: str, failure: Exception | None) -> str:
-    """Record what became of one message; which count it goes in."""
+    """Record what became of one message; which count it goes in. A transient message that
+    went, or never will, is blanked there and then."""
+    outcome = _outcome(message, answer, failure)
+    if message.transient and outcome != "retrying":
+        blank(message)
+    return outcome
+
+
+def _outcome(message: OutboxMessage, answer: str, failure: Exception | None) -> str:
     if failure is None:
         message.status, message.sent_at, message.last_error = OutboxStatus.sent, utcnow(), ""
         message.provider_id = answer
@@ -178,6 +186,8 @@ def recover() -> int:
                 found,
                 utcnow(),
             )
+            if message.transient:
+                blank(message)
         else:
             message.status, message.next_attempt_at = OutboxStatus.pending, utcnow()
     db.session.commit()

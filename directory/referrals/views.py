@@ -24,6 +24,7 @@ from accord.extensions import db, limiter
 from accord.geo import normalise_postcode, outcode_of
 from accord.models import Role, User
 from directory import listings, taxonomy
+from directory.handoff import handoff
 from directory.models import REFERRAL_FIELDS
 from directory.referrals import figures, referrals
 from directory.referrals.forms import (
@@ -131,6 +132,7 @@ def statistics():
         unmet_small=unmet_small,
         small_count=figures.SMALL_COUNT,
         need_names={term.code: term.name for term in taxonomy.needs()},
+        lists_sent={channel: handoff.total(channel) for channel in ("email", "sms")},
         **_common(),
     )
 

@@ -37,6 +37,9 @@ OPEN = {
     "directory.change_list": "the visitor's own signposting list (session)",
     "directory.print_list": "the visitor's own signposting list (session)",
     "directory.shared_list": "signed shared-list link",
+    "directory.send_list": "sends the visitor's own signposting list to a resident (rate "
+    "limited; nothing of the resident kept: tests/directory/handoff/test_sending.py)",
+    "directory.list_sent": "confirmation: says by email or by text message, never to whom",
     "directory.report": "anyone may report a wrong listing (rate limited)",
     "directory.check_listing": 'emailed "still correct" link (an opaque single-use token, '
     "rate limited; GET changes nothing): tests/directory/freshness/test_checks.py",

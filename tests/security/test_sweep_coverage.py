@@ -59,6 +59,7 @@ SWEPT = {
     "core.sign_in": ACCOUNTS,
     "core.sign_in_code": ACCOUNTS,
     "directory.change_list": DIRECTORY,
+    "directory.send_list": "tests.security.test_hostile_handoff::test_send_list_form",
     "directory.edit_service": f"{FORMS}::test_report_a_problem_and_provider_edit",
     "directory.new_service": DIRECTORY,
     "directory.report": f"{FORMS}::test_report_a_problem_and_provider_edit",
