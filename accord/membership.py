@@ -75,7 +75,8 @@ def add_member(
     user = find_user(email)
     if user is not None and is_member(user, org):
         return Added(email, Outcome.already)
-    told = member_emails(org.id)
+    # The members before this one, but not whoever is adding them (they see it done).
+    told = [m for m in member_emails(org.id) if by is None or m != by.email]
     if user is None:
         user = create_user(email, None, Role.member, org, name=name)
     else:
@@ -143,7 +144,7 @@ def leave(user: User, org: Organisation) -> None:
     would have nobody to keep its listings and read its referrals). The caller commits."""
     if not replacements(user, org):
         raise AccountError("Invite a replacement and wait until they have set a password")
-    told = [other.email for other in replacements(user, org)]
+    told = [other.email for other in members(org) if other.id != user.id and other.active]
     for held in [m for m in user.memberships if m.role == Role.member]:
         if held.organisation_id == org.id:
             user.memberships.remove(held)
