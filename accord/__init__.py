@@ -128,7 +128,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _init_shell(app: Flask) -> None:
     """The shell's own pages, headers, error pages and commands."""
-    from accord import admin, cli, errors, security, views
+    from accord import admin, cli, errors, member_views, security, views
     from accord.outbox import jobs
 
     security.init_app(app)
@@ -136,6 +136,7 @@ def _init_shell(app: Flask) -> None:
     errors.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(member_views.bp)
     cli.init_app(app)
     import accord.demo_data  # noqa: F401 - registers the shell's demo loader
 

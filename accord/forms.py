@@ -265,3 +265,16 @@ class SignInCodeForm(FlaskForm):
         "Code", "Enter the code from the email", 20, hint="The 6 digits in the email we sent you"
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class ColleagueForm(FlaskForm):
+    """A member invites a colleague to their own organisation."""
+
+    email = _account_email("Enter your colleague's email address")
+    submit = SubmitField("Send invitation", widget=GovSubmitInput())
+
+
+class LeaveForm(FlaskForm):
+    """Leaving an organisation: a button (and its CSRF token)."""
+
+    submit = SubmitField("Leave the organisation", widget=GovSubmitInput())

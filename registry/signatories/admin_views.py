@@ -2,11 +2,13 @@
 `registry_admin` blueprint, which registry/admin_views.py defines)."""
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
 from accord.accounts import role_required
 from accord.extensions import db
+from accord.membership import Added, Outcome
 from accord.models import ORG_TYPE_LABELS, SECTOR_LABELS, Organisation, Role
 from registry.admin_views import bp
 from registry.signatories import moderation
@@ -73,4 +75,19 @@ def _decide(record: SignUp, form: DecisionForm) -> str:
         if link_to is None:
             abort(400)
     moderation.approve(record, link_to)
-    return f"{record.name} is approved and published."
+    given = moderation.give_accounts(record, current_user)
+    return " ".join([f"{record.name} is approved and published.", *_accounts_words(given)])
+
+
+# What the coordinator is told of each person's account (see moderation.give_accounts).
+GIVEN_WORDS = {
+    Outcome.invited: "Invited to set a password as a member",
+    Outcome.added: "Added as a member (they had an account already)",
+    Outcome.already: "A member already",
+    Outcome.yourself: "Not added, as that is you: ask another coordinator or an administrator "
+    "to add you as a member",
+}
+
+
+def _accounts_words(given: list[Added]) -> list[str]:
+    return [f"{GIVEN_WORDS[person.outcome]}: {person.email}." for person in given]

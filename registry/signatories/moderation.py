@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
-from accord import audit, emails
+from accord import audit, emails, membership
+from accord.accounts import same_mailbox
 from accord.clock import utcnow
 from accord.extensions import db
 from accord.geo import outcode_of
 from accord.links import absolute_url
-from accord.models import Organisation
+from accord.models import Organisation, User
 from accord.text import slugify
 from registry.signatories.models import Signatory, SignatoryStatus, SignUp, SignUpKind, SignUpStatus
 from registry.signatories.signup import PEOPLE_FIELDS, signup_token
@@ -147,6 +148,28 @@ def approve(signup: SignUp, link_to: Organisation | None = None) -> Signatory | 
     )
     _tell(signup, "registry/signup_approved", profile=_profile(org))
     return signatory
+
+
+def give_accounts(signup: SignUp, by: User | None) -> list[membership.Added]:
+    """The person who signed and the Accord lead become members of the organisation a new
+    sign-up's approval published: an address new to the hub is emailed a link to set a
+    password, an existing account is added (and told), a member already is left alone.
+
+    `by` is the approving coordinator. If they are one of the two people, they are skipped
+    (Outcome.yourself), not granted: accounts.grant refuses anyone changing their own roles,
+    and a coordinator approving their own organisation's sign-up must not thereby give
+    themselves its referrals; another coordinator or an administrator adds them. The caller
+    commits, with the approval."""
+    org = signup.organisation
+    if signup.kind != SignUpKind.signup or org is None:
+        return []
+    given: list[membership.Added] = []
+    people = [(signup.signer_email, signup.signer_name), (signup.lead_email, signup.lead_name)]
+    for email, name in people:
+        if not email.strip() or any(same_mailbox(email, done.email) for done in given):
+            continue
+        given.append(membership.add_member(email, org, by=by, name=name, signed=True))
+    return given
 
 
 def _profile(org: Organisation) -> str:

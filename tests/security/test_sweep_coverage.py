@@ -33,6 +33,7 @@ CALLOUTS = "tests.security.test_hostile_callouts::test_callout_form_check_and_an
 UPDATES = "tests.security.test_hostile_updates::test_update_form_and_check"
 READINESS = "tests.security.test_hostile_readiness::test_readiness_check_reminders_and_training"
 CLAIMS = "tests.security.test_hostile_claims::test_claim_decision_and_automatic_switch"
+MEMBERS = "tests.security.test_hostile_members::test_member_invite_and_leave"
 REQUESTS = (
     "tests.security.test_hostile_requests::test_request_forms_new_edit_status_assign_and_asked"
 )
@@ -75,6 +76,8 @@ SWEPT = {
     "emergency.new_hub": HUB_NOTES,
     "emergency.stand_down": EMERGENCY,
     "emergency.update_message": HUB_NOTES,
+    "members.invite": MEMBERS,
+    "members.leave": MEMBERS,
     "networks.activate": MUTUAL_AID,
     "networks.circle": EMERGENCY,
     "networks.edit": HUB_NOTES,
