@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from registry.self_assessment import models as self_assessment_models  # noqa: F401
     from registry.self_assessment.views import bp as self_assessment_bp
     from registry.signatories import admin_views as signup_admin  # noqa: F401 - its routes
+    from registry.signatories import badge_views  # noqa: F401 - its routes
     from registry.signatories import models as signatory_models  # noqa: F401 - the tables
     from registry.signatories import retention as signup_retention
     from registry.signatories import views as signatory_views  # noqa: F401 - its routes
