@@ -11,7 +11,7 @@ def init_app(app: Flask) -> None:
     from accord import admin, cli, home
     from accord.models import Role
     from registry import admin_views, demo_data, models, views  # noqa: F401 - tables, demo loader
-    from registry.cli import accord_cli
+    from registry.cli import accord_cli, registry_cli
     from registry.concerns import models as concern_models  # noqa: F401 - the tables
     from registry.concerns import retention as concern_retention
     from registry.concerns.cli import concerns_cli
@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(self_assessment_bp)
     app.register_blueprint(concerns_bp)
     app.cli.add_command(accord_cli)
+    app.cli.add_command(registry_cli)
     app.cli.add_command(concerns_cli)
     cli.register_pending_locations(pending_locations)
     signup_retention.register()
