@@ -108,6 +108,8 @@ def _messaging(env: dict) -> dict:
         "CALLOUT_MAX_RECIPIENTS": _int(env, "CALLOUT_MAX_RECIPIENTS", 200),
         # A standby hub whose readiness check is older than this is on CVEC's list to chase.
         "HUB_READINESS_DAYS": _int(env, "HUB_READINESS_DAYS", 180),
+        # Signatories re-affirm the Accord this many months after signing or re-affirming.
+        "ACCORD_RENEWAL_MONTHS": _int(env, "ACCORD_RENEWAL_MONTHS", 12),
         # The rate limits' Redis serves the queue too unless another is named.
         "REDIS_URL": env.get("REDIS_URL")
         or (rate_limits if rate_limits.startswith(("redis://", "rediss://")) else ""),

@@ -11,7 +11,7 @@ def init_app(app: Flask) -> None:
     from accord import admin, cli, home
     from accord.models import Role
     from registry import admin_views, demo_data, models, views  # noqa: F401 - tables, demo loader
-    from registry.cli import accord_cli
+    from registry.cli import accord_cli, registry_cli
     from registry.concerns import models as concern_models  # noqa: F401 - the tables
     from registry.concerns import retention as concern_retention
     from registry.concerns.cli import concerns_cli
@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from registry.self_assessment import models as self_assessment_models  # noqa: F401
     from registry.self_assessment.views import bp as self_assessment_bp
     from registry.signatories import admin_views as signup_admin  # noqa: F401 - its routes
+    from registry.signatories import badge_views  # noqa: F401 - its routes
     from registry.signatories import models as signatory_models  # noqa: F401 - the tables
     from registry.signatories import retention as signup_retention
     from registry.signatories import views as signatory_views  # noqa: F401 - its routes
@@ -35,6 +36,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(self_assessment_bp)
     app.register_blueprint(concerns_bp)
     app.cli.add_command(accord_cli)
+    app.cli.add_command(registry_cli)
     app.cli.add_command(concerns_cli)
     cli.register_pending_locations(pending_locations)
     signup_retention.register()

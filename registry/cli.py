@@ -1,4 +1,4 @@
-"""`flask accord publish FILE --version V`."""
+"""`flask accord publish FILE --version V`; `flask registry renewals` (cron, daily)."""
 
 from pathlib import Path
 
@@ -10,6 +10,7 @@ from registry.content import ContentError
 from registry.publish import publish
 
 accord_cli = AppGroup("accord", help="The Accord's text.")
+registry_cli = AppGroup("registry", help="The signatories.")
 
 
 @accord_cli.command("publish")
@@ -26,3 +27,14 @@ def publish_command(path: Path, version: str | None) -> None:
         f"Published {record.title} version {record.version}: "
         f"{len(record.themes)} themes, {len(record.sections)} sections"
     )
+
+
+@registry_cli.command("renewals")
+def renewals_command() -> None:
+    """Email each signatory's Accord lead a month before its yearly renewal falls due, and on
+    the day; once each. Run it daily."""
+    from registry.signatories import renewals
+
+    sent = renewals.send_reminders()
+    db.session.commit()
+    click.echo(f"renewal reminders queued: {sent}")

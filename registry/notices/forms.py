@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from accord.forms import DayMonthYear, line, required_text, text, text_answer
 from registry.notices.models import AMBASSADOR_SECTORS, AmbassadorSector
+from registry.notices.notices import meets_consultation_weeks
 from registry.signatories.forms import website_check
 
 # The Shropshire Accord's themes (see registry/content): a theme ambassador names one.
@@ -50,14 +51,22 @@ class ConsultationForm(FlaskForm):
     title = required_text(
         "Title of the consultation", "Enter the title of the consultation", max_length=200
     )
-    start = DayMonthYear("When did it open?", description="For example, 6 1 2026")
-    end = DayMonthYear("When did it close?", description="For example, 31 3 2026")
+    start = DayMonthYear("When does it open?", description="For example, 6 1 2026")
+    end = DayMonthYear("When does it close?", description="For example, 31 3 2026")
     link = text_answer(
         "Web address of the consultation (optional)",
         "Web address must be 300 characters or fewer",
         300,
         website_check,
         filters=(line,),
+    )
+    short_reason = TextAreaField(
+        "If it allows less than 12 weeks, why?",
+        widget=GovTextArea(),
+        description="Theme 14 asks for 12 weeks where appropriate: say why this one is shorter. "
+        "Published with the consultation.",
+        filters=[text],
+        validators=[Length(max=1000, message="The reason must be 1,000 characters or fewer")],
     )
     submit = SubmitField("Log the consultation", widget=GovSubmitInput())
 
@@ -68,6 +77,11 @@ class ConsultationForm(FlaskForm):
         _checked_date(field, "Enter the date the consultation closed", "The closing date")
         if self.start.data and not self.start.problem and field.data < self.start.data:
             raise ValidationError("The closing date must be the same as or after the opening date")
+
+    def validate_short_reason(self, field) -> None:
+        start, end = self.start.data, self.end.data
+        if start and end and not field.data and not meets_consultation_weeks(start, end):
+            raise ValidationError("Say why the consultation allows less than 12 weeks")
 
 
 class NoticeForm(FlaskForm):
@@ -155,3 +169,32 @@ class AmbassadorForm(FlaskForm):
     @property
     def theme(self) -> int | None:
         return int(self.theme_number.data) if self.theme_number.data else None
+
+
+class ResponseForm(FlaskForm):
+    """The body's published response to a consultation ("You said, we did")."""
+
+    link = text_answer(
+        "Web address of the published response",
+        "Web address must be 300 characters or fewer",
+        300,
+        website_check,
+        missing="Enter the web address of the published response",
+        filters=(line,),
+    )
+    summary = TextAreaField(
+        "What did you change because of what people said?",
+        widget=GovTextArea(),
+        description="A short summary, published beside the link. Name no person.",
+        filters=[text],
+        validators=[
+            InputRequired(message="Enter a short summary of the response"),
+            DataRequired(message="Enter a short summary of the response"),
+            Length(max=1000, message="The summary must be 1,000 characters or fewer"),
+        ],
+    )
+    published = DayMonthYear("When was it published?", description="For example, 30 6 2026")
+    submit = SubmitField("Record the response", widget=GovSubmitInput())
+
+    def validate_published(self, field) -> None:
+        _checked_date(field, "Enter the date the response was published", "The date")

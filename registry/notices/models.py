@@ -26,6 +26,12 @@ class Consultation(Model):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date, index=True)
     link: Mapped[str] = mapped_column(String(300), default="")
+    # Why it ran for less than 12 weeks, in the body's words (required when it did).
+    short_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # "You said, we did": the body's published response, recorded once it is out.
+    response_link: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    response_summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    response_date: Mapped[date | None] = mapped_column(Date)
     # Who logged it: shown to no one, kept for the audit trail.
     logged_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")

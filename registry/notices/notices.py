@@ -63,8 +63,14 @@ def notice_verdict(notice: date, change: date) -> NoticeVerdict:
 # --- who may log ----------------------------------------------------------------------------
 
 
+# Who makes the commitments on consultations and notices: the public sector, and town and
+# parish councils (their own sector in the registry), once they have signed.
+PUBLIC_BODIES = (Sector.public, Sector.parish)
+
+
 def loggable_organisations(user: User) -> list[Organisation]:
-    """The public-sector organisations the user is a member of that have signed the Accord."""
+    """The public bodies (town and parish councils too) the user is a member of that have
+    signed the Accord."""
     ids = user.organisation_ids(Role.member)
     if not ids:
         return []
@@ -77,14 +83,20 @@ def loggable_organisations(user: User) -> list[Organisation]:
     return list(
         db.session.scalars(
             select(Organisation)
-            .where(Organisation.id.in_(ids), Organisation.sector == Sector.public, signed)
+            .where(Organisation.id.in_(ids), Organisation.sector.in_(PUBLIC_BODIES), signed)
             .order_by(Organisation.name)
         )
     )
 
 
 def log_consultation(
-    user: User, organisation: Organisation, title: str, start: date, end: date, link: str = ""
+    user: User,
+    organisation: Organisation,
+    title: str,
+    start: date,
+    end: date,
+    link: str = "",
+    short_reason: str = "",
 ) -> Consultation:
     record = Consultation(
         organisation=organisation,
@@ -92,6 +104,7 @@ def log_consultation(
         start_date=start,
         end_date=end,
         link=link,
+        short_reason=short_reason,
         logged_by_id=user.id,
     )
     db.session.add(record)

@@ -22,8 +22,10 @@ from sqlalchemy import func, select
 
 from accord.clock import today_uk
 from accord.extensions import db
+from accord.models import AuditEvent
 from accord.text import csv_cell
 from registry.notices import notices
+from registry.signatories import renewals
 from registry.signatories.models import Signatory, SignUp, SignUpKind, SignUpStatus
 
 FIRST_YEAR = 2000
@@ -90,6 +92,18 @@ def signatories_section(year: int) -> ReviewSection:
             (
                 "Signatories that re-affirmed a revised Accord",
                 _count(Signatory, _in_year(Signatory.reaffirmed_at, year)),
+            ),
+            (
+                "Yearly renewals (re-affirmations of the Accord)",
+                _count(
+                    AuditEvent,
+                    AuditEvent.action == "signatory.reaffirmed",
+                    _in_year(AuditEvent.at, year),
+                ),
+            ),
+            (
+                "Signatories whose yearly renewal fell due this year and has lapsed",
+                renewals.lapsed_in(year),
             ),
             (
                 "Signatories that withdrew",

@@ -4,7 +4,16 @@ Accord Ambassadors; the annual review, on a page and as CSV."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -12,10 +21,12 @@ from accord import limits
 from accord.accounts import role_required
 from accord.clock import today_uk
 from accord.extensions import db, limiter
+from accord.ids import page_number
 from accord.models import Role
+from registry.notices import consultations as consultations_now
 from registry.notices import notices, review
-from registry.notices.forms import AmbassadorForm, ConsultationForm, NoticeForm
-from registry.notices.models import Ambassador
+from registry.notices.forms import AmbassadorForm, ConsultationForm, NoticeForm, ResponseForm
+from registry.notices.models import Ambassador, Consultation
 
 bp = Blueprint("notices", __name__)
 
@@ -43,11 +54,65 @@ def _with_organisations(form):
 def consultations():
     return render_template(
         "registry/notices/consultations.html",
-        consultations=notices.consultations(),
+        consultations=consultations_now.open_now(),
+        days_left=consultations_now.days_left,
         notices=notices.notices(),
         meets_weeks=notices.meets_consultation_weeks,
         verdict=notices.notice_verdict,
         can_log=_can_log(),
+    )
+
+
+@bp.get("/accord/consultations/closed")
+def closed_consultations():
+    page = consultations_now.closed(page_number(request.args.get("page")))
+    if page.page > 1 and not page.items:
+        abort(404)
+    return render_template(
+        "registry/notices/consultations_closed.html",
+        page=page,
+        meets_weeks=notices.meets_consultation_weeks,
+        response_days=consultations_now.response_days,
+        may_respond=lambda c: (
+            current_user.is_authenticated and consultations_now.may_respond(current_user, c)
+        ),
+    )
+
+
+@bp.get("/accord/consultations.atom")
+def consultations_atom():
+    return Response(consultations_now.atom(), mimetype="application/atom+xml")
+
+
+@bp.get("/accord/consultations.csv")
+def consultations_csv():
+    return Response(
+        consultations_now.to_csv(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=shropshire-consultations.csv"},
+    )
+
+
+@bp.route("/accord/consultations/<int:consultation_id>/response", methods=["GET", "POST"])
+@role_required(Role.member, Role.coordinator, Role.admin)
+@limiter.limit(limits.SIGNED_IN_SEND, methods=["POST"])
+def consultation_response(consultation_id: int):
+    record = db.get_or_404(Consultation, consultation_id)
+    if not consultations_now.may_respond(current_user, record):
+        abort(403)
+    form = ResponseForm(
+        data={"link": record.response_link, "summary": record.response_summary}
+        if record.response_date
+        else None
+    )
+    if form.validate_on_submit() and form.published.data:
+        consultations_now.respond(
+            current_user, record, form.link.data, form.summary.data, form.published.data
+        )
+        db.session.commit()
+        return render_template("registry/notices/response_recorded.html", consultation=record)
+    return render_template(
+        "registry/notices/consultation_response.html", form=form, consultation=record
     )
 
 
@@ -66,6 +131,7 @@ def new_consultation():
             form.start.data,
             form.end.data,
             form.link.data or "",
+            form.short_reason.data or "",
         )
         db.session.commit()
         met = notices.meets_consultation_weeks(record.start_date, record.end_date)

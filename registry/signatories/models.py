@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -40,6 +40,10 @@ class Signatory(Model):
     published_at: Mapped[datetime | None]
     reaffirmed_at: Mapped[datetime | None]
     reaffirm_requested_at: Mapped[datetime | None]
+    # The due dates the yearly renewal's two emails were sent for (registry/signatories/
+    # renewals.py): each goes once for each due date.
+    renewal_soon_told: Mapped[date | None]
+    renewal_due_told: Mapped[date | None]
     withdrawn_at: Mapped[datetime | None]
     withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

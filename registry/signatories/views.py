@@ -24,7 +24,7 @@ from accord.models import ORG_TYPE_LABELS, SECTOR_LABELS, Organisation, Role
 from registry.models import AccordVersion
 from registry.pages import published_accord
 from registry.publish import current_version
-from registry.signatories import changes, drafts, listing, signup
+from registry.signatories import changes, drafts, listing, renewals, signup
 from registry.signatories.forms import (
     STATEMENTS,
     AddressForm,
@@ -215,6 +215,10 @@ def signatories():
         areas=listing.areas(),
         letters=listing.LETTERS,
         versions=listing.version_counts(),
+        # Still listed, marked, until they re-affirm or withdraw.
+        lapsed={
+            s.id for s in page.items if renewals.renewal(s).standing == renewals.Standing.lapsed
+        },
     )
 
 
@@ -263,6 +267,7 @@ def signatory(slug: str):
         signatory=record,
         manages=_manages(record.organisation),
         latest=current_version(),
+        renewal=renewals.renewal(record),
     )
 
 
@@ -363,11 +368,17 @@ def reaffirm(slug: str, token: str):
     if version is None or record.status != SignatoryStatus.published:
         return _invalid_link()
     form = ReaffirmForm()
-    if record.accord_version_id != version.id and form.validate_on_submit():
+    # A revised Accord, or the same one again once a year (renewals.py).
+    open_to = record.accord_version_id != version.id or renewals.may_reaffirm(record)
+    if open_to and form.validate_on_submit():
         changes.reaffirm(record, version)
         db.session.commit()
         flash(f"Thank you. {record.organisation.name} now holds version {version.version}.")
         return redirect(url_for("registry.signatory", slug=slug))
     return render_template(
-        "registry/signatories/reaffirm.html", form=form, signatory=record, version=version
+        "registry/signatories/reaffirm.html",
+        form=form,
+        signatory=record,
+        version=version,
+        renewing=open_to and record.accord_version_id == version.id,
     )

@@ -63,6 +63,12 @@ OPEN = {
     "registry.signatories_csv": "published signatory list",
     "registry.signatories_json": "published signatory list",
     "registry.signatory": "published signatory",
+    "notices.closed_consultations": "public archive of closed consultations",
+    "notices.consultations_atom": "public feed of open consultations",
+    "notices.consultations_csv": "public open data: consultations logged",
+    "registry.badge_svg": "a signatory's badge, loaded by partners' websites",
+    "registry.badge_png": "a signatory's badge, loaded by partners' websites",
+    "registry.badge_link": "where a signatory's badge links to",
     "registry.reaffirm": "signed re-affirmation link",
     "registry.withdraw": "asks for the Accord lead's email and sends a signed link (members of "
     "the organisation withdraw at once: tests/registry/test_roles.py)",
@@ -96,6 +102,8 @@ OWN_ASSESSMENT = (
 )
 # endpoint → the test of the rule it checks itself (signed in, then a rule on the record)
 SIGNED_IN = {
+    "registry.badge_page": "tests/registry/signatories/test_badge.py::"
+    "test_only_the_organisation_s_members_get_the_badge_page",
     "core.account": "tests/accord/test_roles.py (any signed-in user)",
     "emergency.hub_list": "tests/emergency/test_hubs.py::test_role_matrix (hub managers, CVEC)",
     "emergency.hub": "tests/emergency/test_hubs.py::test_role_matrix",

@@ -50,23 +50,26 @@ def test_log_a_consultation_name_an_ambassador_and_read_the_review(
     expect(page.get_by_role("heading", level=1)).to_have_text("Log a consultation")
     assert scan(page) == []
     page.get_by_label("Title of the consultation").fill("Libraries strategy")
-    fill_date(page, "When did it open?", date(2026, 3, 30))
-    fill_date(page, "When did it close?", date(2026, 1, 5))
+    fill_date(page, "When does it open?", date(2026, 3, 30))
+    fill_date(page, "When does it close?", date(2026, 1, 5))
     page.get_by_role("button", name="Log the consultation").click()
     expect(
         page.get_by_role("link", name="The closing date must be the same as or after")
     ).to_be_visible()
     assert scan(page) == []  # the error summary too
-    fill_date(page, "When did it open?", date(2026, 1, 5))
-    fill_date(page, "When did it close?", date(2026, 3, 30))
+    fill_date(page, "When does it open?", date(2026, 1, 5))
+    fill_date(page, "When does it close?", date(2026, 3, 30))
     page.get_by_role("button", name="Log the consultation").click()
     expect(page.get_by_text("it meets the 12-week commitment")).to_be_visible()
     sign_out(page, server)
 
     page.goto(server + "/accord/consultations")
     expect(page.get_by_role("heading", level=1)).to_have_text("Consultations and funding notices")
-    expect(page.get_by_text("Meets the 12-week commitment")).to_be_visible()
     expect(page.get_by_text("Meets the 3-month minimum")).to_be_visible()
+    assert scan(page) == []
+    page.get_by_role("link", name="Closed consultations and the responses").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Closed consultations")
+    expect(page.get_by_text("Meets the 12-week commitment")).to_be_visible()
     assert scan(page) == []
 
     sign_in(page, server, "coordinator@example.org")

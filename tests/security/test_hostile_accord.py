@@ -20,7 +20,7 @@ from accord.extensions import db
 from accord.models import OutboxMessage, Role
 from registry import publish
 from registry.concerns.models import Concern, Mediator, OpenLetter
-from registry.notices.models import Ambassador
+from registry.notices.models import Ambassador, Consultation
 from registry.self_assessment import self_assessment as work
 from registry.signatories.models import Signatory, SignatoryStatus
 from tests import hostile
@@ -276,17 +276,23 @@ def test_consultations_notices_and_ambassadors(app, client, make):
     member = sign_in(app.test_client(), make, Role.member, organisation=council)
     coordinator = sign_in(app.test_client(), make, Role.coordinator)
     start, end = ["5", "1", str(YEAR)], ["29", "3", str(YEAR)]
-    consultation = {"organisation": str(council.id), "start": start, "end": end, "link": ""}
+    consultation = {
+        "organisation": str(council.id),
+        "start": start,
+        "end": end,
+        "link": "",
+        "short_reason": "Budget timetable",
+    }
     notice = {"organisation": str(council.id), "notice_date": start, "change_date": end}
     for text in hostile.STORABLE:
-        values = {**consultation, "title": text}
+        values = {**consultation, "title": text, "short_reason": text}
         response = submit(member, "/accord/consultations/new", values, environ_base=address())
         assert response.status_code == 302, (text, response.status_code)
         values = {**notice, "change": text}
         response = submit(member, "/accord/notices/new", values, environ_base=address())
         assert response.status_code == 302, (text, response.status_code)
     for text in (*ODD, LONG, hostile.JAVASCRIPT_URL):
-        for field in ("title", "link", "organisation", "start"):
+        for field in ("title", "link", "organisation", "start", "short_reason"):
             values = {**consultation, "title": "T", field: text}
             response = submit(member, "/accord/consultations/new", values, environ_base=address())
             clean(response, field)
@@ -312,6 +318,22 @@ def test_consultations_notices_and_ambassadors(app, client, make):
     checked(coordinator, ["/admin/ambassadors"], shows=("__pwned",))
     checked(coordinator, [edit])
     checked(member, ["/accord/consultations"])
+    # The body's response to a closed consultation ("You said, we did"), and the archive.
+    first_consultation = db.session.scalars(select(Consultation.id)).first()
+    response_form = f"/accord/consultations/{first_consultation}/response"
+    answer = {"link": "https://example.gov.uk/said-did", "published": ["1", "4", str(YEAR)]}
+    for text in hostile.STORABLE:
+        response = submit(
+            member, response_form, {**answer, "summary": text}, environ_base=address()
+        )
+        assert response.status_code == 200 and "Response recorded" in response.get_data(
+            as_text=True
+        ), text
+    for text in (*ODD, LONG, hostile.JAVASCRIPT_URL):
+        for field in ("link", "summary", "published"):
+            values = {**answer, "summary": "S", field: text}
+            clean(submit(member, response_form, values, environ_base=address()), field)
+    checked(client, ["/accord/consultations/closed", "/accord/consultations.csv"])
     review(coordinator, client)
 
 

@@ -86,6 +86,7 @@ SWEPT = {
     "notices.add_ambassador": NOTICES,
     "notices.edit_ambassador": NOTICES,
     "notices.new_consultation": NOTICES,
+    "notices.consultation_response": NOTICES,
     "notices.new_notice": NOTICES,
     "readiness.hub": READINESS,
     "readiness.remind": READINESS,

@@ -122,15 +122,17 @@ def test_a_council_member_logs_a_consultation_and_the_public_sees_it(app, make, 
             "start": as_boxes(date(2026, 1, 5)),
             "end": as_boxes(date(2026, 3, 29)),
             "link": "www.shropshire.example.gov.uk/libraries",
+            "short_reason": "The library contracts end in April.",
         },
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     shown = member.get_page("/accord/consultations")
     assert "shorter than 12 weeks" in shown.get_text()  # the flash
-    public = app.test_client().get_page("/accord/consultations")
+    public = app.test_client().get_page("/accord/consultations/closed")
     row = public.find(attrs={"data-consultation": True})
     assert "Libraries strategy" in row.get_text() and "Shropshire Council" in row.get_text()
     assert "Shorter than 12 weeks" in row.get_text()
+    assert "Why: The library contracts end in April." in row.get_text()
     assert row.find("a")["href"] == "https://www.shropshire.example.gov.uk/libraries"
     assert "Log a consultation" not in public.get_text()
     assert "@" not in public.get_text()  # who logged it is in the audit log only
@@ -180,6 +182,7 @@ def test_a_notice_shows_whether_it_met_six_and_three_months(app, make, council):
         ({"start": ["1", "1", "0001"]}, "start", "The opening date must be between"),
         ({"start": ["", "", ""]}, "start", "Enter the date the consultation opened"),
         ({"title": ""}, "title", "Enter the title of the consultation"),
+        ({"end": ["1", "2", "2026"]}, "short_reason", "Say why the consultation allows less"),
         ({"link": "not a link"}, "link", "Enter a website address"),
         ({"organisation": "999999"}, "organisation", "Not a valid choice"),
     ],
