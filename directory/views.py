@@ -36,8 +36,8 @@ from directory.models import (
     Service,
     ServiceAtLocation,
 )
-from directory.referrals.figures import usual_reply_days
 from directory.pickers import lookup
+from directory.referrals.figures import usual_reply_days
 from directory.search.query import search_args
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")

@@ -89,7 +89,7 @@ def listings_of(org: Organisation) -> list[Service]:
     return list(
         db.session.scalars(
             select(Service)
-            .where(MANAGER == org.id, Service.review == Review.published)
+            .where(org.id == MANAGER, Service.review == Review.published)
             .order_by(checked.is_not(None), checked, Service.name, Service.id)
             .limit(LISTED)
         )
