@@ -1,7 +1,8 @@
 """Directory: services and community buildings (Open Referral UK), search, signposting.
 
 Services, buildings, provider editing and review sit here; each feature is a sub-package:
-search/ (search and the signposting list), referrals/ and oruk/ (the API and the importer)."""
+search/ (search and the signposting list), referrals/, oruk/ (the API and the importer) and
+places/ (organisations adding and editing their community buildings)."""
 
 from flask import Flask
 
@@ -13,6 +14,9 @@ def init_app(app: Flask) -> None:
     from directory.admin_views import bp as admin_bp
     from directory.cli import directory_cli
     from directory.oruk.api import bp as oruk_bp
+    from directory.places import models as place_models  # noqa: F401 - the tables
+    from directory.places.admin_views import bp as places_admin_bp
+    from directory.places.views import bp as places_bp
     from directory.referrals import models as referral_models  # noqa: F401 - the tables
     from directory.referrals.cli import referrals_cli
     from directory.referrals.views import bp as referrals_bp
@@ -23,9 +27,16 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(oruk_bp)
     app.register_blueprint(referrals_bp)
+    app.register_blueprint(places_bp)
+    app.register_blueprint(places_admin_bp)
     app.cli.add_command(directory_cli)
     app.cli.add_command(referrals_cli)
     admin.register_queue("Listings from new providers", "directory_admin.reviews", Role.coordinator)
+    admin.register_queue(
+        "Community buildings: new ones to check, recent edits",
+        "buildings_admin.queue",
+        Role.coordinator,
+    )
     admin.register_queue(
         "Referrals: anonymous figures and unmet need", "referrals.statistics", Role.coordinator
     )

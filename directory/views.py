@@ -26,7 +26,7 @@ from accord.accounts import role_required
 from accord.clock import now_uk, today_uk
 from accord.extensions import db, limiter
 from accord.geo import ACCESSIBILITY, ATTRIBUTION, FACILITIES, Point
-from accord.models import Location, Organisation, Review, Role
+from accord.models import OWNER_LABELS, Location, Organisation, Review, Role
 from accord.security import csp_nonce, map_document
 from directory import hours, listings, taxonomy, upkeep
 from directory.forms import CapacityForm, ReportForm, ServiceForm
@@ -103,6 +103,7 @@ def place(place_id: int):
         services=delivered,
         access=[ACCESSIBILITY.get(key, key) for key in building.accessibility],
         facilities=[FACILITIES.get(key, key) for key in building.facilities],
+        owners=OWNER_LABELS,
         **page_context(),
     )
 
