@@ -36,7 +36,8 @@ def test_a_member_adds_a_building_and_the_coordinator_publishes_it(
     page.get_by_label("Booking contact (optional)").fill("01743 123456")
     page.get_by_label("Show the booking contact on the public page").check()
     page.get_by_label("A town or parish council").check()
-    page.get_by_role("group", name="Could it serve as an emergency hub?").get_by_label("Yes").check()
+    hub = page.get_by_role("group", name="Could it serve as an emergency hub?")
+    hub.get_by_label("Yes").check()
     page.get_by_role("button", name="Continue").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check the building’s details")
