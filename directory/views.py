@@ -51,7 +51,9 @@ def service_count() -> int:
 
 
 def building_count() -> int:
-    return db.session.scalar(select(func.count(Location.id))) or 0
+    # Buildings waiting for the coordinator are not listed anywhere yet: not counted either.
+    query = select(func.count(Location.id)).where(Location.review == Review.published)
+    return db.session.scalar(query) or 0
 
 
 def listed() -> list[str]:

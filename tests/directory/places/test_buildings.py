@@ -76,6 +76,7 @@ def test_a_new_building_is_checked_on_a_map_then_waits_for_the_coordinator(clien
     assert public.get("/directory/buildings?town=Pontesbury").status_code == 404
     assert "Pontesbury" not in public.get("/directory").get_data(as_text=True)
     assert "Pontesbury" not in public.get("/directory?q=village+hall").get_data(as_text=True)
+    assert "0 community buildings listed" in " ".join(public.get_page("/").get_text().split())
     listed = client.get_page(BASE).select_one("#buildings").get_text()
     assert "Pontesbury Village Hall" in listed and "Waiting for the coordinator" in listed
 
