@@ -3,13 +3,15 @@ sees recent edits to published ones, any of which can be reverted."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from accord import maps
 from accord.accounts import role_required
 from accord.extensions import db
-from accord.geo import ACCESSIBILITY, FACILITIES
+from accord.geo import ACCESSIBILITY, FACILITIES, Point
 from accord.models import OWNER_LABELS, Location, Review, Role
+from accord.security import csp_nonce, map_document
 from directory.places import buildings, review
 from directory.places.forms import DecisionForm
 from directory.places.models import LocationRevision
@@ -70,6 +72,25 @@ def decide(place_id: int):
         owners=OWNER_LABELS,
     )
     return page, 400 if form.is_submitted() else 200
+
+
+@bp.get("/<int:place_id>/map")
+@role_required(Role.coordinator)
+def place_map(place_id: int):
+    """Where a building waiting to be checked is (the public map is for published ones)."""
+    location = db.get_or_404(Location, place_id)
+    if location.latitude is None or location.longitude is None:
+        abort(404)
+    point = Point(location.latitude, location.longitude)
+    tiles = maps.tiles_of(current_app.config)
+    body = maps.render(
+        [maps.Pin(point, location.name)],
+        tiles.url,
+        csp_nonce(),
+        tiles.attribution,
+        f"Map of {location.name}",
+    )
+    return map_document(body)
 
 
 @bp.post("/revisions/<int:revision_id>/revert")

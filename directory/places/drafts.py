@@ -10,6 +10,7 @@ from sqlalchemy import delete
 
 from accord.clock import utcnow
 from accord.extensions import db
+from accord.ids import MAX_ID
 from directory.places.models import LocationDraft
 
 LIFETIME = timedelta(hours=24)
@@ -17,7 +18,8 @@ LIFETIME = timedelta(hours=24)
 
 def find(draft_id: int | None, user_id: int) -> LocationDraft | None:
     """The user's own draft, unless it has expired."""
-    if draft_id is None:
+    # From ?change=… too: a number no id can be is no draft (PostgreSQL would refuse it).
+    if draft_id is None or not 1 <= draft_id <= MAX_ID:
         return None
     draft = db.session.get(LocationDraft, draft_id)
     if draft is None or draft.user_id != user_id or draft.expires_at <= utcnow():

@@ -5,6 +5,8 @@ its map and the town's list — it is escaped."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from sqlalchemy import select
 
 from accord.extensions import db
@@ -38,6 +40,8 @@ def test_building_form_check_decision_and_revert(app, make):
         for text in (LONG, hostile.NUL, hostile.HUGE[:20000]):
             clean(submit(client, new, {**ANSWERS, name: text}), f"new long {name}")
     checked(client, ["/directory/manage/buildings"], shows=("__pwned",))
+    for change in ("99999999999", "-1", "abc", hostile.SCRIPTS[0]):
+        checked(client, [f"{new}?change={quote(change)}"])
 
     coordinator = sign_in(app.test_client(), make, Role.coordinator)
     queue = "/admin/directory/buildings"
@@ -45,6 +49,7 @@ def test_building_form_check_decision_and_revert(app, make):
     places = db.session.scalars(select(Location).order_by(Location.id)).all()
     checked(coordinator, [f"{queue}/{place.id}" for place in places])
     checked(coordinator, [f"{queue}/{places[0].id}"], shows=("__pwned",))
+    checked(coordinator, [f"{queue}/{place.id}/map" for place in places])
     for text in ODD:
         clean(submit(coordinator, f"{queue}/{places[0].id}", {"decision": text}), "buildings")
     for place in places:

@@ -25,6 +25,7 @@ ROUTES = {
     BASE + "/drafts/{draft}/map": set(),
     "/admin/directory/buildings": {"coordinator"},
     "/admin/directory/buildings/{pending}": {"coordinator"},
+    "/admin/directory/buildings/{pending}/map": {"coordinator"},
 }
 DRAFTS = "/drafts/"
 
