@@ -142,9 +142,10 @@ def test_a_private_booking_contact_is_never_on_the_public_page(app, client, make
     body = app.test_client().get(f"/directory/places/{location.id}").get_data(as_text=True)
     assert "bookings@pontesbury.example" not in body
     assert "To book" not in body
-    edit(client, location, booking_contact="bookings@pontesbury.example")
+    edit(client, location, booking_contact="bookings@pontesbury.example", booking="One\n<b>Two")
     body = app.test_client().get(f"/directory/places/{location.id}").get_data(as_text=True)
     assert 'href="mailto:bookings@pontesbury.example"' in body
+    assert "One<br>&lt;b&gt;Two" in body  # line breaks kept, the rest escaped
 
 
 def test_an_edit_to_a_published_building_is_live_audited_and_revertable(app, client, make):
