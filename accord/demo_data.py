@@ -104,6 +104,22 @@ def _organisations() -> dict[str, Organisation]:
     return by_name
 
 
+def building_details(row: dict, operator: Organisation | None) -> dict:
+    """What an organisation says of its building (directory/places): hours, how to book, the
+    owner, whether it could be an emergency hub. Phone numbers are Ofcom's drama range."""
+    facilities, access = row["facilities"].split(), row["accessibility"].split()
+    owner = {"parish": "parish", "public": "council"}.get(operator.sector if operator else "")
+    number = sum(map(ord, row["name"])) % 1000
+    return {
+        "opening_hours": "Monday to Friday 9am to 9pm; weekends by booking",
+        "booking": "Rooms by the hour or the day; community groups pay less. Book a week ahead.",
+        "booking_contact": f"01632 960{number:03d}",
+        "booking_contact_public": operator is not None,
+        "owner": owner or "charity",
+        "hub_ready": "kitchen" in facilities and "step_free" in access,
+    }
+
+
 def _buildings(orgs: dict[str, Organisation]) -> int:
     existing = {place.name: place for place in db.session.scalars(select(Location))}
     added = 0
@@ -114,6 +130,9 @@ def _buildings(orgs: dict[str, Organisation]) -> int:
             # Demo databases loaded before buildings had streets said the name twice.
             if existing[name].address == f"{name}, {town}":
                 existing[name].address = address
+            if not existing[name].owner:  # loaded before buildings had these details
+                for key, value in building_details(row, orgs.get(row["operator"])).items():
+                    setattr(existing[name], key, value)
             continue
         postcode = demo_postcode(outcode, name)
         point = geo.postcode_point(postcode) or geo.district_point(outcode)
@@ -131,6 +150,7 @@ def _buildings(orgs: dict[str, Organisation]) -> int:
                 bookable=True,
                 operator=orgs.get(row["operator"]),
                 description=f"A community building in {town} available for hire and local groups.",
+                **building_details(row, orgs.get(row["operator"])),
             )
         )
         added += 1

@@ -118,6 +118,18 @@ class Organisation(Model):
         return ORG_TYPE_LABELS.get(self.org_type, self.org_type)
 
 
+class BuildingOwner(Labelled):
+    """Who owns a community building (Location.owner stores the value; "" when not known)."""
+
+    council = "council", "A council"
+    parish = "parish", "A town or parish council"
+    charity = "charity", "A charity or community group"
+    other = "other", "Someone else"
+
+
+OWNER_LABELS: dict[str, str] = {owner.value: owner.label for owner in BuildingOwner}
+
+
 class Location(Model):
     """A place: a community building, a service venue, an emergency hub's building."""
 
@@ -148,6 +160,15 @@ class Location(Model):
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     review: Mapped[str] = mapped_column(String(10), default="published")
     source_id: Mapped[str] = mapped_column(String(200), default="", index=True)
+    # What its organisation says of it (directory/places, migration 0033): when it is open or
+    # can be booked, how to book or hire it and whom to ask (shown to the public only when
+    # booking_contact_public), who owns it, and whether it could serve as an emergency hub.
+    opening_hours: Mapped[str] = mapped_column(Text, default="")
+    booking: Mapped[str] = mapped_column(Text, default="")
+    booking_contact: Mapped[str] = mapped_column(String(254), default="")
+    booking_contact_public: Mapped[bool] = mapped_column(default=False)
+    owner: Mapped[str] = mapped_column(String(20), default="")  # a BuildingOwner; "" not known
+    hub_ready: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -3,7 +3,8 @@
 Services, buildings, provider editing and review sit here; each feature is a sub-package:
 search/ (search and the signposting list), handoff/ (sending the list to a resident),
 referrals/, claims/ (members asking to manage a listing), freshness/ (keeping listings
-current), pickers/ (choosing a building) and oruk/ (the API and the importer)."""
+current), pickers/ (choosing a building), places/ (organisations adding and editing their
+community buildings) and oruk/ (the API and the importer)."""
 
 from flask import Flask
 
@@ -21,6 +22,9 @@ def init_app(app: Flask) -> None:
     from directory.handoff import views as handoff_views  # noqa: F401 - its routes
     from directory.oruk.api import bp as oruk_bp
     from directory.pickers import views as picker_views  # noqa: F401 - its routes
+    from directory.places import models as place_models  # noqa: F401 - the tables
+    from directory.places.admin_views import bp as places_admin_bp
+    from directory.places.views import bp as places_bp
     from directory.referrals import models as referral_models  # noqa: F401 - the tables
     from directory.referrals.cli import referrals_cli
     from directory.referrals.views import bp as referrals_bp
@@ -32,10 +36,17 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(oruk_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(claims_bp)
+    app.register_blueprint(places_bp)
+    app.register_blueprint(places_admin_bp)
     app.cli.add_command(directory_cli)
     app.cli.add_command(referrals_cli)
     admin.register_queue("Listings from new providers", "directory_admin.reviews", Role.coordinator)
     admin.register_queue("Claimed listings", "claims.queue", Role.coordinator)
+    admin.register_queue(
+        "Community buildings: new ones to check, recent edits",
+        "buildings_admin.queue",
+        Role.coordinator,
+    )
     admin.register_queue(
         "Referrals: anonymous figures and unmet need", "referrals.statistics", Role.coordinator
     )

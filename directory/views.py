@@ -24,7 +24,7 @@ from accord.accounts import role_required
 from accord.clock import now_uk
 from accord.extensions import db, limiter
 from accord.geo import ACCESSIBILITY, ATTRIBUTION, FACILITIES, Point
-from accord.models import Location, Organisation, Review, Role
+from accord.models import OWNER_LABELS, Location, Organisation, Review, Role
 from accord.security import csp_nonce, map_document
 from directory import freshness, hours, listings, taxonomy, upkeep
 from directory.claims import claims
@@ -51,7 +51,9 @@ def service_count() -> int:
 
 
 def building_count() -> int:
-    return db.session.scalar(select(func.count(Location.id))) or 0
+    # Buildings waiting for the coordinator are not listed anywhere yet: not counted either.
+    query = select(func.count(Location.id)).where(Location.review == Review.published)
+    return db.session.scalar(query) or 0
 
 
 def listed() -> list[str]:
@@ -107,6 +109,7 @@ def place(place_id: int):
         services=delivered,
         access=[ACCESSIBILITY.get(key, key) for key in building.accessibility],
         facilities=[FACILITIES.get(key, key) for key in building.facilities],
+        owners=OWNER_LABELS,
         **page_context(),
     )
 

@@ -34,6 +34,7 @@ UPDATES = "tests.security.test_hostile_updates::test_update_form_and_check"
 READINESS = "tests.security.test_hostile_readiness::test_readiness_check_reminders_and_training"
 CLAIMS = "tests.security.test_hostile_claims::test_claim_decision_and_automatic_switch"
 MEMBERS = "tests.security.test_hostile_members::test_member_invite_and_leave"
+BUILDINGS = "tests.security.test_hostile_buildings::test_building_form_check_decision_and_revert"
 REQUESTS = (
     "tests.security.test_hostile_requests::test_request_forms_new_edit_status_assign_and_asked"
 )
@@ -41,6 +42,11 @@ REQUESTS = (
 # endpoint → the test that posts hostile input to it
 SWEPT = {
     "admin.users": DECISIONS,
+    "buildings.check": BUILDINGS,
+    "buildings.edit": BUILDINGS,
+    "buildings.new": BUILDINGS,
+    "buildings_admin.decide": BUILDINGS,
+    "buildings_admin.revert": BUILDINGS,
     "callouts.answer": CALLOUTS,
     "callouts.check": CALLOUTS,
     "callouts.new": CALLOUTS,
