@@ -37,7 +37,7 @@ class Page:
 
 # The organisation answering for a listing: the one that claimed it (directory/claims), or
 # else its own.
-MANAGER = func.coalesce(Service.managed_by_id, Service.organisation_id)
+manager = func.coalesce(Service.managed_by_id, Service.organisation_id)
 
 
 def _overdue(today: date):
@@ -52,7 +52,7 @@ def oldest_first(page: int, today: date, per_page: int = PER_PAGE) -> Page | Non
     """One page of organisations with overdue listings, the oldest check first (a listing
     never checked is the oldest of all); None past the last page."""
     overdue = _overdue(today)
-    groups = select(MANAGER).where(overdue).group_by(MANAGER)
+    groups = select(manager).where(overdue).group_by(manager)
     total = db.session.scalar(select(func.count()).select_from(groups.subquery())) or 0
     pages = max(1, -(-total // per_page))
     if page > pages:
@@ -65,7 +65,7 @@ def oldest_first(page: int, today: date, per_page: int = PER_PAGE) -> Page | Non
     oldest = func.min(checked)
     statement = (
         select(Organisation.slug, Organisation.name, func.count(Service.id), stale, oldest, never)
-        .join(Organisation, Organisation.id == MANAGER)
+        .join(Organisation, Organisation.id == manager)
         .where(overdue)
         .group_by(Organisation.id, Organisation.slug, Organisation.name)
         .order_by(never.desc(), oldest, Organisation.name, Organisation.id)
@@ -89,7 +89,7 @@ def listings_of(org: Organisation) -> list[Service]:
     return list(
         db.session.scalars(
             select(Service)
-            .where(org.id == MANAGER, Service.review == Review.published)
+            .where(manager == org.id, Service.review == Review.published)
             .order_by(checked.is_not(None), checked, Service.name, Service.id)
             .limit(LISTED)
         )

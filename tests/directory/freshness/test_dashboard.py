@@ -110,3 +110,16 @@ def test_only_coordinators_see_the_dashboard(client, make, county, role):
             client.get_page(path)
         else:
             client.get_page(path, status=403)
+
+
+def test_a_claimed_listing_counts_for_the_organisation_that_manages_it(app, make):
+    owner = make.organisation(name="Feed Importer", slug="importer")
+    manager = make.organisation(name="Ludlow Larder CIC", slug="larder")
+    claimed = listing(owner, "Ludlow Larder", date(2024, 1, 1))
+    claimed.managed_by_id = manager.id
+    db.session.commit()
+    found = dashboard.oldest_first(1, today_uk())
+    assert found is not None
+    assert [row.name for row in found.rows] == ["Ludlow Larder CIC"]
+    assert [s.name for s in dashboard.listings_of(manager)] == ["Ludlow Larder"]
+    assert dashboard.listings_of(owner) == []
