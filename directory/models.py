@@ -183,6 +183,12 @@ class Service(OrukRecord, Model):
         approved claim, else its own."""
         return self.managed_by_id or self.organisation_id
 
+    @property
+    def runner(self) -> Organisation:
+        """The organisation a resident is told runs it: the one managing it after an approved
+        claim (a feed's publisher is not who answers the phone), else its own."""
+        return self.managed_by or self.organisation
+
 
 class ServiceAtLocation(OrukRecord, Model):
     __tablename__ = "service_at_location"

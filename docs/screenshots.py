@@ -137,6 +137,43 @@ def refer(page, base: str, service_id: int) -> None:
     shoot(page, "referral-sent")
 
 
+def member_pages(page, base: str, app) -> None:
+    """What an organisation's member looks after: its buildings, its members, its badge."""
+    from accord.extensions import db
+    from accord.models import Organisation, User
+    from registry.signatories.models import Signatory, SignatoryStatus
+
+    with app.app_context():
+        member = db.session.scalar(db.select(User).where(User.email.startswith("member@")))
+        signed = db.select(Organisation.slug).join(
+            Signatory, Signatory.organisation_id == Organisation.id
+        )
+        slugs = list(
+            db.session.scalars(
+                signed.where(
+                    Organisation.id.in_(member.organisation_ids()),
+                    Signatory.status == SignatoryStatus.published,
+                )
+            )
+        )
+    page.goto(base + "/directory/manage/buildings")
+    shoot(page, "member-buildings")
+    if slugs:
+        page.goto(base + f"/account/organisations/{slugs[0]}/members")
+        shoot(page, "members")
+        page.goto(base + f"/signatories/{slugs[0]}/badge")
+        shoot(page, "badge")
+
+
+def send_list(page, base: str) -> None:
+    """A member of the public's signposting list, about to be sent to a resident."""
+    page.goto(base + "/directory?q=lunch+club&where=Shrewsbury")
+    page.get_by_role("button", name="Add to list").first.click()
+    page.goto(base + "/directory/list/send")
+    page.get_by_label("By email").check()
+    shoot(page, "send-list")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder, FakeTiles() as tiles:
         url = f"sqlite:///{Path(folder) / 'shots.db'}"
@@ -193,6 +230,9 @@ def main() -> None:
             sign_in(page, base, "member")
             page.goto(base + "/referrals/")
             shoot(page, "referral-inbox")
+            member_pages(page, base, app)
+            sign_out(page, base)
+            send_list(page, base)
             browser.close()
         httpd.shutdown()
 

@@ -50,20 +50,26 @@ class Entry:
 
 
 def entry(service: Service) -> Entry:
-    places = [_address(place.name, place.address, place.postcode) for place in service.locations]
+    places = [
+        _address(place.name, place.address, place.town, place.postcode)
+        for place in service.locations
+    ]
     lines = schedules.describe(hours.rules_of(service))
     if not lines:
         lines = [s.description for s in service.schedules if s.description]
-    name = service.organisation.name if service.organisation else ""
+    name = service.runner.name if service.runner else ""
     tel = tel_href(service.phone) if service.phone else ""
     return Entry(service.name, name, service.phone, tel, places, lines)
 
 
-def _address(name: str, address: str, postcode: str) -> str:
-    """One line, the building's name once even where the address begins with it:
+def _address(name: str, address: str, town: str, postcode: str) -> str:
+    """One line, the building's name and its town once each, whether or not the address
+    holds them (buildings added on our form keep the town apart; imported ones often not):
     "Castlefields Community Centre, 1 Street, Shrewsbury, SY1 1AA"."""
-    parts = [address, postcode] if address.startswith(name) else [name, address, postcode]
-    return ", ".join(part for part in parts if part)
+    parts = [address] if address.startswith(name) else [name, address]
+    if town and town.lower() not in address.lower():
+        parts.append(town)
+    return ", ".join(part for part in [*parts, postcode] if part)
 
 
 def email_parts(items: list[str]) -> tuple[str, str, str]:

@@ -328,8 +328,10 @@ def test_a_charity_signs_and_its_service_reaches_a_resident(
             context.close()
 
     assert LISTING in text
-    # The town may come to be named too (the building form keeps it apart from the street).
-    assert re.search(rf"^Address: {HALL}, Church Street, (Clun, )?SY7 8JB\r?$", text, re.M)
+    # The town named too, though the building form keeps it apart from the street; and the
+    # charity that manages the listing, not the feed it came from, as the one running it.
+    assert re.search(rf"^Address: {HALL}, Church Street, Clun, SY7 8JB\r?$", text, re.M)
+    assert f"Run by: {CHARITY}" in text and "Open Feed" not in text
     assert "Bishop's Castle" not in text
     assert "01588 640123" in text
     assert console_errors == []
