@@ -136,12 +136,16 @@ INVITE = "accord-invite"
 
 
 def invite_token(user: User) -> str:
-    # The hash fragment makes the link single-use: once a password is set, it no longer matches.
-    return links.sign(INVITE, {"u": user.id, "h": user.password_hash[-16:]})
+    """Opaque (encrypted as well as signed: the address shows nobody the account's id), and
+    single use: the hash fragment stops matching once a password is set."""
+    return links.sign_opaque(INVITE, {"u": user.id, "h": user.password_hash[-16:]})
 
 
 def user_for_invite(token: str) -> User | None:
-    data = links.read(INVITE, token, current_app.config["INVITE_MAX_AGE_S"])
+    age = current_app.config["INVITE_MAX_AGE_S"]
+    # Links emailed before invitations were encrypted were signed only: they open for the
+    # rest of their days (the same salt, the same age).
+    data = links.read_opaque(INVITE, token, age) or links.read(INVITE, token, age)
     if not isinstance(data, dict):
         return None
     user = db.session.get(User, data.get("u"))

@@ -1,5 +1,6 @@
 """Signing in and out, lockout, session safety, passwords and invitations."""
 
+import base64
 import re
 
 import pytest
@@ -164,14 +165,19 @@ def test_an_invitation_email_links_to_the_public_address(app, make_app, still_cl
     public = make_app(PUBLIC_BASE_URL="https://accord.example.org")
     with public.test_request_context("/", headers={"Host": "evil.example.com"}):
         user = accounts.invite("Ann@Example.org", Role.frontline, None)
-        link = f"https://accord.example.org/account/invite/{accounts.invite_token(user)}"
         db.session.commit()
         message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "invite"))
         assert message.to == "ann@example.org"
         assert message.subject == "You have been invited to the Shropshire Accord Hub"
+        link = re.search(r"https://accord\.example\.org/account/invite/(\S+)", message.body)
+        assert link is not None and accounts.user_for_invite(link.group(1)) == user
+        # Opaque: the address holds nothing readable (a signed-only token's payload is
+        # base64 of its JSON, {"u": the account's id, …}).
+        raw = base64.urlsafe_b64decode(link.group(1) + "==")
+        assert b'"u"' not in raw and b'"h"' not in raw
         assert message.body == (
             "You have been given an account on the Shropshire Accord Hub.\n\n"
-            f"Set your password within 7 days using this link:\n{link}\n\n"
+            f"Set your password within 7 days using this link:\n{link.group(0)}\n\n"
             "If you were not expecting this, you can ignore this email.\n"
         )
 
