@@ -94,3 +94,29 @@ def listings_of(org: Organisation) -> list[Service]:
             .limit(LISTED)
         )
     )
+
+
+def currency_of(org_id: int, today: date) -> tuple[int, int]:
+    """(published listings the organisation answers for, those checked within 15 months):
+    for its Accord record (registry/signatories/record.py)."""
+    current = func.coalesce(
+        func.sum(case((Service.assured_at >= freshness.stale_before(today), 1), else_=0)), 0
+    )
+    listed, fresh = db.session.execute(
+        select(func.count(Service.id), current).where(
+            manager == org_id, Service.review == Review.published
+        )
+    ).one()
+    return int(listed or 0), int(fresh or 0)
+
+
+def currency_by_organisation(today: date) -> dict[int, tuple[int, int]]:
+    """currency_of for every organisation answering for a published listing, in one query
+    (the annual review)."""
+    current = func.sum(case((Service.assured_at >= freshness.stale_before(today), 1), else_=0))
+    rows = db.session.execute(
+        select(manager, func.count(Service.id), current)
+        .where(Service.review == Review.published)
+        .group_by(manager)
+    )
+    return {org_id: (int(listed), int(fresh or 0)) for org_id, listed, fresh in rows}

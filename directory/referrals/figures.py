@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import statistics as stats
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -94,10 +95,19 @@ def working_days_between(start: date, end: date) -> int:
 def usual_reply_days(service_id: int, now: datetime | None = None) -> int | None:
     """The median working days the service took to first answer a referral sent in the last
     12 months, rounded up and at least 1; None when fewer than REPLY_MIN were answered."""
+    return _usual_reply_days(Referral.service_id == service_id, now)
+
+
+def organisation_reply_days(organisation_id: int, now: datetime | None = None) -> int | None:
+    """The same over every referral sent to the organisation (its Accord record)."""
+    return _usual_reply_days(Referral.organisation_id == organisation_id, now)
+
+
+def _usual_reply_days(whose: Any, now: datetime | None) -> int | None:
     now = now or utcnow()
     rows = db.session.execute(
         select(Referral.sent_at, Referral.first_response_at).where(
-            Referral.service_id == service_id,
+            whose,
             Referral.sent_at >= now - REPLY_WINDOW,
             Referral.first_response_at.is_not(None),
         )

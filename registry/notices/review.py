@@ -25,7 +25,7 @@ from accord.extensions import db
 from accord.models import AuditEvent
 from accord.text import csv_cell
 from registry.notices import notices
-from registry.signatories import renewals
+from registry.signatories import record, renewals
 from registry.signatories.models import Signatory, SignUp, SignUpKind, SignUpStatus
 
 FIRST_YEAR = 2000
@@ -82,6 +82,7 @@ def _count(model, *conditions) -> int:
 
 def signatories_section(year: int) -> ReviewSection:
     signups = (SignUp.kind == SignUpKind.signup,)
+    listed, current = record.listings_current()
     return ReviewSection(
         "Signatories",
         [
@@ -109,6 +110,8 @@ def signatories_section(year: int) -> ReviewSection:
                 "Signatories that withdrew",
                 _count(Signatory, _in_year(Signatory.withdrawn_at, year)),
             ),
+            ("Signatories with directory listings (now)", listed),
+            ("Of those, every listing checked within 15 months (now)", current),
             ("Sign-ups received", _count(SignUp, *signups, _in_year(SignUp.confirmed_at, year))),
             (
                 "Sign-ups turned down",

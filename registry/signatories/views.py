@@ -25,6 +25,7 @@ from registry.models import AccordVersion
 from registry.pages import published_accord
 from registry.publish import current_version
 from registry.signatories import changes, drafts, listing, renewals, signup
+from registry.signatories import record as accord_record
 from registry.signatories.forms import (
     STATEMENTS,
     AddressForm,
@@ -268,6 +269,7 @@ def signatory(slug: str):
         manages=_manages(record.organisation),
         latest=current_version(),
         renewal=renewals.renewal(record),
+        accord_record=accord_record.of(record.organisation),
     )
 
 
