@@ -38,6 +38,14 @@ def year_figures(year: int) -> dict[str, Any]:
             Concern.stage, Concern.outcome, Concern.acknowledged_at, Concern.outcome_recorded_at
         ).where(Concern.raised_at >= start, Concern.raised_at < end)
     ).all()
+    raised = db.session.execute(
+        select(Concern.themes).where(Concern.raised_at >= start, Concern.raised_at < end)
+    ).scalars()
+    decided = db.session.execute(
+        select(Concern.breach, Concern.public_statement).where(
+            Concern.outcome_recorded_at >= start, Concern.outcome_recorded_at < end
+        )
+    ).all()
     days = sorted(
         (answered - acknowledged).days
         for _, _, acknowledged, answered in rows
@@ -49,6 +57,11 @@ def year_figures(year: int) -> dict[str, Any]:
         "by_outcome": Counter(outcome for _, outcome, *_ in rows if outcome),
         "within_target": sum(1 for d in days if d <= TARGET.days),
         "median_days": days[len(days) // 2] if days else None,
+        # Counted once for each theme a concern names (a concern may name several).
+        "by_theme": Counter(theme for themes in raised for theme in themes or []),
+        # Outcomes recorded in the year: breaches found, and the public statements made.
+        "breaches": sum(1 for breach, _ in decided if breach),
+        "statements": sum(1 for _, statement in decided if statement),
     }
 
 

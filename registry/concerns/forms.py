@@ -39,6 +39,7 @@ from accord.forms import (
 )
 from registry.concerns.models import OUTCOME_LABELS, PERMISSION_LABELS, Stage
 from registry.concerns.open_letters import is_public_address
+from registry.signatories.forms import website_check
 
 
 class ConcernForm(FlaskForm):
@@ -207,6 +208,15 @@ class OutcomeForm(DatedStepForm):
     names_agreed = BooleanField(
         "Both organisations agreed to be named on the learning page",
         widget=GovCheckboxInput(),
+    )
+    public_statement = text_answer(
+        "Web address of the public statement (if the breach called for one)",
+        "The web address must be 500 characters or fewer",
+        500,
+        website_check,
+        hint="The Accord's breaches process: where a breach had significant impact on services "
+        "or public trust, the organisation concerned issues a public statement.",
+        filters=(line,),
     )
     on = DayMonthYear("Date of the outcome", description="For example, 27 3 2026")
     submit = SubmitField("Record the outcome", widget=GovSubmitInput())

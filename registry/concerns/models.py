@@ -130,6 +130,9 @@ class Concern(Model):
     lessons: Mapped[str] = mapped_column(Text, default="")
     # Both parties agreed the organisations may be named on the learning page.
     names_agreed: Mapped[bool] = mapped_column(default=False)
+    # The Accord's breaches process, step 3: where a breach had significant impact on services
+    # or public trust, the concerned organisation's public statement (its web address).
+    public_statement: Mapped[str] = mapped_column(String(500), default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     raised_by: Mapped[User | None] = relationship()

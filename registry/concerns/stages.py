@@ -104,6 +104,7 @@ class Result:
     breach: bool
     lessons: str
     names_agreed: bool
+    public_statement: str = ""
 
 
 def record_outcome(concern: Concern, by: User, result: Result, on: datetime) -> None:
@@ -115,8 +116,13 @@ def record_outcome(concern: Concern, by: User, result: Result, on: datetime) -> 
     concern.breach = result.breach
     concern.lessons = result.lessons
     concern.names_agreed = result.names_agreed and concern.permission == Permission.named
+    concern.public_statement = result.public_statement
     concern.outcome_recorded_at = on
-    details = {"outcome": result.outcome, "breach": result.breach}
+    details = {
+        "outcome": result.outcome,
+        "breach": result.breach,
+        "public_statement": bool(result.public_statement),
+    }
     advance(
         concern, Stage.outcome_recorded, by, "The outcome has been recorded", on, details=details
     )

@@ -278,6 +278,7 @@ def outcome(uuid: str):
                 breach=form.breach.data == "yes",
                 lessons=form.lessons.data or "",
                 names_agreed=bool(form.names_agreed.data),
+                public_statement=form.public_statement.data or "",
             ),
             _when(form.on.data),
         )

@@ -209,6 +209,7 @@ def self_assessment_section(year: int) -> ReviewSection:
 
 def concerns_section(year: int) -> ReviewSection:
     from registry.concerns import figures
+    from registry.concerns.concerns import accord_themes
     from registry.concerns.models import OUTCOME_LABELS, STAGE_LABELS
 
     found = figures.year_figures(year)
@@ -217,6 +218,16 @@ def concerns_section(year: int) -> ReviewSection:
     rows += [
         (f"Outcome: {label}", found["by_outcome"][key]) for key, label in OUTCOME_LABELS.items()
     ]
+    # The Herefordshire compact's measure: "the number of challenges successfully dealt with
+    # through the resolution procedure".
+    rows.append(("Challenges resolved through the procedure", found["by_outcome"]["resolved"]))
+    titles = dict(accord_themes())
+    rows += [
+        (f"Theme {n}: {titles.get(n, '')}".rstrip(": "), found["by_theme"][n])
+        for n in sorted(found["by_theme"])
+    ]
+    rows.append(("Breaches of the Accord found", found["breaches"]))
+    rows.append(("Public statements made after a breach", found["statements"]))
     rows.append(("Outcome within six weeks of acknowledgement", found["within_target"]))
     median = found["median_days"]
     rows.append(

@@ -248,6 +248,12 @@ def review_latest():
     return redirect(url_for("notices.annual_review", year=today_uk().year - 1))
 
 
+@bp.get("/accord/review/how")
+def review_how():
+    """How each figure in the annual review is counted (each figure links here)."""
+    return render_template("registry/notices/review_how.html")
+
+
 @bp.get("/accord/review/<int:year>")
 def annual_review(year: int):
     year = _year(year)

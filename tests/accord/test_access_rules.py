@@ -64,6 +64,7 @@ OPEN = {
     "registry.signatories_json": "published signatory list",
     "registry.signatory": "published signatory",
     "notices.closed_consultations": "public archive of closed consultations",
+    "notices.review_how": "how the public annual review counts",
     "notices.consultations_atom": "public feed of open consultations",
     "notices.consultations_csv": "public open data: consultations logged",
     "registry.badge_svg": "a signatory's badge, loaded by partners' websites",

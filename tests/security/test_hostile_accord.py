@@ -191,9 +191,15 @@ def test_concerns_from_raising_to_lessons(app, client, make):
             "outcome-lessons": texts["good_outcome"],
             "outcome-on": ON,
         }
-        parts = ("outcome-summary", "outcome-lessons", "outcome-outcome", "outcome-on")
+        parts = (
+            "outcome-summary",
+            "outcome-lessons",
+            "outcome-outcome",
+            "outcome-on",
+            "outcome-public_statement",
+        )
         for field in parts if n == 0 else ():
-            for text in (hostile.NUL, LONG, hostile.SCRIPTS[0]):
+            for text in (hostile.NUL, LONG, hostile.SCRIPTS[0], hostile.JAVASCRIPT_URL):
                 if field.endswith(("summary", "lessons")) and text == hostile.SCRIPTS[0]:
                     continue  # stored: that is the round above
                 clean(submit(coordinator, f"{at}/outcome", {**outcome, field: text}), field)

@@ -59,3 +59,41 @@ def test_a_lesson_is_dated_by_its_month_on_uk_clocks():
     assert figures.month_text(datetime(2026, 3, 31, 23, 30)) == "April 2026"  # BST
     assert figures.month_text(datetime(2026, 1, 31, 23, 30)) == "January 2026"  # GMT
     assert figures.month_text(None) == ""
+
+
+def test_breaches_public_statements_and_themes_are_counted_and_explained(app, sides):
+    at = acknowledged(app, sides)
+    coordinator = signed_in(app, "coordinator@example.org")
+    outcome = {
+        "outcome-outcome": "resolved",
+        "outcome-breach": "yes",
+        "outcome-summary": "Agreed",
+        "outcome-on": ON,
+    }
+    refused = coordinator.submit(
+        f"{at}/outcome", {**outcome, "outcome-public_statement": "javascript:alert(1)"}, form_path=at
+    )
+    assert "There is a problem" in refused.get_data(as_text=True)
+    statement = "https://borderland.example.gov.uk/statement"
+    done = coordinator.submit(
+        f"{at}/outcome", {**outcome, "outcome-public_statement": statement}, form_path=at
+    )
+    assert done.location == at
+    concern = db.session.scalar(select(Concern))
+    assert concern.public_statement == statement and concern.breach is True
+    concern.raised_at = concern.outcome_recorded_at = datetime(TODAY.year, 2, 1)
+    db.session.commit()
+    found = figures.year_figures(TODAY.year)
+    assert found["breaches"] == 1 and found["statements"] == 1
+    assert sum(found["by_theme"].values()) == len(concern.themes) > 0
+    page = app.test_client().get_page(f"/accord/review/{TODAY.year}")
+    rows = {
+        row.th.get_text(strip=True): row.th.a["href"]
+        for row in page.select("[data-section=concerns] tbody tr")
+    }
+    assert rows["Breaches of the Accord found"] == "/accord/review/how#concerns"
+    assert "Public statements made after a breach" in rows
+    assert "Challenges resolved through the procedure" in rows
+    assert any(label.startswith(f"Theme {concern.themes[0]}") for label in rows)
+    how = app.test_client().get_page("/accord/review/how")
+    assert how.find(id="concerns") is not None and how.find(id="emergencies") is not None
