@@ -70,9 +70,8 @@ def test_breaches_public_statements_and_themes_are_counted_and_explained(app, si
         "outcome-summary": "Agreed",
         "outcome-on": ON,
     }
-    refused = coordinator.submit(
-        f"{at}/outcome", {**outcome, "outcome-public_statement": "javascript:alert(1)"}, form_path=at
-    )
+    hostile = {**outcome, "outcome-public_statement": "javascript:alert(1)"}
+    refused = coordinator.submit(f"{at}/outcome", hostile, form_path=at)
     assert "There is a problem" in refused.get_data(as_text=True)
     statement = "https://borderland.example.gov.uk/statement"
     done = coordinator.submit(
