@@ -38,3 +38,22 @@ def renewals_command() -> None:
     sent = renewals.send_reminders()
     db.session.commit()
     click.echo(f"renewal reminders queued: {sent}")
+
+
+@registry_cli.command("import-register")
+@click.argument("register", type=click.Choice(["charity-commission", "companies-house"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--extract-date", default=None, help="YYYY-MM-DD; defaults to the file's own.")
+def import_register_command(register: str, path: Path, extract_date: str | None) -> None:
+    """Load a public register's extract (the Charity Commission's register of charities, or
+    Companies House's basic company data) to check organisations' numbers against."""
+    from datetime import date
+
+    from registry.signatories import registers
+
+    try:
+        when = date.fromisoformat(extract_date) if extract_date else None
+        written, dated = registers.import_file(register, path, when)
+    except (ValueError, registers.RegisterError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{register}: {written:,} entries loaded, extract of {dated.isoformat()}")

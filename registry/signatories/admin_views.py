@@ -11,7 +11,7 @@ from accord.extensions import db
 from accord.membership import Added, Outcome
 from accord.models import ORG_TYPE_LABELS, SECTOR_LABELS, Organisation, Role
 from registry.admin_views import bp
-from registry.signatories import moderation
+from registry.signatories import moderation, registers
 from registry.signatories.forms import STATEMENTS, DecisionForm
 from registry.signatories.models import SignUp, SignUpStatus
 
@@ -49,6 +49,7 @@ def decide(signup_id: int):
         "registry/signatories/admin/decide.html",
         signup=record,
         duplicates=duplicates,
+        verdict=registers.check(record.identifier, record.name),
         form=form if waiting else None,
         sectors=SECTOR_LABELS,
         org_types=ORG_TYPE_LABELS,

@@ -16,6 +16,7 @@ from accord.links import absolute_url
 from accord.models import ORG_TYPE_LABELS, SECTOR_LABELS, Organisation
 from accord.text import csv_cell
 from registry.models import AccordVersion
+from registry.signatories import registers
 from registry.signatories.models import Signatory, SignatoryStatus
 
 LICENCE = "Open Government Licence v3.0"
@@ -107,12 +108,16 @@ RECORD_FIELDS = (
     "website",
     "accord_version",
     "signed_on",
+    "identifier_verified",
+    "verified_against",
 )
 
 
-def record(signatory: Signatory) -> dict:
-    """One signatory as open data: the organisation, never the people."""
+def record(signatory: Signatory, standing: tuple[bool, str] | None = None) -> dict:
+    """One signatory as open data: the organisation, never the people. `standing`: its number
+    checked against a register extract (registers.standings), or None when not checked."""
     org = signatory.organisation
+    verified = "" if standing is None else ("yes" if standing[0] else "no")
     return {
         "name": org.name,
         "url": absolute_url("registry.signatory", slug=org.slug),
@@ -124,11 +129,17 @@ def record(signatory: Signatory) -> dict:
         "website": org.website,
         "accord_version": signatory.accord_version.version,
         "signed_on": signatory.signed_at.date().isoformat(),
+        "identifier_verified": verified,
+        "verified_against": standing[1] if standing else "",
     }
 
 
 def export() -> dict:
-    rows = [record(s) for s in db.session.scalars(published())]
+    found = list(db.session.scalars(published()))
+    checked = registers.standings(
+        s.organisation.identifier for s in found if s.organisation.identifier
+    )
+    rows = [record(s, checked.get(s.organisation.identifier or "")) for s in found]
     return {
         "title": "Signatories of the Shropshire Accord",
         "publisher": "Shropshire VCS Assembly",

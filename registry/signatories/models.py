@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accord.clock import utcnow
@@ -126,3 +126,19 @@ class SignUpDraft(Model):
     amend_id: Mapped[int | None] = mapped_column(ForeignKey("signup.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class RegisterEntry(Model):
+    """A charity or company as the public register extract last loaded says it stands
+    (`flask registry import-register`): what a sign-up's number is checked against. The
+    registers' own public data, not ours: no people, only the body's name and standing."""
+
+    __tablename__ = "register_entry"
+    __table_args__ = (UniqueConstraint("register", "number", name="uq_register_entry"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    register: Mapped[str] = mapped_column(String(20))  # charity-commission | companies-house
+    number: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(40))  # active | removed | dissolved | …
+    extract_date: Mapped[date]

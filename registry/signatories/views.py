@@ -24,7 +24,7 @@ from accord.models import ORG_TYPE_LABELS, SECTOR_LABELS, Organisation, Role
 from registry.models import AccordVersion
 from registry.pages import published_accord
 from registry.publish import current_version
-from registry.signatories import changes, drafts, listing, renewals, signup
+from registry.signatories import changes, drafts, listing, registers, renewals, signup
 from registry.signatories import record as accord_record
 from registry.signatories.forms import (
     STATEMENTS,
@@ -160,6 +160,7 @@ def sign_check():
         sectors=SECTOR_LABELS,
         org_types=ORG_TYPE_LABELS,
         statements=STATEMENTS,
+        verdict=registers.check(answers.get("identifier"), answers.get("name") or ""),
     )
 
 
