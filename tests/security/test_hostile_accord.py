@@ -283,12 +283,22 @@ def test_consultations_notices_and_ambassadors(app, client, make):
         "link": "",
         "short_reason": "Budget timetable",
     }
-    notice = {"organisation": str(council.id), "notice_date": start, "change_date": end}
+    notice = {
+        "organisation": str(council.id),
+        "notice_date": start,
+        "change_date": end,
+        "funding_stream": "Grants",
+        "reason": "Budget",
+        "affected": council.name,
+        "end_date": end,
+        "decision_date": start,
+        "impact_link": "https://example.gov.uk/impact",
+    }
     for text in hostile.STORABLE:
         values = {**consultation, "title": text, "short_reason": text}
         response = submit(member, "/accord/consultations/new", values, environ_base=address())
         assert response.status_code == 302, (text, response.status_code)
-        values = {**notice, "change": text}
+        values = {**notice, "change": text, "funding_stream": text, "reason": text}
         response = submit(member, "/accord/notices/new", values, environ_base=address())
         assert response.status_code == 302, (text, response.status_code)
     for text in (*ODD, LONG, hostile.JAVASCRIPT_URL):
@@ -296,7 +306,17 @@ def test_consultations_notices_and_ambassadors(app, client, make):
             values = {**consultation, "title": "T", field: text}
             response = submit(member, "/accord/consultations/new", values, environ_base=address())
             clean(response, field)
-        for field in ("change", "organisation", "notice_date"):
+        for field in (
+            "change",
+            "organisation",
+            "notice_date",
+            "funding_stream",
+            "reason",
+            "affected",
+            "end_date",
+            "decision_date",
+            "impact_link",
+        ):
             values = {**notice, "change": "C", field: text}
             clean(submit(member, "/accord/notices/new", values, environ_base=address()), field)
 
@@ -317,7 +337,7 @@ def test_consultations_notices_and_ambassadors(app, client, make):
     checked(client, ["/accord/consultations", "/accord/ambassadors"], shows=("__pwned",))
     checked(coordinator, ["/admin/ambassadors"], shows=("__pwned",))
     checked(coordinator, [edit])
-    checked(member, ["/accord/consultations"])
+    checked(member, ["/accord/consultations", "/accord/notices/ours"], shows=("__pwned",))
     # The body's response to a closed consultation ("You said, we did"), and the archive.
     first_consultation = db.session.scalars(select(Consultation.id)).first()
     response_form = f"/accord/consultations/{first_consultation}/response"

@@ -152,12 +152,14 @@ def test_a_notice_shows_whether_it_met_six_and_three_months(app, make, council):
         data = {
             "organisation": str(council.id),
             "change": change,
+            "funding_stream": "Community grants",
+            "reason": "Budget",
             "notice_date": as_boxes(notice_on),
             "change_date": as_boxes(change_on),
         }
         assert member.submit("/accord/notices/new", data).status_code == 302
     rows = {
-        r.find("th").get_text(): r.get_text()
+        str(r.find("th").contents[0]).strip(): r.get_text()
         for r in app.test_client()
         .get_page("/accord/consultations")
         .find_all(attrs={"data-notice": True})
