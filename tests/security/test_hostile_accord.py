@@ -417,3 +417,35 @@ def test_sign_up_decision_notes_accord_text_and_invitations(app, client, make):
         values = {"email": "x@example.org", "role": text, "organisation": text}
         clean(submit(admin, "/admin/users", values), "/admin/users")
     checked(admin, ["/admin/users", "/admin/outbox"])
+
+
+# --- the funding opportunities board ------------------------------------------------------
+
+
+def test_funding_opportunities(app, client, make):
+    charity = signatory(make, sector="vcs")
+    member = sign_in(app.test_client(), make, Role.member, organisation=charity)
+    closing = [str(TODAY.day), str(TODAY.month), str(YEAR + 1)]
+    good = {
+        "organisation": str(charity.id),
+        "kind": "grant",
+        "amount_from": "£1,000",
+        "amount_to": "5000",
+        "closing": closing,
+        "link": "https://example.org/apply",
+        "major_change": "y",
+    }
+    for text in hostile.STORABLE:
+        response = submit(
+            member, "/accord/funding/new", {**good, "title": text}, environ_base=address()
+        )
+        assert response.status_code == 200 and "Opportunity posted" in response.get_data(
+            as_text=True
+        ), text
+    for text in (*ODD, LONG, hostile.JAVASCRIPT_URL):
+        for field in ("title", "kind", "amount_from", "amount_to", "closing", "link"):
+            values = {**good, "title": "T", field: text}
+            clean(submit(member, "/accord/funding/new", values, environ_base=address()), field)
+        clean(submit(member, "/accord/funding/new", {**good, "organisation": text}), text)
+    checked(client, ["/accord/funding"], shows=("__pwned",))
+    checked(member, ["/accord/funding"])
