@@ -127,3 +127,15 @@ def test_optional_details_may_be_left_out(app, make, council):
     assert response.status_code == 302, response.get_data(as_text=True)
     notice = db.session.scalar(select(FundingNotice))
     assert notice.affected == [] and notice.end_date is None and notice.impact_link == ""
+
+
+def test_members_find_their_notices_from_the_list_and_their_account(app, make, charity):
+    member = client_for(app, make, Role.member, charity)
+    for path in ("/accord/consultations", "/account"):
+        assert member.get_page(path).find("a", href="/accord/notices/ours") is not None, path
+    public = app.test_client().get_page("/accord/consultations")
+    assert public.find("a", href="/accord/notices/ours") is None
+    coordinator = client_for(app, make, Role.coordinator)
+    assert (
+        coordinator.get_page("/accord/consultations").find("a", href="/accord/notices/ours") is None
+    )

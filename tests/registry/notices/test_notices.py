@@ -572,5 +572,10 @@ def test_the_demo_has_consultations_notices_ambassadors_and_a_council_member(app
 def test_the_accord_page_links_to_the_accord_in_action(app, client):
     publish_accord()
     page = client.get_page("/accord")
-    for path in ("/accord/ambassadors", "/accord/consultations", "/accord/review"):
+    for path in (
+        "/accord/ambassadors",
+        "/accord/consultations",
+        "/accord/review",
+        "/accord/funding",
+    ):
         assert page.find("a", href=path) is not None, path
