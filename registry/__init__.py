@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from registry.concerns import retention as concern_retention
     from registry.concerns.cli import concerns_cli
     from registry.concerns.views import bp as concerns_bp
+    from registry.funding import demo_data as funding_demo  # noqa: F401 - the demo loader
     from registry.funding import models as funding_models  # noqa: F401 - the tables
     from registry.funding.views import bp as funding_bp
     from registry.notices import demo_data as notice_demo  # noqa: F401 - the demo loader

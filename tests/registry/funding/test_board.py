@@ -134,3 +134,13 @@ def test_posting_needs_its_csrf_token(app, make, trust):
     app.config["WTF_CSRF_ENABLED"] = True
     member = client_for(app, make, Role.member, trust)
     assert member.post("/accord/funding/new", data=good(trust)).status_code == 400
+
+
+def test_the_demo_has_open_opportunities_and_a_notice_naming_the_demo_larder(app, client):
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0  # no repeats
+    assert len(board.open_now()) == 3
+    assert any(o.major_change for o in board.open_now())
+    client.sign_in("member@demo.example.org", "shropshire-demo-2025")
+    page = client.get_page("/accord/notices/ours")
+    assert "Community Lunch Clubs Grant" in page.get_text()
