@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from accord import emails
 from accord.extensions import db
-from accord.models import Organisation, Role, User
+from accord.models import Membership, Organisation, Role, User
 from registry.notices.models import FundingNotice, funding_notice_organisation
 
 # A notice names a handful of providers; a long list is a mistake, not a use.
@@ -54,3 +55,26 @@ def told(user: User) -> list[FundingNotice]:
             .order_by(FundingNotice.change_date.desc(), FundingNotice.id.desc())
         )
     )
+
+
+def tell(record: FundingNotice) -> int:
+    """Email the members of each organisation the notice names (once each), pointing to their
+    own page: the details stay behind the sign-in. Returns how many were queued."""
+    ids = [org.id for org in record.affected]
+    if not ids:
+        return 0
+    found = db.session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.organisation_id.in_(ids),
+            Membership.role == Role.member,
+            User.active.is_(True),
+        )
+        .distinct()
+    )
+    sent = 0
+    for user in found:
+        emails.queue(user.email, "registry/funding_notice", kind="funding-notice", notice=record)
+        sent += 1
+    return sent

@@ -14,6 +14,7 @@ from accord import audit
 from accord.clock import utcnow
 from accord.extensions import db
 from accord.models import Organisation, Role, Sector, User
+from registry.notices import affected
 from registry.notices.models import Ambassador, AmbassadorSector, Consultation, FundingNotice
 from registry.signatories.models import Signatory, SignatoryStatus
 
@@ -151,6 +152,7 @@ def log_notice(
             "affected_ids": [org.id for org in record.affected],
             "meets_6_months": verdict.six_months,
             "meets_3_months": verdict.three_months,
+            "emails_queued": affected.tell(record),
         },
     )
     return record

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from accord.extensions import db
-from accord.models import AuditEvent, Role
+from accord.models import AuditEvent, OutboxMessage, Role
 from registry.notices import affected
 from registry.notices.models import FundingNotice
 from tests.pages import check_html
@@ -50,6 +50,8 @@ def test_names_are_one_a_line_without_repeats():
 
 def test_a_notice_names_the_organisations_affected_who_see_it(app, make, council, charity):
     member = client_for(app, make, Role.member, council)
+    make.user(role=Role.member, organisation=charity, email="club@example.org")
+    make.user(role=Role.member, organisation=charity, email="gone@example.org", active=False)
     response = member.submit("/accord/notices/new", good(council))
     assert response.status_code == 302, response.get_data(as_text=True)
     notice = db.session.scalar(select(FundingNotice))
@@ -60,6 +62,12 @@ def test_a_notice_names_the_organisations_affected_who_see_it(app, make, council
         select(AuditEvent).where(AuditEvent.action == "funding_notice.logged")
     )
     assert event.details["affected_ids"] == [charity.id]
+    assert event.details["emails_queued"] == 1
+    sent = db.session.scalars(select(OutboxMessage)).all()
+    assert [m.to for m in sent] == ["club@example.org"]
+    assert sent[0].subject == "A funding notice names your organisation"
+    assert "Community Lunch Clubs Grant" in sent[0].body and "/accord/notices/ours" in sent[0].body
+    assert "budget" not in sent[0].body  # the details stay behind the sign-in
 
     public = app.test_client().get_page("/accord/consultations")
     row = public.find(attrs={"data-notice": True}).get_text()
