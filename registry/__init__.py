@@ -2,7 +2,7 @@
 
 The Accord's text (content, publish, its pages) sits here; each feature is a sub-package:
 signatories/, concerns/, notices/ (consultations, funding notices, ambassadors, annual
-review) and self_assessment/."""
+review), funding/ (the funding opportunities board) and self_assessment/."""
 
 from flask import Flask
 
@@ -16,6 +16,9 @@ def init_app(app: Flask) -> None:
     from registry.concerns import retention as concern_retention
     from registry.concerns.cli import concerns_cli
     from registry.concerns.views import bp as concerns_bp
+    from registry.funding import demo_data as funding_demo  # noqa: F401 - the demo loader
+    from registry.funding import models as funding_models  # noqa: F401 - the tables
+    from registry.funding.views import bp as funding_bp
     from registry.notices import demo_data as notice_demo  # noqa: F401 - the demo loader
     from registry.notices import models as notice_models  # noqa: F401 - the tables
     from registry.notices.views import bp as notices_bp
@@ -33,6 +36,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(notices_bp)
+    app.register_blueprint(funding_bp)
     app.register_blueprint(self_assessment_bp)
     app.register_blueprint(concerns_bp)
     app.cli.add_command(accord_cli)

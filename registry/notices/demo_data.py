@@ -60,6 +60,21 @@ NOTICES = [
     ),
 ]
 
+# what changes → funding stream, reason, organisations affected (issue 22: notices people can
+# act on; the demo member's larder is named, so /accord/notices/ours has something in it)
+NOTICE_DETAILS = {
+    "Lunch club grants move to a single county-wide grant": (
+        "Community Lunch Clubs Grant",
+        "One county-wide grant is simpler to apply for and to monitor than twelve local ones.",
+        ["Severn Valley Community Larder"],
+    ),
+    "Youth activities funding reduced": (
+        "Youth Activities Fund 2025 to 2026",
+        "The council's budget for 2026 is smaller; the fund is reduced by a quarter.",
+        ["Severn Valley Community Larder"],
+    ),
+}
+
 # name, sector, theme, organisation, contact (invented people; role addresses, never personal)
 AMBASSADORS = [
     ("Alex Morgan", "vcse", None, "Shropshire VCS Assembly", "accord-vcse@demo.example.org"),
@@ -89,12 +104,16 @@ def load() -> list[str]:
     known = set(db.session.scalars(select(FundingNotice.change)))
     for org_name, change, notice, change_on in NOTICES:
         if change not in known and org_name in orgs:
+            stream, reason, named = NOTICE_DETAILS.get(change, ("", "", []))
             db.session.add(
                 FundingNotice(
                     organisation=orgs[org_name],
                     change=change,
                     notice_date=notice,
                     change_date=change_on,
+                    funding_stream=stream,
+                    reason=reason,
+                    affected=[orgs[name] for name in named if name in orgs],
                 )
             )
             added += 1

@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from accord.forms import DayMonthYear, line, required_text, text, text_answer
+from registry.notices import affected
 from registry.notices.models import AMBASSADOR_SECTORS, AmbassadorSector
 from registry.notices.notices import meets_consultation_weeks
 from registry.signatories.forms import website_check
@@ -35,6 +36,11 @@ def _checked_date(field, missing: str, label: str) -> None:
         raise ValidationError(missing)
     if not EARLIEST <= field.data <= LATEST:
         raise ValidationError(f"{label} must be between 2000 and 2100")
+
+
+def _optional_date(field, label: str) -> None:
+    if field.problem or field.data is not None:
+        _checked_date(field, "", label)
 
 
 def _organisation_field() -> SelectField:
@@ -104,7 +110,69 @@ class NoticeForm(FlaskForm):
     change_date = DayMonthYear(
         "When does the change take effect?", description="For example, 1 10 2026"
     )
+    funding_stream = required_text(
+        "Funding stream",
+        "Enter the funding stream",
+        max_length=200,
+        hint="The grant or contract, for example Community Lunch Clubs Grant 2024 to 2026",
+    )
+    affected = TextAreaField(
+        "Organisations affected (optional)",
+        widget=GovTextArea(),
+        description="One a line, named as they are on the hub. Each one's members see this "
+        "notice on their own page.",
+        filters=[text],
+        validators=[
+            Length(max=4000, message="Organisations affected must be 4,000 characters or fewer")
+        ],
+    )
+    end_date = DayMonthYear(
+        "When does the current funding end? (optional)", description="For example, 31 3 2027"
+    )
+    decision_date = DayMonthYear(
+        "When will renewal be decided? (optional)",
+        description="The renewal or decision date, for example 1 12 2026",
+    )
+    reason = TextAreaField(
+        "Why is it changing?",
+        widget=GovTextArea(),
+        description="Theme 11 asks that the reasons are explained. Name no person.",
+        filters=[text],
+        validators=[
+            InputRequired(message="Enter why it is changing"),
+            DataRequired(message="Enter why it is changing"),
+            Length(max=2000, message="The reason must be 2,000 characters or fewer"),
+        ],
+    )
+    impact_link = text_answer(
+        "Web address of the impact assessment (optional)",
+        "Web address must be 300 characters or fewer",
+        300,
+        website_check,
+        filters=(line,),
+    )
     submit = SubmitField("Log the notice", widget=GovSubmitInput())
+    found: list = []
+
+    def validate_affected(self, field) -> None:
+        found, unknown = affected.resolve(field.data)
+        if unknown:
+            raise ValidationError(
+                "No single organisation on the hub is called "
+                + ", ".join(f"‘{name}’" for name in unknown[:5])
+                + ": check the spelling, or leave it out"
+            )
+        if len(found) > affected.MOST_AFFECTED:
+            raise ValidationError(
+                f"Name {affected.MOST_AFFECTED} organisations or fewer on one notice"
+            )
+        self.found = found
+
+    def validate_end_date(self, field) -> None:
+        _optional_date(field, "The end date")
+
+    def validate_decision_date(self, field) -> None:
+        _optional_date(field, "The decision date")
 
     def validate_notice_date(self, field) -> None:
         _checked_date(field, "Enter the date notice was given", "The notice date")

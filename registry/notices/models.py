@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Column, Date, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accord.clock import utcnow
@@ -41,6 +41,17 @@ class Consultation(Model):
     organisation: Mapped[Organisation] = relationship()
 
 
+# The organisations a funding notice names as affected (theme 11: the providers and groups
+# who were told). Looked up by organisation for their own "what we were told" page.
+funding_notice_organisation = Table(
+    "funding_notice_organisation",
+    Model.metadata,
+    Column("notice_id", ForeignKey("funding_notice.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_funding_notice_organisation_organisation_id", "organisation_id"),
+)
+
+
 class FundingNotice(Model):
     """Notice given of a change to funding or a contract: was it 6 months (3 at least)?"""
 
@@ -53,12 +64,22 @@ class FundingNotice(Model):
     change: Mapped[str] = mapped_column(Text)
     notice_date: Mapped[date] = mapped_column(Date)
     change_date: Mapped[date] = mapped_column(Date, index=True)
+    # Issue 22: what the organisations affected can act on. The stream (a grant, a contract),
+    # when the current funding ends, when renewal is decided, why, and any impact assessment.
+    funding_stream: Mapped[str] = mapped_column(Text, default="", server_default="")
+    end_date: Mapped[date | None] = mapped_column(Date)
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    impact_link: Mapped[str] = mapped_column(String(300), default="", server_default="")
     logged_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
+    affected: Mapped[list[Organisation]] = relationship(
+        secondary=funding_notice_organisation, order_by=Organisation.name
+    )
 
 
 class AmbassadorSector(Labelled):

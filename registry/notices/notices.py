@@ -14,6 +14,7 @@ from accord import audit
 from accord.clock import utcnow
 from accord.extensions import db
 from accord.models import Organisation, Role, Sector, User
+from registry.notices import affected
 from registry.notices.models import Ambassador, AmbassadorSector, Consultation, FundingNotice
 from registry.signatories.models import Signatory, SignatoryStatus
 
@@ -122,14 +123,22 @@ def log_consultation(
 
 
 def log_notice(
-    user: User, organisation: Organisation, change: str, notice: date, change_on: date
+    user: User,
+    organisation: Organisation,
+    change: str,
+    notice: date,
+    change_on: date,
+    **details,
 ) -> FundingNotice:
+    """`details`: funding_stream, end_date, decision_date, reason, impact_link and affected
+    (the organisations named), all optional here; the form asks for the reason."""
     record = FundingNotice(
         organisation=organisation,
         change=change,
         notice_date=notice,
         change_date=change_on,
         logged_by_id=user.id,
+        **details,
     )
     db.session.add(record)
     db.session.flush()
@@ -140,8 +149,10 @@ def log_notice(
         record.id,
         details={
             "organisation_id": organisation.id,
+            "affected_ids": [org.id for org in record.affected],
             "meets_6_months": verdict.six_months,
             "meets_3_months": verdict.three_months,
+            "emails_queued": affected.tell(record),
         },
     )
     return record

@@ -23,8 +23,8 @@ from accord.clock import today_uk
 from accord.extensions import db, limiter
 from accord.ids import page_number
 from accord.models import Role
+from registry.notices import affected, notices, review
 from registry.notices import consultations as consultations_now
-from registry.notices import notices, review
 from registry.notices.forms import AmbassadorForm, ConsultationForm, NoticeForm, ResponseForm
 from registry.notices.models import Ambassador, Consultation
 
@@ -157,6 +157,12 @@ def new_notice():
             form.change.data,
             form.notice_date.data,
             form.change_date.data,
+            funding_stream=form.funding_stream.data,
+            end_date=form.end_date.data,
+            decision_date=form.decision_date.data,
+            reason=form.reason.data,
+            impact_link=form.impact_link.data or "",
+            affected=form.found,
         )
         db.session.commit()
         verdict = notices.notice_verdict(record.notice_date, record.change_date)
@@ -169,6 +175,17 @@ def new_notice():
         flash("Notice logged: " + said)
         return redirect(url_for("notices.consultations", _anchor="notices"))
     return render_template("registry/notices/notice_new.html", form=form)
+
+
+@bp.get("/accord/notices/ours")
+@role_required(Role.member)
+def our_notices():
+    """Theme 11: the organisations affected see what they were told and when."""
+    return render_template(
+        "registry/notices/ours.html",
+        notices=affected.told(current_user),
+        verdict=notices.notice_verdict,
+    )
 
 
 # --- ambassadors ----------------------------------------------------------------------------

@@ -80,6 +80,7 @@ OPEN = {
     "notices.annual_review": "public annual review",
     "notices.annual_review_csv": "public annual review",
     "notices.review_latest": "public annual review",
+    "funding.opportunities": "public board of open grants and contracts (organisations only)",
     "volunteers.sign_up": "public volunteer sign-up (rate limited)",
     "volunteers.thanks": "thank-you page",
     "volunteers.privacy": "volunteer privacy notice",

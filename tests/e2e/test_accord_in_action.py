@@ -100,6 +100,67 @@ def test_log_a_consultation_name_an_ambassador_and_read_the_review(
     assert console_errors == []
 
 
+def test_post_a_funding_opportunity_and_read_a_notice_that_names_us(
+    page, server, make, console_errors
+):
+    version = db.session.scalar(select(AccordVersion)) or publish_accord()
+    council = make.organisation(name="Shropshire Council", sector="public")
+    charity = make.organisation(name="Oswestry Lunch Club", sector="vcs")
+    for org in (council, charity):
+        db.session.add(
+            Signatory(organisation=org, accord_version=version, status=SignatoryStatus.published)
+        )
+    db.session.add(
+        FundingNotice(
+            organisation=council,
+            funding_stream="Community Lunch Clubs Grant",
+            change="The grant ends",
+            reason="A smaller budget",
+            notice_date=date(2026, 1, 15),
+            change_date=date(2026, 5, 1),
+            decision_date=date(2026, 3, 1),
+            impact_link="https://example.gov.uk/impact",
+            affected=[charity],
+        )
+    )
+    db.session.commit()
+    make.user(role=Role.member, organisation=charity, email="club@example.org")
+
+    sign_in(page, server, "club@example.org")
+    page.goto(server + "/accord/notices/ours")
+    expect(page.get_by_role("heading", name="Community Lunch Clubs Grant")).to_be_visible()
+    expect(page.get_by_text("A smaller budget")).to_be_visible()
+    assert scan(page) == []
+    page.goto(server + "/accord/funding")
+    page.get_by_role("link", name="Post a funding opportunity").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Post a funding opportunity")
+    assert scan(page) == []
+    page.get_by_label("Title").fill("Warm spaces grant")
+    page.get_by_label("Grant", exact=True).check()
+    page.get_by_label("Largest amount (optional)").fill("5,000")
+    page.get_by_label("Web address for details").fill("www.example.org/warm")
+    page.get_by_label("This is a major change").check()
+    page.get_by_role("button", name="Post the opportunity").click()
+    expect(page.get_by_role("link", name="Enter the date it closes")).to_be_visible()
+    assert scan(page) == []  # the error summary too
+    fill_date(page, "When does it close?", date(date.today().year + 1, 6, 30))
+    page.get_by_role("button", name="Post the opportunity").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Opportunity posted")
+    assert scan(page) == []
+    sign_out(page, server)
+
+    page.goto(server + "/accord/funding")
+    expect(page.get_by_role("link", name="Warm spaces grant")).to_be_visible()
+    expect(page.get_by_text("Major change: the 12-week principle applies")).to_be_visible()
+    assert scan(page) == []
+    assert console_errors == []
+
+
 def test_empty_public_pages_have_no_wcag_violations(axe):
-    for path in ["/accord/consultations", "/accord/ambassadors", "/accord/review/2025"]:
+    for path in [
+        "/accord/consultations",
+        "/accord/ambassadors",
+        "/accord/review/2025",
+        "/accord/funding",
+    ]:
         assert axe(path) == [], path

@@ -289,12 +289,22 @@ def test_consultations_notices_and_ambassadors(app, client, make):
         "link": "",
         "short_reason": "Budget timetable",
     }
-    notice = {"organisation": str(council.id), "notice_date": start, "change_date": end}
+    notice = {
+        "organisation": str(council.id),
+        "notice_date": start,
+        "change_date": end,
+        "funding_stream": "Grants",
+        "reason": "Budget",
+        "affected": council.name,
+        "end_date": end,
+        "decision_date": start,
+        "impact_link": "https://example.gov.uk/impact",
+    }
     for text in hostile.STORABLE:
         values = {**consultation, "title": text, "short_reason": text}
         response = submit(member, "/accord/consultations/new", values, environ_base=address())
         assert response.status_code == 302, (text, response.status_code)
-        values = {**notice, "change": text}
+        values = {**notice, "change": text, "funding_stream": text, "reason": text}
         response = submit(member, "/accord/notices/new", values, environ_base=address())
         assert response.status_code == 302, (text, response.status_code)
     for text in (*ODD, LONG, hostile.JAVASCRIPT_URL):
@@ -302,7 +312,17 @@ def test_consultations_notices_and_ambassadors(app, client, make):
             values = {**consultation, "title": "T", field: text}
             response = submit(member, "/accord/consultations/new", values, environ_base=address())
             clean(response, field)
-        for field in ("change", "organisation", "notice_date"):
+        for field in (
+            "change",
+            "organisation",
+            "notice_date",
+            "funding_stream",
+            "reason",
+            "affected",
+            "end_date",
+            "decision_date",
+            "impact_link",
+        ):
             values = {**notice, "change": "C", field: text}
             clean(submit(member, "/accord/notices/new", values, environ_base=address()), field)
 
@@ -323,7 +343,7 @@ def test_consultations_notices_and_ambassadors(app, client, make):
     checked(client, ["/accord/consultations", "/accord/ambassadors"], shows=("__pwned",))
     checked(coordinator, ["/admin/ambassadors"], shows=("__pwned",))
     checked(coordinator, [edit])
-    checked(member, ["/accord/consultations"])
+    checked(member, ["/accord/consultations", "/accord/notices/ours"], shows=("__pwned",))
     # The body's response to a closed consultation ("You said, we did"), and the archive.
     first_consultation = db.session.scalars(select(Consultation.id)).first()
     response_form = f"/accord/consultations/{first_consultation}/response"
@@ -403,3 +423,35 @@ def test_sign_up_decision_notes_accord_text_and_invitations(app, client, make):
         values = {"email": "x@example.org", "role": text, "organisation": text}
         clean(submit(admin, "/admin/users", values), "/admin/users")
     checked(admin, ["/admin/users", "/admin/outbox"])
+
+
+# --- the funding opportunities board ------------------------------------------------------
+
+
+def test_funding_opportunities(app, client, make):
+    charity = signatory(make, sector="vcs")
+    member = sign_in(app.test_client(), make, Role.member, organisation=charity)
+    closing = [str(TODAY.day), str(TODAY.month), str(YEAR + 1)]
+    good = {
+        "organisation": str(charity.id),
+        "kind": "grant",
+        "amount_from": "£1,000",
+        "amount_to": "5000",
+        "closing": closing,
+        "link": "https://example.org/apply",
+        "major_change": "y",
+    }
+    for text in hostile.STORABLE:
+        response = submit(
+            member, "/accord/funding/new", {**good, "title": text}, environ_base=address()
+        )
+        assert response.status_code == 200 and "Opportunity posted" in response.get_data(
+            as_text=True
+        ), text
+    for text in (*ODD, LONG, hostile.JAVASCRIPT_URL):
+        for field in ("title", "kind", "amount_from", "amount_to", "closing", "link"):
+            values = {**good, "title": "T", field: text}
+            clean(submit(member, "/accord/funding/new", values, environ_base=address()), field)
+        clean(submit(member, "/accord/funding/new", {**good, "organisation": text}), text)
+    checked(client, ["/accord/funding"], shows=("__pwned",))
+    checked(member, ["/accord/funding"])

@@ -94,6 +94,7 @@ SWEPT = {
     "notices.new_consultation": NOTICES,
     "notices.consultation_response": NOTICES,
     "notices.new_notice": NOTICES,
+    "funding.new_opportunity": f"{ACCORD}::test_funding_opportunities",
     "readiness.hub": READINESS,
     "readiness.remind": READINESS,
     "readiness.volunteer": READINESS,

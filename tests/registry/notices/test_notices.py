@@ -152,12 +152,14 @@ def test_a_notice_shows_whether_it_met_six_and_three_months(app, make, council):
         data = {
             "organisation": str(council.id),
             "change": change,
+            "funding_stream": "Community grants",
+            "reason": "Budget",
             "notice_date": as_boxes(notice_on),
             "change_date": as_boxes(change_on),
         }
         assert member.submit("/accord/notices/new", data).status_code == 302
     rows = {
-        r.find("th").get_text(): r.get_text()
+        str(r.find("th").contents[0]).strip(): r.get_text()
         for r in app.test_client()
         .get_page("/accord/consultations")
         .find_all(attrs={"data-notice": True})
@@ -570,5 +572,10 @@ def test_the_demo_has_consultations_notices_ambassadors_and_a_council_member(app
 def test_the_accord_page_links_to_the_accord_in_action(app, client):
     publish_accord()
     page = client.get_page("/accord")
-    for path in ("/accord/ambassadors", "/accord/consultations", "/accord/review"):
+    for path in (
+        "/accord/ambassadors",
+        "/accord/consultations",
+        "/accord/review",
+        "/accord/funding",
+    ):
         assert page.find("a", href=path) is not None, path
