@@ -1,8 +1,8 @@
 """funding notices people can act on: stream, end and decision dates, reason, impact link,
 and the organisations affected; the funding opportunities board
 
-Revision ID: 0037
-Revises: 0036
+Revision ID: 0039
+Revises: 0038
 Create Date: 2026-12-04 20:05:00
 
 Theme 11 (decommissioning well) asks that the organisations affected are told, in writing,
@@ -15,8 +15,8 @@ the organisations affected (a link table), who see what they were told and when.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0037"
-down_revision = "0036"
+revision = "0039"
+down_revision = "0038"
 branch_labels = None
 depends_on = None
 
