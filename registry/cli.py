@@ -57,3 +57,14 @@ def import_register_command(register: str, path: Path, extract_date: str | None)
     except (ValueError, registers.RegisterError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{register}: {written:,} entries loaded, extract of {dated.isoformat()}")
+
+
+@registry_cli.command("consultations")
+def consultations_command() -> None:
+    """Email the members of each body whose consultation closed in the last 30 days without a
+    response recorded, asking for its "You said, we did"; once each. Run it daily."""
+    from registry.notices import consultations
+
+    told = consultations.send_closing()
+    db.session.commit()
+    click.echo(f"closed consultations whose bodies were asked for a response: {told}")

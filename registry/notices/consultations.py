@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from xml.etree import ElementTree
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 
-from accord import audit
+from accord import accounts, audit, emails
 from accord.clock import date_text, today_uk, utcnow
 from accord.extensions import db
 from accord.links import absolute_url
@@ -26,6 +26,9 @@ from registry.notices.models import Consultation
 from registry.notices.notices import meets_consultation_weeks
 
 ARCHIVE_PAGE = 25
+# Consultations that closed longer ago than this are not chased (a first run of the command
+# on years of history asks nobody about old ones).
+CLOSING_DAYS = 30
 ATOM = "http://www.w3.org/2005/Atom"
 
 
@@ -84,6 +87,32 @@ def respond(
         actor_id=user.id,
         details={"days_after_closing": response_days(consultation)},
     )
+
+
+def send_closing(today: date | None = None) -> int:
+    """Email the members of each body whose consultation closed in the last CLOSING_DAYS days
+    without a response recorded: what people said deserves an answer ("You said, we did").
+    Once for each consultation; the number emailed. The caller commits."""
+    today = today or today_uk()
+    due = select(Consultation).where(
+        Consultation.end_date < today,
+        Consultation.end_date >= today - timedelta(days=CLOSING_DAYS),
+        Consultation.response_date.is_(None),
+        Consultation.closing_told_on.is_(None),
+    )
+    sent = 0
+    for consultation in db.session.scalars(due.with_for_update(skip_locked=True)):
+        for address in accounts.member_emails(consultation.organisation_id):
+            emails.queue(
+                address,
+                "registry/consultation_closed",
+                kind="consultation-closed",
+                consultation=consultation,
+            )
+        consultation.closing_told_on = today
+        audit.record("consultation.closing_told", "consultation", consultation.id)
+        sent += 1
+    return sent
 
 
 # --- the list for others to follow ----------------------------------------------------------

@@ -32,6 +32,9 @@ class Consultation(Model):
     response_link: Mapped[str] = mapped_column(String(300), default="", server_default="")
     response_summary: Mapped[str] = mapped_column(Text, default="", server_default="")
     response_date: Mapped[date | None] = mapped_column(Date)
+    # When its members were asked, once it closed, to record the response (`flask registry
+    # consultations`): once only.
+    closing_told_on: Mapped[date | None] = mapped_column(Date)
     # Who logged it: shown to no one, kept for the audit trail.
     logged_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")

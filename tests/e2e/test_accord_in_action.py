@@ -159,8 +159,31 @@ def test_post_a_funding_opportunity_and_read_a_notice_that_names_us(
 def test_empty_public_pages_have_no_wcag_violations(axe):
     for path in [
         "/accord/consultations",
+        "/accord/consultations/closed",
         "/accord/ambassadors",
         "/accord/review/2025",
+        "/accord/review/how",
         "/accord/funding",
     ]:
         assert axe(path) == [], path
+
+
+def test_a_signatory_s_record_and_badge_link_have_no_wcag_violations(axe, make):
+    version = db.session.scalar(select(AccordVersion)) or publish_accord()
+    council = make.organisation(name="Shropshire Council", slug="council", sector="public")
+    db.session.add(
+        Signatory(organisation=council, accord_version=version, status=SignatoryStatus.published)
+    )
+    db.session.add(
+        FundingNotice(
+            organisation=council,
+            funding_stream="Lunch Clubs Grant",
+            change="The grant ends",
+            reason="A smaller budget",
+            notice_date=date.today(),
+            change_date=date.today(),
+        )
+    )
+    db.session.commit()
+    assert axe("/signatories/council") == []
+    assert axe("/signatories") == []

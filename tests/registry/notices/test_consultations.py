@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from accord.clock import today_uk
 from accord.extensions import db
-from accord.models import AuditEvent, Role
+from accord.models import AuditEvent, OutboxMessage, Role
 from registry.notices import consultations
 from registry.notices.models import Consultation
 from tests.registry.notices.test_notices import as_boxes, client_for, signed
@@ -151,3 +151,31 @@ def test_the_csv_lists_every_consultation_with_formulas_made_harmless(client, ma
     assert opened["title"] == "'=HYPERLINK(1)" and opened["status"] == "open"
     assert closed["twelve_weeks"] == "no" and closed["reason_if_shorter"] == "Statutory deadline"
     assert closed["days_to_respond"] == "10" and closed["status"] == "closed"
+
+
+def test_a_closed_consultation_s_body_is_asked_for_its_response_once(app, make):
+    council = signed(make, name="Shropshire Council", slug="shropshire-council")
+    make.user(role=Role.member, organisation=council, email="policy@council.example.gov.uk")
+    today = today_uk()
+    closed = _ran(council, "Libraries", today - timedelta(days=100), today - timedelta(days=2))
+    _ran(council, "Still open", today - timedelta(days=10), today + timedelta(days=10))
+    _ran(council, "Long ago", date(2020, 1, 1), date(2020, 3, 1))
+    _ran(
+        council,
+        "Answered",
+        today - timedelta(days=100),
+        today - timedelta(days=3),
+        response_link="https://example.gov.uk/r",
+        response_summary="Done",
+        response_date=today,
+    )
+    result = app.test_cli_runner().invoke(args=["registry", "consultations"])
+    assert "bodies were asked for a response: 1" in result.output
+    assert consultations.send_closing() == 0  # once
+    db.session.commit()
+    (message,) = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "consultation-closed")
+    )
+    assert message.to == "policy@council.example.gov.uk"
+    assert "Libraries" in message.subject and "You said, we did" in message.body
+    assert f"/accord/consultations/{closed.id}/response" in message.body
