@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import select
 
 from accord import audit
 from accord.clock import today_uk
 from accord.extensions import db
-from accord.models import Organisation, Role, User
+from accord.models import Organisation, User
 from registry.funding.models import FundingOpportunity
-from registry.signatories.models import Signatory, SignatoryStatus
+from registry.notices import notices
 
 # Shropshire Accord theme 14 and the Compact: at least 12 weeks where a decision is likely to
 # have a significant effect on the VCS (where legally possible).
@@ -21,21 +21,8 @@ MAJOR_CHANGE_WEEKS = 12
 
 
 def posting_organisations(user: User) -> list[Organisation]:
-    """The organisations the user is a member of that have signed the Accord."""
-    ids = user.organisation_ids(Role.member)
-    if not ids:
-        return []
-    signed = exists().where(
-        and_(
-            Signatory.organisation_id == Organisation.id,
-            Signatory.status == SignatoryStatus.published,
-        )
-    )
-    return list(
-        db.session.scalars(
-            select(Organisation).where(Organisation.id.in_(ids), signed).order_by(Organisation.name)
-        )
-    )
+    """The organisations the user is a member of that have signed the Accord (any sector)."""
+    return notices.signed_organisations(user)
 
 
 def post(user: User, organisation: Organisation, **values) -> FundingOpportunity:

@@ -72,6 +72,12 @@ PUBLIC_BODIES = (Sector.public, Sector.parish)
 def loggable_organisations(user: User) -> list[Organisation]:
     """The public bodies (town and parish councils too) the user is a member of that have
     signed the Accord."""
+    return signed_organisations(user, PUBLIC_BODIES)
+
+
+def signed_organisations(user: User, sectors: tuple[str, ...] = ()) -> list[Organisation]:
+    """The organisations the user is a member of that have signed the Accord (of `sectors`
+    only, when given), by name."""
     ids = user.organisation_ids(Role.member)
     if not ids:
         return []
@@ -81,13 +87,10 @@ def loggable_organisations(user: User) -> list[Organisation]:
             Signatory.status == SignatoryStatus.published,
         )
     )
-    return list(
-        db.session.scalars(
-            select(Organisation)
-            .where(Organisation.id.in_(ids), Organisation.sector.in_(PUBLIC_BODIES), signed)
-            .order_by(Organisation.name)
-        )
-    )
+    found = select(Organisation).where(Organisation.id.in_(ids), signed)
+    if sectors:
+        found = found.where(Organisation.sector.in_(sectors))
+    return list(db.session.scalars(found.order_by(Organisation.name)))
 
 
 def log_consultation(
