@@ -18,12 +18,15 @@ from accord.maps.tiles import safe_attribution
 
 _configured = False
 # Keyboard users see where they are: the map itself (arrow keys pan, + and - zoom) and its
-# controls get GOV.UK's yellow focus ring.
+# controls get GOV.UK's yellow focus ring. The attribution's links are underlined, as GOV.UK's
+# are: Leaflet shows them by colour alone, which WCAG 1.4.1 refuses (axe's link-in-text-block,
+# whenever the sources' text wraps round a link).
 FOCUS_STYLE = """<style>
 .leaflet-container:focus-visible, .leaflet-container a:focus-visible,
 .leaflet-container input:focus-visible {
     outline: 3px solid #ffdd00; outline-offset: 0; box-shadow: inset 0 0 0 4px #0b0c0c;
 }
+.leaflet-control-attribution a { text-decoration: underline; }
 </style>"""
 
 
