@@ -11,6 +11,7 @@ from flask import (
     current_app,
     flash,
     g,
+    make_response,
     redirect,
     request,
     session,
@@ -74,6 +75,15 @@ def map_document(body: str) -> Response:
     response.headers["Content-Security-Policy"] = policy(
         csp_nonce(), current_app.config["TILE_URL"]
     ).replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+    return response
+
+
+def token_page(body: str, status: int = 200) -> Response:
+    """A page opened by an emailed link: its address holds the link's token (a volunteer's
+    key, a listing's check), so it is kept out of caches and out of Referer headers."""
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 

@@ -3,25 +3,18 @@
 
 from __future__ import annotations
 
-from flask import abort, make_response, render_template, request
+from flask import abort, render_template, request
 
 from accord import limits
 from accord.accounts import role_required
 from accord.clock import today_uk
 from accord.extensions import db, limiter
 from accord.models import Organisation, Role
+from accord.security import token_page
 from directory import buildings, freshness
 from directory.freshness import checks, dashboard
 from directory.freshness.forms import StillCorrectForm
 from directory.views import bp
-
-
-def _private(body: str, status: int = 200):
-    # The address holds the link's token: kept out of caches and out of Referer headers.
-    response = make_response(body, status)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 @bp.route("/check/<token>", methods=["GET", "POST"])
@@ -30,19 +23,19 @@ def check_listing(token: str):
     """Opening the link shows the listing and a button; only the button's POST changes it."""
     service = checks.service_for_token(token)
     if service is None:
-        return _private(render_template("directory/freshness/link_invalid.html"), 404)
+        return token_page(render_template("directory/freshness/link_invalid.html"), 404)
     form = StillCorrectForm()
     if form.validate_on_submit():
         checks.confirm(service)
         db.session.commit()
-        return _private(
+        return token_page(
             render_template(
                 "directory/freshness/checked.html",
                 service=service,
                 remind_months=freshness.REMIND_MONTHS,
             )
         )
-    return _private(render_template("directory/freshness/check.html", service=service, form=form))
+    return token_page(render_template("directory/freshness/check.html", service=service, form=form))
 
 
 @bp.get("/admin/upkeep")

@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -23,6 +22,7 @@ from accord import limits
 from accord.accounts import role_required
 from accord.extensions import db, limiter
 from accord.models import Role
+from accord.security import token_page
 from emergency import hubs, incidents
 from emergency.callouts import actions, callouts, drafts, progress, segments
 from emergency.callouts.forms import AnswerForm, ButtonForm, CalloutForm, SendForm
@@ -54,14 +54,6 @@ def _callout(incident: Incident, callout_id: int) -> Callout:
     if callout is None or callout.incident_id != incident.id:
         abort(404)
     return callout
-
-
-def _private(body: str, status: int = 200):
-    # The token in the address is the volunteer's key: no caches, no Referer headers.
-    response = make_response(body, status)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 # --- CVEC: starting a call-out ---------------------------------------------------------------
@@ -280,7 +272,7 @@ def _answer_page(recipient, form: AnswerForm, status: int = 200):
         form=form,
         stop=ButtonForm(),
     )
-    return _private(page, status)
+    return token_page(page, status)
 
 
 @bp.route("/volunteer/callouts/<token>", methods=["GET", "POST"])
@@ -298,7 +290,7 @@ def answer(token: str):
     page = render_template(
         "emergency/callouts/answered.html", outcome=outcome, callout=recipient.callout
     )
-    return _private(page)
+    return token_page(page)
 
 
 @bp.post("/volunteer/callouts/<token>/stop-texts")
@@ -309,4 +301,4 @@ def stop_texts(token: str):
         return _answer_page(recipient, AnswerForm(formdata=None), 400)
     callouts.stop_texts(recipient)
     db.session.commit()
-    return _private(render_template("emergency/callouts/texts_stopped.html", token=token))
+    return token_page(render_template("emergency/callouts/texts_stopped.html", token=token))

@@ -27,6 +27,7 @@ from accord import limits
 from accord.accounts import normalise_email, role_required
 from accord.extensions import db, limiter
 from accord.models import Role
+from accord.security import token_page
 from emergency import incidents
 from emergency.callouts import actions
 from emergency.models import Hub, Incident
@@ -164,14 +165,14 @@ def confirm_email(token: str):
     # Confirming takes a button press: a mail scanner opening the link confirms nothing.
     volunteer = signup.volunteer_to_confirm(token)
     if volunteer is None:
-        return _private(render_template("emergency/volunteers/email_link_invalid.html"), 404)
+        return token_page(render_template("emergency/volunteers/email_link_invalid.html"), 404)
     form = EmailConfirmForm()
     if form.validate_on_submit():
         signup.confirm_email(volunteer)
         db.session.commit()
-        return _private(render_template("emergency/volunteers/email_confirmed.html"))
+        return token_page(render_template("emergency/volunteers/email_confirmed.html"))
     page = render_template("emergency/volunteers/email_confirm.html", form=form, token=token)
-    return _private(page)
+    return token_page(page)
 
 
 @bp.get("/volunteer/privacy")
@@ -210,33 +211,24 @@ def leave_confirm(token: str):
     return render_template("emergency/volunteers/leave_confirm.html", form=form)
 
 
-def _private(body: str, status: int = 200):
-    # A page showing a person's details, at an address holding them: kept out of caches, and
-    # the address out of Referer headers.
-    response = make_response(body, status)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-
 @bp.route("/volunteer/confirm/<token>", methods=["GET", "POST"])
 @limiter.limit(limits.EMAILED_LINK)
 def confirm_change(token: str):
     # Opening the link only shows the change: mail scanners open links, and must change nothing.
     change = changes.change_for_token(token, lock=request.method == "POST")
     if change is None:
-        return _private(render_template("emergency/volunteers/change_invalid.html"), 404)
+        return token_page(render_template("emergency/volunteers/change_invalid.html"), 404)
     volunteer, given = change
     consent = details.consent_text(current_app.config["VOLUNTEER_RETENTION_DAYS"])
     form = ChangeForm()
     if form.validate_on_submit():
         changes.apply_change(volunteer, given, consent)
         db.session.commit()
-        return _private(render_template("emergency/volunteers/changed.html"))
+        return token_page(render_template("emergency/volunteers/changed.html"))
     page = render_template(
         "emergency/volunteers/change_confirm.html", form=form, details=given, consent=consent
     )
-    return _private(page)
+    return token_page(page)
 
 
 # --- CVEC: finding volunteers ----------------------------------------------------------------
