@@ -144,8 +144,11 @@ def _given(missing: str) -> list:
     return [InputRequired(message=missing), DataRequired(message=missing)]
 
 
-def long_text(label: str, hint: str, missing: str, max_length: int = 2000) -> TextAreaField:
-    """A required answer in a text area, line breaks kept, with GOV.UK's messages."""
+def long_text(
+    label: str, hint: str, missing: str, max_length: int = 2000, too_long: str = ""
+) -> TextAreaField:
+    """A required answer in a text area, line breaks kept, with GOV.UK's messages (`too_long`
+    when the label does not read well as the sentence's subject)."""
     return TextAreaField(
         label,
         widget=GovTextArea(),
@@ -153,7 +156,10 @@ def long_text(label: str, hint: str, missing: str, max_length: int = 2000) -> Te
         filters=[text],
         validators=[
             *_given(missing),
-            Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"),
+            Length(
+                max=max_length,
+                message=too_long or f"{label} must be {max_length:,} characters or fewer",
+            ),
         ],
     )
 

@@ -15,9 +15,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
-from accord.forms import DayMonthYear, line, required_text, text, text_answer
+from accord.forms import DayMonthYear, line, long_text, required_text, text, text_answer
 from registry.notices import affected
 from registry.notices.models import AMBASSADOR_SECTORS, AmbassadorSector
 from registry.notices.notices import meets_consultation_weeks
@@ -92,16 +92,12 @@ class ConsultationForm(FlaskForm):
 
 class NoticeForm(FlaskForm):
     organisation = _organisation_field()
-    change = TextAreaField(
+    change = long_text(
         "What is changing?",
-        widget=GovTextArea(),
-        description="For example, the grant for the county's lunch clubs ends. Name no person.",
-        filters=[text],
-        validators=[
-            InputRequired(message="Enter what is changing"),
-            DataRequired(message="Enter what is changing"),
-            Length(max=1000, message="What is changing must be 1,000 characters or fewer"),
-        ],
+        "For example, the grant for the county's lunch clubs ends. Name no person.",
+        "Enter what is changing",
+        1000,
+        "What is changing must be 1,000 characters or fewer",
     )
     notice_date = DayMonthYear(
         "When was notice given?",
@@ -133,16 +129,12 @@ class NoticeForm(FlaskForm):
         "When will renewal be decided? (optional)",
         description="The renewal or decision date, for example 1 12 2026",
     )
-    reason = TextAreaField(
+    reason = long_text(
         "Why is it changing?",
-        widget=GovTextArea(),
-        description="Theme 11 asks that the reasons are explained. Name no person.",
-        filters=[text],
-        validators=[
-            InputRequired(message="Enter why it is changing"),
-            DataRequired(message="Enter why it is changing"),
-            Length(max=2000, message="The reason must be 2,000 characters or fewer"),
-        ],
+        "Theme 11 asks that the reasons are explained. Name no person.",
+        "Enter why it is changing",
+        2000,
+        "The reason must be 2,000 characters or fewer",
     )
     impact_link = text_answer(
         "Web address of the impact assessment (optional)",
@@ -250,16 +242,12 @@ class ResponseForm(FlaskForm):
         missing="Enter the web address of the published response",
         filters=(line,),
     )
-    summary = TextAreaField(
+    summary = long_text(
         "What did you change because of what people said?",
-        widget=GovTextArea(),
-        description="A short summary, published beside the link. Name no person.",
-        filters=[text],
-        validators=[
-            InputRequired(message="Enter a short summary of the response"),
-            DataRequired(message="Enter a short summary of the response"),
-            Length(max=1000, message="The summary must be 1,000 characters or fewer"),
-        ],
+        "A short summary, published beside the link. Name no person.",
+        "Enter a short summary of the response",
+        1000,
+        "The summary must be 1,000 characters or fewer",
     )
     published = DayMonthYear("When was it published?", description="For example, 30 6 2026")
     submit = SubmitField("Record the response", widget=GovSubmitInput())
