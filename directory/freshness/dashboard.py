@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 
@@ -99,24 +100,16 @@ def listings_of(org: Organisation) -> list[Service]:
 def currency_of(org_id: int, today: date) -> tuple[int, int]:
     """(published listings the organisation answers for, those checked within 15 months):
     for its Accord record (registry/signatories/record.py)."""
-    current = func.coalesce(
-        func.sum(case((Service.assured_at >= freshness.stale_before(today), 1), else_=0)), 0
-    )
-    listed, fresh = db.session.execute(
-        select(func.count(Service.id), current).where(
-            manager == org_id, Service.review == Review.published
-        )
-    ).one()
-    return int(listed or 0), int(fresh or 0)
+    return currency_by_organisation(today, manager == org_id).get(org_id, (0, 0))
 
 
-def currency_by_organisation(today: date) -> dict[int, tuple[int, int]]:
-    """currency_of for every organisation answering for a published listing, in one query
-    (the annual review)."""
+def currency_by_organisation(today: date, *where: Any) -> dict[int, tuple[int, int]]:
+    """currency_of for every organisation answering for a published listing (or those
+    `where` picks), in one query (the annual review)."""
     current = func.sum(case((Service.assured_at >= freshness.stale_before(today), 1), else_=0))
     rows = db.session.execute(
         select(manager, func.count(Service.id), current)
-        .where(Service.review == Review.published)
+        .where(Service.review == Review.published, *where)
         .group_by(manager)
     )
     return {org_id: (int(listed), int(fresh or 0)) for org_id, listed, fresh in rows}
