@@ -211,6 +211,10 @@ class ServiceAtLocation(OrukRecord, Model):
     # 0021), never Python: it is written by the server, so a loaded row's value may be stale
     # until the session expires it; only queries read it.
     listed: Mapped[bool] = mapped_column(server_default=false())
+    # The building's point, copied by database triggers (migration 0041), never by Python, as
+    # `listed` is: the search reads where a link is from the link's own index.
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
 
     service: Mapped[Service] = relationship(back_populates="at_locations")
     location: Mapped[Location] = relationship()

@@ -1,12 +1,13 @@
 """The search's queries, ordered and cut to a page in the database on either engine.
 
 A search's words (or, with no words, its need) are matched once, into a temporary table
-(Words). When the matches are few (FEW), they and their buildings are read by key; otherwise,
-with a place, candidates come from the spatial index first (SQLite's R*Tree `location_rtree`,
-PostgreSQL's GiST index on each building's point, migration 0019): the buildings in a box
-round the place, each service once at its nearest building (GROUP BY service, MIN distance),
-then the matches joined to those. Area-wide services (no building; their districts
-cover the place) join them in a middle band. The order is band, relevance, distance:
+(Words). When the matches are few (FEW), their links are read by key, each link with its
+building's point (migration 0041); otherwise, with a place, candidates come from the spatial
+index first (SQLite's R*Tree over buildings, `location_rtree`, migration 0019; PostgreSQL's GiST
+index on each link's point, 0041): the links in a box round the place, each service once at its
+nearest building (GROUP BY service, MIN distance), then the matches joined to those.
+Area-wide services (no building; their districts cover the place) join them in a middle
+band. The order is band, relevance, distance:
 
     band 0: within 1 mile · 1: within 3 · 2: within 10, and area-wide services (after the
     buildings of their relevance) · 3: the rest of the radius
@@ -101,22 +102,24 @@ def stale() -> ColumnElement[Any]:
     return case((or_(checked.is_(None), checked < shapes.STALE), 1), else_=0)
 
 
-def _buildings() -> tuple[Any, Any, list, Any]:
-    """(source, building id, conditions, squared distance) for the buildings inside the box
-    round the place and within the radius of it (bound values), read through the spatial
-    index. SQLite reads the point from the R*Tree itself (its bounds are 32-bit floats
-    rounded outwards: their middle is the point to within a metre), with no lookup of the
-    building's row."""
+def _links_near() -> tuple[Any, list, Any]:
+    """(source, conditions, squared distance) for the services' links to buildings inside the
+    box round the place and within the radius of it (bound values), read through the spatial
+    index: on PostgreSQL the GiST index on each link's own point (migration 0041), the link
+    alone; on SQLite the R*Tree over buildings, each building's links by its key. SQLite
+    reads the point from the R*Tree itself (its bounds are 32-bit floats rounded outwards:
+    their middle is the point to within a metre), with no lookup of the building's row. The
+    source's service is ServiceAtLocation.service_id."""
+    sal = ServiceAtLocation
     if db.engine.dialect.name == "postgresql":
         point: ColumnElement[Any] = literal_column(
-            f"point(location.longitude * {COS}, location.latitude)"
+            f"point(service_at_location.longitude * {COS}, service_at_location.latitude)"
         )
         corner = func.box(
             func.point(shapes.WEST_X, shapes.SOUTH), func.point(shapes.EAST_X, shapes.NORTH)
         )
-        d2 = _distance(Location.latitude, Location.longitude)
-        inside = [point.bool_op("<@")(corner), d2 <= shapes.REACH]
-        return Location.__table__, Location.id, inside, d2
+        d2 = _distance(sal.latitude, sal.longitude)
+        return sal.__table__, [point.bool_op("<@")(corner), d2 <= shapes.REACH], d2
     rtree = _RTREE.c
     d2 = _distance((rtree.south + rtree.north) / 2, (rtree.west + rtree.east) / 2)
     inside = [
@@ -126,7 +129,7 @@ def _buildings() -> tuple[Any, Any, list, Any]:
         rtree.west <= shapes.EAST,
         d2 <= shapes.REACH,
     ]
-    return _RTREE, rtree.id, inside, d2
+    return _RTREE.join(sal, sal.location_id == rtree.id), inside, d2
 
 
 class InOrder(Join):
@@ -161,15 +164,12 @@ def _in_order(join: InOrder, compiler: Any, **kw: Any) -> str:
 
 
 def _from_matches() -> Select:
-    """nearest() read from the search's matches: each matching service's buildings by key (a
-    few thousand lookups), rather than every building near the place."""
-    d2 = _distance(Location.latitude, Location.longitude)
+    """nearest() read from the search's matches: each matching service's links by key, each
+    with its building's point (migration 0041: a few thousand lookups of one index), rather
+    than every building near the place."""
     sal = ServiceAtLocation
-    joined = InOrder(
-        InOrder(_MATCHES, sal.__table__, sal.service_id == _MATCHES.c.sid),
-        Location.__table__,
-        Location.id == sal.location_id,
-    )
+    d2 = _distance(sal.latitude, sal.longitude)
+    joined = InOrder(_MATCHES, sal.__table__, sal.service_id == _MATCHES.c.sid)
     return (
         select(
             _MATCHES.c.sid,
@@ -178,8 +178,8 @@ def _from_matches() -> Select:
         )
         .select_from(joined)
         .where(
-            Location.latitude.between(shapes.SOUTH, shapes.NORTH),
-            Location.longitude.between(shapes.WEST, shapes.EAST),
+            sal.latitude.between(shapes.SOUTH, shapes.NORTH),
+            sal.longitude.between(shapes.WEST, shapes.EAST),
             d2 <= shapes.REACH,
         )
         .group_by(_MATCHES.c.sid)
@@ -192,11 +192,11 @@ def nearest(words: Words | None = None) -> Select:
     matches (only the matching services' buildings are grouped)."""
     if words is not None and words.few:
         return _from_matches()
-    source, building, inside, d2 = _buildings()
+    source, inside, d2 = _links_near()
     sid = ServiceAtLocation.service_id
     statement = (
         select(sid.label("sid"), func.min(d2).label("d2"))
-        .select_from(source.join(ServiceAtLocation, ServiceAtLocation.location_id == building))
+        .select_from(source)
         .where(*inside)
         .group_by(sid)
     )
@@ -346,7 +346,7 @@ def count_local(
 def _links(query: Query, text: Words | None) -> Select:
     """The services' links to the buildings within the radius, read from the spatial index:
     one row a link (see count_local)."""
-    source, building, inside, _ = _buildings()
+    source, inside, _ = _links_near()
     sid = ServiceAtLocation.service_id
     # The buildings are read from the index and the rest asked of each (EXISTS): no join the
     # planner could start from the published services instead, even with no statistics,
@@ -365,11 +365,7 @@ def _links(query: Query, text: Words | None) -> Select:
     # before the first row: 400 ms for a town's 10 miles) and the services told apart by
     # count_local; a few more than CAP + 1 links almost always hold CAP + 1 services (6% have
     # two sites).
-    return (
-        select(sid)
-        .select_from(source.join(ServiceAtLocation, ServiceAtLocation.location_id == building))
-        .where(*inside, *matched, shown.exists())
-    )
+    return select(sid).select_from(source).where(*inside, *matched, shown.exists())
 
 
 def online(query: Query, words: Words | None) -> Plan:

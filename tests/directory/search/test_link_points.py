@@ -1,0 +1,125 @@
+"""service_at_location.latitude/longitude: the database copies each link's building's point
+(migration 0041's triggers), whoever writes — the ORM, a bulk update, raw SQL — so the search,
+which reads where a link is from the link alone, finds a service where its building is now.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import select, text, update
+
+from accord.extensions import db
+from accord.models import Location
+from directory.models import Service, ServiceAtLocation
+from directory.search import search
+from directory.search.query import Query
+from tests.conftest import MIGRATIONS, scratch_database
+from tests.directory import data
+
+SHREWSBURY = data.PLACES["shrewsbury"][3:5]  # Castlefields, by the search's place below
+LUDLOW = data.PLACES["ludlow"][3:5]  # 24 miles south
+
+
+@pytest.fixture
+def club(app):
+    """A lunch club at a hall in Shrewsbury, and a second hall in Ludlow."""
+    data.service("Riverside lunch club", "food", "shrewsbury", description="A hot lunch.")
+    return {"town": data.place("shrewsbury"), "ludlow": data.place("ludlow")}
+
+
+def points() -> list[tuple[float | None, float | None]]:
+    """Every link's stored point (read fresh from the database)."""
+    db.session.expire_all()
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(ServiceAtLocation.latitude, ServiceAtLocation.longitude)
+        )
+    ]
+
+
+def found_near_shrewsbury() -> list[str]:
+    query = Query(words="lunch club", place="SY1 1AA", radius=5)
+    return [hit.service.name for hit in search.run(query, per_page=20).hits]
+
+
+def test_a_new_link_takes_its_buildings_point(club):
+    assert points() == [SHREWSBURY]
+    assert found_near_shrewsbury() == ["Riverside lunch club"]
+
+
+def test_a_building_moved_moves_its_links(club):
+    # A bulk UPDATE, as an import might make, not the ORM's row by row.
+    db.session.execute(
+        update(Location)
+        .where(Location.id == club["town"].id)
+        .values(latitude=LUDLOW[0], longitude=LUDLOW[1])
+    )
+    db.session.commit()
+    assert points() == [LUDLOW]
+    assert found_near_shrewsbury() == []
+
+
+def test_a_link_moved_to_another_building_takes_its_point(club):
+    link = db.session.scalar(select(ServiceAtLocation))
+    link.location = club["ludlow"]
+    db.session.commit()
+    assert points() == [LUDLOW]
+    assert found_near_shrewsbury() == []
+
+
+def test_a_building_placed_later_places_its_links(app):
+    """A building saved before its postcode was looked up has no point, nor do its links,
+    until the point is written."""
+    hall = data.place("shrewsbury")
+    hall.latitude = hall.longitude = None
+    data.service("Riverside lunch club", "food", "shrewsbury", description="A hot lunch.")
+    assert points() == [(None, None)]
+    assert found_near_shrewsbury() == []
+    db.session.execute(
+        text("UPDATE location SET latitude = :lat, longitude = :lon WHERE id = :id"),
+        {"lat": SHREWSBURY[0], "lon": SHREWSBURY[1], "id": hall.id},
+    )
+    db.session.commit()
+    assert points() == [SHREWSBURY]
+    assert found_near_shrewsbury() == ["Riverside lunch club"]
+
+
+def test_migration_0041_gives_existing_links_their_points(make_app, database_url, tmp_path):
+    with (
+        scratch_database(database_url, tmp_path, "link_points") as url,
+        make_app(url).app_context(),
+    ):
+        upgrade(directory=MIGRATIONS, revision="0040")
+        now = datetime(2026, 11, 1)
+        db.session.execute(
+            text(
+                "INSERT INTO organisation (slug, name, sector, org_type, website, address, "
+                "postcode, outcode, town, location_status, description, created_at, updated_at, "
+                "uuid) VALUES ('hall-trust', 'Hall trust', 'vcs', '', '', '', '', '', '', "
+                "'found', '', :now, :now, 'a0000000-0000-4000-8000-000000000001')"
+            ),
+            {"now": now},
+        )
+        org = db.session.execute(text("SELECT id FROM organisation")).scalar_one()
+        hall = Location(name="Hall", latitude=SHREWSBURY[0], longitude=SHREWSBURY[1])
+        service = Service(name="Lunch club", organisation_id=org)
+        db.session.add_all([hall, service])
+        db.session.flush()
+        db.session.execute(
+            text(
+                "INSERT INTO service_at_location (uuid, service_id, location_id) "
+                "VALUES ('b0000000-0000-4000-8000-000000000001', :service, :hall)"
+            ),
+            {"service": service.id, "hall": hall.id},
+        )
+        db.session.commit()
+        upgrade(directory=MIGRATIONS)
+        stored = db.session.execute(
+            text("SELECT latitude, longitude FROM service_at_location")
+        ).all()
+        assert [tuple(row) for row in stored] == [SHREWSBURY]
+        db.session.remove()
