@@ -111,7 +111,15 @@ def pct(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def measure(url: str, label: str) -> None:
+def measure(url: str, label: str) -> list[str]:
+    """The lines of one engine's results."""
+    lines = [""]
+
+    def say(text: str, end: str = "\n") -> None:
+        lines[-1] += text
+        if end:
+            lines.append("")
+
     rng = random.Random(17)  # noqa: S311 - benchmark data
     app = create_app(
         {
@@ -125,36 +133,34 @@ def measure(url: str, label: str) -> None:
         upgrade(directory=str(ROOT / "migrations"))
         pool = vocabulary_words(WORDS, rng)
         cpu, wall = timed(lambda: fill(SERVICES, pool, rng))
-        print(f"\n{label}: {SERVICES:,} documents written in {wall / 1000:.1f} s (with triggers)")
+        say(f"{label}: {SERVICES:,} documents written in {wall / 1000:.1f} s (with triggers)")
         words.clear_vocabulary()
         cpu, wall = timed(words._current)  # noqa: SLF001 - the worker's first read
         known = words._current()  # noqa: SLF001
-        print(
-            f"  index terms {len(known.services):,}; whole read {cpu:.1f} ms CPU, {wall:.1f} wall"
-        )
+        say(f"  index terms {len(known.services):,}; whole read {cpu:.1f} ms CPU, {wall:.1f} wall")
         cpu, wall = timed(lambda: known.near("zzzzz"))
-        print(f"  near-miss index made once: {cpu:.0f} ms CPU, {wall:.0f} wall; ", end="")
+        say(f"  near-miss index made once: {cpu:.0f} ms CPU, {wall:.0f} wall; ", end="")
         tracemalloc.start()  # the same again, for its memory (tracemalloc slows it down)
         again = words._whole()  # noqa: SLF001
         again.near("zzzzz")
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         del again
-        print(f"memory of the vocabulary and its index, peak {peak / 2**20:.0f} MiB")
+        say(f"memory of the vocabulary and its index, peak {peak / 2**20:.0f} MiB")
         looks = []
         for _ in range(21):
             known.due = 0.0
             looks.append(timed(words._current))  # noqa: SLF001
         cpu, wall = statistics.median(c for c, _ in looks), statistics.median(w for _, w in looks)
-        print(f"  look for changes, none: p50 {cpu:.2f} ms CPU, {wall:.2f} wall")
+        say(f"  look for changes, none: p50 {cpu:.2f} ms CPU, {wall:.2f} wall")
         ids = list(db.session.scalars(select(ServiceSearch.service_id).limit(10)))
         for sid in ids:
             db.session.get(ServiceSearch, sid).document += " newlyaddedword"  # type: ignore[union-attr]
         db.session.commit()
         known.due = 0.0
         cpu, wall = timed(words._current)  # noqa: SLF001
-        print(f"  look for changes, ten documents: {cpu:.2f} ms CPU, {wall:.2f} wall; ", end="")
-        print(f"new word known: {known.starts('newlyaddedword')}")
+        say(f"  look for changes, ten documents: {cpu:.2f} ms CPU, {wall:.2f} wall; ", end="")
+        say(f"new word known: {known.starts('newlyaddedword')}")
 
         typed = [w for w in pool if len(w) >= 5]
         mistakes: list[tuple[str, str]] = []
@@ -178,21 +184,22 @@ def measure(url: str, label: str) -> None:
         sample = rng.sample(typed, 300)
         known_cpu = [timed(lambda w=word: words.correct(w))[0] for word in sample]
         p95 = pct(lookup, 95)
-        print(
+        say(
             f"  unknown word, lookup: p50 {pct(lookup, 50):.3f} p95 {p95:.3f} ms CPU "
             f"{'PASS' if p95 < TARGET_MS else 'FAIL'} (target < {TARGET_MS:.0f} ms)"
         )
-        print(
+        say(
             f"  unknown word, correct(): p50 {pct(whole_cpu, 50):.3f} p95 {pct(whole_cpu, 95):.3f} "
             f"ms CPU; wall p50 {pct(whole_wall, 50):.3f} p95 {pct(whole_wall, 95):.3f}"
         )
-        print(
+        say(
             f"  known word, correct(): p50 {pct(known_cpu, 50):.3f} p95 {pct(known_cpu, 95):.3f} "
             f"ms CPU (stems not cached)"
         )
-        print(f"  mistakes put back to their word's stem: {back}/{len(mistakes)}")
+        say(f"  mistakes put back to their word's stem: {back}/{len(mistakes)}")
         db.session.remove()
         db.engine.dispose()
+    return [line for line in lines if line]
 
 
 def wipe_postgresql(url: str) -> None:
@@ -203,17 +210,28 @@ def wipe_postgresql(url: str) -> None:
     engine.dispose()
 
 
-def main() -> None:
+def run(services: int | None = None) -> str:
+    """The whole bench as a section of `make bench`'s results: SQLite, then PostgreSQL at
+    BENCH_POSTGRES_URL (wiped) when it is set."""
     global SERVICES
-    if len(sys.argv) > 1:
-        SERVICES = int(sys.argv[1])
-    print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
+    SERVICES = services or SERVICES
+    lines = [f"load average at the start {os.getloadavg()[0]:.2f}"]
     with tempfile.TemporaryDirectory() as folder:
-        measure(f"sqlite:///{folder}/vocabulary.db", "SQLite")
+        lines += measure(f"sqlite:///{folder}/vocabulary.db", "SQLite")
     if url := os.environ.get("BENCH_POSTGRES_URL"):
         wipe_postgresql(url)
-        measure(url, "PostgreSQL")
-    print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
+        lines += measure(url, "PostgreSQL")
+    lines.append(f"load average at the end {os.getloadavg()[0]:.2f}")
+    body = "\n".join(f"    {line}" for line in lines)
+    return (
+        "\n### Spelling corrections at 20,000 words (bench/vocabulary.py)\n\n"
+        f"{SERVICES:,} documents drawn from a vocabulary of {WORDS:,} words; CPU time of this "
+        "process (PostgreSQL's own is in wall time).\n\n" + body + "\n"
+    )
+
+
+def main() -> None:
+    print(run(int(sys.argv[1]) if len(sys.argv) > 1 else None))
 
 
 if __name__ == "__main__":
