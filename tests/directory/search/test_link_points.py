@@ -42,8 +42,17 @@ def points() -> list[tuple[float | None, float | None]]:
 
 
 def found_near_shrewsbury() -> list[str]:
-    query = Query(words="lunch club", place="SY1 1AA", radius=5)
-    return [hit.service.name for hit in search.run(query, per_page=20).hits]
+    """The services found within 5 miles, both ways a search reads links: from its few matches
+    (words), and from the spatial index (a place alone); the same either way."""
+    by_words, by_place = (
+        [hit.service.name for hit in search.run(query, per_page=20).hits]
+        for query in (
+            Query(words="lunch club", place="SY1 1AA", radius=5),
+            Query(place="SY1 1AA", radius=5),
+        )
+    )
+    assert by_words == by_place
+    return by_words
 
 
 def test_a_new_link_takes_its_buildings_point(club):
