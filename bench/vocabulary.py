@@ -111,7 +111,7 @@ def pct(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def measure(url: str, label: str) -> list[str]:
+def measure(url: str, label: str, services: int = SERVICES) -> list[str]:
     """The lines of one engine's results."""
     lines = [""]
 
@@ -132,8 +132,8 @@ def measure(url: str, label: str) -> list[str]:
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         pool = vocabulary_words(WORDS, rng)
-        cpu, wall = timed(lambda: fill(SERVICES, pool, rng))
-        say(f"{label}: {SERVICES:,} documents written in {wall / 1000:.1f} s (with triggers)")
+        cpu, wall = timed(lambda: fill(services, pool, rng))
+        say(f"{label}: {services:,} documents written in {wall / 1000:.1f} s (with triggers)")
         words.clear_vocabulary()
         cpu, wall = timed(words._current)  # noqa: SLF001 - the worker's first read
         known = words._current()  # noqa: SLF001
@@ -213,19 +213,18 @@ def wipe_postgresql(url: str) -> None:
 def run(services: int | None = None) -> str:
     """The whole bench as a section of `make bench`'s results: SQLite, then PostgreSQL at
     BENCH_POSTGRES_URL (wiped) when it is set."""
-    global SERVICES
-    SERVICES = services or SERVICES
+    services = services or SERVICES
     lines = [f"load average at the start {os.getloadavg()[0]:.2f}"]
     with tempfile.TemporaryDirectory() as folder:
-        lines += measure(f"sqlite:///{folder}/vocabulary.db", "SQLite")
+        lines += measure(f"sqlite:///{folder}/vocabulary.db", "SQLite", services)
     if url := os.environ.get("BENCH_POSTGRES_URL"):
         wipe_postgresql(url)
-        lines += measure(url, "PostgreSQL")
+        lines += measure(url, "PostgreSQL", services)
     lines.append(f"load average at the end {os.getloadavg()[0]:.2f}")
     body = "\n".join(f"    {line}" for line in lines)
     return (
         "\n### Spelling corrections at 20,000 words (bench/vocabulary.py)\n\n"
-        f"{SERVICES:,} documents drawn from a vocabulary of {WORDS:,} words; CPU time of this "
+        f"{services:,} documents drawn from a vocabulary of {WORDS:,} words; CPU time of this "
         "process (PostgreSQL's own is in wall time).\n\n" + body + "\n"
     )
 
