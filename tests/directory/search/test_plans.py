@@ -1,12 +1,13 @@
 """A search answers the same whichever way it reads the index: from its few matches
-(candidates.FEW) or from the buildings near the place, in rings or over the whole
-radius; pages and totals alike, on the demo county's judged searches."""
+(matches.FEW) or from the buildings near the place, in rings or over the whole radius, its
+total counted from the matches (candidates.READS) or from the buildings; pages and totals
+alike, on the demo county's judged searches."""
 
 from __future__ import annotations
 
 import pytest
 
-from directory.search import matches, search
+from directory.search import candidates, matches, search
 from directory.search.search import Query
 from tests.directory.search.judged import SET
 
@@ -37,8 +38,11 @@ def test_reading_the_matches_first_or_the_buildings_gives_the_same_pages(demo, m
     ]
     first = [answers(query) for query in queries]
     assert sum(bool(pages[0][1]) for pages in first) >= 25  # the searches find things
-    # Every search reads the buildings first.
+    # Every search reads the buildings first, and counts its total from the matches...
     monkeypatch.setattr(matches, "FEW", {"sqlite": -1, "postgresql": -1})
+    assert [answers(query) for query in queries] == first
+    # ...or from the buildings near the place.
+    monkeypatch.setattr(candidates, "READS", {"sqlite": -1, "postgresql": -1})
     assert [answers(query) for query in queries] == first
 
 

@@ -315,6 +315,30 @@ def test_totals_beyond_the_cap_are_more_than_it(app, client, monkeypatch):
     )
 
 
+@pytest.mark.parametrize("reads", [100, -1], ids=["from the matches", "from the buildings"])
+def test_a_total_is_counted_alike_from_the_matches_or_the_buildings(app, monkeypatch, reads):
+    from directory.search import candidates, matches
+
+    for n in range(4):
+        service(f"Larder {n}", "food", "shrewsbury", description="Food.")
+    # Oswestry is 16 miles away, inside the box round 14 miles but not the circle; Ludlow is
+    # 24 miles away.
+    service("Oswestry Larder", "food", "oswestry", description="Food.")
+    service("Ludlow Larder", "food", "ludlow", description="Food.")
+    service("Online Larder", "food", description="Food.", online_only=True)
+    # The page read in rings (not from the few matches), then the total counted.
+    monkeypatch.setattr(matches, "FEW", {"sqlite": -1, "postgresql": -1})
+    monkeypatch.setattr(candidates, "READS", {"sqlite": reads, "postgresql": reads})
+    near = Query(words="larder", place="SY1 1AA", radius=14)
+    found = search.run(near, per_page=1)
+    assert (found.total, found.more, len(found.hits)) == (4, False, 1)
+    assert found.online_total == 1
+    monkeypatch.setattr(candidates, "CAP", 2)
+    monkeypatch.setattr(search, "CAP", 2)
+    found = search.run(near, per_page=1)
+    assert (found.total, found.more) == (3, True)
+
+
 def test_the_spatial_index_follows_a_building_that_moves(app):
     from accord.extensions import db
 
