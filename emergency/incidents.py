@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from accord import audit, geo
 from accord.clock import utcnow
@@ -182,6 +182,17 @@ TOWN_MILES = 2.0
 NEAR_MILES = 3.0
 
 
+# What a banner shows of each active incident, newest first (every exercise too, or none),
+# built once: every page asks, and a statement built and loaded as objects per request cost
+# more than its query.
+_BANNERS = (
+    select(Incident.name, Incident.public_message, Incident.exercise)
+    .where(Incident.ended_at.is_(None))
+    .order_by(Incident.started_at.desc())
+)
+_REAL_BANNERS = _BANNERS.where(Incident.exercise.is_(False))
+
+
 def banners() -> list[dict]:
     """The site-wide banner: one per active incident, linking to /help. None on /help itself,
     which shows the message once, in the page, under the search box. An exercise's banner is
@@ -200,9 +211,9 @@ def banners() -> list[dict]:
             "link_text": "Find where to get help now",
             "exercise": incident.exercise,
         }
-        for incident in (active() if signed_in else real_active())
+        for incident in db.session.execute(_BANNERS if signed_in else _REAL_BANNERS)
     ]
 
 
-def _banner_title(incident: Incident) -> str:
+def _banner_title(incident: Row) -> str:
     return f"{EXERCISE}: {incident.name}" if incident.exercise else f"Emergency: {incident.name}"
