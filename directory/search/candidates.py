@@ -146,6 +146,7 @@ class InOrder(Join):
     up in the matches."""
 
     inherit_cache = True
+    index = ""  # SQLite reads the left side through this index (INDEXED BY), when named
 
 
 class OnlineFirst(InOrder):
@@ -157,11 +158,20 @@ class OnlineFirst(InOrder):
     index = "ix_service_online"
 
 
+class AreasFirst(InOrder):
+    """InOrder from the search rows through their index of area-wide services' districts
+    (migration 0042). Given statistics that say a third of the rows have each `reach`, SQLite
+    would rather read every published service (36 ms at 50,000 services, against 0.5)."""
+
+    inherit_cache = True
+    index = "ix_search_areas"
+
+
 @compiles(InOrder, "sqlite")
 def _in_order(join: InOrder, compiler: Any, **kw: Any) -> str:
     kw["asfrom"] = True
     left = compiler.process(join.left, **kw)
-    if isinstance(join, OnlineFirst):
+    if join.index:
         left += f" INDEXED BY {join.index}"
     return (
         f"{left} CROSS JOIN "
@@ -271,9 +281,11 @@ def local(query: Query, words: Words | None, areas: bool) -> Any:
 def _areas(query: Query, text: Words | None) -> Select:
     """Area-wide services covering the place's district (bound): sid, d2, band, relevance,
     stale (in the middle band, after the buildings of their relevance in it)."""
+    search = ServiceSearch.__table__
+    found = AreasFirst(search, Service.__table__, Service.id == search.c.service_id)
     areas = (
         select(ServiceSearch.service_id.label("sid"))
-        .join(Service, Service.id == ServiceSearch.service_id)
+        .select_from(found)
         .where(
             ServiceSearch.reach == "area",
             ServiceSearch.areas.like(shapes.AREA, escape="/"),
