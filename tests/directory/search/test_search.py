@@ -428,6 +428,45 @@ def test_the_online_section_is_read_from_its_own_index(app):
         assert "SCAN service " not in f"{steps} " and "Seq Scan on service " not in steps
 
 
+def test_area_wide_services_are_read_from_their_districts_index(app):
+    """Through ix_search_areas (migration 0042), with or without statistics. SQLite is told to
+    (INDEXED BY): given a 50,000-service county's statistics it read every published service
+    instead (36 ms a search); PostgreSQL with sequential scans priced out."""
+    from sqlalchemy import text
+
+    from accord.extensions import db
+    from directory.search import candidates, matches, shapes
+
+    service("Ludlow Larder", "food", None, service_areas=["SY8"], description="Food.")
+    service("Castlefields Larder", "food", "shrewsbury", description="Food.")
+    postgres = db.engine.dialect.name == "postgresql"
+    for analysed in (False, True):
+        if analysed:
+            db.session.execute(text("ANALYZE"))
+        for words in ([], ["food"]):
+            found = matches.Words(words, "food")
+            query = Query(words=" ".join(words), place="SY8 1AA")
+            values = shapes.values(query, "SY8")
+            statement = candidates._areas(query, found).params(
+                area=values["area"], stale_before=values["stale_before"]
+            )
+            assert [row.sid for row in db.session.execute(statement)] != []
+            compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+            if postgres:
+                db.session.execute(text("SET LOCAL enable_seqscan = off"))
+                explain = text(f"EXPLAIN {compiled}")
+            else:
+                explain = text(f"EXPLAIN QUERY PLAN {compiled}")
+            steps = [str(row[-1]) for row in db.session.execute(explain)]
+            if postgres:
+                assert "ix_search_areas" in " | ".join(steps), steps
+            else:  # the districts' index is read first, each service then found by its key
+                reads = [step for step in steps if step.startswith(("SCAN", "SEARCH"))]
+                assert "ix_search_areas" in reads[0], steps
+                services = [step for step in reads if step.split()[1] == "service"]
+                assert services and all("id=?" in step for step in services), steps
+
+
 def test_the_matches_are_counted_on_both_engines_and_none_stops_the_search(county):
     """Words.size decides the plan (FEW) and ends a search nothing matches: a count of -1 (an
     INSERT's rowcount not kept) would send every search down the few-matches path."""
