@@ -1,0 +1,51 @@
+"""Joins SQLite must read in the order written, for the search's queries (candidates.py):
+its planner, without statistics on a search's temporary table (or with a county's statistics
+that mislead it), would start from the larger side."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import Join
+
+
+class InOrder(Join):
+    """An inner join whose left side SQLite reads first (CROSS JOIN … ON, which its planner
+    never reorders); a plain JOIN elsewhere. For a search's few matches: without statistics
+    on the temporary table, SQLite would rather scan every building's services and look each
+    up in the matches."""
+
+    inherit_cache = True
+    index = ""  # SQLite reads the left side through this index (INDEXED BY), when named
+
+
+class OnlineFirst(InOrder):
+    """InOrder from the services through their partial index over online services (migration
+    0024), which SQLite, with no statistics, would not choose: it would rather read every
+    published service."""
+
+    inherit_cache = True
+    index = "ix_service_online"
+
+
+class AreasFirst(InOrder):
+    """InOrder from the search rows through their index of area-wide services' districts
+    (migration 0042). Given statistics that say a third of the rows have each `reach`, SQLite
+    would rather read every published service (36 ms at 50,000 services, against 0.5)."""
+
+    inherit_cache = True
+    index = "ix_search_areas"
+
+
+@compiles(InOrder, "sqlite")
+def _in_order(join: InOrder, compiler: Any, **kw: Any) -> str:
+    kw["asfrom"] = True
+    left = compiler.process(join.left, **kw)
+    if join.index:
+        left += f" INDEXED BY {join.index}"
+    return (
+        f"{left} CROSS JOIN "
+        f"{compiler.process(join.right, **kw)} ON "
+        f"{compiler.process(join.onclause, **kw)}"
+    )
