@@ -182,9 +182,9 @@ TOWN_MILES = 2.0
 NEAR_MILES = 3.0
 
 
-# What a banner shows of each active incident, newest first (every exercise too, or none),
-# built once: every page asks, and a statement built and loaded as objects per request cost
-# more than its query.
+# What a banner shows of each active incident, newest first (exercises too for those signed
+# in; residents are never shown one), built once: every page asks, and a statement built and
+# loaded as objects per request cost more than its query.
 _BANNERS = (
     select(Incident.name, Incident.public_message, Incident.exercise)
     .where(Incident.ended_at.is_(None))
