@@ -313,19 +313,23 @@ def count_local(
         # The matches are read whole: the services among them with a building near.
         near = Plan(("matched near", *shape), lambda: _matched_near(query, text), found_values)
         found = count(near)
-        if outcode and found <= CAP:
-            found += count(Plan(("areas", *shape), lambda: _areas(query, text), found_values))
-        return min(found, CAP + 1)
-    links = Plan(("links", *shape), lambda: _links(query, text), found_values)
+    else:
+        found = _counted_links(Plan(("links", *shape), lambda: _links(query, text), found_values))
+    if outcode and found <= CAP:
+        found += count(Plan(("areas", *shape), lambda: _areas(query, text), found_values))
+    return min(found, CAP + 1)
+
+
+def _counted_links(links: Plan) -> int:
+    """How many services the links near the place (`_links`) are to, counting no further than
+    CAP + 1: a few more than CAP + 1 links almost always hold CAP + 1 services."""
     enough = 2 * (CAP + 1)
     read = list(links.then("enough", lambda s: s.limit(enough)).run().scalars())
     found = len(set(read))
     if len(read) == enough and found <= CAP:
         # Many links to few services: count them properly.
         found = count(links.then("distinct", lambda s: s.distinct()))
-    if outcode and found <= CAP:
-        found += count(Plan(("areas", *shape), lambda: _areas(query, text), found_values))
-    return min(found, CAP + 1)
+    return found
 
 
 def _links(query: Query, text: Words | None) -> Select:
