@@ -51,6 +51,8 @@ UNMANAGED_PREFIXES = (
     "ix_location_point_gist",
     # Covering indexes for the search's lookups by key (migration 0019).
     "ix_search_",
+    # PostgreSQL's place-ordered full-text index (migration 0044), on PostgreSQL alone.
+    "search_site",
 )
 UNMANAGED_COLUMNS = {("service_search", "search_vector")}
 

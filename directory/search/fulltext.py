@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 from itertools import combinations, pairwise
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
+    BigInteger,
     Integer,
     Select,
     SQLColumnExpression,
@@ -34,7 +35,7 @@ from sqlalchemy import (
     table,
 )
 from sqlalchemy import text as sql_text
-from sqlalchemy.sql.expression import ColumnElement, FromClause, TextClause
+from sqlalchemy.sql.expression import ColumnElement, FromClause, TableClause, TextClause
 
 from accord.extensions import db
 from directory.models import ServiceSearch
@@ -55,7 +56,6 @@ TERM = re.compile(r"[a-z0-9]+")
 
 # The full-text index per engine, made by migrations outside the models (0019): PostgreSQL's
 # stored tsvector column with its GIN index, SQLite's FTS5 table.
-_PG_VECTOR: ColumnElement[Any] = literal_column("service_search.search_vector")
 _FTS5 = table("service_search_fts", column("rowid", Integer))
 
 
@@ -193,8 +193,25 @@ def ts_query(words: list[str]) -> str:
     return f"{_ts_title(words)} | ({near})"
 
 
-def _postgresql(words: list[str]) -> Match:
-    vector = _PG_VECTOR
+# PostgreSQL's place-ordered index (migration 0044; directory/search/cells.py): a service's
+# words once for each cell of its buildings, keyed in order of place.
+SITES = table("search_site", column("key", BigInteger), column("service_id", Integer))
+
+
+def site_match(words: list[str]) -> Match:
+    """match() on PostgreSQL's place-ordered index: its rows, to be read with the runs of keys
+    round a place (matches.Words)."""
+    words = terms(words) or ["\u2205"]
+    return _postgresql(words, SITES, SITES.c.service_id)
+
+
+def _postgresql(
+    words: list[str],
+    source: TableClause | None = None,
+    service_id: SQLColumnExpression[Any] = ServiceSearch.service_id,
+) -> Match:
+    source = cast(TableClause, ServiceSearch.__table__) if source is None else source
+    vector: ColumnElement[Any] = literal_column(f"{source.name}.search_vector")
     english: ColumnElement[Any] = literal_column("'english'::regconfig")
 
     def query(name: str, text: str) -> ColumnElement[Any]:
@@ -219,5 +236,4 @@ def _postgresql(words: list[str]) -> Match:
         )
     else:
         relevance = relevance + 1
-    search = ServiceSearch.__table__
-    return Match(search, ServiceSearch.service_id, condition, relevance)
+    return Match(source, service_id, condition, relevance)

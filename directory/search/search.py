@@ -240,16 +240,20 @@ def run(
     keep = _python_filters(query, now, origin)
     offset = (page - 1) * per_page if per_page else 0
     corrected = " ".join(words) if words and " ".join(words) != query.words.lower().strip() else ""
-    matches = Words(words, query.need, query) if words or query.need else None
+    # With the access filter, services without a building never show (their features are
+    # unknown), as before.
+    here = "" if query.access else outcode
+    # With a place, the words are read round it only (the box of the radius).
+    box = geo.box(origin, query.radius) if origin is not None else None
+    matches = Words(words, query.need, query, box, here) if words or query.need else None
+    if matches is not None and not matches.size and origin is not None:
+        matches.widen(geo.box(origin, query.radius * 2))
     if matches is not None and not matches.size:
-        # Nothing in the county matches: none near, none within twice the radius, none online.
+        # Nothing matches: none near, none within twice the radius, none online.
         return Results([], origin, note, corrected)
     if origin is None:
         rows, total = _take(candidates.everywhere(query, matches), keep, offset, per_page)
         return Results(_hits(rows, None), None, note, corrected, 0, total)
-    # With the access filter, services without a building never show (their features are
-    # unknown), as before.
-    here = "" if query.access else outcode
     if keep is None and per_page is not None:
         rows, total = _nearest_page(query, matches, origin, here, offset, per_page)
     else:
@@ -258,6 +262,8 @@ def run(
     wider = 0
     if not total and not query.access:
         # Nothing to show: how many there are within twice the radius, to say so.
+        if matches is not None:
+            matches.widen(geo.box(origin, query.radius * 2))
         wider = candidates.count_local(query, matches, origin, here, query.radius * 2)
     online_rows, online_total = _online(query, matches, keep) if not query.access else ([], 0)
     # The page's services and the online section's, read together.

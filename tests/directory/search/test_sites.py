@@ -1,0 +1,182 @@
+"""PostgreSQL's place-ordered full-text index (migration 0044, directory/search/cells.py): a
+service's words once for each cell of its buildings, an area-wide service's for each district
+it covers, an online-only one's in its run, kept by triggers whoever writes; and the runs a
+search reads hold every cell round its place. SQLite reads its FTS5 index county-wide and
+has no such table."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from sqlalchemy import delete, inspect, select, text, update
+
+from accord import geo
+from accord.extensions import db
+from accord.models import Location
+from directory import listings
+from directory.models import ServiceAtLocation, ServiceSearch
+from directory.search import cells, matches, search
+from directory.search.query import Query
+from tests.directory import data
+
+
+def postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def stored() -> set[int]:
+    return set(db.session.scalars(text("SELECT key FROM search_site")))
+
+
+def expected() -> set[int]:
+    """The keys the index should hold, worked out here from the tables (cells.py's rules)."""
+    keys: set[int] = set()
+    reach = dict(db.session.execute(select(ServiceSearch.service_id, ServiceSearch.reach)).all())
+    links = select(
+        ServiceAtLocation.service_id, ServiceAtLocation.latitude, ServiceAtLocation.longitude
+    ).where(ServiceAtLocation.latitude.is_not(None))
+    for sid, latitude, longitude in db.session.execute(links):
+        if reach.get(sid) != "online":
+            keys.add(cells.key(latitude, longitude, sid))
+    for sid, kind, areas in db.session.execute(
+        select(ServiceSearch.service_id, ServiceSearch.reach, ServiceSearch.areas)
+    ):
+        if kind == "area":
+            keys |= {cells.district_run(district)[0] | sid for district in areas.split()}
+        elif kind == "online":
+            keys.add(cells.run_of(cells.ONLINE)[0] | sid)
+    return keys
+
+
+@pytest.fixture
+def county(app):
+    """A club at two halls in Shrewsbury and one in Ludlow, a county-wide helpline covering
+    two districts, and an online course."""
+    club = data.service("Riverside lunch club", "food", "shrewsbury")
+    club.at_locations.append(ServiceAtLocation(location=data.place("ludlow")))
+    club.at_locations.append(ServiceAtLocation(location=data.place("frankwell")))
+    line = data.service("Carers helpline", "carers", service_areas=["SY1", "SY8"])
+    course = data.service("Money course", "money-and-debt", online_only=True)
+    for service in (club, line, course):
+        listings.index(service)
+    db.session.commit()
+    return {"club": club, "line": line, "course": course}
+
+
+def test_only_postgresql_has_the_index(app):
+    tables = inspect(db.engine).get_table_names()
+    assert ("search_site" in tables) is postgresql()
+
+
+def test_each_service_is_held_once_for_each_cell_of_its_buildings(county):
+    if not postgresql():
+        assert "search_site" not in inspect(db.engine).get_table_names()
+        return
+    keys = stored()
+    assert keys == expected()
+    club = county["club"].id
+    # Three halls, three cells; the helpline under SY1 and SY8; the course in its run.
+    assert sum(key & cells.ID_MASK == club for key in keys) == 3
+    assert {key for key in keys if key & cells.ID_MASK == county["line"].id} == {
+        cells.district_run("SY1")[0] | county["line"].id,
+        cells.district_run("SY8")[0] | county["line"].id,
+    }
+    assert cells.run_of(cells.ONLINE)[0] | county["course"].id in keys
+
+
+def test_moves_links_and_changes_keep_the_index(county):
+    if not postgresql():
+        assert "search_site" not in inspect(db.engine).get_table_names()
+        return
+    ludlow = data.place("ludlow")
+    # A building moved by a bulk UPDATE (the link's point follows it, migration 0041).
+    db.session.execute(
+        update(Location).where(Location.id == ludlow.id).values(latitude=52.86, longitude=-3.054)
+    )
+    db.session.commit()
+    assert stored() == expected()
+    # A link taken away: its cell goes; another link in the same cell keeps it.
+    db.session.execute(
+        delete(ServiceAtLocation).where(ServiceAtLocation.location_id == ludlow.id)
+    )
+    db.session.commit()
+    assert stored() == expected()
+    assert sum(key & cells.ID_MASK == county["club"].id for key in stored()) == 2
+    # The helpline's districts change, and the club goes online only.
+    line, club = county["line"], county["club"]
+    line.service_areas = ["TF1"]
+    club.online_only = True
+    listings.index(line)
+    listings.index(club)
+    db.session.commit()
+    assert stored() == expected()
+    assert cells.run_of(cells.ONLINE)[0] | club.id in stored()
+    # A service deleted takes its rows with it.
+    db.session.delete(county["course"])
+    db.session.commit()
+    assert stored() == expected()
+    assert not any(key & cells.ID_MASK == county["course"].id for key in stored())
+
+
+def test_a_search_near_a_place_reads_its_words_round_it(county):
+    """The club is found by its words near each of its halls, the helpline in its districts
+    only, the course online; the index's rows for a changed text give its new words."""
+    found = search.run(Query(words="lunch club", place="SY8 1AA", radius=3))
+    assert [hit.service.name for hit in found.hits] == ["Riverside lunch club"]
+    helpline = Query(words="carers helpline", place="SY8 1AA", radius=3)
+    assert [hit.service.name for hit in search.run(helpline).hits] == ["Carers helpline"]
+    elsewhere = Query(words="carers helpline", place="TF1 1HF", radius=3)
+    assert search.run(elsewhere).hits == []
+    online = search.run(Query(words="money course", place="SY1 1AA", radius=1))
+    assert [hit.service.name for hit in online.online] == ["Money course"]
+    club = county["club"]
+    listings.set_description(club, plain="Soup and a roll at noon.")
+    listings.index(club)
+    db.session.commit()
+    soup = search.run(Query(words="soup", place="SY8 1AA", radius=3))
+    assert [hit.service.name for hit in soup.hits] == ["Riverside lunch club"]
+
+
+def test_nothing_near_but_some_within_twice_the_radius_is_said(county):
+    """The words read round the place alone: when none are within the radius, those within
+    twice it are read to say how many there are."""
+    origin, _ = search.origin_of("SY8 1AA")
+    assert origin is not None
+    hall = data.place("ludlow")
+    miles = geo.miles_between(origin, geo.Point(hall.latitude, hall.longitude))
+    found = search.run(Query(words="lunch club", place="SY8 1AA", radius=miles * 0.75))
+    assert found.hits == []
+    assert found.wider == 1
+
+
+def test_the_runs_hold_every_cell_round_a_place():
+    """Every point inside a box, and on its edges, keys within one of its runs; no more than
+    RUNS runs, sorted and apart; the online run and a district's sit after every cell."""
+    rng = random.Random(5)
+    for _ in range(300):
+        origin = geo.Point(rng.uniform(52.3, 53.0), rng.uniform(-3.2, -2.3))
+        box = geo.box(origin, rng.choice([0.3, 1, 3, 5, 10, 20]))
+        found = cells.ranges(box)
+        assert 1 <= len(found) <= cells.RUNS
+        assert all(a <= b < c for (a, b), (c, _) in zip(found, found[1:], strict=False))
+        south, north, west, east = box
+        for latitude, longitude in [
+            (south, west),
+            (north, east),
+            (south, east),
+            (north, west),
+            *((rng.uniform(south, north), rng.uniform(west, east)) for _ in range(20)),
+        ]:
+            key = cells.key(latitude, longitude, 123)
+            assert any(first <= key <= last for first, last in found)
+        assert found[-1][1] < cells.run_of(cells.ONLINE)[0] < cells.district_run("SY1")[0]
+
+
+def test_the_runs_a_search_binds_are_fixed_in_number():
+    values = matches.runs(geo.box(geo.Point(52.7, -2.75), 5), "SY1")
+    assert len(values) == 2 * (cells.RUNS + 2)
+    assert (values["a0"], values["b0"]) == cells.ranges(geo.box(geo.Point(52.7, -2.75), 5))[0]
+    assert cells.district_run("SY1") in {
+        (values[f"a{n}"], values[f"b{n}"]) for n in range(cells.RUNS + 2)
+    }
