@@ -97,9 +97,7 @@ def test_moves_links_and_changes_keep_the_index(county):
     db.session.commit()
     assert stored() == expected()
     # A link taken away: its cell goes; another link in the same cell keeps it.
-    db.session.execute(
-        delete(ServiceAtLocation).where(ServiceAtLocation.location_id == ludlow.id)
-    )
+    db.session.execute(delete(ServiceAtLocation).where(ServiceAtLocation.location_id == ludlow.id))
     db.session.commit()
     assert stored() == expected()
     assert sum(key & cells.ID_MASK == county["club"].id for key in stored()) == 2
