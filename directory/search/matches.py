@@ -91,7 +91,8 @@ class Words:
         words: list[str],
         need: str = "",
         query: Query | None = None,
-        box: geo.Box | None = None,
+        origin: geo.Point | None = None,
+        miles: float = 0.0,
         outcode: str = "",
     ):
         self.words = bool(words)  # False: the matches are the need's services
@@ -102,21 +103,25 @@ class Words:
         self.asked = query if query is not None and query.when else None
         self.size = 0
         self.few = True
-        self.box, self.outcode = box, outcode
-        self.placed = False  # whether the matches are the box's alone
+        self.origin, self.miles, self.outcode = origin, miles, outcode
+        self.placed = False  # whether the matches are those within `miles` of `origin` alone
         self._find()
 
-    def widen(self, box: geo.Box) -> None:
-        """The matches of a larger box instead (within twice the radius, to say how many
-        there are when none are within it)."""
-        if self.placed and box != self.box:
-            self.box = box
+    def covers(self, miles: float) -> bool:
+        """Whether the matches hold every match within `miles` of the place."""
+        return not self.placed or self.miles >= miles
+
+    def cover(self, miles: float) -> None:
+        """Read the matches within `miles` of the place (a ring further out, twice the
+        radius), when those read are round less."""
+        if not self.covers(miles):
+            self.miles = miles
             self._find()
 
     def _find(self) -> None:
-        """The matches: in the box (and the area-wide and online-only ones), or, without one,
-        the county's."""
-        box = self.box
+        """The matches: round the place (its box, with the area-wide and online-only ones),
+        or, without one, the county's."""
+        box = geo.box(self.origin, self.miles) if self.origin is not None else None
         postgres = db.engine.dialect.name == "postgresql"
         if postgres:
             # One round trip for both (PostgreSQL takes several statements without parameters).

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.search import candidates, matches, search
+from directory.search import candidates, matches, search, shapes
 from directory.search.search import Query
 from tests.directory.search.judged import SET
 
@@ -43,6 +43,26 @@ def test_reading_the_matches_first_or_the_buildings_gives_the_same_pages(demo, m
     assert [answers(query) for query in queries] == first
     # ...or from the buildings near the place.
     monkeypatch.setattr(candidates, "READS", {"sqlite": -1, "postgresql": -1})
+    assert [answers(query) for query in queries] == first
+
+
+def test_a_total_counted_from_the_first_ring_read_is_the_whole_radius_total(
+    demo, monkeypatch, request
+):
+    """PostgreSQL reads the words round the first ring first (matches.Words.cover): a total
+    over CAP among them is over CAP in all; under it, the rest of the radius is read. With a
+    cap of 3, both happen on the demo county; the answers are those of a read of the whole
+    radius at once."""
+    monkeypatch.setattr(candidates, "CAP", 3)
+    # The cap is written into the statements kept (shapes.py): built afresh with it, and
+    # again after.
+    shapes.forget()
+    request.addfinalizer(shapes.forget)
+    queries = [Query(words=j.words, place=j.place, radius=j.radius) for j in SET]
+    first = [answers(query) for query in queries]
+    totals = {pages[0][0] for pages in first}
+    assert 4 in totals and min(totals) < 4  # over the cap, and under it
+    monkeypatch.setattr(matches, "FEW", {"sqlite": -1, "postgresql": -1})
     assert [answers(query) for query in queries] == first
 
 
