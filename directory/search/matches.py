@@ -91,8 +91,7 @@ class Words:
         words: list[str],
         need: str = "",
         query: Query | None = None,
-        origin: geo.Point | None = None,
-        miles: float = 0.0,
+        box: geo.Box | None = None,
         outcode: str = "",
     ):
         self.words = bool(words)  # False: the matches are the need's services
@@ -103,25 +102,21 @@ class Words:
         self.asked = query if query is not None and query.when else None
         self.size = 0
         self.few = True
-        self.origin, self.miles, self.outcode = origin, miles, outcode
-        self.placed = False  # whether the matches are those within `miles` of `origin` alone
+        self.box, self.outcode = box, outcode
+        self.placed = False  # whether the matches are the box's alone
         self._find()
 
-    def covers(self, miles: float) -> bool:
-        """Whether the matches hold every match within `miles` of the place."""
-        return not self.placed or self.miles >= miles
-
-    def cover(self, miles: float) -> None:
-        """Read the matches within `miles` of the place (a ring further out, twice the
-        radius), when those read are round less."""
-        if not self.covers(miles):
-            self.miles = miles
+    def widen(self, box: geo.Box) -> None:
+        """The matches of a larger box instead (within twice the radius, to say how many
+        there are when none are within it)."""
+        if self.placed and box != self.box:
+            self.box = box
             self._find()
 
     def _find(self) -> None:
-        """The matches: round the place (its box, with the area-wide and online-only ones),
-        or, without one, the county's."""
-        box = geo.box(self.origin, self.miles) if self.origin is not None else None
+        """The matches: in the box (and the area-wide and online-only ones), or, without one,
+        the county's."""
+        box = self.box
         postgres = db.engine.dialect.name == "postgresql"
         if postgres:
             # One round trip for both (PostgreSQL takes several statements without parameters).

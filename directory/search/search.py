@@ -18,7 +18,6 @@ from accord.models import Location, Organisation
 from directory import hours, schedules
 from directory.models import Schedule, Service, ServiceAtLocation
 from directory.search import candidates
-from directory.search import matches as found_words
 from directory.search.candidates import CAP
 from directory.search.fulltext import terms
 from directory.search.matches import Words
@@ -244,25 +243,18 @@ def run(
     # With the access filter, services without a building never show (their features are
     # unknown), as before.
     here = "" if query.access else outcode
-    # With a place, PostgreSQL reads the words round it only: for a page, within the first
-    # ring first (_nearest_page reads further when it needs to); else the whole radius.
-    paged = keep is None and per_page is not None
-    first = candidates.rings(query.radius, True) if paged else query.radius
-    matches = (
-        Words(words, query.need, query, origin, first or query.radius, here)
-        if words or query.need
-        else None
-    )
+    # With a place, the words are read round it only (the box of the radius).
+    box = geo.box(origin, query.radius) if origin is not None else None
+    matches = Words(words, query.need, query, box, here) if words or query.need else None
     if matches is not None and not matches.size and origin is not None:
-        matches.cover(query.radius * 2)
+        matches.widen(geo.box(origin, query.radius * 2))
     if matches is not None and not matches.size:
         # Nothing matches: none near, none within twice the radius, none online.
         return Results([], origin, note, corrected)
     if origin is None:
         rows, total = _take(candidates.everywhere(query, matches), keep, offset, per_page)
         return Results(_hits(rows, None), None, note, corrected, 0, total)
-    if paged:
-        assert per_page is not None
+    if keep is None and per_page is not None:
         rows, total = _nearest_page(query, matches, origin, here, offset, per_page)
     else:
         ordered = candidates.ordered_local(query, matches, origin, here, query.radius)
@@ -271,7 +263,7 @@ def run(
     if not total and not query.access:
         # Nothing to show: how many there are within twice the radius, to say so.
         if matches is not None:
-            matches.cover(query.radius * 2)
+            matches.widen(geo.box(origin, query.radius * 2))
         wider = candidates.count_local(query, matches, origin, here, query.radius * 2)
     online_rows, online_total = _online(query, matches, keep) if not query.access else ([], 0)
     # The page's services and the online section's, read together.
@@ -307,24 +299,12 @@ def _nearest_page(
     rings from the place outwards, until one holds the page (candidates.rings); then the
     total, counted without ordering."""
     needed = offset + limit
-    radius = query.radius
-    # Read round the first ring only (PostgreSQL): when they are few there, most likely the
-    # whole radius holds few, read at once; else the rings read further as they go.
-    if (
-        matches is not None
-        and not matches.covers(radius)
-        and matches.size * (radius / max(matches.miles, 0.1)) ** 2
-        <= found_words.FEW[db.engine.dialect.name]
-    ):
-        matches.cover(radius)
-    if matches is not None and matches.few and matches.covers(radius):
+    if matches is not None and matches.few:
         return _few_page(query, matches, origin, outcode, offset, limit)
     rows: list[Row] = []
     by_words = matches is not None and matches.words
     ring = candidates.rings(query.radius, by_words)
     while ring is not None:
-        if matches is not None:
-            matches.cover(ring)
         areas = outcode if ring >= candidates.area_ring(query.radius) else ""
         rows = candidates.ordered_local(query, matches, origin, areas, ring).page(0, needed)
         if ring >= query.radius:
@@ -340,13 +320,7 @@ def _nearest_page(
     if ring >= query.radius and len(rows) < needed:
         # The whole radius, and fewer than a page: all (counted to the cap, as any total).
         return rows[offset:], min(len(rows), candidates.CAP + 1)
-    total = candidates.count_local(query, matches, origin, outcode, radius)
-    if matches is not None and total <= candidates.CAP and not matches.covers(radius):
-        # More than CAP among the matches read so far is more than CAP in all; fewer, and
-        # the rest of the radius is read to count them.
-        matches.cover(radius)
-        total = candidates.count_local(query, matches, origin, outcode, radius)
-    return rows[offset:], total
+    return rows[offset:], candidates.count_local(query, matches, origin, outcode, query.radius)
 
 
 def _settled(rows: list, ring: float, radius: float) -> bool:
