@@ -24,6 +24,14 @@ MATCHES = table("search_match", column("sid", Integer), column("relevance", Inte
 # since totals are counted from the matches (candidates.READS); before, PostgreSQL's count
 # read so many links near the place that starting from up to 6,000 matches paid.
 FEW = {"sqlite": 1500, "postgresql": 1500}
+# PostgreSQL reads a search's words from its place-ordered index (migration 0044) within this
+# many miles of the place; further, from the county's index. A wider box holds most of the
+# county's matches, and reading them from the place-ordered rows (a service once a cell of its
+# buildings, each row visited for its tsvector) cost more than reading the county's: at 50,000
+# services, "carers" within 10 miles 13.9 -> 16.5 ms, "befriending" within 20 miles 4.7 -> 7.5;
+# within 5 miles they cost less ("food" within 3 miles of TF3 4NB 19.2 -> 15.9 ms, "food bank"
+# within 5 miles of SY1 1UJ 15.6 -> 11.7).
+NEAR_MILES = 5.0
 _MADE = (
     "CREATE TEMP TABLE IF NOT EXISTS search_match "
     "(sid INTEGER PRIMARY KEY, relevance INTEGER NOT NULL)"
@@ -91,7 +99,8 @@ class Words:
         words: list[str],
         need: str = "",
         query: Query | None = None,
-        box: geo.Box | None = None,
+        origin: geo.Point | None = None,
+        miles: float = 0.0,
         outcode: str = "",
     ):
         self.words = bool(words)  # False: the matches are the need's services
@@ -102,21 +111,20 @@ class Words:
         self.asked = query if query is not None and query.when else None
         self.size = 0
         self.few = True
-        self.box, self.outcode = box, outcode
+        self.origin, self.miles, self.outcode = origin, miles, outcode
         self.placed = False  # whether the matches are the box's alone
         self._find()
 
-    def widen(self, box: geo.Box) -> None:
-        """The matches of a larger box instead (within twice the radius, to say how many
-        there are when none are within it)."""
-        if self.placed and box != self.box:
-            self.box = box
+    def widen(self, miles: float) -> None:
+        """The matches within more miles instead (twice the radius, to say how many there
+        are when none are within it)."""
+        if self.placed and miles != self.miles:
+            self.miles = miles
             self._find()
 
     def _find(self) -> None:
-        """The matches: in the box (and the area-wide and online-only ones), or, without one,
-        the county's."""
-        box = self.box
+        """The matches: round the place (its box, with the area-wide and online-only ones),
+        or the county's."""
         postgres = db.engine.dialect.name == "postgresql"
         if postgres:
             # One round trip for both (PostgreSQL takes several statements without parameters).
@@ -125,10 +133,13 @@ class Words:
             db.session.execute(text_clause(_MADE))
             db.session.execute(MATCHES.delete())
         words = self.typed
-        # PostgreSQL reads the words round the place alone; SQLite's FTS5 reads the county's
-        # in less time than the runs round a place (measured: "food" within 3 miles of
-        # TF3 4NB, 2.9 ms county-wide, 3.4 ms from the runs; several words, twice as long).
-        placed = runs(box, self.outcode) if box is not None and words and postgres else {}
+        # PostgreSQL reads the words round the place alone, within NEAR_MILES; SQLite's FTS5
+        # reads the county's in less time than the runs round a place (measured: "food"
+        # within 3 miles of TF3 4NB, 2.9 ms county-wide, 3.4 ms from the runs; several words,
+        # twice as long).
+        placed = {}
+        if postgres and words and self.origin is not None and self.miles <= NEAR_MILES:
+            placed = runs(geo.box(self.origin, self.miles), self.outcode)
         if not words:
             need_ids = select(service_term.c.service_id, literal(0)).select_from(
                 service_term.join(TaxonomyTerm)

@@ -243,11 +243,12 @@ def run(
     # With the access filter, services without a building never show (their features are
     # unknown), as before.
     here = "" if query.access else outcode
-    # With a place, the words are read round it only (the box of the radius).
-    box = geo.box(origin, query.radius) if origin is not None else None
-    matches = Words(words, query.need, query, box, here) if words or query.need else None
+    # With a place, PostgreSQL reads the words round it only (within matches.NEAR_MILES).
+    matches = (
+        Words(words, query.need, query, origin, query.radius, here) if words or query.need else None
+    )
     if matches is not None and not matches.size and origin is not None:
-        matches.widen(geo.box(origin, query.radius * 2))
+        matches.widen(query.radius * 2)
     if matches is not None and not matches.size:
         # Nothing matches: none near, none within twice the radius, none online.
         return Results([], origin, note, corrected)
@@ -263,7 +264,7 @@ def run(
     if not total and not query.access:
         # Nothing to show: how many there are within twice the radius, to say so.
         if matches is not None:
-            matches.widen(geo.box(origin, query.radius * 2))
+            matches.widen(query.radius * 2)
         wider = candidates.count_local(query, matches, origin, here, query.radius * 2)
     online_rows, online_total = _online(query, matches, keep) if not query.access else ([], 0)
     # The page's services and the online section's, read together.

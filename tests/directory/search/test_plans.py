@@ -66,6 +66,22 @@ def test_a_total_counted_from_the_first_ring_read_is_the_whole_radius_total(
     assert [answers(query) for query in queries] == first
 
 
+def test_reading_the_words_round_the_place_or_the_countys_gives_the_same_pages(demo, monkeypatch):
+    """PostgreSQL reads a search's words from its place-ordered index within NEAR_MILES
+    (migration 0044), from the county's index beyond: the same pages, totals and online
+    sections either way, at every radius (the widest reading the place-ordered index too)."""
+    queries = [Query(words=j.words, place=j.place, radius=j.radius) for j in SET]
+    queries += [
+        Query(words="zzzqqq", place="SY1 1UJ", radius=5),
+        Query(words="lunch", place="SY8 1AZ", radius=1),
+        Query(words="carers", place="Ludlow", radius=3),
+    ]
+    monkeypatch.setattr(matches, "NEAR_MILES", 0.0)
+    county = [answers(query) for query in queries]
+    monkeypatch.setattr(matches, "NEAR_MILES", 100.0)
+    assert [answers(query) for query in queries] == county
+
+
 def test_a_word_no_service_has_finds_nothing_anywhere(demo):
     results = search.run(Query(words="zzzqqq"), per_page=20)
     assert (results.total, results.hits) == (0, [])
