@@ -133,10 +133,10 @@ class Words:
             db.session.execute(text_clause(_MADE))
             db.session.execute(MATCHES.delete())
         words = self.typed
-        # PostgreSQL reads the words round the place alone, within NEAR_MILES; SQLite's FTS5
-        # reads the county's in less time than the runs round a place (measured: "food"
-        # within 3 miles of TF3 4NB, 2.9 ms county-wide, 3.4 ms from the runs; several words,
-        # twice as long).
+        # PostgreSQL reads the words round the place alone, within NEAR_MILES. SQLite reads
+        # FTS5's county-wide: the same runs in FTS5 cost a lookup of every word each, slower
+        # for rarer words and several ("lunch club older people" within 10 miles: the
+        # nearness step 8.1 -> 12.5 ms at 50,000 services; bench/results.md section 1).
         placed = {}
         if postgres and words and self.origin is not None and self.miles <= NEAR_MILES:
             placed = runs(geo.box(self.origin, self.miles), self.outcode)
