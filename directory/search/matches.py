@@ -88,9 +88,10 @@ class Words:
     relevance), which every query of the search (a ring or two, the count, the online section)
     joins by key. SQLite fills it from FTS5, each word's list read once; PostgreSQL from the
     GIN index, each match's tsvector read once, not once a query for every row near the place
-    (which cost 200–550 ms a search at 50,000 services). Given a box round a place, PostgreSQL
-    reads the words from its place-ordered index (migration 0044) in the box's runs only, with
-    the area-wide and online-only services: the matches near the place, not the county's.
+    (which cost 200–550 ms a search at 50,000 services). Given a place and up to NEAR_MILES,
+    PostgreSQL reads the words from its place-ordered index (migration 0044) in the runs round
+    it only, with the online-only services and the area-wide ones of the place's district
+    (`outcode`): the matches near the place, not the county's.
     Given a query for "open now" or a day (`query.when`), only the services that may be open
     then."""
 
@@ -112,7 +113,7 @@ class Words:
         self.size = 0
         self.few = True
         self.origin, self.miles, self.outcode = origin, miles, outcode
-        self.placed = False  # whether the matches are the box's alone
+        self.placed = False  # whether the matches are those round the place alone
         self._find()
 
     def widen(self, miles: float) -> None:
@@ -137,23 +138,23 @@ class Words:
         # FTS5's county-wide: the same runs in FTS5 cost a lookup of every word each, slower
         # for rarer words and several ("lunch club older people" within 10 miles: the
         # nearness step 8.1 -> 12.5 ms at 50,000 services; bench/results.md section 1).
-        placed = {}
+        near: dict[str, int] = {}  # the runs round the place, when read from them
         if postgres and words and self.origin is not None and self.miles <= NEAR_MILES:
-            placed = runs(geo.box(self.origin, self.miles), self.outcode)
+            near = runs(geo.box(self.origin, self.miles), self.outcode)
         if not words:
             need_ids = select(service_term.c.service_id, literal(0)).select_from(
                 service_term.join(TaxonomyTerm)
             )
             size = self._fill(need_ids.where(TaxonomyTerm.code == self.need))
         elif postgres:
-            found = site_match(words) if placed else match(words)
+            found = site_match(words) if near else match(words)
             assert found.condition is not None
             found_ids = select(found.service_id, found.relevance).where(found.condition)
-            if placed:
+            if near:
                 # A service in several cells once (its relevance is the same in each).
                 found_ids = found_ids.where(_IN_RUNS).distinct()
-            size = self._fill(found_ids, placed)
-            self.placed = bool(placed)
+            size = self._fill(found_ids, near)
+            self.placed = bool(near)
         else:
             # How many were found: the rows each INSERT added (a title match is not added
             # twice); then those that cannot be open taken away.

@@ -46,13 +46,13 @@ def test_reading_the_matches_first_or_the_buildings_gives_the_same_pages(demo, m
     assert [answers(query) for query in queries] == first
 
 
-def test_a_total_counted_from_the_first_ring_read_is_the_whole_radius_total(
+def test_totals_past_the_cap_are_held_to_it_whichever_way_a_page_is_read(
     demo, monkeypatch, request
 ):
-    """PostgreSQL reads the words round the first ring first (matches.Words.cover): a total
-    over CAP among them is over CAP in all; under it, the rest of the radius is read. With a
-    cap of 3, both happen on the demo county; the answers are those of a read of the whole
-    radius at once."""
+    """Every total stops at CAP + 1, whether the page and its total come from one query over
+    few matches, from rings and a count, or from the whole radius holding fewer than the
+    page's end (which once gave the rows read, up to the page's end). With a cap of 3 the demo
+    county has totals over it and under it; both ways give the same answers."""
     monkeypatch.setattr(candidates, "CAP", 3)
     # The cap is written into the statements kept (shapes.py): built afresh with it, and
     # again after.
