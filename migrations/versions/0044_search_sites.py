@@ -110,39 +110,38 @@ TABLE = (
 )
 
 
+def _function(name: str, removed: str, added: str) -> str:
+    """A trigger function: what the old row had taken away (`removed`, a statement), then what
+    the new row has added (`added`, the rows to insert)."""
+    return f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP <> 'INSERT' THEN
+                {removed};
+            END IF;
+            IF TG_OP <> 'DELETE' THEN
+                INSERT INTO search_site (key, service_id, search_vector)
+                {added}
+                ON CONFLICT (key) DO NOTHING;
+            END IF;
+            RETURN NULL;
+        END $$"""
+
+
 def _postgresql() -> list[str]:
     return [
         TABLE,
         "CREATE INDEX ix_search_site_service_id ON search_site (service_id)",
         "CREATE INDEX ix_search_site_fts ON search_site "
         "USING gin (search_vector) WITH (fastupdate = off)",
-        f"""CREATE FUNCTION service_search_sites() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            IF TG_OP <> 'INSERT' THEN
-                DELETE FROM search_site WHERE service_id = OLD.service_id;
-            END IF;
-            IF TG_OP <> 'DELETE' THEN
-                INSERT INTO search_site (key, service_id, search_vector)
-                {_rows("s.service_id = NEW.service_id")}
-                ON CONFLICT (key) DO NOTHING;
-            END IF;
-            RETURN NULL;
-        END $$""",
+        _function(
+            "service_search_sites",
+            "DELETE FROM search_site WHERE service_id = OLD.service_id",
+            _rows("s.service_id = NEW.service_id"),
+        ),
         "CREATE TRIGGER service_search_sites AFTER INSERT OR DELETE "
         "OR UPDATE OF title, document, reach, areas ON service_search "
         "FOR EACH ROW EXECUTE FUNCTION service_search_sites()",
-        f"""CREATE FUNCTION sal_sites() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            IF TG_OP <> 'INSERT' THEN
-                {_unlinked("OLD")};
-            END IF;
-            IF TG_OP <> 'DELETE' THEN
-                INSERT INTO search_site (key, service_id, search_vector)
-                {_link_row("NEW")}
-                ON CONFLICT (key) DO NOTHING;
-            END IF;
-            RETURN NULL;
-        END $$""",
+        _function("sal_sites", _unlinked("OLD"), _link_row("NEW")),
         "CREATE TRIGGER sal_sites AFTER INSERT OR DELETE "
         "OR UPDATE OF latitude, longitude, service_id ON service_at_location "
         "FOR EACH ROW EXECUTE FUNCTION sal_sites()",
