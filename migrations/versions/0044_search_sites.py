@@ -63,15 +63,15 @@ def _district(name: str) -> str:
 def _rows(where: str) -> str:
     """The search_site rows of the services `where` picks (on service_search s): one for each
     cell of its buildings; an area-wide one's for each district it covers; an online-only
-    one's in its run."""
+    one's in its run. Two buildings in one cell give one key twice: every INSERT of these
+    rows skips the second (ON CONFLICT DO NOTHING)."""
     key = _key("l.latitude", "l.longitude", "s.service_id")
     return (
-        "SELECT DISTINCT ON (key) key, service_id, search_vector FROM ("
-        f"SELECT {key} AS key, s.service_id, s.search_vector FROM service_search s "
+        f"SELECT {key}, s.service_id, s.search_vector FROM service_search s "
         "JOIN service_at_location l ON l.service_id = s.service_id "
         f"WHERE {where} AND s.reach <> 'online' "
-        "AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL) AS sites "
-        f"UNION ALL SELECT DISTINCT (({DISTRICTS} + {_district('d')}) << {ID_BITS}) "
+        "AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL "
+        f"UNION ALL SELECT (({DISTRICTS} + {_district('d')}) << {ID_BITS}) "
         "| s.service_id, s.service_id, s.search_vector FROM service_search s, "
         "regexp_split_to_table(btrim(s.areas), '\\s+') AS d "
         f"WHERE {where} AND s.reach = 'area' AND d <> '' "
