@@ -225,8 +225,7 @@ def local(query: Query, words: Words | None, areas: bool) -> Any:
         select(near.c.sid)
         .select_from(near)
         .join(Service, Service.id == near.c.sid)
-        .join(ServiceSearch, ServiceSearch.service_id == near.c.sid)
-        .where(ServiceSearch.reach != "online", *_filters(query, text))
+        .where(*_local_filters(query, text))
     )
     relevance: Any = literal(0) if text is None else near.c.relevance
     built = built.add_columns(
@@ -340,12 +339,7 @@ def _links(query: Query, text: Words | None) -> Select:
     # The buildings are read from the index and the rest asked of each (EXISTS): no join the
     # planner could start from the published services instead, even with no statistics,
     # and the reading stops at CAP + 1 services.
-    shown = (
-        select(literal(1))
-        .select_from(Service)
-        .join(ServiceSearch, ServiceSearch.service_id == Service.id)
-        .where(Service.id == sid, ServiceSearch.reach != "online", *_filters(query, text))
-    )
+    shown = select(literal(1)).where(Service.id == sid, *_local_filters(query, text))
     matched: list = []
     if text is not None:
         # The matches first: one lookup by key that leaves most buildings out.
@@ -369,12 +363,7 @@ def _matched_near(query: Query, text: Words) -> Select:
         sal.longitude.between(shapes.WEST, shapes.EAST),
         _distance(sal.latitude, sal.longitude) <= shapes.REACH,
     )
-    shown = (
-        select(1)
-        .select_from(Service)
-        .join(ServiceSearch, ServiceSearch.service_id == Service.id)
-        .where(Service.id == sid, ServiceSearch.reach != "online", *_filters(query, text))
-    )
+    shown = select(1).where(Service.id == sid, *_local_filters(query, text))
     return select(sid).where(near.exists(), shown.exists())
 
 
@@ -459,6 +448,13 @@ def _filters(query: Query, words: Words | None) -> list:
         # With words or a need, the matches were narrowed to it already (matches.Words).
         conditions.append(opening.may_open(query))
     return conditions
+
+
+def _local_filters(query: Query, words: Words | None) -> list:
+    """_filters, and not online only: a service shown by its buildings. Read from the
+    service's own row, which the filters read anyway (no lookup of its search row), and the
+    same column the online section is chosen by, so a service is in one or the other."""
+    return [Service.online_only.is_(False), *_filters(query, words)]
 
 
 def _has_route() -> ColumnElement[bool]:
