@@ -140,6 +140,10 @@ def signposting_list():
 @limiter.limit(limits.LIST_CHANGE)
 def change_list():
     action, item = request.form.get("action", ""), request.form.get("service", "")
+    # A page of results is one form: the button pressed names its change and its service.
+    for change in ("add", "remove"):
+        if change in request.form:
+            action, item = change, request.form[change]
     items = listed()
     if action == "add":
         if not signposting.services([item]):

@@ -101,6 +101,27 @@ def test_back_links_carry_only_the_search_and_stay_on_the_directory(client, coun
     assert set(query_of(back)) <= {"q", "where"}
 
 
+def test_a_page_of_results_is_one_form_whose_buttons_add_and_remove_and_come_back(client, county):
+    found = "/directory?q=food"  # both services, no place
+
+    def buttons() -> dict[str, str]:
+        forms = client.get_page(found).select("form[action='/directory/list']")
+        assert len(forms) == 1  # the results' list, one form for all of them
+        assert query_of(forms[0].find("input", attrs={"name": "back"})["value"]) == {"q": ["food"]}
+        return {b["value"]: b["name"] for b in forms[0].select("button[type=submit]")}
+
+    bank, club = county["bank"].uuid, county["club"].uuid
+    assert buttons() == {bank: "add", club: "add"}
+    added = client.submit("/directory/list", {"add": bank, "back": found}, form_path=found)
+    assert added.location == found
+    assert buttons() == {bank: "remove", club: "add"}
+    client.submit("/directory/list", {"remove": bank, "back": found}, form_path=found)
+    assert buttons() == {bank: "add", club: "add"}
+    # A service that is not listed cannot be added by its button's value.
+    refused = client.submit("/directory/list", {"add": "no-such-service"}, form_path=found)
+    assert refused.status_code == 404
+
+
 @pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/accord"])
 def test_a_list_button_never_sends_people_off_the_directory(client, county, target):
     response = client.submit(
