@@ -415,7 +415,8 @@ def measure(engine: str, new: str, old: str, log: Path) -> list[Row]:
     # postcodes.io up, as it is nearly always: each worker asks it about the mix's postcodes
     # while warming and remembers the answers, as both checkouts do in service. (Until
     # 2026-12-05 these rows ran with it unreachable: each postcode search then read the offline
-    # tables and logged the outage, about 0.3 ms more a search for either checkout.)
+    # tables and logged the outage, which cost the old checkout far more CPU than the new and
+    # flattered the ratio: bench/results.md section 2.)
     answers = SlowPostcodes(0)
     try:
         for _ in range(ROUNDS):
