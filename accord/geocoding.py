@@ -78,7 +78,9 @@ def lookup_postcode(raw: str) -> Geocoded | None:
     if cached is not _MISSING:
         return cached
     if _down_until.get(base, 0.0) > time.monotonic():
-        return _without_service(postcode, "failed recently, not asked")
+        # The failure that began the break was logged; an offline answer for each search
+        # during it would be a line a search for as long as the outage lasts.
+        return _without_service(postcode, "failed recently, not asked", quiet=True)
     try:
         found = _ask_postcodes_io(postcode)
     except http.ServiceError as exc:
@@ -90,14 +92,16 @@ def lookup_postcode(raw: str) -> Geocoded | None:
     return found
 
 
-def _without_service(postcode: str, reason: str) -> Geocoded:
-    """The offline answer when postcodes.io failed; `reason` holds no postcode (it is logged)."""
+def _without_service(postcode: str, reason: str, quiet: bool = False) -> Geocoded:
+    """The offline answer when postcodes.io failed; `reason` holds no postcode (it is logged).
+    `quiet`: an offline answer is not logged (a person who gets no answer always is)."""
     outcode = postcode.split(" ")[0]
     offline = _offline(postcode)
     if offline is None:
         log.error("postcodes.io failed (%s) for a postcode in %s, none offline", reason, outcode)
         raise GeocoderUnavailable(f"postcodes.io failed: {reason}")
-    log.warning("postcodes.io failed (%s) for a postcode in %s, used offline", reason, outcode)
+    if not quiet:
+        log.warning("postcodes.io failed (%s) for a postcode in %s, used offline", reason, outcode)
     return offline
 
 

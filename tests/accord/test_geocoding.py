@@ -172,6 +172,19 @@ def test_failures_are_logged_by_district_only(down, caplog):
     assert "9YY" not in caplog.text and "1LT" not in caplog.text
 
 
+def test_an_outage_is_logged_once_a_break_not_once_a_search(fake, caplog):
+    fake.mode = "error"
+    with caplog.at_level(logging.WARNING, logger="accord.geocoding"):
+        for raw in ("SY1 1AA", "SY1 9YY", "SY3 8JY", "SY1 1AA"):
+            assert lookup_postcode(raw).source.startswith("offline")
+        assert len(caplog.records) == 1  # the failure that began the break
+        # Someone who gets no answer at all is still logged, break or not.
+        with pytest.raises(GeocoderUnavailable):
+            lookup_postcode("BX1 1LT")
+    assert [r.levelname for r in caplog.records] == ["WARNING", "ERROR"]
+    assert fake.paths == ["/postcodes/SY1 1AA"]  # asked once, then left alone for the break
+
+
 # --- postcode districts ---------------------------------------------------------------------
 
 
