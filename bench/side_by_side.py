@@ -281,22 +281,22 @@ def serve(
     workers: int,
     threads: int,
     log: Path,
-    postcodes: SlowPostcodes,
-    io: bool = False,
+    postcodes_url: str,
+    slow: SlowPostcodes | None = None,
 ) -> Row:
-    """One checkout under gunicorn, asking `postcodes` for postcodes: warmed, checked, then
-    timed on the 30 searches (or, with `io`, on searches at postcodes it must be asked
-    about)."""
+    """One checkout under gunicorn, asking the postcodes.io at `postcodes_url`: warmed,
+    checked, then timed on the 30 searches (or, with `slow`, on searches at postcodes a slow
+    postcodes.io must be asked about)."""
     import urllib.request
 
     from bench import load, queries
 
     root = OLD_TREE if code == "old" else ROOT
-    paths = io_paths() if io else queries.paths()
+    paths = io_paths() if slow else queries.paths()
     env = load.server_env(url)
-    env["POSTCODES_API_URL"] = postcodes.url
-    if io:
-        code += f", postcodes.io {postcodes.delay_ms} ms away"
+    env["POSTCODES_API_URL"] = slow.url if slow else postcodes_url
+    if slow:
+        code += f", postcodes.io {DELAY_MS} ms away"
     server = load.Gunicorn(
         "bench.serve:app()",
         env,
@@ -334,11 +334,10 @@ def serve(
 
 class SlowPostcodes:
     """postcodes.io on loopback, answering `/postcodes/<postcode>` from the offline tables
-    after `delay_ms`, as the real service would over the internet. Each worker caches what it
-    is told for a day: the timed rows ask it nothing after the warm-up (delay 0, as in normal
-    service), and the I/O-bound rows search at postcodes it has not met (`DELAY_MS`)."""
+    after `DELAY_MS`, as the real service would over the internet. Each worker caches what it
+    is told for a day, so the I/O-bound rows search at postcodes it has not met."""
 
-    def __init__(self, delay_ms: int = DELAY_MS) -> None:
+    def __init__(self) -> None:
         import json
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -350,7 +349,7 @@ class SlowPostcodes:
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 import time
 
-                time.sleep(delay_ms / 1000)
+                time.sleep(DELAY_MS / 1000)
                 postcode = unquote(self.path.rsplit("/", 1)[-1])
                 point = geo.postcode_point(postcode)
                 if point is None or not self.path.startswith("/postcodes/"):
@@ -370,7 +369,6 @@ class SlowPostcodes:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.delay_ms = delay_ms
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -412,29 +410,31 @@ def measure(engine: str, new: str, old: str, log: Path) -> list[Row]:
     analyse(old)
     print(f"{engine}: " + ", ".join(f"{n:,} {what}" for what, n in made.items()), flush=True)
     rows = []
-    # postcodes.io up, as it is nearly always: each worker asks it about the mix's postcodes
-    # while warming and remembers the answers, as both checkouts do in service. (Until
-    # 2026-12-05 these rows ran with it unreachable: each postcode search then read the offline
-    # tables and logged the outage, which cost the old checkout far more CPU than the new and
-    # flattered the ratio: bench/results.md section 2.)
-    answers = SlowPostcodes(0)
-    try:
+    # postcodes.io up, as it is nearly always: the tests' own on loopback (as
+    # bench/search_mix.py uses), answering at once. Each worker asks it about the mix's
+    # postcodes while warming and remembers the answers, as both checkouts do in service.
+    # (Until 2026-12-05 these rows ran with it unreachable: each postcode search then read the
+    # offline tables and logged the outage, which cost the old checkout far more CPU than the
+    # new and flattered the ratio: bench/results.md section 2.)
+    from tests.fakes.postcodes import FakePostcodes
+
+    with FakePostcodes() as answers:
         for _ in range(ROUNDS):
-            rows.append(serve(engine, "old", old, 2, 1, log, answers))
+            rows.append(serve(engine, "old", old, 2, 1, log, answers.url))
             print(line(rows[-1]), flush=True)
             for workers, threads in configs():
-                rows.append(serve(engine, "new", new, workers, threads, log, answers))
+                rows.append(serve(engine, "new", new, workers, threads, log, answers.url))
                 print(line(rows[-1]), flush=True)
-    finally:
-        answers.close()
-    if DELAY_MS:
-        postcodes = SlowPostcodes()
-        try:
-            for workers, threads in configs(IO_CONFIGS):
-                rows.append(serve(engine, "new", new, workers, threads, log, postcodes, io=True))
-                print(line(rows[-1]), flush=True)
-        finally:
-            postcodes.close()
+        if DELAY_MS:
+            postcodes = SlowPostcodes()
+            try:
+                for workers, threads in configs(IO_CONFIGS):
+                    rows.append(
+                        serve(engine, "new", new, workers, threads, log, answers.url, postcodes)
+                    )
+                    print(line(rows[-1]), flush=True)
+            finally:
+                postcodes.close()
     return rows
 
 

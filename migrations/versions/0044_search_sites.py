@@ -13,10 +13,9 @@ every cell; area-wide ones in a run for each postcode district they cover, after
 
 PostgreSQL alone: each row holds a copy of its service's tsvector (migration 0019), with a GIN
 index, read together with the key's index (a bitmap of each, and only the rows in both
-visited). SQLite has no such table: the same runs in
-FTS5 cost a lookup of every word each, slower for rarer words and for several words (measured
-when this was made: "lunch club older people" within 10 miles, its nearness step 8.1 -> 12.5
-ms at 50,000 services).
+visited). SQLite has no such table: the same runs in FTS5 cost a lookup of every word each,
+slower for rarer words and for several words (measured when this was made: "lunch club older
+people" within 10 miles, its nearness step 8.1 -> 12.5 ms at 50,000 services).
 
 Triggers keep it, so every writer does (the ORM, bulk inserts, the importer, raw SQL):
 - a service's search row written or changed (title, document, reach, areas): its rows again;
