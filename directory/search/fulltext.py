@@ -34,12 +34,15 @@ from sqlalchemy import (
     select,
     table,
 )
+from sqlalchemy import cast as cast_as
 from sqlalchemy import text as sql_text
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql.expression import ColumnElement, FromClause, TableClause, TextClause
 
 from accord.extensions import db
 from directory.models import ServiceSearch
 from directory.search.stopwords import without_stop_words
+from directory.search.words import Form, forms
 from directory.text import folded
 
 # Words between two search words that still count as "near": "food bank", "food and bank",
@@ -164,11 +167,16 @@ def _sqlite(words: list[str]) -> Match:
 # --- PostgreSQL: tsvector -------------------------------------------------------------------
 
 
-def _ts_word(word: str, weight: str = "") -> str:
-    return f"{word}:*{weight}"
+def _ts_word(word: Form, weight: str = "") -> str:
+    """A word as a tsquery operand: the index's terms it begins, named, or its stem as a
+    prefix (words.forms)."""
+    if not word.terms:
+        return f"{word.stem}:*{weight}"
+    named = [f"{term}:{weight}" if weight else term for term in word.terms]
+    return named[0] if len(named) == 1 else "(" + " | ".join(named) + ")"
 
 
-def _ts_near(a: str, b: str, gap: int) -> str:
+def _ts_near(a: Form, b: Form, gap: int) -> str:
     """a and b with at most `gap` words between them, either way round: PostgreSQL's <N> is
     an exact distance, and counts the stop words it leaves out, as FTS5's NEAR does."""
     return (
@@ -182,11 +190,11 @@ def _ts_near(a: str, b: str, gap: int) -> str:
     )
 
 
-def _ts_title(words: list[str]) -> str:
+def _ts_title(words: list[Form]) -> str:
     return "(" + " & ".join(_ts_word(w, "A") for w in words) + ")"
 
 
-def ts_query(words: list[str]) -> str:
+def ts_query(words: list[Form]) -> str:
     if len(words) == 1:
         return _ts_word(words[0])
     near = " & ".join(_ts_near(a, b, NEAR) for a, b in combinations(words, 2))
@@ -206,15 +214,21 @@ def site_match(words: list[str]) -> Match:
 
 
 def _postgresql(
-    words: list[str],
+    typed: list[str],
     source: TableClause | None = None,
     service_id: SQLColumnExpression[Any] = ServiceSearch.service_id,
 ) -> Match:
     source = cast(TableClause, ServiceSearch.__table__) if source is None else source
     vector: ColumnElement[Any] = literal_column(f"{source.name}.search_vector")
+    # The words as the index holds them (stemmed, the terms each begins named), read as
+    # written; when the engine would leave a word out, all stemmed by it, as typed.
+    named = forms(typed)
+    words = named if named is not None else [Form(word, ()) for word in typed]
     english: ColumnElement[Any] = literal_column("'english'::regconfig")
 
     def query(name: str, text: str) -> ColumnElement[Any]:
+        if named is not None:
+            return cast_as(bindparam(name, text), TSQUERY)
         return func.to_tsquery(english, bindparam(name, text))
 
     def matches(name: str, text: str) -> ColumnElement[bool]:

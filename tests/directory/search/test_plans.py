@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.search import candidates, matches, search, shapes
+from directory.search import candidates, matches, search, shapes, words
 from directory.search.search import Query
 from tests.directory.search.judged import SET
 
@@ -80,6 +80,22 @@ def test_reading_the_words_round_the_place_or_the_countys_gives_the_same_pages(d
     county = [answers(query) for query in queries]
     monkeypatch.setattr(matches, "NEAR_MILES", 100.0)
     assert [answers(query) for query in queries] == county
+
+
+def test_naming_the_terms_a_word_begins_or_reading_it_as_a_prefix_gives_the_same_pages(
+    demo, monkeypatch
+):
+    """PostgreSQL searches a word as the index's terms it begins when they are few
+    (words.NAMED), else as a prefix: the same pages, totals and online sections either way."""
+    queries = [Query(words=j.words, place=j.place, radius=j.radius) for j in SET]
+    queries += [
+        Query(words="walk", place="SY1 1UJ", radius=20),
+        Query(words="lunch club older people", place="Oswestry", radius=20),
+        Query(words="counsel", place="TF1 1HF", radius=10),
+    ]
+    named = [answers(query) for query in queries]
+    monkeypatch.setattr(words, "NAMED", 0)
+    assert [answers(query) for query in queries] == named
 
 
 def test_a_word_no_service_has_finds_nothing_anywhere(demo):

@@ -168,3 +168,27 @@ def test_each_look_reads_only_what_was_written_since_the_last(county):
         if other is not None:
             other.rollback()
             other.close()
+
+
+def test_a_word_is_searched_as_the_terms_it_begins_when_they_are_few(county, monkeypatch):
+    """PostgreSQL names the index's terms a word begins (words.forms), which its GIN index
+    reads skipping, instead of a prefix it reads whole; more than NAMED, a prefix."""
+    walk, club = words.forms(["walking", "club"]) or []
+    assert walk == words.Form("walk", ("walk",))
+    assert club == words.Form("club", ("club",))
+    monkeypatch.setattr(words, "NAMED", 0)
+    assert words.forms(["walking"]) == [words.Form("walk", ())]
+
+
+def test_a_term_written_elsewhere_is_found_once_the_worker_looks_again(county, monkeypatch):
+    """A word searched as the terms it begins finds a term another worker has written since
+    this one read its vocabulary, at its next look (every LOOK_EVERY_S; here, every search)."""
+    monkeypatch.setattr(words, "LOOK_EVERY_S", 0.0)
+    service_id = service("Clun Rambles", "health", "ludlow").id
+    assert names("walk") == ["Quarry Park Walk and Talk"]  # the worker knows "walk" alone
+    db.session.execute(
+        text("UPDATE service_search SET document = :d WHERE service_id = :id"),
+        {"d": "Walkabouts on the hills round Clun", "id": service_id},
+    )
+    db.session.commit()
+    assert sorted(names("walk")) == ["Clun Rambles", "Quarry Park Walk and Talk"]
