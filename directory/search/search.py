@@ -283,9 +283,19 @@ def run(
 
 def _online(query: Query, matches: Words | None, keep) -> tuple[list[Row], int]:
     """The online section's rows shown and their count: one query for both, online services
-    being few (2% of them)."""
-    rows, total = _take(candidates.online(query, matches), keep, 0, None)
-    return rows[:ONLINE_SHOWN], total
+    being few (2% of them). Without Python's filters, the ONLINE_SHOWN rows alone are read,
+    each with the count beside it (the database reads and sorts them all either way), not
+    CAP + 1 rows for Python to count."""
+    plan = candidates.online(query, matches)
+    if keep is not None:
+        rows, total = _take(plan, keep, 0, None)
+        return rows[:ONLINE_SHOWN], total
+    shown = plan.then(
+        "shown",
+        lambda s: s.add_columns(func.count().over().label("total")).limit(ONLINE_SHOWN),
+    )
+    rows = list(shown.run())
+    return rows, min(rows[0].total, CAP + 1) if rows else 0
 
 
 def _nearest_page(
