@@ -15,6 +15,7 @@ from directory.models import TaxonomyTerm, service_term
 from directory.search import cells, opening
 from directory.search.fulltext import SITES, fts_relevance_steps, match, site_match
 from directory.search.query import Query
+from directory.search.words import forms, how_many
 
 MATCHES = table("search_match", column("sid", Integer), column("relevance", Integer))
 # Up to this many matches, a search reads them and their buildings by key instead of every
@@ -32,6 +33,15 @@ FEW = {"sqlite": 1500, "postgresql": 1500}
 # within 5 miles they cost less ("food" within 3 miles of TF3 4NB 19.2 -> 15.9 ms, "food bank"
 # within 5 miles of SY1 1UJ 15.6 -> 11.7).
 NEAR_MILES = 5.0
+# A search over more miles than NEAR_MILES on PostgreSQL whose words match at least MANY
+# services in the county (about: words.how_many) reads the matches round the place within
+# NEAR_MILES first, when its page is read a ring at a time (search._nearest_page): its first
+# rings and its total, counted to the cap, mostly lie within them. A ring or a total that needs
+# more reads the whole radius's then (Words.widen), as it does at once when fewer than SETTLES
+# (the cap's worth, candidates.CAP) are round the place. Reading a county's 7,000 matches cost
+# 10 ms of server CPU at 50,000 services ("carers" within 10 miles), its 800 round the place 3.
+MANY = 2000
+SETTLES = 200
 _MADE = (
     "CREATE TEMP TABLE IF NOT EXISTS search_match "
     "(sid INTEGER PRIMARY KEY, relevance INTEGER NOT NULL)"
@@ -103,6 +113,7 @@ class Words:
         origin: geo.Point | None = None,
         miles: float = 0.0,
         outcode: str = "",
+        first: float = 0.0,
     ):
         self.words = bool(words)  # False: the matches are the need's services
         self.typed, self.need = words, need
@@ -112,14 +123,34 @@ class Words:
         self.asked = query if query is not None and query.when else None
         self.size = 0
         self.few = True
-        self.origin, self.miles, self.outcode = origin, miles, outcode
+        self.origin, self.outcode = origin, outcode
+        # The search's radius, and the miles round the place the matches were read within:
+        # fewer given `first` (those round the place first; the rest when a ring or the
+        # total needs them: widen).
+        self.radius = miles
+        self.miles = first if 0 < first < miles and self._many() else miles
         self.placed = False  # whether the matches are those round the place alone
         self._find()
+        if self.partial and self.size < SETTLES:
+            self.widen(miles)
+
+    def _many(self) -> bool:
+        """Whether the words match at least MANY services in the county (PostgreSQL)."""
+        if not self.typed or db.engine.dialect.name != "postgresql":
+            return False
+        named = forms(self.typed)
+        return named is not None and how_many(named) >= MANY
+
+    @property
+    def partial(self) -> bool:
+        """Whether the matches are those within fewer miles of the place than the search's
+        radius: enough for its rings up to `miles`, and for a total that reaches the cap."""
+        return self.placed and self.miles < self.radius
 
     def widen(self, miles: float) -> None:
-        """The matches within more miles instead (twice the radius, to say how many there
-        are when none are within it)."""
-        if self.placed and miles != self.miles:
+        """The matches within more miles instead: the whole radius (after the first miles),
+        or twice it, to say how many there are when none are within it."""
+        if self.placed and miles > self.miles:
             self.miles = miles
             self._find()
 
@@ -168,7 +199,8 @@ class Words:
                     opening.values(self.asked),
                 )
         self.size = size
-        self.few = size <= FEW["postgresql" if postgres else "sqlite"]
+        # Matches of part of the radius are read a ring at a time, never all at once.
+        self.few = size <= FEW["postgresql" if postgres else "sqlite"] and not self.partial
 
     def _fill(self, found: Any, values: dict[str, Any] | None = None) -> int:
         """Write the matches `found` selects (sid, relevance), those that may be open only

@@ -18,6 +18,7 @@ from accord.models import Location, Organisation
 from directory import hours, schedules
 from directory.models import Schedule, Service, ServiceAtLocation
 from directory.search import candidates
+from directory.search import matches as matched
 from directory.search.candidates import CAP
 from directory.search.fulltext import terms
 from directory.search.matches import Words
@@ -243,9 +244,13 @@ def run(
     # With the access filter, services without a building never show (their features are
     # unknown), as before.
     here = "" if query.access else outcode
-    # With a place, PostgreSQL reads the words round it only (within matches.NEAR_MILES).
+    # With a place, PostgreSQL reads the words round it only (within matches.NEAR_MILES);
+    # when a page is read a ring at a time, those within NEAR_MILES first, the rest if needed.
+    first = matched.NEAR_MILES if keep is None and per_page is not None else 0.0
     matches = (
-        Words(words, query.need, query, origin, query.radius, here) if words or query.need else None
+        Words(words, query.need, query, origin, query.radius, here, first)
+        if words or query.need
+        else None
     )
     if matches is not None and not matches.size and origin is not None:
         matches.widen(query.radius * 2)
@@ -316,6 +321,8 @@ def _nearest_page(
     by_words = matches is not None and matches.words
     ring = candidates.rings(query.radius, by_words)
     while ring is not None:
+        if matches is not None and ring > matches.miles:
+            matches.widen(query.radius)  # a ring beyond the matches read round the place
         areas = outcode if ring >= candidates.area_ring(query.radius) else ""
         rows = candidates.ordered_local(query, matches, origin, areas, ring).page(0, needed)
         if ring >= query.radius:
@@ -331,7 +338,12 @@ def _nearest_page(
     if ring >= query.radius and len(rows) < needed:
         # The whole radius, and fewer than a page: all (counted to the cap, as any total).
         return rows[offset:], min(len(rows), candidates.CAP + 1)
-    return rows[offset:], candidates.count_local(query, matches, origin, outcode, query.radius)
+    total = candidates.count_local(query, matches, origin, outcode, query.radius)
+    if total <= candidates.CAP and matches is not None and matches.partial:
+        # Fewer than the cap among the matches round the place: the whole radius's counted.
+        matches.widen(query.radius)
+        total = candidates.count_local(query, matches, origin, outcode, query.radius)
+    return rows[offset:], total
 
 
 def _settled(rows: list, ring: float, radius: float) -> bool:

@@ -78,6 +78,11 @@ def read_all() -> Read:
     return Read(counts, since)
 
 
+def documents() -> int:
+    """How many documents the index holds."""
+    return db.session.execute(text("SELECT count(*) FROM service_search")).scalar() or 0
+
+
 def refresh(stale: int | None = None) -> None:
     """PostgreSQL: take the snapshot of the index's terms again, in a transaction of its own,
     one process at a time; not when another has done it since the snapshot `stale` was seen.

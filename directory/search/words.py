@@ -84,6 +84,7 @@ class _Vocabulary:
     since: vocabulary.Since = vocabulary.Since(0)
     due: float = 0.0
     stemmed: dict[str, str | None] = field(default_factory=dict)  # per worker, bounded
+    documents: int = 0  # how many services the index held when it was read whole
 
     def add(self, counts: dict[str, int]) -> None:
         for term, count in counts.items():
@@ -94,6 +95,17 @@ class _Vocabulary:
             if self.near_index is not None and _correctable(term):
                 for key in _deletes(term):
                     self.near_index.setdefault(key, []).append(term)
+
+    def begun(self, prefix: str, most: int | None = None) -> list[str]:
+        """The terms that begin with `prefix`, in order (no more than `most`)."""
+        at = bisect.bisect_left(self.ordered, prefix)
+        found: list[str] = []
+        while at < len(self.ordered) and self.ordered[at].startswith(prefix):
+            if most is not None and len(found) == most:
+                break
+            found.append(self.ordered[at])
+            at += 1
+        return found
 
     def starts(self, prefix: str) -> bool:
         """Whether some term begins with `prefix`."""
@@ -152,6 +164,7 @@ def _whole() -> _Vocabulary:
     fresh = _Vocabulary(since=read.since, due=time.monotonic() + LOOK_EVERY_S)
     fresh.services = read.counts
     fresh.ordered = sorted(read.counts)
+    fresh.documents = vocabulary.documents()
     return fresh
 
 
@@ -193,17 +206,25 @@ def forms(words: list[str]) -> list[Form] | None:
         stem = stems[word]
         if stem is None or not WORD.fullmatch(stem):
             return None
-        at = bisect.bisect_left(known.ordered, stem)
-        begun = []
-        for term in known.ordered[at : at + NAMED + 1]:
-            if not term.startswith(stem):
-                break
-            begun.append(term)
+        begun = known.begun(stem, NAMED + 1)
         # Terms of letters and digits only are named (a tsquery reads them as written); one
         # such as "wi-fi" leaves the word a prefix.
         plain = 0 < len(begun) <= NAMED and all(WORD.fullmatch(term) for term in begun)
         found.append(Form(stem, tuple(begun) if plain else ()))
     return found
+
+
+def how_many(found: list[Form]) -> int:
+    """About how many services in the county match words in these forms: the services that
+    have each word's terms, as if the words fell independently (an upper bound for one word),
+    from this worker's vocabulary."""
+    known = _current()
+    share = 1.0
+    every = max(known.documents, 1)
+    for form in found:
+        terms = form.terms or known.begun(form.stem)
+        share *= min(1.0, sum(known.services.get(term, 0) for term in terms) / every)
+    return round(share * every)
 
 
 def correct(words: str) -> list[str]:

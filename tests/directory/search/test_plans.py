@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from accord.extensions import db
 from directory.search import candidates, matches, search, shapes, words
 from directory.search.search import Query
 from tests.directory.search.judged import SET
@@ -80,6 +81,37 @@ def test_reading_the_words_round_the_place_or_the_countys_gives_the_same_pages(d
     county = [answers(query) for query in queries]
     monkeypatch.setattr(matches, "NEAR_MILES", 100.0)
     assert [answers(query) for query in queries] == county
+
+
+@pytest.mark.parametrize("first", [0.5, 2.0, 5.0])
+def test_reading_the_words_round_the_place_first_gives_the_same_pages(demo, monkeypatch, first):
+    """PostgreSQL reads a wide search's matches within NEAR_MILES of the place first when its
+    words match MANY services, the rest when a ring or the total needs them (Words.widen): the
+    same pages, totals and online sections as reading the whole radius's at once, whether the
+    first miles hold the page and the cap's worth or not."""
+    queries = [Query(words=j.words, place=j.place, radius=j.radius) for j in SET]
+    queries += [
+        Query(words="support", place="SY1 1UJ", radius=20),
+        Query(words="food", place="Ludlow", radius=10, free=True),
+        Query(words="carers", place="TF1 1HF", radius=20),
+        Query(words="zzzqqq", place="SY1 1UJ", radius=10),
+    ]
+    whole = [answers(query) for query in queries]
+    monkeypatch.setattr(matches, "NEAR_MILES", first)
+    monkeypatch.setattr(matches, "MANY", 0)  # every search with words, round the place first
+    monkeypatch.setattr(matches, "SETTLES", 0)  # and goes on with them, however few
+    reads = []
+    find = matches.Words._find
+
+    def spied(self):
+        find(self)
+        reads.append(self.partial)
+
+    monkeypatch.setattr(matches.Words, "_find", spied)
+    assert [answers(query) for query in queries] == whole
+    if db.engine.dialect.name == "postgresql":
+        # Matches round the place alone were read, and then the whole radius's for some.
+        assert True in reads and False in reads
 
 
 def test_naming_the_terms_a_word_begins_or_reading_it_as_a_prefix_gives_the_same_pages(

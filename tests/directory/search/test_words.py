@@ -192,3 +192,11 @@ def test_a_term_written_elsewhere_is_found_once_the_worker_looks_again(county, m
     )
     db.session.commit()
     assert sorted(names("walk")) == ["Clun Rambles", "Quarry Park Walk and Talk"]
+
+
+def test_how_many_services_words_match_is_read_from_the_vocabulary(county):
+    """The estimate that sends a wide search round its place first (matches.MANY): one word,
+    the services that have its terms; several, as if they fell independently."""
+    assert words.how_many(words.forms(["walking"]) or []) == 1
+    assert words.how_many(words.forms(["talking"]) or []) == 2  # "talk" and "talking"
+    assert words.how_many(words.forms(["walking", "talking"]) or []) == round(1 / 4 * 2 / 4 * 4)
