@@ -109,8 +109,7 @@ class _Vocabulary:
 
     def starts(self, prefix: str) -> bool:
         """Whether some term begins with `prefix`."""
-        at = bisect.bisect_left(self.ordered, prefix)
-        return at < len(self.ordered) and self.ordered[at].startswith(prefix)
+        return bool(self.begun(prefix, 1))
 
     def near(self, stem: str) -> str | None:
         """The term nearest `stem`: one edit apart either way (SymSpell's deletes: a letter
