@@ -244,24 +244,16 @@ def run(
     # With the access filter, services without a building never show (their features are
     # unknown), as before.
     here = "" if query.access else outcode
-    # With a place, PostgreSQL reads the words round it only (within matches.NEAR_MILES);
-    # when a page is read a ring at a time, those within NEAR_MILES first, the rest if needed.
-    first = matched.NEAR_MILES if keep is None and per_page is not None else 0.0
-    matches = (
-        Words(words, query.need, query, origin, query.radius, here, first)
-        if words or query.need
-        else None
-    )
-    if matches is not None and not matches.size and origin is not None:
-        matches.widen(query.radius * 2)
+    ringed = keep is None and per_page is not None  # a page read a ring at a time
+    matches = _matched(query, words, origin, here, ringed)
     if matches is not None and not matches.size:
         # Nothing matches: none near, none within twice the radius, none online.
         return Results([], origin, note, corrected)
     if origin is None:
         rows, total = _take(candidates.everywhere(query, matches), keep, offset, per_page)
         return Results(_hits(rows, None), None, note, corrected, 0, total)
-    if keep is None and per_page is not None:
-        rows, total = _nearest_page(query, matches, origin, here, offset, per_page)
+    if ringed:
+        rows, total = _nearest_page(query, matches, origin, here, offset, per_page or 0)
     else:
         ordered = candidates.ordered_local(query, matches, origin, here, query.radius)
         rows, total = _take(ordered, keep, offset, per_page)
@@ -284,6 +276,22 @@ def run(
         _hits(online_rows, None, services),
         online_total,
     )
+
+
+def _matched(
+    query: Query, words: list[str], origin: geo.Point | None, outcode: str, ringed: bool
+) -> Words | None:
+    """The search's matches (None without words or a need). With a place, PostgreSQL reads
+    the words round it only (within matches.NEAR_MILES); for a page read a ring at a time
+    (`ringed`), those within NEAR_MILES first and the rest if needed. None near the place:
+    those within twice the radius, to say how many there are."""
+    if not words and not query.need:
+        return None
+    first = matched.NEAR_MILES if ringed else 0.0
+    found = Words(words, query.need, query, origin, query.radius, outcode, first)
+    if not found.size and origin is not None:
+        found.widen(query.radius * 2)
+    return found
 
 
 def _online(query: Query, matches: Words | None, keep) -> tuple[list[Row], int]:
