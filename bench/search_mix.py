@@ -174,6 +174,13 @@ def make_app(url: str, postcodes_url: str) -> Flask:
     )
 
 
+def directory(services: int) -> None:
+    """Inside an app context: the schema, and the county's directory of `services` services
+    at two buildings for every five, an organisation for every 25 (the search benches')."""
+    upgrade(directory=MIGRATIONS)
+    county.build(services, services * 2 // 5, organisations=max(1, services // 25))
+
+
 def hello_p50(rounds: int = 200) -> float:
     bare = Flask("hello")
     bare.get("/")(lambda: "ok")
@@ -192,8 +199,7 @@ def one_size(url: str, engine: str, services: int, rounds: int, postcodes_url: s
 
     app = make_app(url, postcodes_url)
     with app.app_context():
-        upgrade(directory=MIGRATIONS)
-        county.build(services, services * 2 // 5, organisations=max(1, services // 25))
+        directory(services)
         vocabulary = county.vocabulary()
         db.session.remove()
         sql = db.engine

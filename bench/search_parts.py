@@ -23,12 +23,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask_migrate import upgrade
 from sqlalchemy import event
 
 from accord.extensions import db
-from bench import county, queries
-from bench.search_mix import MIGRATIONS, make_app
+from bench import queries
+from bench.search_mix import directory, make_app
 
 SIZE = int(os.environ.get("SEARCH_PARTS_SIZE", "50000"))
 ROUNDS = int(os.environ.get("SEARCH_PARTS_ROUNDS", "5"))
@@ -110,8 +109,7 @@ def statements(client, engine, paths: list[str]) -> dict[str, float]:
 def one(url: str, postcodes_url: str, engine_name: str) -> str:
     app = make_app(url, postcodes_url)
     with app.app_context():
-        upgrade(directory=MIGRATIONS)
-        county.build(SIZE, SIZE * 2 // 5, organisations=max(1, SIZE // 25))
+        directory(SIZE)
         db.session.remove()
         engine = db.engine
     client = app.test_client()

@@ -81,18 +81,14 @@ def turn(tree: Path, url: str) -> dict[str, float]:
 
 def build(url: str) -> None:
     """The county, built by this checkout."""
-    from flask_migrate import upgrade
-
     from accord.extensions import db
-    from bench import county
-    from bench.search_mix import MIGRATIONS, make_app
+    from bench.search_mix import directory, make_app
     from tests.fakes.postcodes import FakePostcodes
 
     with FakePostcodes() as postcodes:
         app = make_app(url, postcodes.url)
         with app.app_context():
-            upgrade(directory=MIGRATIONS)
-            county.build(SERVICES, SERVICES * 2 // 5, organisations=max(1, SERVICES // 25))
+            directory(SERVICES)
             db.session.remove()
             db.engine.dispose()
 
