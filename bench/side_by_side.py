@@ -143,11 +143,16 @@ def run_old(step: str, url: str) -> None:
 
 def old_url(url: str) -> str:
     """The old copy's PostgreSQL database beside `url`'s (made when missing)."""
+    return sibling_url(url, "_old")
+
+
+def sibling_url(url: str, suffix: str) -> str:
+    """A PostgreSQL database beside `url`'s, its name with `suffix` (made when missing)."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     made = make_url(url)
-    name = f"{made.database}_old"
+    name = f"{made.database}{suffix}"
     engine = create_engine(made.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         found = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})

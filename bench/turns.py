@@ -8,8 +8,11 @@ in a temporary folder; PostgreSQL in `BENCH_POSTGRES_URL`'s database, wiped). Th
 `BENCH_TURNS` turns (default 5), each checkout in turn, in a process of its own with its own
 code, runs `BENCH_TURNS_ROUNDS` rounds (default 2) of the mix (`bench/queries.py`) through the
 Flask test client and reports CPU p50 and p95, this process's and, on PostgreSQL, the server's.
-The other checkout must have the same migrations (it reads this one's database) and
-`bench/search_mix.py`:
+The other checkout must have `bench/search_mix.py`, and the same migrations (it reads this
+one's database) unless `BENCH_TURNS_OWN=1`: then it builds a county of its own with its own
+code and migrations (the same county: `bench/county.py` is seeded), in a second SQLite file and
+in the PostgreSQL database `<database>_base` beside `BENCH_POSTGRES_URL`'s (made when missing,
+wiped), for a change that adds a migration:
 
     git worktree add --detach ../base <commit>; ln -s "$PWD/.venv" ../base/.venv
     BENCH_BASE_TREE=../base BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1/bench_db \\
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -61,15 +65,21 @@ def mix(url: str, rounds: int) -> dict[str, float]:
         return {
             "p50": percentile(total, 50),
             "p95": percentile(total, 95),
+            # What throughput follows: a server's CPU a second is spent on every search alike.
+            "mean": statistics.mean(total),
             "app": percentile(found.cpu, 50),
             "server": percentile(found.db_cpu, 50),
         }
 
 
-def turn(tree: Path, url: str) -> dict[str, float]:
-    """One turn of a checkout, in a process of its own with its own code."""
+OWN = os.environ.get("BENCH_TURNS_OWN") == "1"
+
+
+def turn(tree: Path, url: str, step: str = "mix") -> dict[str, float]:
+    """One turn of a checkout (or, `step` "build", its county), in a process of its own with
+    its own code."""
     done = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "mix", url, str(ROUNDS)],
+        [sys.executable, str(Path(__file__).resolve()), step, url, str(ROUNDS)],
         cwd=tree,
         env={**os.environ, "PYTHONPATH": str(tree)},
         capture_output=True,
@@ -96,30 +106,41 @@ def build(url: str) -> None:
 def line(engine: str, n: int, mine: dict[str, float], base: dict[str, float]) -> str:
     def cells(found: dict[str, float]) -> str:
         server = f" ({found['server']:.1f})" if engine == "PostgreSQL" else ""
-        return f"{found['p50']:.1f}{server} | {found['p95']:.1f}"
+        return f"{found['p50']:.1f}{server} | {found['p95']:.1f} | {found['mean']:.1f}"
 
     return f"| {engine} | {n} | {cells(base)} | {cells(mine)} | {mine['p50'] / base['p50']:.2f} |"
 
 
 def main() -> int:
+    from bench.side_by_side import sibling_url
     from tests.conftest import reset_postgresql
 
     print(
         f"Search mix in turns at {SERVICES:,} services, {ROUNDS} rounds a turn: {BASE} (base) "
         f"and {ROOT} (this checkout). CPU ms a search, app and server (the server's share in "
         "brackets).\n\n"
-        "| engine | turn | base p50 | base p95 | this p50 | this p95 | this / base p50 |\n"
-        "|---|---:|---:|---:|---:|---:|---:|"
+        "| engine | turn | base p50 | base p95 | base mean | this p50 | this p95 | this mean "
+        "| this / base p50 |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     )
     with tempfile.TemporaryDirectory() as folder:
         urls = [("SQLite", f"sqlite:///{Path(folder) / 'turns.db'}")]
+        bases = [f"sqlite:///{Path(folder) / 'turns_base.db'}"]
         if postgres := os.environ.get("BENCH_POSTGRES_URL"):
-            reset_postgresql(postgres)
             urls.append(("PostgreSQL", postgres))
-        for engine, url in urls:
+            bases.append(sibling_url(postgres, "_base"))
+        for (engine, url), base_url in zip(urls, bases, strict=True):
+            if url.startswith("postgresql"):
+                reset_postgresql(url)
             build(url)
+            if OWN:
+                if base_url.startswith("postgresql"):
+                    reset_postgresql(base_url)
+                turn(BASE, base_url, "build")
+            else:
+                base_url = url
             for n in range(1, TURNS + 1):
-                base = turn(BASE, url)
+                base = turn(BASE, base_url)
                 mine = turn(ROOT, url)
                 print(line(engine, n, mine, base), flush=True)
     return 0
@@ -131,5 +152,10 @@ if __name__ == "__main__":
         # modules beside this file, which Python puts first.
         sys.path.pop(0)
         print(json.dumps(mix(sys.argv[2], int(sys.argv[3]))))
+        sys.exit(0)
+    if sys.argv[1:2] == ["build"]:
+        sys.path.pop(0)
+        build(sys.argv[2])
+        print(json.dumps({}))
         sys.exit(0)
     sys.exit(main())

@@ -150,3 +150,28 @@ def test_a_search_with_words_or_a_need_keeps_only_the_matches_that_may_open(week
         )
         assert found.size == 2 and set(kept) == {"Always", "Seconds"}
         db.session.rollback()
+
+
+def test_the_days_and_hours_are_read_from_the_index_that_holds_them(week):
+    """Migration 0045: a match's schedule rows are not visited, for "open now" or a day. On
+    SQLite the plan says the index covers the test (with SQLAlchemy's `SELECT *` it read each
+    row); on PostgreSQL, with sequential scans priced out, an index-only scan."""
+    from sqlalchemy import text
+
+    postgres = db.engine.dialect.name == "postgresql"
+    for query in (Query(when="now", at=MONDAY), Query(when="WE")):
+        statement = (
+            select(Service.id).where(opening.may_open(query)).params(**opening.values(query))
+        )
+        compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+        if postgres:
+            db.session.execute(text("SET LOCAL enable_seqscan = off"))
+            db.session.execute(text("SET LOCAL enable_bitmapscan = off"))
+            explain = text(f"EXPLAIN {compiled}")
+        else:
+            explain = text(f"EXPLAIN QUERY PLAN {compiled}")
+        steps = " | ".join(str(row[-1]) for row in db.session.execute(explain))
+        if postgres:
+            assert "Index Only Scan using ix_schedule_hours" in steps, steps
+        else:
+            assert "COVERING INDEX ix_schedule_hours" in steps, steps
