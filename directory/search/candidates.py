@@ -480,6 +480,6 @@ def access_features(ids: list[int], origin: geo.Point | None, miles: float) -> d
         statement = statement.where(
             and_(Location.latitude.between(south, north), Location.longitude.between(west, east))
         )
-    for sid, accessibility in db.session.execute(statement):
+    for sid, accessibility in shapes.execute(statement):
         features[sid].update(accessibility or [])
     return features

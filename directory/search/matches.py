@@ -12,7 +12,7 @@ from sqlalchemy import text as text_clause
 from accord import geo
 from accord.extensions import db
 from directory.models import TaxonomyTerm, service_term
-from directory.search import cells, opening
+from directory.search import cells, opening, shapes
 from directory.search.fulltext import SITES, fts_relevance_steps, match, site_match
 from directory.search.query import Query
 from directory.search.words import forms, how_many
@@ -63,9 +63,7 @@ _MADE_PG = (
 def _added(statement: Any, parameters: dict | None = None) -> int:
     """Run an INSERT (or UPDATE): the rows it changed. SQLAlchemy keeps an INSERT's count only
     when asked to (psycopg's would otherwise read -1)."""
-    result: Any = db.session.execute(
-        statement, parameters, execution_options={"preserve_rowcount": True}
-    )
+    result: Any = shapes.execute(statement, parameters, preserve_rowcount=True)
     return result.rowcount
 
 
@@ -162,8 +160,8 @@ class Words:
             # One round trip for both (PostgreSQL takes several statements without parameters).
             db.session.connection().exec_driver_sql(_MADE_PG)
         else:
-            db.session.execute(text_clause(_MADE))
-            db.session.execute(MATCHES.delete())
+            shapes.execute(text_clause(_MADE))
+            shapes.execute(MATCHES.delete())
         words = self.typed
         # PostgreSQL reads the words round the place alone, within NEAR_MILES. SQLite reads
         # FTS5's county-wide: the same runs in FTS5 cost a lookup of every word each, slower

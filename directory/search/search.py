@@ -13,11 +13,10 @@ from sqlalchemy import Row, bindparam, func, select
 
 from accord import geo, geocoding
 from accord.clock import now_uk
-from accord.extensions import db
 from accord.models import Location, Organisation
 from directory import hours, schedules
 from directory.models import Schedule, Service, ServiceAtLocation
-from directory.search import candidates
+from directory.search import candidates, shapes
 from directory.search import matches as matched
 from directory.search.candidates import CAP
 from directory.search.fulltext import terms
@@ -142,7 +141,7 @@ def _schedules(ids: list[int]) -> dict[int, list[Row]]:
         Schedule.valid_to,
         Schedule.description,
     ]
-    for row in db.session.execute(select(*columns).where(Schedule.service_id.in_(ids))):
+    for row in shapes.execute(select(*columns).where(Schedule.service_id.in_(ids))):
         by_service.setdefault(row.service_id, []).append(row)
     return by_service
 
@@ -390,7 +389,7 @@ def _services(ids: list[int]) -> dict[int, Listing]:
     services: dict[int, Listing] = {}
     if not ids:
         return services
-    for row in db.session.execute(_SHOWN, {"ids": ids}):
+    for row in shapes.execute(_SHOWN, {"ids": ids}):
         service = services.get(row.id)
         if service is None:
             service = services[row.id] = Listing(

