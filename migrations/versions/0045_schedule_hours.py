@@ -10,10 +10,11 @@ each such row was read from the table for its days and hours. This index holds t
 the question reads, so the rows are not visited; it leads with `service_id`, so it serves
 every lookup of a service's rows as the old one did, which it replaces.
 
-Measured at 50,000 services (the fastest of 5 replays, with opening.py's plain LIKE on
-SQLite): SQLite's test of "mental health" open now, 3,700 matches, 17.4-23.7 -> 7.7-8.1 ms;
-the need "mental-health" open now 22.2-22.9 -> 7.5-7.7 ms. PostgreSQL's (EXPLAIN ANALYZE),
-the need's 23.5 -> 15.0 ms, read from the index alone.
+Measured at 50,000 services (bench/results.md, stop 37), with opening.py's plain LIKE on
+SQLite and its EXISTS selecting a constant: SQLite's test of "mental health" open now, 3,722
+matches, 16.4 -> 7.4 ms (the fastest of 5 replays); the need "mental-health" open now, its
+fill 16.4 -> 6.9 ms. PostgreSQL's fill for the need (EXPLAIN ANALYZE, old and new in turn
+three times): 27.9, 28.6, 19.9 -> 24.9, 20.6, 15.8 ms, an index-only scan.
 """
 
 from alembic import op
