@@ -258,16 +258,22 @@ def _questionable(word: str) -> bool:
 
 
 def _as_indexed(word: str, known: _Vocabulary) -> list[str]:
-    """A word the index does not know: split when it is two known words run together (the
-    longer first word wins); else the nearest term, spelled as a word; else as typed."""
+    """A word the index does not know: split when it is two known words run together; else
+    the nearest term, spelled as a word; else as typed. Of the ways to split it, the one whose
+    rarer half more services have wins ("warmspace" is "warm space", not "warms pace"), then
+    the longer first word."""
     cuts = [(word[:cut], word[cut:]) for cut in range(len(word) - 3, 2, -1)]
     halves = {half for cut in cuts for half in cut if half not in stop_words()}
     stems = known.stems(halves)
+    split: tuple[int, list[str]] = (0, [])
     for first, second in cuts:
         if first in halves and second in halves:
             one, two = stems[first], stems[second]
             if one in known.services and two in known.services:
-                return [first, second]
+                both = min(known.services[one], known.services[two])
+                split = max(split, (both, [first, second]), key=lambda found: found[0])
+    if split[1]:
+        return split[1]
     stem = known.stems({word})[word]
     # A mistake can change how a word stems; when its stem is near no term, the word as
     # typed may still be.

@@ -62,6 +62,16 @@ def test_two_known_words_run_together_are_split(county):
     assert correct("warmspace") == ["warm", "space"]
 
 
+def test_a_run_together_word_splits_where_both_halves_are_common(county):
+    # "warms pace" are two indexed words as well, each in one service: the split whose rarer
+    # half more services have wins, not the longer first word.
+    service("Warm Space at the Library", "loneliness", "shrewsbury", description="Tea, a warm.")
+    service("Space to Talk", "mental-health", "shrewsbury", description="Warm and quiet.")
+    service("Pace Walks", "health", "shrewsbury", description="The sun warms the park.")
+    assert correct("warmspace") == ["warm", "space"]
+    assert "Warm Space at the Library" in names("warmspace")
+
+
 def test_a_misspelling_is_matched_to_the_nearest_word_spelled_as_a_word(county):
     # The index holds stems ("befriend", "therapi"); the correction is a word that stems to
     # one, the likest to what was typed.
