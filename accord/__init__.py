@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from accord import banners, clock, emails, layout, links, settings, text
+from accord import banners, clock, emails, layout, links, reads, settings, text
 from accord.extensions import csrf, db, limiter, login, migrate
 from accord.requests import AccordRequest
 
@@ -116,6 +116,7 @@ def _init_extensions(app: Flask) -> None:
         given["options"] = " ".join(str(part) for part in ours if part)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**engine, "connect_args": given}
     db.init_app(app)
+    reads.init_app(app)
     if url.get_backend_name() == "sqlite":
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_settings)

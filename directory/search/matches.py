@@ -46,16 +46,20 @@ _MADE = (
     "CREATE TEMP TABLE IF NOT EXISTS search_match "
     "(sid INTEGER PRIMARY KEY, relevance INTEGER NOT NULL)"
 )
-# PostgreSQL never vacuums a temporary table: one made per transaction, dropped at its end
-# (and gone with a rollback), leaves no dead rows behind on a pooled connection. One kept
-# with ON COMMIT DELETE ROWS would keep the rows of every search rolled back (a search is a
-# GET: its session ends in a rollback): with 2,000 matches a search, 7 MB more each 100
-# searches. No primary key: its one INSERT adds each service once, and the queries read it
-# whole into a hash; keeping a key's index up cost more than the rest of the INSERT (11,000
-# matches for "food" at 50,000 services: 23 ms with it, 10 without).
+# PostgreSQL's is kept on each connection and emptied by each commit (ON COMMIT DELETE ROWS):
+# a search is a GET, and a GET that changed nothing ends in a commit (accord/reads.py). Made
+# per transaction and dropped at its end instead, it cost a search 0.3-0.4 ms of catalog
+# writes, and PostgreSQL never vacuums a temporary table, so a kept one emptied by rollbacks
+# alone would grow by the dead rows of every search (7 MB each 100 searches of 2,000
+# matches). The mix at 50,000 services, three turns, CPU p50 ms a search: 17.9 · 17.1 · 16.6
+# made and dropped each search, 14.9 · 14.5 · 15.0 kept, with psycopg's prepared statements
+# kept too (bench/results.md). The DELETE empties it when a search in the same transaction
+# came before. No primary key: its one INSERT adds each service once, and the queries read
+# it whole into a hash; keeping a key's index up cost more than the rest of the INSERT
+# (11,000 matches for "food" at 50,000 services: 23 ms with it, 10 without).
 _MADE_PG = (
     "CREATE TEMP TABLE IF NOT EXISTS search_match "
-    "(sid INTEGER NOT NULL, relevance INTEGER NOT NULL) ON COMMIT DROP; "
+    "(sid INTEGER NOT NULL, relevance INTEGER NOT NULL) ON COMMIT DELETE ROWS; "
     "DELETE FROM search_match"
 )
 

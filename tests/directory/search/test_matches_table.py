@@ -1,0 +1,39 @@
+"""The search's table of matches (directory/search/matches.py) is the connection's own, kept
+from one search to the next. On PostgreSQL it is empty between them: a search's GET ends in a
+commit (accord/reads.py), which empties it (ON COMMIT DELETE ROWS). SQLite's keeps the last
+search's rows until the next search's DELETE."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from accord.extensions import db
+from tests.directory.data import service
+
+
+def _table() -> tuple[int, object]:
+    """(the rows in the table, which table it is) on the connection the pool hands out."""
+    postgres = db.engine.dialect.name == "postgresql"
+    which = (
+        "SELECT 'search_match'::regclass::oid"
+        if postgres
+        else ("SELECT rootpage FROM sqlite_temp_master WHERE name = 'search_match'")
+    )
+    found = db.session.execute(text(which)).scalar_one()
+    rows = db.session.execute(text("SELECT count(*) FROM search_match")).scalar_one()
+    db.session.rollback()
+    return rows, found
+
+
+def test_the_table_is_kept_empty_between_searches(client):
+    service("Shrewsbury Food Bank", "food", "shrewsbury", description="Food parcels.")
+    service("Ludlow Food Bank", "food", "ludlow", description="Food parcels.")
+    page = client.get("/directory?q=food&where=SY1+1AA&radius=50")
+    assert page.status_code == 200 and "Ludlow Food Bank" in page.get_data(as_text=True)
+    emptied = db.engine.dialect.name == "postgresql"
+    rows, first = _table()
+    assert rows == 0 if emptied else rows == 2
+    assert client.get("/directory?q=food+bank&where=SY1+1AA&radius=5").status_code == 200
+    rows, second = _table()
+    assert second == first  # the same table, not one made again
+    assert rows == 0 if emptied else rows == 2
