@@ -4,6 +4,7 @@ key."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import BigInteger, Integer, bindparam, column, literal, or_, select, table
@@ -13,7 +14,7 @@ from accord import geo
 from accord.extensions import db
 from directory.models import TaxonomyTerm, service_term
 from directory.search import cells, opening, shapes
-from directory.search.fulltext import SITES, fts_relevance_steps, match, site_match
+from directory.search.fulltext import SITES, fts_relevance_steps, shaped, shaped_match
 from directory.search.query import Query
 from directory.search.words import forms, how_many
 
@@ -92,6 +93,14 @@ _IN_RUNS = or_(
         for n in range(cells.RUNS + 2)
     )
 )
+
+
+def _need_ids() -> Any:
+    """The services of a need (bound as :need), each with relevance 0."""
+    found = select(service_term.c.service_id, literal(0)).select_from(
+        service_term.join(TaxonomyTerm)
+    )
+    return found.where(TaxonomyTerm.code == shapes.NEED)
 
 
 class Words:
@@ -175,19 +184,20 @@ class Words:
         if postgres and words and self.origin is not None and self.miles <= NEAR_MILES:
             near = runs(geo.box(self.origin, self.miles), self.outcode)
         if not words:
-            need_ids = select(service_term.c.service_id, literal(0)).select_from(
-                service_term.join(TaxonomyTerm)
-            )
-            size = self._fill(need_ids.where(TaxonomyTerm.code == self.need))
+            size = self._fill(("need",), _need_ids, {"need": self.need})
         elif postgres:
-            found = site_match(words) if near else match(words)
-            assert found.condition is not None
-            found_ids = select(found.service_id, found.relevance).where(found.condition)
-            if near:
+            shape, texts = shaped(words)
+            sites = bool(near)
+
+            def found_ids() -> Any:
+                found = shaped_match(shape, sites)
+                assert found.condition is not None
+                ids = select(found.service_id, found.relevance).where(found.condition)
                 # A service in several cells once (its relevance is the same in each).
-                found_ids = found_ids.where(_IN_RUNS).distinct()
-            size = self._fill(found_ids, near)
-            self.placed = bool(near)
+                return ids.where(_IN_RUNS).distinct() if sites else ids
+
+            size = self._fill(("words", sites, *shape), found_ids, {**near, **texts})
+            self.placed = sites
         else:
             # How many were found: the rows each INSERT added (a title match is not added
             # twice); then those that cannot be open taken away.
@@ -195,24 +205,31 @@ class Words:
             for statement, expression in fts_relevance_steps(words):
                 added = _added(text_clause(statement), {"q": expression})
                 size += added if statement.startswith("INSERT") else 0
-            if self.asked is not None:
-                size -= _added(
-                    MATCHES.delete().where(~opening.may_open(self.asked, MATCHES.c.sid)),
-                    opening.values(self.asked),
+            if (asked := self.asked) is not None:
+                closed = shapes.kept(
+                    ("search_match", "closed", asked.when == "now"),
+                    lambda: MATCHES.delete().where(~opening.may_open(asked, MATCHES.c.sid)),
                 )
+                size -= _added(closed, opening.values(asked))
         self.size = size
         # Matches of part of the radius are read a ring at a time, never all at once.
         self.few = size <= FEW["postgresql" if postgres else "sqlite"] and not self.partial
 
-    def _fill(self, found: Any, values: dict[str, Any] | None = None) -> int:
-        """Write the matches `found` selects (sid, relevance), those that may be open only
-        when the query asks: the rows added."""
-        values = dict(values or {})
-        if self.asked is not None:
-            sid = found.selected_columns[0]
-            found = found.where(opening.may_open(self.asked, sid))
-            values.update(opening.values(self.asked))
-        return _added(MATCHES.insert().from_select(["sid", "relevance"], found), values)
+    def _fill(self, key: tuple, build: Callable[[], Any], values: dict[str, Any]) -> int:
+        """Write the matches the statement `build` makes selects (sid, relevance), those that
+        may be open only when the query asks: the rows added. The statement is kept per shape
+        (`key`, and whether and how the query asks when) and run with `values`."""
+        asked = self.asked
+
+        def made() -> Any:
+            found = build()
+            if asked is not None:
+                found = found.where(opening.may_open(asked, found.selected_columns[0]))
+            return MATCHES.insert().from_select(["sid", "relevance"], found)
+
+        when = None if asked is None else asked.when == "now"
+        statement = shapes.kept(("search_match", *key, when), made)
+        return _added(statement, {**values, **(opening.values(asked) if asked else {})})
 
     def join(self, statement: Any, sid: Any) -> tuple[Any, Any]:
         """`statement` narrowed to the matches, and the relevance column."""
