@@ -52,12 +52,12 @@ _MADE = (
 # per transaction and dropped at its end instead, it cost a search 0.3-0.4 ms of catalog
 # writes, and PostgreSQL never vacuums a temporary table, so a kept one emptied by rollbacks
 # alone would grow by the dead rows of every search (7 MB each 100 searches of 2,000
-# matches). The mix at 50,000 services, three turns, CPU p50 ms a search: 17.9 · 17.1 · 16.6
-# made and dropped each search, 14.9 · 14.5 · 15.0 kept, with psycopg's prepared statements
-# kept too (bench/results.md). The DELETE empties it when a search in the same transaction
-# came before. No primary key: its one INSERT adds each service once, and the queries read
-# it whole into a hash; keeping a key's index up cost more than the rest of the INSERT
-# (11,000 matches for "food" at 50,000 services: 23 ms with it, 10 without).
+# matches). With psycopg's prepared statements kept too, the mix at 50,000 services cost
+# about a twentieth less CPU a search in turns (bench/results.md, stop 38). The DELETE
+# empties it when a search in the same transaction came before. No primary key: its one
+# INSERT adds each service once, and the queries read it whole into a hash; keeping a key's
+# index up cost more than the rest of the INSERT (11,000 matches for "food" at 50,000
+# services: 23 ms with it, 10 without).
 _MADE_PG = (
     "CREATE TEMP TABLE IF NOT EXISTS search_match "
     "(sid INTEGER NOT NULL, relevance INTEGER NOT NULL) ON COMMIT DELETE ROWS; "

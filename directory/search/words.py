@@ -265,7 +265,7 @@ def _as_indexed(word: str, known: _Vocabulary) -> list[str]:
     cuts = [(word[:cut], word[cut:]) for cut in range(len(word) - 3, 2, -1)]
     halves = {half for cut in cuts for half in cut if half not in stop_words()}
     stems = known.stems(halves)
-    split: tuple[int, list[str]] = (0, [])
+    split: tuple[int, list[str]] = (-1, [])
     for first, second in cuts:
         if first in halves and second in halves:
             one, two = stems[first], stems[second]
