@@ -40,7 +40,7 @@ def _ended(session: Session, transaction: Any) -> None:
         session.info.pop(_WROTE, None)
 
 
-def clean(session: Session) -> bool:
+def _clean(session: Session) -> bool:
     """Whether the session's transaction has changed nothing through the ORM."""
     return not (session.info.get(_WROTE) or session.new or session.dirty or session.deleted)
 
@@ -49,7 +49,7 @@ def _finish(error: BaseException | None) -> None:
     if error is not None or request.method not in SAFE:
         return
     session = db.session()
-    if not session.in_transaction() or not clean(session):
+    if not session.in_transaction() or not _clean(session):
         return
     try:
         session.commit()

@@ -215,7 +215,7 @@ class Shape(NamedTuple):
     several: bool
 
 
-def ts_values(typed: list[str]) -> tuple[Shape, dict[str, str]]:
+def _ts_values(typed: list[str]) -> tuple[Shape, dict[str, str]]:
     """The shape of PostgreSQL's match for the words (already terms) and its tsqueries, bound
     by name: fts_title, fts_q, and for several words fts_phrase and fts_all."""
     named = forms(typed)
@@ -228,10 +228,10 @@ def ts_values(typed: list[str]) -> tuple[Shape, dict[str, str]]:
 
 
 def shaped(words: list[str]) -> tuple[Shape, dict[str, str]]:
-    """ts_values() of the words as match() reads them, for a statement kept per shape
+    """_ts_values() of the words as match() reads them, for a statement kept per shape
     (shaped_match) and run with these values: building one per search, and working out its
     cache key, cost a PostgreSQL search with words 0.2-0.4 ms of CPU."""
-    return ts_values(terms(words) or ["\u2205"])
+    return _ts_values(terms(words) or ["\u2205"])
 
 
 def shaped_match(shape: Shape, sites: bool = False) -> Match:
@@ -248,7 +248,7 @@ def _postgresql(
     source: TableClause | None = None,
     service_id: SQLColumnExpression[Any] = ServiceSearch.service_id,
 ) -> Match:
-    shape, texts = ts_values(typed)
+    shape, texts = _ts_values(typed)
     return _ts_match(shape, texts, source, service_id)
 
 
