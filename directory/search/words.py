@@ -265,15 +265,16 @@ def _as_indexed(word: str, known: _Vocabulary) -> list[str]:
     cuts = [(word[:cut], word[cut:]) for cut in range(len(word) - 3, 2, -1)]
     halves = {half for cut in cuts for half in cut if half not in stop_words()}
     stems = known.stems(halves)
-    split: tuple[int, list[str]] = (-1, [])
+    best, split = -1, []  # cuts run longest first word first: a tie keeps the earlier
     for first, second in cuts:
         if first in halves and second in halves:
             one, two = stems[first], stems[second]
             if one in known.services and two in known.services:
                 both = min(known.services[one], known.services[two])
-                split = max(split, (both, [first, second]), key=lambda found: found[0])
-    if split[1]:
-        return split[1]
+                if both > best:
+                    best, split = both, [first, second]
+    if split:
+        return split
     stem = known.stems({word})[word]
     # A mistake can change how a word stems; when its stem is near no term, the word as
     # typed may still be.
