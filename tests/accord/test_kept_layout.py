@@ -114,6 +114,50 @@ def test_id_links_are_the_addresses_url_for_makes(app):
         assert link(7) == url_for("directory.service", service_id=7, **odd)
 
 
+def _govuk_pagination(app, endpoint, page, pages, numbers, **values):
+    """What GOV.UK's macro writes for these pages, every address made by url_for."""
+    macro = app.jinja_env.get_template(layout.PAGINATION_MACRO).module.govukPagination
+    items = [
+        {"ellipsis": True}
+        if n is None
+        else {"number": n, "href": url_for(endpoint, **values, page=n), "current": n == page}
+        for n in numbers
+    ]
+    before = {"href": url_for(endpoint, **values, page=page - 1)} if page > 1 else None
+    after = {"href": url_for(endpoint, **values, page=page + 1)} if page < pages else None
+    return str(macro({"items": items, "previous": before, "next": after}))
+
+
+def test_pagination_is_what_govuk_s_macro_writes(app):
+    """Kept with stand-ins for its addresses, the list of pages is still the component's own
+    markup with url_for's addresses, escaped: for any page of a list, any search, and a
+    search holding the stand-in's digits (built in full then)."""
+    searches = [
+        {"q": ["food & drink"], "where": ["SY1 1UJ"], "radius": ["5"]},
+        {"q": ['"quoted" <b>']},
+        {"q": [str(layout.STAND_IN)]},
+    ]
+    # Page → the pages listed, None for a gap: the first, the last, two either side.
+    windows = {
+        1: [1, 2, 3, None, 10],
+        2: [1, 2, 3, 4, None, 10],
+        4: [1, 2, 3, 4, 5, 6, None, 10],
+        7: [1, None, 5, 6, 7, 8, 9, 10],
+        10: [1, None, 8, 9, 10],
+    }
+    with app.test_request_context("/directory"):
+        for args in searches:
+            for page, shown in windows.items():
+                made = str(layout.pagination("directory.index", page, 10, **args))
+                assert made == _govuk_pagination(app, "directory.index", page, 10, shown, **args)
+                assert layout.PAGE_BEFORE not in made and layout.PAGE_AFTER not in made
+        # Flask-SQLAlchemy's own list of pages, with its gaps.
+        numbers = [1, 2, None, 5, 6, 7, 8, 9, None, 20]
+        made = str(layout.pagination("registry.signatories", 6, 20, numbers, q="a&b"))
+        assert made == _govuk_pagination(app, "registry.signatories", 6, 20, numbers, q="a&b")
+        assert made.count('href="/signatories?q=a%26b&amp;page=') == 8 + 2  # and previous, next
+
+
 def test_imports_still_see_a_page_s_own_globals():
     """The cheaper `{% from … import %}` (layout.Template) answers as Jinja's own: a page given
     globals of its own imports a fresh module that sees them; one without, the kept module."""
