@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from accord.extensions import db
 from directory.models import ServiceSearch
-from directory.search import search, vocabulary, words
+from directory.search import fulltext, search, vocabulary, words
 from directory.search.search import Query
 from directory.search.words import correct
 from tests.directory.data import service
@@ -211,3 +211,22 @@ def test_how_many_services_words_match_is_read_from_the_vocabulary(county):
     assert words.how_many(words.forms(["talking"]) or []) == 2  # "talk" and "talking"
     # 4 services × 1/4 × 2/4: half a service, as if the words fell independently.
     assert words.how_many(words.forms(["walking", "talking"]) or []) == 0
+
+
+def test_fts5_reads_a_word_as_its_one_term_rather_than_as_a_prefix(county, monkeypatch):
+    """SQLite reads a word as the one term of the index that begins with its stem, not as a
+    prefix FTS5 gathers into memory first (fulltext._fts_words); as a prefix when several
+    terms begin it, and always when the engine's words are not known. The same services
+    are found either way."""
+    service("Clun Walkers", "health", "ludlow", description="Walkers meet at the church.")
+    assert fulltext._fts_words(["walking", "befriending", "club"]) == [
+        '"walking"*',  # "walk" and "walker"
+        '"befriending"',
+        '"club"',
+    ]
+    typed = ["befriending", "lunch club", "walking", "warm space", "talking therapies"]
+    found = {search_words: names(search_words) for search_words in typed}
+    assert all(found.values())
+    monkeypatch.setattr(fulltext, "forms", lambda typed: None)
+    assert fulltext._fts_words(["befriending"]) == ['"befriending"*']
+    assert {search_words: names(search_words) for search_words in typed} == found
