@@ -143,8 +143,11 @@ def captured(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
 
 
 def replay(engine: Engine, statements: list[tuple[str, Any]]) -> int:
-    """The captured statements on the raw DBAPI connection, every row fetched; rolled back.
-    Returns the rows read."""
+    """The captured statements on the raw DBAPI connection, every row fetched; then committed,
+    as the search's own request is (accord/reads.py: a GET that changed nothing; a search
+    writes its temporary table alone). Rolled back instead, PostgreSQL would leave the rows a
+    replay wrote in the connection's temporary table, never vacuumed, for the next search on
+    it to read past. Returns the rows read."""
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
@@ -154,7 +157,7 @@ def replay(engine: Engine, statements: list[tuple[str, Any]]) -> int:
             if cursor.description is not None:
                 rows += len(cursor.fetchall())
         cursor.close()
-        raw.rollback()
+        raw.commit()
         return rows
     finally:
         raw.close()

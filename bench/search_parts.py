@@ -98,7 +98,7 @@ def statements(client, engine, paths: list[str]) -> dict[str, float]:
                     if cursor.description is not None:
                         cursor.fetchall()
                     times[n].append((time.perf_counter() - start) * 1000)
-                raw.rollback()
+                raw.commit()  # as the search does (see search_mix.replay)
         finally:
             raw.close()
         for n, (text, _) in enumerate(sent):
