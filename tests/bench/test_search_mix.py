@@ -52,3 +52,18 @@ def test_targets_are_judged_at_the_largest_county():
     said = search_mix.table([row("SQLite", 5_000, 10.0), row("SQLite", 50_000, 16.0)])
     assert "| SQLite | 50,000 | 2,500 |" in said
     assert "PASS" in said and "FAIL" in said
+
+
+def test_each_row_is_measured_in_a_process_of_its_own(tmp_path):
+    """A row runs in a child process (search_mix.row), which builds its county, searches it
+    and hands every sample back: none is lost on the way, and nothing of it stays here."""
+    from tests.fakes.postcodes import FakePostcodes
+
+    url = f"sqlite:///{tmp_path / 'row.db'}"
+    with FakePostcodes() as postcodes:
+        found = search_mix.row(url, "SQLite", 100, 1, postcodes.url)
+    assert (found.engine, found.services) == ("SQLite", 100)
+    assert set(found.by_path) == set(queries.paths())
+    assert len(found.search.cpu) == len(found.bare.cpu) == len(queries.paths())
+    assert all(ms > 0 for ms in found.search.wall)
+    assert found.vocabulary["distinct"] > 100 and found.statements >= 1
