@@ -99,11 +99,11 @@ def _fts_words(words: list[str]) -> list[str]:
     term alone ("carers" is "carer", and no other term begins "carer"), which finds the same
     services: FTS5 gathers every term of a prefix into one list in memory, positions and
     all, before it can read it, where a term's list it reads as stored. Filling the matches
-    for the 19 kinds of words of bench/queries.py at 50,000 services took 32 ms, not 43 ("lunch
-    club older people" 8.7 -> 3.6 ms), each search's matches the same. The index's terms are this worker's vocabulary's
-    (words.forms), which knows every term written up to words.LOOK_EVERY_S ago: a service
-    whose word begins the stem with a term no service had before waits that long to be found
-    by it, as on PostgreSQL."""
+    for the 19 kinds of words of bench/queries.py at 50,000 services took 32 ms, not 43
+    ("lunch club older people" 8.7 -> 3.6 ms), each search's matches the same. The index's
+    terms are this worker's vocabulary's (words.forms), which knows every term written up to
+    words.LOOK_EVERY_S ago: a service whose word begins the stem with a term no service had
+    before waits that long to be found by it, as on PostgreSQL."""
     named = forms(words)
     if named is None:
         return [f'"{word}"*' for word in words]
