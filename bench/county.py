@@ -42,6 +42,7 @@ from directory.models import (
     service_term,
 )
 from directory.referrals.models import Referral, ReferralStatus
+from directory.search import fulltext
 from emergency.models import Hub, HubStatus, Incident
 from emergency.networks.models import MutualAidNetwork, NetworkActivation
 from emergency.volunteers.models import Deployment, Volunteer
@@ -482,7 +483,9 @@ def analyse() -> None:
     """Fresh planner statistics and visibility map, as autovacuum would give a live database
     after a bulk load: without statistics PostgreSQL guesses a handful of rows and picks nested
     loops over 50,000; without the visibility map an index-only scan (a count, a page of ids)
-    still visits every row's page of the table."""
+    still visits every row's page of the table. On SQLite, the full-text indexes merged into
+    one segment each, as the daily `flask directory vocabulary` leaves them."""
+    fulltext.merge_segments()
     if db.engine.dialect.name == "postgresql":
         db.session.commit()
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

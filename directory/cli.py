@@ -16,7 +16,7 @@ from accord.extensions import db
 from directory import upkeep
 from directory.oruk import fetch, upsert
 from directory.oruk.shapes import FeedError
-from directory.search import vocabulary
+from directory.search import fulltext, vocabulary
 
 directory_cli = AppGroup("directory", help="The directory of services.")
 
@@ -76,6 +76,8 @@ def remind() -> None:
 def vocabulary_snapshot() -> None:
     """Take the snapshot of the search index's words again (PostgreSQL; SQLite reads its index's
     own list, always current). Workers add new words within seconds without it; this drops the
-    words no listing uses any more. Run it daily."""
+    words no listing uses any more. On SQLite, merge each full-text index into one segment
+    (fulltext.merge_segments). Run it daily."""
     vocabulary.refresh()
+    fulltext.merge_segments()
     click.echo(f"words in the search index: {len(vocabulary.read_all().counts):,}")

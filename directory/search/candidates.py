@@ -51,12 +51,12 @@ from directory.models import (
     Capacity,
     Service,
     ServiceAtLocation,
-    ServiceSearch,
     ServiceStatus,
     TaxonomyTerm,
 )
 from directory.search import opening, shapes
-from directory.search.joins import AreasFirst, InOrder, OnlineFirst
+from directory.search.fulltext import SITES
+from directory.search.joins import InOrder
 from directory.search.matches import MATCHES as _MATCHES
 from directory.search.matches import Words
 from directory.search.query import Query
@@ -206,7 +206,7 @@ def area_ring(radius: float) -> float:
     return min(radius, BANDS[AREA_BAND])
 
 
-def _shape(query: Query, words: Words | None) -> tuple:
+def shape(query: Query, words: Words | None) -> tuple:
     """What of a search changes its statements' text (shapes.py)."""
     kind = "none" if words is None else "words" if words.words else "need"
     few = words is not None and words.few
@@ -238,22 +238,25 @@ def local(query: Query, words: Words | None, areas: bool) -> Any:
 
 def _areas(query: Query, text: Words | None) -> Select:
     """Area-wide services covering the place's district (bound): sid, d2, band, relevance,
-    stale (in the middle band, after the buildings of their relevance in it)."""
-    search = ServiceSearch.__table__
-    found = AreasFirst(search, Service.__table__, Service.id == search.c.service_id)
+    stale (in the middle band, after the buildings of their relevance in it). Read from the
+    district's run of the place-ordered index (migrations 0044, 0047), by key: the services
+    that cover it alone, not every area-wide service's districts in the county (1,470 at
+    50,000 services, 0.5 ms of SQLite's CPU for each statement with a district)."""
+    site = SITES.c
+    found = InOrder(SITES, Service.__table__, Service.id == site.service_id)
     areas = (
-        select(ServiceSearch.service_id.label("sid"))
+        select(site.service_id.label("sid"))
         .select_from(found)
         .where(
-            ServiceSearch.reach == "area",
-            ServiceSearch.areas.like(shapes.AREA, escape="/"),
-            ~exists().where(ServiceAtLocation.service_id == ServiceSearch.service_id),
-            *_filters(query, text),
+            site.key.between(shapes.AREA_FIRST, shapes.AREA_LAST),
+            # One with a building is found by it (its reach is by its districts as well).
+            ~exists().where(ServiceAtLocation.service_id == site.service_id),
+            *filters(query, text),
         )
     )
     relevance: Any = literal(0)
     if text is not None:
-        areas, relevance = text.join(areas, ServiceSearch.service_id)
+        areas, relevance = text.join(areas, site.service_id)
     return areas.add_columns(
         literal(_squared(BANDS[AREA_BAND]), Float).label("d2"),
         literal(AREA_BAND).label("band"),
@@ -278,7 +281,7 @@ def ordered_local(
             rows.c.band, rows.c.stale, rows.c.relevance.desc(), rows.c.d2, rows.c.sid
         )
 
-    key = ("ordered", bool(outcode), *_shape(query, words))
+    key = ("ordered", bool(outcode), *shape(query, words))
     return Plan(key, build, _values(query, origin, outcode, miles))
 
 
@@ -299,23 +302,23 @@ def count_local(
     in turn (up to READS of them), or the buildings read in the index's order, not sorted nor
     grouped, until CAP + 1 services are found."""
     text = words
-    shape = _shape(query, text)
+    kind = shape(query, text)
     found_values = _values(query, origin, outcode, miles)
     if text is not None and text.few:
         plan = Plan(
-            ("local", bool(outcode), *shape),
+            ("local", bool(outcode), *kind),
             lambda: local(query, text, bool(outcode)),
             found_values,
         )
         return count(plan)
     if text is not None and text.size <= READS[db.engine.dialect.name]:
         # The matches are read whole: the services among them with a building near.
-        near = Plan(("matched near", *shape), lambda: _matched_near(query, text), found_values)
+        near = Plan(("matched near", *kind), lambda: _matched_near(query, text), found_values)
         found = count(near)
     else:
-        found = _counted_links(Plan(("links", *shape), lambda: _links(query, text), found_values))
+        found = _counted_links(Plan(("links", *kind), lambda: _links(query, text), found_values))
     if outcode and found <= CAP:
-        found += count(Plan(("areas", *shape), lambda: _areas(query, text), found_values))
+        found += count(Plan(("areas", *kind), lambda: _areas(query, text), found_values))
     return min(found, CAP + 1)
 
 
@@ -367,47 +370,15 @@ def _matched_near(query: Query, text: Words) -> Select:
     return select(sid).where(near.exists(), shown.exists())
 
 
-def online(query: Query, words: Words | None) -> Plan:
-    """Online-only services (their own section with a place): sid, relevance, current before
-    stale, then by relevance then name, up to CAP + 1."""
-    key = ("online", *_shape(query, words))
-    return Plan(key, lambda: _online(query, words).limit(CAP + 1), shapes.values(query))
-
-
-def _online(query: Query, words: Words | None) -> Select:
-    # From the partial index over online services (migration 0024: review, name, id, status),
-    # each looked up in the matches: no service's row is read unless a filter needs it.
-    online_only = Service.online_only == True  # noqa: E712 - as the index's condition says
-    statement = select(Service.id.label("sid")).where(online_only, *_filters(query, words))
-    by_name = (func.lower(Service.name), Service.id)
-    if words is None:
-        # Joined to their search rows only for the index's sake (a key lookup each; SQLite
-        # gives a plain FROM no index hint).
-        search = ServiceSearch.__table__
-        joined = OnlineFirst(Service.__table__, search, search.c.service_id == Service.id)
-        return (
-            statement.select_from(joined)
-            .add_columns(literal(0).label("relevance"))
-            .order_by(stale(), *by_name)
-        )
-    matched = OnlineFirst(Service.__table__, _MATCHES, _MATCHES.c.sid == Service.id)
-    relevance = _MATCHES.c.relevance
-    return (
-        statement.select_from(matched)
-        .add_columns(relevance.label("relevance"))
-        .order_by(stale(), relevance.desc(), *by_name)
-    )
-
-
 def everywhere(query: Query, words: Words | None) -> Plan:
     """Without a place: every service matching, current before stale, then by relevance then
     name (sid, relevance)."""
-    key = ("everywhere", *_shape(query, words))
+    key = ("everywhere", *shape(query, words))
     return Plan(key, lambda: _everywhere(query, words), shapes.values(query))
 
 
 def _everywhere(query: Query, words: Words | None) -> Select:
-    statement = select(Service.id.label("sid")).where(*_filters(query, words))
+    statement = select(Service.id.label("sid")).where(*filters(query, words))
     relevance: Any = literal(0)
     if words is not None:
         # The matches first: a word no service has reads nothing, not every service.
@@ -424,7 +395,7 @@ def _need_filtered(query: Query, words: Words | None) -> bool:
     return bool(query.need) and (words is None or words.words)
 
 
-def _filters(query: Query, words: Words | None) -> list:
+def filters(query: Query, words: Words | None) -> list:
     """The conditions on a service itself: published, open, and the filters asked for (their
     values bound: shapes.values)."""
     conditions: list[ColumnElement[bool]] = [
@@ -451,10 +422,10 @@ def _filters(query: Query, words: Words | None) -> list:
 
 
 def _local_filters(query: Query, words: Words | None) -> list:
-    """_filters, and not online only: a service shown by its buildings. Read from the
+    """filters(), and not online only: a service shown by its buildings. Read from the
     service's own row, which the filters read anyway (no lookup of its search row), and the
     same column the online section is chosen by, so a service is in one or the other."""
-    return [Service.online_only.is_(False), *_filters(query, words)]
+    return [Service.online_only.is_(False), *filters(query, words)]
 
 
 def _has_route() -> ColumnElement[bool]:

@@ -42,8 +42,9 @@ from sqlalchemy.sql.expression import ColumnElement, FromClause, TableClause, Te
 
 from accord.extensions import db
 from directory.models import ServiceSearch
+from directory.search import cells
 from directory.search.stopwords import without_stop_words
-from directory.search.words import Form, forms
+from directory.search.words import Form, forms, written
 from directory.text import folded
 
 # Words between two search words that still count as "near": "food bank", "food and bank",
@@ -93,67 +94,144 @@ def match(words: list[str]) -> Match:
 # --- SQLite: FTS5 ---------------------------------------------------------------------------
 
 
-def _fts_words(words: list[str]) -> list[str]:
-    """The words (already terms) as FTS5 operands: each a prefix ("counsel"* finds
-    "counselling"), or, when its stem is the one term of the index that begins with it, that
-    term alone ("carers" is "carer", and no other term begins "carer"), which finds the same
-    services: FTS5 gathers every term of a prefix into one list in memory, positions and
-    all, before it can read it, where a term's list it reads as stored. Filling the matches
-    for the 19 kinds of words of bench/queries.py at 50,000 services took 32 ms, not 43
-    ("lunch club older people" 8.7 -> 3.6 ms), each search's matches the same. The index's
-    terms are this worker's vocabulary's (words.forms), which knows every term written up to
-    words.LOOK_EVERY_S ago: a service whose word begins the stem with a term no service had
-    before waits that long to be found by it, as on PostgreSQL."""
+# A word that begins up to this many of the index's terms is read as those terms, each a
+# term's list as stored, not as a prefix FTS5 gathers into memory first. Two words near each
+# other are read as every pair of their terms (at most ALTERNATIVES² NEARs).
+ALTERNATIVES = 4
+
+
+def _fts_words(words: list[str]) -> list[list[str]]:
+    """The words (already terms) as FTS5 operands, each a list of alternatives: the word as a
+    prefix (["counsel"*] finds "counselling"), or, when the index's terms that begin with its
+    stem are few (ALTERNATIVES), those terms ("carers" is ["carers"], which FTS5 stems to
+    `carer`, the one term that begins "carer"; "walking" is ["walk", "walker"]). Both find
+    the same services; a term's list FTS5 reads as stored, where a prefix's it gathers into
+    memory first, positions and all, from the whole index, each time it is read: filling the
+    matches for the 19 kinds of words of bench/queries.py at 50,000 services took 32 ms, not
+    43, with the one-term words alone read as terms. The index's terms are this worker's
+    vocabulary's (words.forms), which knows every term written up to words.LOOK_EVERY_S ago:
+    a service whose word begins the stem with a term no service had before waits that long
+    to be found by it, as on PostgreSQL. A term is written as itself only when FTS5's
+    tokenizer leaves it so (words.written)."""
     named = forms(words)
     if named is None:
-        return [f'"{word}"*' for word in words]
-    return [
-        f'"{word}"' if form.terms == (form.stem,) else f'"{word}"*'
-        for word, form in zip(words, named, strict=True)
-    ]
+        return [[f'"{word}"*'] for word in words]
+    found = []
+    for word, form in zip(words, named, strict=True):
+        if form.terms == (form.stem,):
+            found.append([f'"{word}"'])
+        elif 1 < len(form.terms) <= ALTERNATIVES and written(form.terms):
+            found.append([f'"{term}"' for term in form.terms])
+        else:
+            found.append([f'"{word}"*'])
+    return found
 
 
-def _fts_near(words: list[str], gap: int) -> str:
-    return " AND ".join(f"NEAR({a} {b}, {gap})" for a, b in combinations(words, 2))
+def named(operands: list[list[str]]) -> bool:
+    """Whether every word is read as the index's terms, none as a prefix: the place-ordered
+    index can then be read a run at a time (matches.Words) without a prefix gathered from
+    the whole index for each run."""
+    return all(not phrase.endswith("*") for word in operands for phrase in word)
 
 
-def _fts_phrase(words: list[str]) -> str:
-    return " AND ".join(f"NEAR({a} {b}, {PHRASE})" for a, b in pairwise(words))
+def _either(phrases: list[str]) -> str:
+    return phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"
 
 
-def _fts_title(words: list[str]) -> str:
-    return "{title} : (" + " AND ".join(words) + ")"
+def _fts_pair(a: list[str], b: list[str], gap: int) -> str:
+    """a and b with at most `gap` words between them: any of a's terms with any of b's (FTS5's
+    NEAR takes phrases, not ORs)."""
+    return _either([f"NEAR({x} {y}, {gap})" for x in a for y in b])
 
 
-def _fts_query(operands: list[str]) -> str:
+def _fts_near(words: list[list[str]], gap: int) -> str:
+    return " AND ".join(_fts_pair(a, b, gap) for a, b in combinations(words, 2))
+
+
+def _fts_phrase(words: list[list[str]]) -> str:
+    return " AND ".join(_fts_pair(a, b, PHRASE) for a, b in pairwise(words))
+
+
+def _fts_title(words: list[list[str]]) -> str:
+    return "{title} : (" + " AND ".join(_either(word) for word in words) + ")"
+
+
+def _fts_query(operands: list[list[str]]) -> str:
     """The FTS5 MATCH expression for the words (as _fts_words gives them)."""
     if len(operands) == 1:
-        return operands[0]
+        return _either(operands[0])
     return f"{_fts_title(operands)} OR ({_fts_near(operands, NEAR)})"
 
 
-def fts_relevance_steps(words: list[str]) -> list[tuple[str, str]]:
+def fts_named_query(words: list[str]) -> str | None:
+    """The FTS5 MATCH expression for the words, when every one is read as the index's terms
+    (named()): a run of the place-ordered index is read without a prefix's list gathered
+    from the whole index. None otherwise."""
+    operands = _fts_words(terms(words) or ["\u2205"])
+    return _fts_query(operands) if named(operands) else None
+
+
+def _fts_source(runs: int) -> str:
+    """The ids FTS5 matches for :q: the county's index's, or (`runs` > 0) the place-ordered
+    index's in runs :a0-:b0 … (each run read on its own, FTS5 seeking each term's list to
+    it), a service once a cell it stands in."""
+    if not runs:
+        return "SELECT rowid AS sid FROM service_search_fts(:q)"
+    return " UNION ALL ".join(
+        f"SELECT rowid & {cells.ID_MASK} AS sid FROM search_site_fts(:q) "  # noqa: S608
+        f"WHERE rowid BETWEEN :a{n} AND :b{n}"
+        for n in range(runs)
+    )
+
+
+def fts_relevance_steps(
+    words: list[str], runs: list[tuple[int, int]] | None = None
+) -> tuple[list[tuple[str, str]], list[tuple[int, int]]]:
     """How SQLite fills a search's `search_match` table (sid, relevance) with one FTS5 read
     per part of the rule, as (statement, MATCH expression for :q) pairs: the title matches
     (2), then the other matches (0), then 1 more for a phrase. The same relevance as
-    match() gives, without reading the words' lists again for each part."""
-    words = _fts_words(terms(words) or ["\u2205"])
-    title = _fts_title(words)
-    insert = (
-        "INSERT INTO search_match (sid, relevance) SELECT rowid, {} FROM service_search_fts(:q)"
-    )
-    others = insert.replace("INSERT", "INSERT OR IGNORE", 1)
-    if len(words) == 1:
-        return [(insert.format(3), title), (others.format(1), words[0])]
+    match() gives, without reading the words' lists again for each part. Given `runs` (first,
+    last keys) and words all read as the index's terms (named()), from the place-ordered
+    index's runs, those not empty, returned beside the steps (bound in order as :a0, :b0 …;
+    none: from the county's), where a service may be found in several (so each INSERT skips
+    one added)."""
+    operands = _fts_words(terms(words) or ["\u2205"])
+    used = [run for run in runs or [] if run[0] <= run[1]] if named(operands) else []
+    # Made of constants and run numbers alone, never of what was typed (bound as :q).
+    source = _fts_source(len(used))
+    into = f"INTO search_match (sid, relevance) SELECT sid, {{}} FROM ({source})"  # noqa: S608
+    first = ("INSERT OR IGNORE " if used else "INSERT ") + into
+    others = "INSERT OR IGNORE " + into
+    title = _fts_title(operands)
+    if len(operands) == 1:
+        return [(first.format(3), title), (others.format(1), _either(operands[0]))], used
     return [
-        (insert.format(2), title),
-        (others.format(0), _fts_near(words, NEAR)),
+        (first.format(2), title),
+        (others.format(0), _fts_near(operands, NEAR)),
         (
-            "UPDATE search_match SET relevance = relevance + 1 "
-            "WHERE sid IN (SELECT rowid FROM service_search_fts(:q))",
-            _fts_phrase(words),
+            f"UPDATE search_match SET relevance = relevance + 1 WHERE sid IN ({source})",  # noqa: S608
+            _fts_phrase(operands),
         ),
-    ]
+    ], used
+
+
+# SQLite's full-text indexes: the county's (0019) and the place-ordered one (0047).
+FTS5_INDEXES = ("service_search_fts", "search_site_fts")
+
+
+def merge_segments() -> None:
+    """SQLite: merge each FTS5 index into one segment (FTS5's 'optimize'). Every write adds a
+    small segment, merged with others only now and then, and a search reads a word's list in
+    every segment, once for each run round its place: at 50,000 services, written by bulk
+    inserts, the mix's CPU p50 8.6 -> 7.3 ms a search once merged (0.5 s for both indexes).
+    Daily, with the vocabulary's snapshot (`flask directory vocabulary`)."""
+    if db.engine.dialect.name != "sqlite":
+        return
+    for name in FTS5_INDEXES:
+        # The two names above, never input.
+        optimize = f"INSERT INTO {name}({name}) VALUES ('optimize')"  # noqa: S608
+        db.session.execute(sql_text(optimize))
+    db.session.commit()
 
 
 def _fts_matches(name: str, query: str) -> Select:

@@ -29,15 +29,6 @@ class OnlineFirst(InOrder):
     index = "ix_service_online"
 
 
-class AreasFirst(InOrder):
-    """InOrder from the search rows through their index of area-wide services' districts
-    (migration 0042). Given statistics that say a third of the rows have each `reach`, SQLite
-    would rather read every published service (36 ms at 50,000 services, against 0.5)."""
-
-    inherit_cache = True
-    index = "ix_search_areas"
-
-
 @compiles(InOrder, "sqlite")
 def _in_order(join: InOrder, compiler: Any, **kw: Any) -> str:
     kw["asfrom"] = True

@@ -14,9 +14,15 @@ from accord import geo
 from accord.extensions import db
 from directory.models import TaxonomyTerm, service_term
 from directory.search import cells, opening, shapes
-from directory.search.fulltext import SITES, fts_relevance_steps, shaped, shaped_match
+from directory.search.fulltext import (
+    SITES,
+    fts_named_query,
+    fts_relevance_steps,
+    shaped,
+    shaped_match,
+)
 from directory.search.query import Query
-from directory.search.words import forms, how_many
+from directory.search.words import forms, how_many, listed
 
 MATCHES = table("search_match", column("sid", Integer), column("relevance", Integer))
 # Up to this many matches, a search reads them and their buildings by key instead of every
@@ -43,6 +49,16 @@ NEAR_MILES = 5.0
 # 10 ms of server CPU at 50,000 services ("carers" within 10 miles), its 800 round the place 3.
 MANY = 2000
 SETTLES = 200
+# SQLite reads a search's words run by run from its place-ordered index (migration 0047)
+# when their entries in the county's index, listed(), are at least this many for each run
+# read, by the number of words: FTS5 opens every word's list once for each run and each
+# step of the fill (fts_relevance_steps), so a run costs what reading about 200 entries of
+# one word's list does (0.03-0.04 ms), and about 800 for two words' three steps. Measured
+# on the 25 searches with words of bench/queries.py at 50,000 services: "carers" within 5
+# miles 2.5 -> 0.5 ms, "food bank" 3.9 -> 2.1; "benefits advice" (10 runs, a rare pair)
+# 0.5 -> 1.8 had it been read by runs. Three words or more are always read county-wide:
+# their NEARs for each run cost more than their lists ("lunch club older people" 3.3 -> 6.2).
+RUN_COST = {1: 200, 2: 800}
 _MADE = (
     "CREATE TEMP TABLE IF NOT EXISTS search_match "
     "(sid INTEGER PRIMARY KEY, relevance INTEGER NOT NULL)"
@@ -72,13 +88,17 @@ def _added(statement: Any, parameters: dict | None = None) -> int:
     return result.rowcount
 
 
-def runs(box: geo.Box, outcode: str = "") -> dict[str, int]:
-    """The runs of the place-ordered index a search reads (bound :a0, :b0 …): those round the
-    box, the online-only services', and the area-wide services' of the place's district
-    (when it has one); unused runs empty."""
+def run_list(box: geo.Box, outcode: str = "") -> list[tuple[int, int]]:
+    """The runs of the place-ordered index a search reads, (first, last) keys: those round
+    the box, the online-only services', and the area-wide services' of the place's district
+    (when it has one); unused runs empty, (1, 0)."""
     found = [*cells.ranges(box), cells.run_of(cells.ONLINE)]
     found.append(cells.district_run(outcode) if outcode else (1, 0))
-    found += [(1, 0)] * (cells.RUNS + 2 - len(found))
+    return found + [(1, 0)] * (cells.RUNS + 2 - len(found))
+
+
+def bound(found: list[tuple[int, int]]) -> dict[str, int]:
+    """Runs as the statements bind them: :a0, :b0 …"""
     values = {}
     for n, (first, last) in enumerate(found):
         values[f"a{n}"], values[f"b{n}"] = first, last
@@ -139,18 +159,41 @@ class Words:
         # fewer given `first` (those round the place first; the rest when a ring or the
         # total needs them: widen).
         self.radius = miles
-        self.miles = first if 0 < first < miles and self._many() else miles
+        self.many = self._many()
+        self.miles = first if 0 < first < miles and self.many else miles
         self.placed = False  # whether the matches are those round the place alone
         self._find()
         if self.partial and self.size < SETTLES:
             self.widen(miles)
 
     def _many(self) -> bool:
-        """Whether the words match at least MANY services in the county (PostgreSQL)."""
-        if not self.typed or db.engine.dialect.name != "postgresql":
+        """Whether the words match at least MANY services in the county."""
+        if not self.typed:
             return False
         named = forms(self.typed)
         return named is not None and how_many(named) >= MANY
+
+    def _runs_pay(self, near: list[tuple[int, int]]) -> bool:
+        """SQLite: whether reading the words from the place-ordered index run by run costs
+        less than reading them from the county's (see RUN_COST)."""
+        named = forms(self.typed)
+        if named is None or len(named) > 2:
+            return False
+        used = sum(first <= last for first, last in near)
+        return listed(named) >= used * RUN_COST[len(named)]
+
+    def online_run(self) -> dict[str, Any]:
+        """SQLite, with words: the values for reading the words' matches among the online
+        services from the online run of the place-ordered index (online.section): the
+        words' MATCH expression and the run's keys. Empty otherwise, and for words read as
+        prefixes (fulltext.fts_named_query)."""
+        if not self.words or db.engine.dialect.name == "postgresql":
+            return {}
+        found = fts_named_query(self.typed)
+        if found is None:
+            return {}
+        first, last = cells.run_of(cells.ONLINE)
+        return {"online_q": found, "online_first": first, "online_last": last}
 
     @property
     def partial(self) -> bool:
@@ -176,13 +219,13 @@ class Words:
             shapes.execute(text_clause(_MADE))
             shapes.execute(MATCHES.delete())
         words = self.typed
-        # PostgreSQL reads the words round the place alone, within NEAR_MILES. SQLite reads
-        # FTS5's county-wide: the same runs in FTS5 cost a lookup of every word each, slower
-        # for rarer words and several ("lunch club older people" within 10 miles: the
-        # nearness step 8.1 -> 12.5 ms at 50,000 services; bench/results.md section 1).
-        near: dict[str, int] = {}  # the runs round the place, when read from them
-        if postgres and words and self.origin is not None and self.miles <= NEAR_MILES:
-            near = runs(geo.box(self.origin, self.miles), self.outcode)
+        # Within NEAR_MILES of a place the words are read round it alone: always on
+        # PostgreSQL; on SQLite when that costs less than reading the county's (RUN_COST).
+        near: list[tuple[int, int]] = []  # the runs round the place, when read from them
+        if words and self.origin is not None and self.miles <= NEAR_MILES:
+            near = run_list(geo.box(self.origin, self.miles), self.outcode)
+            if not postgres and not self._runs_pay(near):
+                near = []
         if not words:
             size = self._fill(("need",), _need_ids, {"need": self.need})
         elif postgres:
@@ -196,15 +239,17 @@ class Words:
                 # A service in several cells once (its relevance is the same in each).
                 return ids.where(_IN_RUNS).distinct() if sites else ids
 
-            size = self._fill(("words", sites, *shape), found_ids, {**near, **texts})
+            size = self._fill(("words", sites, *shape), found_ids, {**bound(near), **texts})
             self.placed = sites
         else:
             # How many were found: the rows each INSERT added (a title match is not added
             # twice); then those that cannot be open taken away.
             size = 0
-            for statement, expression in fts_relevance_steps(words):
-                added = _added(text_clause(statement), {"q": expression})
+            steps, used = fts_relevance_steps(words, near)
+            for statement, expression in steps:
+                added = _added(text_clause(statement), {"q": expression, **bound(used)})
                 size += added if statement.startswith("INSERT") else 0
+            self.placed = bool(used)
             if (asked := self.asked) is not None:
                 closed = shapes.kept(
                     ("search_match", "closed", asked.when == "now"),

@@ -16,7 +16,7 @@ from accord.clock import now_uk
 from accord.models import Location, Organisation
 from directory import hours, schedules
 from directory.models import Schedule, Service, ServiceAtLocation
-from directory.search import candidates, shapes
+from directory.search import candidates, online, shapes
 from directory.search import matches as matched
 from directory.search.candidates import CAP
 from directory.search.fulltext import terms
@@ -298,7 +298,7 @@ def _online(query: Query, matches: Words | None, keep) -> tuple[list[Row], int]:
     being few (2% of them). Without Python's filters, the ONLINE_SHOWN rows alone are read,
     each with the count beside it (the database reads and sorts them all either way), not
     CAP + 1 rows for Python to count."""
-    plan = candidates.online(query, matches)
+    plan = online.section(query, matches)
     if keep is not None:
         rows, total = _take(plan, keep, 0, None)
         return rows[:ONLINE_SHOWN], total

@@ -16,12 +16,12 @@ import math
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from sqlalchemy import Date, Float, Integer, String, bindparam
+from sqlalchemy import BigInteger, Date, Float, Integer, String, bindparam
 
 from accord import geo
 from accord.extensions import db
 from directory import freshness
-from directory.search import opening
+from directory.search import cells, opening
 from directory.search.query import Query
 
 # cos(52.7°), Shropshire's middle latitude: PostgreSQL's GiST index is on
@@ -33,7 +33,10 @@ LAT, LON, K = (bindparam(name, type_=Float) for name in ("lat", "lon", "k"))
 SOUTH, NORTH, WEST, EAST = (bindparam(n, type_=Float) for n in ("south", "north", "west", "east"))
 WEST_X, EAST_X = bindparam("west_x", type_=Float), bindparam("east_x", type_=Float)
 REACH = bindparam("reach2", type_=Float)  # the radius, as a squared distance (degrees²)
-AREA = bindparam("area", type_=String)  # LIKE pattern: the place's district among `areas`
+# The place's district's run of the place-ordered index (cells.district_run): the area-wide
+# services that cover it.
+AREA_FIRST = bindparam("area_first", type_=BigInteger)
+AREA_LAST = bindparam("area_last", type_=BigInteger)
 NEED, ROUTE = bindparam("need", type_=String), bindparam("route", type_=String)
 AGE = bindparam("age", type_=Integer)
 LIMIT, OFFSET = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
@@ -98,12 +101,13 @@ def place(origin: geo.Point, miles: float) -> dict[str, float]:
 def values(query: Query, outcode: str = "") -> dict[str, Any]:
     """The filters' values (and the district for area-wide services), and the day before
     which a listing counts as out of date."""
-    escaped = outcode.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    first, last = cells.district_run(outcode) if outcode else (1, 0)
     return {
         "need": query.need,
         "age": query.age,
         "route": query.route,
-        "area": f"% {escaped} %",
+        "area_first": first,
+        "area_last": last,
         "stale_before": freshness.stale_before(),
         **opening.values(query),
     }

@@ -213,6 +213,25 @@ def forms(words: list[str]) -> list[Form] | None:
     return found
 
 
+def listed(found: list[Form]) -> int:
+    """How many services' entries a read of these words from the county's index goes through:
+    for each word, the services that have its terms (this worker's vocabulary), summed."""
+    known = _current()
+    return sum(
+        known.services.get(term, 0)
+        for form in found
+        for term in form.terms or known.begun(form.stem)
+    )
+
+
+def written(terms: tuple[str, ...]) -> bool:
+    """Whether the index's terms, written in a search as they are, are read as themselves
+    (the engine's stemmer leaves each unchanged: "walker" stays "walker"), so a search can
+    name them one by one."""
+    stems = _current().stems(set(terms))
+    return all(stems[term] == term for term in terms)
+
+
 def how_many(found: list[Form]) -> int:
     """About how many services in the county match words in these forms: the services that
     have each word's terms, as if the words fell independently (an upper bound for one word),

@@ -403,20 +403,21 @@ def test_the_online_section_is_by_relevance_then_name_and_shows_only_open_listin
 
 
 def test_the_online_section_is_read_from_its_own_index(app):
-    """SQLite is told to use it (no statistics); on PostgreSQL, with sequential scans priced
-    out, the plan shows the query's conditions allow the partial index."""
+    """SQLite is told to use it (no statistics), or with words reads their matches in the
+    online run of the place-ordered index (0047); on PostgreSQL, with sequential scans
+    priced out, the plan shows the query's conditions allow the partial index."""
     from sqlalchemy import text
 
     from accord.extensions import db
-    from directory.search import candidates, matches
+    from directory.search import matches, online
 
     service("Food Line", "food", None, online_only=True, description="Food.")
     postgres = db.engine.dialect.name == "postgresql"
     for words in ([], ["food"]):
         found = matches.Words(words, "food") if words else None
-        plan = candidates.online(Query(words=" ".join(words)), found)
-        # The out-of-date day is the one value the online query binds.
-        statement = plan.build().params(stale_before=plan.values["stale_before"])
+        plan = online.section(Query(words=" ".join(words)), found)
+        names = {"stale_before", "online_q", "online_first", "online_last"}
+        statement = plan.build().params({k: v for k, v in plan.values.items() if k in names})
         compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
         if postgres:
             db.session.execute(text("SET LOCAL enable_seqscan = off"))
@@ -424,21 +425,30 @@ def test_the_online_section_is_read_from_its_own_index(app):
         else:
             explain = text(f"EXPLAIN QUERY PLAN {compiled}")
         steps = " | ".join(str(row[-1]) for row in db.session.execute(explain))
-        assert "ix_service_online" in steps, steps
         assert "SCAN service " not in f"{steps} " and "Seq Scan on service " not in steps
+        if words and not postgres:
+            # SQLite, words: their matches in the online run, each service then by its key.
+            assert steps.startswith("SCAN search_site_fts VIRTUAL TABLE"), steps
+            assert "SEARCH service USING INTEGER PRIMARY KEY" in steps, steps
+            assert len(list(db.session.execute(statement))) == 1
+        else:
+            assert "ix_service_online" in steps, steps
 
 
-def test_area_wide_services_are_read_from_their_districts_index(app):
-    """Through ix_search_areas (migration 0042), with or without statistics. SQLite is told to
-    (INDEXED BY): given a 50,000-service county's statistics it read every published service
-    instead (36 ms a search). PostgreSQL has the index (its plan at county scale: bench)."""
-    from sqlalchemy import text
+def test_area_wide_services_are_read_from_their_districts_run_by_key(app):
+    """From the district's run of the place-ordered index (migrations 0044, 0047), by its
+    key, with or without statistics: the services covering the district alone, not every
+    area-wide service's districts (SQLite is told the order, InOrder: given a 50,000-service
+    county's statistics it read every published service instead, 36 ms a search)."""
+    from sqlalchemy import select, text
 
     from accord.extensions import db
+    from directory.models import Service
     from directory.search import candidates, matches, shapes
 
     service("Ludlow Larder", "food", None, service_areas=["SY8"], description="Food.")
     service("Castlefields Larder", "food", "shrewsbury", description="Food.")
+    service("Oswestry Larder", "food", None, service_areas=["SY11"], description="Food.")
     postgres = db.engine.dialect.name == "postgresql"
     for analysed in (False, True):
         if analysed:
@@ -448,21 +458,32 @@ def test_area_wide_services_are_read_from_their_districts_index(app):
             query = Query(words=" ".join(words), place="SY8 1AA")
             values = shapes.values(query, "SY8")
             statement = candidates._areas(query, found).params(
-                area=values["area"], stale_before=values["stale_before"]
+                area_first=values["area_first"],
+                area_last=values["area_last"],
+                stale_before=values["stale_before"],
             )
-            assert [row.sid for row in db.session.execute(statement)] != []
-            if postgres:
-                # Its planner chooses by the table's size: with a handful of rows any index
-                # will do. The index is there, as the search's query asks it.
-                made = "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_search_areas'"
-                assert "(reach, areas, service_id)" in db.session.scalar(text(made))
-                continue
+            names = {
+                row.name
+                for row in db.session.execute(
+                    select(Service.name).where(
+                        Service.id.in_([row.sid for row in db.session.execute(statement)])
+                    )
+                )
+            }
+            assert names == {"Ludlow Larder"}
             compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+            if postgres:
+                db.session.execute(text("SET LOCAL enable_seqscan = off"))
+                plan = " | ".join(
+                    str(row[0]) for row in db.session.execute(text(f"EXPLAIN {compiled}"))
+                )
+                assert "search_site_pkey" in plan, plan
+                continue
             explain = text(f"EXPLAIN QUERY PLAN {compiled}")
             steps = [str(row[-1]) for row in db.session.execute(explain)]
-            # The districts' index is read first, each service then found by its key.
+            # The district's run is read first, each service then found by its key.
             reads = [step for step in steps if step.startswith(("SCAN", "SEARCH"))]
-            assert "ix_search_areas" in reads[0], steps
+            assert reads[0].startswith("SEARCH search_site USING INTEGER PRIMARY KEY"), steps
             services = [step for step in reads if step.split()[1] == "service"]
             assert services and all("id=?" in step for step in services), steps
 

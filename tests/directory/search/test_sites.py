@@ -1,8 +1,7 @@
-"""PostgreSQL's place-ordered full-text index (migration 0044, directory/search/cells.py): a
-service's words once for each cell of its buildings, an area-wide service's for each district
-it covers, an online-only one's in its run, kept by triggers whoever writes; and the runs a
-search reads hold every cell round its place. SQLite reads its FTS5 index county-wide and
-has no such table."""
+"""The place-ordered full-text index (migrations 0044 on PostgreSQL, 0047 on SQLite;
+directory/search/cells.py): a service's words once for each cell of its buildings, an
+area-wide service's for each district it covers, an online-only one's in its run, kept by
+triggers whoever writes; and the runs a search reads hold every cell round its place."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from accord import geo
 from accord.extensions import db
 from accord.models import Location
 from directory import listings
-from directory.models import ServiceAtLocation, ServiceSearch
+from directory.models import Service, ServiceAtLocation, ServiceSearch
 from directory.search import cells, matches, search
 from directory.search.query import Query
 from tests.directory import data
@@ -29,6 +28,38 @@ def stored() -> set[int]:
     return set(db.session.scalars(text("SELECT key FROM search_site")))
 
 
+def found_by(word: str) -> set[int]:
+    """The keys whose words hold `word`: SQLite's FTS5 index of the rows (an index without
+    content, told each row's words by the triggers), PostgreSQL's tsvector of each row."""
+    if postgresql():
+        statement = "SELECT key FROM search_site WHERE search_vector @@ to_tsquery('english', :w)"
+    else:
+        statement = "SELECT rowid FROM search_site_fts(:w)"
+    return set(db.session.scalars(text(statement), {"w": word}))
+
+
+def holds(word: str) -> set[int]:
+    """The keys whose service's search row holds `word`, worked out here."""
+    texts = db.session.execute(
+        select(ServiceSearch.service_id, ServiceSearch.title, ServiceSearch.document)
+    )
+    having = {sid for sid, title, document in texts if word in f"{title} {document}".lower()}
+    return {key for key in stored() if key & cells.ID_MASK in having}
+
+
+def agree() -> None:
+    """The rows are those the tables call for, and each row's words its service's."""
+    assert stored() == expected()
+    for word in ("club", "carers", "money", "soup"):
+        assert found_by(word) == holds(word), word
+    if not postgresql():
+        # Every row's words, and none of a row gone (an index without content is told).
+        assert set(db.session.scalars(text("SELECT rowid FROM search_site_fts"))) == stored()
+        db.session.execute(
+            text("INSERT INTO search_site_fts(search_site_fts) VALUES ('integrity-check')")
+        )
+
+
 def expected() -> set[int]:
     """The keys the index should hold, worked out here from the tables (cells.py's rules)."""
     keys: set[int] = set()
@@ -37,10 +68,13 @@ def expected() -> set[int]:
         ServiceAtLocation.service_id, ServiceAtLocation.latitude, ServiceAtLocation.longitude
     ).where(ServiceAtLocation.latitude.is_not(None))
     for sid, latitude, longitude in db.session.execute(links):
-        if reach.get(sid) != "online":
+        if reach.get(sid, "online") != "online":  # no search row: not in the index
             keys.add(cells.key(latitude, longitude, sid))
+    # A service deleted on SQLite leaves its search row (no foreign keys enforced): no rows.
     for sid, kind, areas in db.session.execute(
-        select(ServiceSearch.service_id, ServiceSearch.reach, ServiceSearch.areas)
+        select(ServiceSearch.service_id, ServiceSearch.reach, ServiceSearch.areas).join(
+            Service, Service.id == ServiceSearch.service_id
+        )
     ):
         if kind == "area":
             keys |= {cells.district_run(district)[0] | sid for district in areas.split()}
@@ -64,17 +98,13 @@ def county(app):
     return {"club": club, "line": line, "course": course}
 
 
-def test_only_postgresql_has_the_index(app):
-    tables = inspect(db.engine).get_table_names()
-    assert ("search_site" in tables) is postgresql()
+def test_both_engines_have_the_index(app):
+    assert "search_site" in inspect(db.engine).get_table_names()
 
 
 def test_each_service_is_held_once_for_each_cell_of_its_buildings(county):
-    if not postgresql():
-        assert "search_site" not in inspect(db.engine).get_table_names()
-        return
+    agree()
     keys = stored()
-    assert keys == expected()
     club = county["club"].id
     # Three halls, three cells; the helpline under SY1 and SY8; the course in its run.
     assert sum(key & cells.ID_MASK == club for key in keys) == 3
@@ -86,20 +116,17 @@ def test_each_service_is_held_once_for_each_cell_of_its_buildings(county):
 
 
 def test_moves_links_and_changes_keep_the_index(county):
-    if not postgresql():
-        assert "search_site" not in inspect(db.engine).get_table_names()
-        return
     ludlow = data.place("ludlow")
     # A building moved by a bulk UPDATE (the link's point follows it, migration 0041).
     db.session.execute(
         update(Location).where(Location.id == ludlow.id).values(latitude=52.86, longitude=-3.054)
     )
     db.session.commit()
-    assert stored() == expected()
+    agree()
     # A link taken away: its cell goes; another link in the same cell keeps it.
     db.session.execute(delete(ServiceAtLocation).where(ServiceAtLocation.location_id == ludlow.id))
     db.session.commit()
-    assert stored() == expected()
+    agree()
     assert sum(key & cells.ID_MASK == county["club"].id for key in stored()) == 2
     # The helpline's districts change, and the club goes online only.
     line, club = county["line"], county["club"]
@@ -108,12 +135,18 @@ def test_moves_links_and_changes_keep_the_index(county):
     listings.index(line)
     listings.index(club)
     db.session.commit()
-    assert stored() == expected()
+    agree()
     assert cells.run_of(cells.ONLINE)[0] | club.id in stored()
+    # A search row written again by a bulk DELETE and INSERT (as the importer may).
+    db.session.execute(delete(ServiceSearch).where(ServiceSearch.service_id == club.id))
+    agree()
+    listings.index(club)
+    db.session.commit()
+    agree()
     # A service deleted takes its rows with it.
     db.session.delete(county["course"])
     db.session.commit()
-    assert stored() == expected()
+    agree()
     assert not any(key & cells.ID_MASK == county["course"].id for key in stored())
 
 
@@ -172,9 +205,61 @@ def test_the_runs_hold_every_cell_round_a_place():
 
 
 def test_the_runs_a_search_binds_are_fixed_in_number():
-    values = matches.runs(geo.box(geo.Point(52.7, -2.75), 5), "SY1")
+    values = matches.bound(matches.run_list(geo.box(geo.Point(52.7, -2.75), 5), "SY1"))
     assert len(values) == 2 * (cells.RUNS + 2)
     assert (values["a0"], values["b0"]) == cells.ranges(geo.box(geo.Point(52.7, -2.75), 5))[0]
     assert cells.district_run("SY1") in {
         (values[f"a{n}"], values[f"b{n}"]) for n in range(cells.RUNS + 2)
     }
+
+
+def test_sqlite_reads_the_runs_when_they_cost_less_and_finds_the_same(county, monkeypatch):
+    """SQLite reads a search's words from the runs round its place when the words' entries in
+    the county's index outweigh the runs (matches.RUN_COST), and from the county's index
+    otherwise, and the online section from the online run: the same services either way,
+    the same order, the same totals."""
+    origin, _ = search.origin_of("SY8 1AA")
+    assert origin is not None
+    hall = data.place("ludlow")
+    miles = geo.miles_between(origin, geo.Point(hall.latitude, hall.longitude))
+    searches = [
+        Query(words="lunch club", place="SY8 1AA", radius=3),
+        Query(words="carers helpline", place="SY8 1AA", radius=3),
+        Query(words="carers", place="SY1 1AA", radius=5),
+        Query(words="money course", place="SY1 1AA", radius=1),
+        Query(words="lunch club", place="SY8 1AA", radius=miles * 0.75),  # none: twice it
+    ]
+
+    def results() -> list[tuple]:
+        found = [search.run(query) for query in searches]
+        return [
+            (
+                [hit.service.name for hit in result.hits],
+                [hit.service.name for hit in result.online],
+                result.total,
+                result.wider,
+            )
+            for result in found
+        ]
+
+    monkeypatch.setattr(matches, "RUN_COST", {1: 10**9, 2: 10**9})
+    county_wide = results()
+    # The online section from every online service looked up in the matches, not from the
+    # online run of the index: the same.
+    monkeypatch.setattr(matches.Words, "online_run", lambda self: {})
+    assert results() == county_wide
+    monkeypatch.undo()
+    read: list[bool] = []
+    find = matches.Words._find
+
+    def spy(self) -> None:
+        find(self)
+        read.append(self.placed)
+
+    monkeypatch.setattr(matches.Words, "_find", spy)
+    monkeypatch.setattr(matches, "RUN_COST", {1: 0, 2: 0})
+    assert results() == county_wide
+    assert all(read)
+    assert county_wide[0][0] == ["Riverside lunch club"]
+    assert county_wide[3][1] == ["Money course"]
+    assert county_wide[4][3] == 1

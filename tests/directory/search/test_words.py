@@ -157,9 +157,23 @@ def test_a_big_change_takes_the_snapshot_again(county, snapshot_cleared, monkeyp
 
 
 def test_the_daily_command_counts_the_index_s_words(county, app, snapshot_cleared):
+    """And, on SQLite, merges each full-text index into one segment (FTS5's 'optimize'): the
+    same services found after as before, in one segment each."""
+    typed = ["lunch club", "carers", "walking"]
+    before = {search_words: names(search_words) for search_words in typed}
     result = app.test_cli_runner().invoke(args=["directory", "vocabulary"])
     assert result.exit_code == 0, result.output
     assert f"words in the search index: {len(vocabulary.read_all().counts):,}" in result.output
+    assert {search_words: names(search_words) for search_words in typed} == before
+    if db.engine.dialect.name == "sqlite":
+        for name in fulltext.FTS5_INDEXES:  # the module's own names, never input
+            check = f"INSERT INTO {name}({name}) VALUES ('integrity-check')"  # noqa: S608
+            db.session.execute(text(check))
+            # FTS5's structure record (its row 10): a 4-byte cookie, then the number of
+            # levels and of segments, each a one-byte varint while small.
+            structure = f"SELECT block FROM {name}_data WHERE id = 10"  # noqa: S608
+            record = db.session.scalar(text(structure))
+            assert record[5] == 1, (name, record[:8])
 
 
 def test_each_look_reads_only_what_was_written_since_the_last(county):
@@ -213,20 +227,39 @@ def test_how_many_services_words_match_is_read_from_the_vocabulary(county):
     assert words.how_many(words.forms(["walking", "talking"]) or []) == 0
 
 
-def test_fts5_reads_a_word_as_its_one_term_rather_than_as_a_prefix(county, monkeypatch):
-    """SQLite reads a word as the one term of the index that begins with its stem, not as a
-    prefix FTS5 gathers into memory first (fulltext._fts_words); as a prefix when several
-    terms begin it, and always when the engine's words are not known. The same services
-    are found either way."""
+def test_fts5_reads_a_word_as_the_index_s_terms_rather_than_as_a_prefix(county, monkeypatch):
+    """SQLite reads a word as the few terms of the index that begin with its stem, not as a
+    prefix FTS5 gathers into memory first (fulltext._fts_words): one term as the word typed,
+    several as each term; as a prefix when more than ALTERNATIVES begin it, when a term would
+    not be read as itself, and always when the engine's words are not known. The same
+    services are found either way, and pairs of words near each other as every pair of
+    their terms."""
     service("Clun Walkers", "health", "ludlow", description="Walkers meet at the church.")
     assert fulltext._fts_words(["walking", "befriending", "club"]) == [
-        '"walking"*',  # "walk" and "walker"
-        '"befriending"',
-        '"club"',
+        ['"walk"', '"walker"'],
+        ['"befriending"'],
+        ['"club"'],
     ]
+    assert fulltext._fts_near([['"walk"', '"walker"'], ['"club"']], 6) == (
+        '(NEAR("walk" "club", 6) OR NEAR("walker" "club", 6))'
+    )
     typed = ["befriending", "lunch club", "walking", "warm space", "talking therapies"]
     found = {search_words: names(search_words) for search_words in typed}
     assert all(found.values())
-    monkeypatch.setattr(fulltext, "forms", lambda typed: None)
-    assert fulltext._fts_words(["befriending"]) == ['"befriending"*']
+    assert "Clun Walkers" in found["walking"]
+    monkeypatch.setattr(fulltext, "ALTERNATIVES", 1)
+    assert fulltext._fts_words(["walking"]) == [['"walking"*']]
     assert {search_words: names(search_words) for search_words in typed} == found
+    monkeypatch.setattr(fulltext, "ALTERNATIVES", 4)
+    monkeypatch.setattr(fulltext, "written", lambda terms: False)
+    assert fulltext._fts_words(["walking"]) == [['"walking"*']]
+    monkeypatch.setattr(fulltext, "forms", lambda typed: None)
+    assert fulltext._fts_words(["befriending"]) == [['"befriending"*']]
+    assert {search_words: names(search_words) for search_words in typed} == found
+
+
+def test_a_term_is_named_only_when_the_stemmer_leaves_it_so(county):
+    """words.written: the index's terms are stems, and a stem written in a search is stemmed
+    again; one that would change ("walking" is "walk") is not named as itself."""
+    assert words.written(("walk", "walker"))
+    assert not words.written(("walking",))

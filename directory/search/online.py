@@ -1,0 +1,85 @@
+"""The online section of a search with a place: online-only services are never local, so
+they are read apart from the rings (search._online), current first, then by relevance, then
+name."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Select, String, bindparam, func, literal, literal_column, select
+from sqlalchemy import text as sql_text
+
+from directory.models import Service, ServiceSearch
+from directory.search import candidates, cells, shapes
+from directory.search.joins import InOrder, OnlineFirst
+from directory.search.matches import MATCHES as _MATCHES
+from directory.search.matches import Words
+from directory.search.query import Query
+from directory.search.shapes import Plan
+
+
+def section(query: Query, words: Words | None) -> Plan:
+    """Online-only services (their own section with a place): sid, relevance, current before
+    stale, then by relevance then name, up to candidates.CAP + 1."""
+    run = words.online_run() if words is not None else {}
+    key = ("online", bool(run), *candidates.shape(query, words))
+    return Plan(
+        key,
+        lambda: _online(query, words, bool(run)).limit(candidates.CAP + 1),
+        {**shapes.values(query), **run},
+    )
+
+
+_ONLINE_FTS = (
+    select(literal_column(f"rowid & {cells.ID_MASK}").label("sid"))
+    .select_from(
+        sql_text("search_site_fts(:online_q)").bindparams(bindparam("online_q", type_=String))
+    )
+    .where(
+        literal_column("rowid").between(
+            bindparam("online_first", type_=BigInteger), bindparam("online_last", type_=BigInteger)
+        )
+    )
+    .subquery("online_matched")
+)
+
+
+def _online(query: Query, words: Words | None, run: bool = False) -> Select:
+    # From the partial index over online services (migration 0024: review, name, id, status),
+    # each looked up in the matches: no service's row is read unless a filter needs it. With
+    # `run` (SQLite, words), from the words' matches in the online run of the place-ordered
+    # index instead, each looked up in the matches and the services by key: the online
+    # services the words match, not every one in the county (985 at 50,000 services).
+    online_only = Service.online_only == True  # noqa: E712 - as the index's condition says
+    statement = select(Service.id.label("sid")).where(
+        online_only, *candidates.filters(query, words)
+    )
+    by_name = (func.lower(Service.name), Service.id)
+    if run:
+        found = _ONLINE_FTS
+        matched = InOrder(
+            InOrder(found, _MATCHES, _MATCHES.c.sid == found.c.sid),
+            Service.__table__,
+            Service.id == found.c.sid,
+        )
+        relevance = _MATCHES.c.relevance
+        return (
+            statement.select_from(matched)
+            .add_columns(relevance.label("relevance"))
+            .order_by(candidates.stale(), relevance.desc(), *by_name)
+        )
+    if words is None:
+        # Joined to their search rows only for the index's sake (a key lookup each; SQLite
+        # gives a plain FROM no index hint).
+        search = ServiceSearch.__table__
+        joined = OnlineFirst(Service.__table__, search, search.c.service_id == Service.id)
+        return (
+            statement.select_from(joined)
+            .add_columns(literal(0).label("relevance"))
+            .order_by(candidates.stale(), *by_name)
+        )
+    matched = OnlineFirst(Service.__table__, _MATCHES, _MATCHES.c.sid == Service.id)
+    relevance = _MATCHES.c.relevance
+    return (
+        statement.select_from(matched)
+        .add_columns(relevance.label("relevance"))
+        .order_by(candidates.stale(), relevance.desc(), *by_name)
+    )
