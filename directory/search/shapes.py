@@ -33,8 +33,9 @@ LAT, LON, K = (bindparam(name, type_=Float) for name in ("lat", "lon", "k"))
 SOUTH, NORTH, WEST, EAST = (bindparam(n, type_=Float) for n in ("south", "north", "west", "east"))
 WEST_X, EAST_X = bindparam("west_x", type_=Float), bindparam("east_x", type_=Float)
 REACH = bindparam("reach2", type_=Float)  # the radius, as a squared distance (degrees²)
-# The place's district's run of the place-ordered index (cells.district_run): the area-wide
-# services that cover it.
+# The place's district among the area-wide services' `areas` (a LIKE pattern, PostgreSQL),
+# and its run of the place-ordered index (cells.district_run, SQLite): those that cover it.
+AREA = bindparam("area", type_=String)
 AREA_FIRST = bindparam("area_first", type_=BigInteger)
 AREA_LAST = bindparam("area_last", type_=BigInteger)
 NEED, ROUTE = bindparam("need", type_=String), bindparam("route", type_=String)
@@ -102,10 +103,12 @@ def values(query: Query, outcode: str = "") -> dict[str, Any]:
     """The filters' values (and the district for area-wide services), and the day before
     which a listing counts as out of date."""
     first, last = cells.district_run(outcode) if outcode else (1, 0)
+    escaped = outcode.replace("/", "//").replace("%", "/%").replace("_", "/_")
     return {
         "need": query.need,
         "age": query.age,
         "route": query.route,
+        "area": f"% {escaped} %",
         "area_first": first,
         "area_last": last,
         "stale_before": freshness.stale_before(),
