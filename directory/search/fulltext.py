@@ -223,7 +223,7 @@ def merge_segments() -> None:
     """SQLite: merge each FTS5 index into one segment (FTS5's 'optimize'). Every write adds a
     small segment, merged with others only now and then, and a search reads a word's list in
     every segment, once for each run round its place: at 50,000 services, written by bulk
-    inserts, the mix's CPU p50 8.6 -> 7.3 ms a search once merged (0.5 s for both indexes).
+    inserts, the mix's CPU p50 9.0 -> 7.3 ms a search once merged (0.5 s for both indexes).
     Daily, with the vocabulary's snapshot (`flask directory vocabulary`)."""
     if db.engine.dialect.name != "sqlite":
         return

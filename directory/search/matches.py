@@ -32,15 +32,16 @@ MATCHES = table("search_match", column("sid", Integer), column("relevance", Inte
 # since totals are counted from the matches (candidates.READS); before, PostgreSQL's count
 # read so many links near the place that starting from up to 6,000 matches paid.
 FEW = {"sqlite": 1500, "postgresql": 1500}
-# PostgreSQL reads a search's words from its place-ordered index (migration 0044) within this
-# many miles of the place; further, from the county's index. A wider box holds most of the
-# county's matches, and reading them from the place-ordered rows (a service once a cell of its
-# buildings, each row visited for its tsvector) cost more than reading the county's: at 50,000
-# services, "carers" within 10 miles 13.9 -> 16.5 ms, "befriending" within 20 miles 4.7 -> 7.5;
-# within 5 miles they cost less ("food" within 3 miles of TF3 4NB 19.2 -> 15.9 ms, "food bank"
-# within 5 miles of SY1 1UJ 15.6 -> 11.7).
+# A search reads its words from the place-ordered index (migrations 0044, 0047) within this
+# many miles of the place (SQLite: when RUN_COST says so); further, from the county's index.
+# A wider box holds most of the county's matches, and reading them from the place-ordered
+# rows (a service once a cell of its buildings, each row visited for its tsvector) cost more
+# than reading the county's on PostgreSQL: at 50,000 services, "carers" within 10 miles
+# 13.9 -> 16.5 ms, "befriending" within 20 miles 4.7 -> 7.5; within 5 miles they cost less
+# ("food" within 3 miles of TF3 4NB 19.2 -> 15.9 ms, "food bank" within 5 miles of SY1 1UJ
+# 15.6 -> 11.7). On SQLite, runs within 10 miles were no faster on the mix (7.3 -> 7.4 ms).
 NEAR_MILES = 5.0
-# A search over more miles than NEAR_MILES on PostgreSQL whose words match at least MANY
+# A search over more miles than NEAR_MILES whose words match at least MANY
 # services in the county (about: words.how_many) reads the matches round the place within
 # NEAR_MILES first, when its page is read a ring at a time (search._nearest_page): its first
 # rings and its total, counted to the cap, mostly lie within them. A ring or a total that needs
@@ -130,9 +131,10 @@ class Words:
     joins by key. SQLite fills it from FTS5, each word's list read once; PostgreSQL from the
     GIN index, each match's tsvector read once, not once a query for every row near the place
     (which cost 200–550 ms a search at 50,000 services). Given a place and up to NEAR_MILES,
-    PostgreSQL reads the words from its place-ordered index (migration 0044) in the runs round
+    the words are read from the place-ordered index (migrations 0044, 0047) in the runs round
     it only, with the online-only services and the area-wide ones of the place's district
-    (`outcode`): the matches near the place, not the county's.
+    (`outcode`): the matches near the place, not the county's (on SQLite when the runs cost
+    less than the county's index: RUN_COST).
     Given a query for "open now" or a day (`query.when`), only the services that may be open
     then."""
 
