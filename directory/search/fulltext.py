@@ -163,14 +163,6 @@ def _fts_query(operands: list[list[str]]) -> str:
     return f"{_fts_title(operands)} OR ({_fts_near(operands, NEAR)})"
 
 
-def fts_named_query(words: list[str]) -> str | None:
-    """The FTS5 MATCH expression for the words, when every one is read as the index's terms
-    (named()): a run of the place-ordered index is read without a prefix's list gathered
-    from the whole index. None otherwise."""
-    operands = _fts_words(terms(words) or ["\u2205"])
-    return _fts_query(operands) if named(operands) else None
-
-
 def _fts_source(runs: int) -> str:
     """The ids FTS5 matches for :q: the county's index's, or (`runs` > 0) the place-ordered
     index's in runs :a0-:b0 … (each run read on its own, FTS5 seeking each term's list to
@@ -184,19 +176,26 @@ def _fts_source(runs: int) -> str:
     )
 
 
-def fts_relevance_steps(
-    words: list[str], runs: list[tuple[int, int]] | None = None
-) -> tuple[list[tuple[str, str]], list[tuple[int, int]]]:
+class Fill(NamedTuple):
+    """How SQLite fills a search's matches (fts_relevance_steps)."""
+
+    steps: list[tuple[str, str]]  # (statement, MATCH expression for :q)
+    runs: list[tuple[int, int]]  # the place-ordered index's runs read, bound as :a0, :b0 …
+    named: str | None  # the whole MATCH expression when every word is named(), else None
+
+
+def fts_relevance_steps(words: list[str], runs: list[tuple[int, int]] | None = None) -> Fill:
     """How SQLite fills a search's `search_match` table (sid, relevance) with one FTS5 read
     per part of the rule, as (statement, MATCH expression for :q) pairs: the title matches
     (2), then the other matches (0), then 1 more for a phrase. The same relevance as
     match() gives, without reading the words' lists again for each part. Given `runs` (first,
     last keys) and words all read as the index's terms (named()), from the place-ordered
-    index's runs, those not empty, returned beside the steps (bound in order as :a0, :b0 …;
-    none: from the county's), where a service may be found in several (so each INSERT skips
-    one added)."""
+    index's runs, those not empty (none: from the county's), where a service may be found in
+    several (so each INSERT skips one added). With the whole MATCH expression of named words,
+    for the online section to read the online run with (online.section)."""
     operands = _fts_words(terms(words) or ["\u2205"])
-    used = [run for run in runs or [] if run[0] <= run[1]] if named(operands) else []
+    whole = _fts_query(operands) if named(operands) else None
+    used = [run for run in runs or [] if run[0] <= run[1]] if whole else []
     # Made of constants and run numbers alone, never of what was typed (bound as :q).
     source = _fts_source(len(used))
     into = f"INTO search_match (sid, relevance) SELECT sid, {{}} FROM ({source})"  # noqa: S608
@@ -204,15 +203,18 @@ def fts_relevance_steps(
     others = "INSERT OR IGNORE " + into
     title = _fts_title(operands)
     if len(operands) == 1:
-        return [(first.format(3), title), (others.format(1), _either(operands[0]))], used
-    return [
+        return Fill(
+            [(first.format(3), title), (others.format(1), _either(operands[0]))], used, whole
+        )
+    steps = [
         (first.format(2), title),
         (others.format(0), _fts_near(operands, NEAR)),
         (
             f"UPDATE search_match SET relevance = relevance + 1 WHERE sid IN ({source})",  # noqa: S608
             _fts_phrase(operands),
         ),
-    ], used
+    ]
+    return Fill(steps, used, whole)
 
 
 # SQLite's full-text indexes: the county's (0019) and the place-ordered one (0047).

@@ -16,7 +16,6 @@ from directory.models import TaxonomyTerm, service_term
 from directory.search import cells, opening, shapes
 from directory.search.fulltext import (
     SITES,
-    fts_named_query,
     fts_relevance_steps,
     shaped,
     shaped_match,
@@ -161,8 +160,9 @@ class Words:
         # fewer given `first` (those round the place first; the rest when a ring or the
         # total needs them: widen).
         self.radius = miles
-        self.many = self._many()
-        self.miles = first if 0 < first < miles and self.many else miles
+        self.miles = first if 0 < first < miles and self._many() else miles
+        # SQLite, words: their whole MATCH expression when every one is named (online_run).
+        self.named: str | None = None
         self.placed = False  # whether the matches are those round the place alone
         self._find()
         if self.partial and self.size < SETTLES:
@@ -188,14 +188,11 @@ class Words:
         """SQLite, with words: the values for reading the words' matches among the online
         services from the online run of the place-ordered index (online.section): the
         words' MATCH expression and the run's keys. Empty otherwise, and for words read as
-        prefixes (fulltext.fts_named_query)."""
-        if not self.words or db.engine.dialect.name == "postgresql":
-            return {}
-        found = fts_named_query(self.typed)
-        if found is None:
+        prefixes (fulltext.Fill.named)."""
+        if self.named is None:
             return {}
         first, last = cells.run_of(cells.ONLINE)
-        return {"online_q": found, "online_first": first, "online_last": last}
+        return {"online_q": self.named, "online_first": first, "online_last": last}
 
     @property
     def partial(self) -> bool:
@@ -247,11 +244,12 @@ class Words:
             # How many were found: the rows each INSERT added (a title match is not added
             # twice); then those that cannot be open taken away.
             size = 0
-            steps, used = fts_relevance_steps(words, near)
-            for statement, expression in steps:
-                added = _added(text_clause(statement), {"q": expression, **bound(used)})
+            fill = fts_relevance_steps(words, near)
+            for statement, expression in fill.steps:
+                added = _added(text_clause(statement), {"q": expression, **bound(fill.runs)})
                 size += added if statement.startswith("INSERT") else 0
-            self.placed = bool(used)
+            self.placed = bool(fill.runs)
+            self.named = fill.named
             if (asked := self.asked) is not None:
                 closed = shapes.kept(
                     ("search_match", "closed", asked.when == "now"),
