@@ -56,3 +56,27 @@ def test_verdict_wants_four_times_the_old_rate_a_short_tail_and_no_errors():
     assert "| 3.9× | 3.9× |" in text  # old over new in CPU a request, beside the rates
     assert not side_by_side.verdicts([old, row("new", 50, p99=1000), row("new", 50, threads=2)])[1]
     assert not side_by_side.verdicts([old, row("new", 50, fivexx=1), row("new", 50, threads=2)])[1]
+
+
+def test_analyse_merges_every_full_text_index_of_a_sqlite_database(tmp_path):
+    """Both checkouts' SQLite indexes merged alike before they are measured (PostgreSQL's are
+    vacuumed and analysed instead)."""
+    import sqlite3
+
+    path = tmp_path / "merged.db"
+    connection = sqlite3.connect(path)
+    for name in ("one_fts", "two_fts"):
+        connection.execute(f"CREATE VIRTUAL TABLE {name} USING fts5(x)")
+        for n in range(5):  # a segment each: one transaction each
+            connection.execute(f"INSERT INTO {name} (x) VALUES ('word {n}')")  # noqa: S608
+            connection.commit()
+    connection.close()
+
+    def segments(name: str) -> int:
+        with sqlite3.connect(path) as found:
+            query = f"SELECT block FROM {name}_data WHERE id = 10"  # noqa: S608
+            return found.execute(query).fetchone()[0][5]
+
+    assert segments("one_fts") > 1 and segments("two_fts") > 1
+    side_by_side.analyse(f"sqlite:///{path}")
+    assert segments("one_fts") == segments("two_fts") == 1
