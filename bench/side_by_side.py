@@ -263,9 +263,8 @@ def analyse(url: str) -> None:
         if url.startswith("postgresql"):
             conn.exec_driver_sql("VACUUM ANALYZE")
         else:
-            found = conn.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE % fts5%'"
-            )
+            fts5 = "'CREATE VIRTUAL TABLE % USING fts5(%'"  # not their fts5vocab tables
+            found = conn.exec_driver_sql(f"SELECT name FROM sqlite_master WHERE sql LIKE {fts5}")
             for (name,) in found.all():
                 merge = f"INSERT INTO {name}({name}) VALUES ('optimize')"  # noqa: S608 - its own
                 conn.exec_driver_sql(merge)

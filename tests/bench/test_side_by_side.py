@@ -67,6 +67,8 @@ def test_analyse_merges_every_full_text_index_of_a_sqlite_database(tmp_path):
     connection = sqlite3.connect(path)
     for name in ("one_fts", "two_fts"):
         connection.execute(f"CREATE VIRTUAL TABLE {name} USING fts5(x)")
+        # Its vocabulary table is an FTS5 table too, but one that takes no commands.
+        connection.execute(f"CREATE VIRTUAL TABLE {name}_vocab USING fts5vocab({name}, 'row')")
         for n in range(5):  # a segment each: one transaction each
             connection.execute(f"INSERT INTO {name} (x) VALUES ('word {n}')")  # noqa: S608
             connection.commit()
