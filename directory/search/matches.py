@@ -160,6 +160,8 @@ class Words:
         # fewer given `first` (those round the place first; the rest when a ring or the
         # total needs them: widen).
         self.radius = miles
+        # The words as the index holds them (None: the engine leaves one out), worked out once.
+        self.forms = forms(words) if words else None
         self.miles = first if 0 < first < miles and self._many() else miles
         # SQLite, words: their whole MATCH expression when every one is named (online_run).
         self.named: str | None = None
@@ -170,15 +172,12 @@ class Words:
 
     def _many(self) -> bool:
         """Whether the words match at least MANY services in the county."""
-        if not self.typed:
-            return False
-        named = forms(self.typed)
-        return named is not None and how_many(named) >= MANY
+        return self.forms is not None and how_many(self.forms) >= MANY
 
     def _runs_pay(self, near: list[tuple[int, int]]) -> bool:
         """SQLite: whether reading the words from the place-ordered index run by run costs
         less than reading them from the county's (see RUN_COST)."""
-        named = forms(self.typed)
+        named = self.forms
         if named is None or len(named) > 2:
             return False
         used = sum(first <= last for first, last in near)

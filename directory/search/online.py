@@ -4,6 +4,8 @@ name."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import BigInteger, Select, String, bindparam, func, literal, literal_column, select
 from sqlalchemy import text as sql_text
 
@@ -53,19 +55,6 @@ def _online(query: Query, words: Words | None, run: bool = False) -> Select:
         online_only, *candidates.filters(query, words)
     )
     by_name = (func.lower(Service.name), Service.id)
-    if run:
-        found = _ONLINE_FTS
-        matched = InOrder(
-            InOrder(found, _MATCHES, _MATCHES.c.sid == found.c.sid),
-            Service.__table__,
-            Service.id == found.c.sid,
-        )
-        relevance = _MATCHES.c.relevance
-        return (
-            statement.select_from(matched)
-            .add_columns(relevance.label("relevance"))
-            .order_by(candidates.stale(), relevance.desc(), *by_name)
-        )
     if words is None:
         # Joined to their search rows only for the index's sake (a key lookup each; SQLite
         # gives a plain FROM no index hint).
@@ -76,7 +65,14 @@ def _online(query: Query, words: Words | None, run: bool = False) -> Select:
             .add_columns(literal(0).label("relevance"))
             .order_by(candidates.stale(), *by_name)
         )
-    matched = OnlineFirst(Service.__table__, _MATCHES, _MATCHES.c.sid == Service.id)
+    matched: Any = OnlineFirst(Service.__table__, _MATCHES, _MATCHES.c.sid == Service.id)
+    if run:
+        found = _ONLINE_FTS
+        matched = InOrder(
+            InOrder(found, _MATCHES, _MATCHES.c.sid == found.c.sid),
+            Service.__table__,
+            Service.id == found.c.sid,
+        )
     relevance = _MATCHES.c.relevance
     return (
         statement.select_from(matched)
