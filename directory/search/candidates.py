@@ -167,7 +167,7 @@ def nearest(words: Words | None = None) -> Select:
     """Each service with a building within the radius of the place (bound values), once, at
     its nearest: columns sid and d2 (the squared distance), and relevance when there are
     matches (only the matching services' buildings are grouped)."""
-    if words is not None and words.few:
+    if words is not None and words.by_key:
         return _from_matches()
     source, inside, d2 = _links_near()
     sid = ServiceAtLocation.service_id
@@ -211,7 +211,8 @@ def shape(query: Query, words: Words | None) -> tuple:
     """What of a search changes its statements' text (shapes.py)."""
     kind = "none" if words is None else "words" if words.words else "need"
     few = words is not None and words.few
-    return (kind, few, *shapes.filters(query, _need_filtered(query, words)))
+    by_key = words is not None and words.by_key
+    return (kind, few, by_key, *shapes.filters(query, _need_filtered(query, words)))
 
 
 def local(query: Query, words: Words | None, areas: bool) -> Any:

@@ -9,13 +9,24 @@ from typing import Any
 from sqlalchemy import BigInteger, Select, String, bindparam, func, literal, literal_column, select
 from sqlalchemy import text as sql_text
 
-from directory.models import Service, ServiceSearch
+from directory.models import Service
 from directory.search import candidates, cells, shapes
-from directory.search.joins import InOrder, OnlineFirst
+from directory.search.joins import InOrder, OnlineFirst, OnlineOnly
 from directory.search.matches import MATCHES as _MATCHES
 from directory.search.matches import Words
 from directory.search.query import Query
 from directory.search.shapes import Plan
+
+
+def every(query: Query) -> Plan:
+    """Without words or a need: every online-only service the filters keep, unordered, for
+    counting (candidates.count) apart from the few shown: the section's order sorts them all
+    (985 at 50,000 services), which the first few alone need not."""
+    return Plan(
+        ("online every", *candidates.shape(query, None)),
+        lambda: _online(query, None).order_by(None),
+        shapes.values(query),
+    )
 
 
 def section(query: Query, words: Words | None) -> Plan:
@@ -56,12 +67,8 @@ def _online(query: Query, words: Words | None, run: bool = False) -> Select:
     )
     by_name = (func.lower(Service.name), Service.id)
     if words is None:
-        # Joined to their search rows only for the index's sake (a key lookup each; SQLite
-        # gives a plain FROM no index hint).
-        search = ServiceSearch.__table__
-        joined = OnlineFirst(Service.__table__, search, search.c.service_id == Service.id)
         return (
-            statement.select_from(joined)
+            statement.select_from(OnlineOnly(Service.__table__))
             .add_columns(literal(0).label("relevance"))
             .order_by(candidates.stale(), *by_name)
         )

@@ -302,6 +302,14 @@ def _online(query: Query, matches: Words | None, keep) -> tuple[list[Row], int]:
     if keep is not None:
         rows, total = _take(plan, keep, 0, None)
         return rows[:ONLINE_SHOWN], total
+    if matches is None:
+        # Every online service, no match to narrow them: the first few in order, and the
+        # count apart, unordered (a count beside the rows sorts them all: at 50,000 services
+        # 3.4 -> 1.0 ms on a slow machine).
+        rows = plan.page(0, ONLINE_SHOWN)
+        if len(rows) < ONLINE_SHOWN:
+            return rows, len(rows)
+        return rows, candidates.count(online.every(query))
     shown = plan.then(
         "shown",
         lambda s: s.add_columns(func.count().over().label("total")).limit(ONLINE_SHOWN),

@@ -114,6 +114,33 @@ def test_reading_the_words_round_the_place_first_gives_the_same_pages(demo, monk
         assert True in reads and False in reads
 
 
+def test_rings_read_the_matches_round_the_place_by_key_or_the_buildings_alike(demo, monkeypatch):
+    """A ring reads the matches read round the place by key (Words.by_key, up to
+    matches.NEAR_BY_KEY of them), or every building within it from the spatial index: the
+    same pages, totals and online sections either way."""
+    queries = [Query(words=j.words, place=j.place, radius=j.radius) for j in SET]
+    queries += [
+        Query(words="support", place="SY1 1UJ", radius=5),
+        Query(words="carers", place="TF1 1HF", radius=3),
+        Query(words="food", place="Ludlow", radius=10, free=True),
+    ]
+    monkeypatch.setattr(matches, "FEW", {"sqlite": -1, "postgresql": -1})  # rings, always
+    monkeypatch.setattr(matches, "RUN_COST", {1: 0, 2: 0})  # SQLite reads round the place
+    monkeypatch.setattr(matches, "NEAR_BY_KEY", -1)
+    buildings = [answers(query) for query in queries]
+    monkeypatch.setattr(matches, "NEAR_BY_KEY", 10**6)
+    keyed: list[bool] = []
+    by_key = matches.Words.by_key
+
+    def spied(self) -> bool:
+        keyed.append(by_key.fget(self))
+        return keyed[-1]
+
+    monkeypatch.setattr(matches.Words, "by_key", property(spied))
+    assert [answers(query) for query in queries] == buildings
+    assert True in keyed  # some were read by key
+
+
 def test_naming_the_terms_a_word_begins_or_reading_it_as_a_prefix_gives_the_same_pages(
     demo, monkeypatch
 ):

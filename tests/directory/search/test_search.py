@@ -402,6 +402,42 @@ def test_the_online_section_is_by_relevance_then_name_and_shows_only_open_listin
     assert every.online_total == 3
 
 
+def test_without_words_the_online_section_shows_the_first_few_and_counts_them_all(
+    app, monkeypatch, request
+):
+    """Without words or a need every online service is in the section: its first
+    ONLINE_SHOWN in order (checked lately before the rest, then by name) and the count of
+    them all read apart (online.every), up to the cap."""
+    from datetime import date
+
+    from directory.search import candidates, shapes
+
+    today = date.today()
+    for name in ("Fig Line", "elder Line", "Date Line", "Cedar Line", "Birch Line", "Ash Line"):
+        paid = {"is_free": False} if name == "Fig Line" else {}
+        service(name, "advice", None, online_only=True, description="By phone.", **paid)
+    service("Gorse Line", "advice", None, online_only=True, assured_at=today)
+    service("Holly Line", "advice", None, online_only=True, assured_at=today)
+    service("Ivy Line", "advice", None, online_only=True, review="pending")
+    service("Castle Food Bank", "food", "shrewsbury", description="Parcels.")
+    every = search.run(Query(place="SY1 1AA", radius=5))
+    assert [h.service.name for h in every.online] == [
+        "Gorse Line",
+        "Holly Line",
+        "Ash Line",
+        "Birch Line",
+        "Cedar Line",
+    ]
+    assert every.online_total == 8
+    free = search.run(Query(place="SY1 1AA", radius=5, free=True))
+    assert free.online_total == 7  # the filters count as they choose
+    # Past the cap, "more than" it, as every total.
+    monkeypatch.setattr(candidates, "CAP", 3)
+    shapes.forget()
+    request.addfinalizer(shapes.forget)
+    assert search.run(Query(place="SY1 1AA", radius=5)).online_total == 4
+
+
 def test_the_online_section_is_read_from_its_own_index(app):
     """SQLite is told to use it (no statistics), or with words reads their matches in the
     online run of the place-ordered index (0047); on PostgreSQL, with sequential scans
@@ -433,6 +469,15 @@ def test_the_online_section_is_read_from_its_own_index(app):
             assert len(list(db.session.execute(statement))) == 1
         else:
             assert "ix_service_online" in steps, steps
+            # The index alone, not each service's search row as well.
+            assert "service_search" not in steps, steps
+    # Its count without words reads the index unordered, without sorting them all.
+    every = online.every(Query())
+    statement = every.build().params(every.values)
+    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+    explain = text(f"EXPLAIN {compiled}" if postgres else f"EXPLAIN QUERY PLAN {compiled}")
+    steps = " | ".join(str(row[-1]) for row in db.session.execute(explain))
+    assert "ix_service_online" in steps and "B-TREE" not in steps and "Sort" not in steps, steps
 
 
 def test_area_wide_services_are_read_by_their_district(app):
