@@ -1,8 +1,9 @@
 """The search's queries, ordered and cut to a page in the database on either engine.
 
 A search's words (or, with no words, its need) are matched once, into a temporary table
-(Words). When the matches are few (FEW), their links are read by key, each link with its
-building's point (migration 0041); otherwise, with a place, candidates come from the spatial
+(Words). When the matches are few (FEW), or read round the place and not too many
+(Words.by_key), their links are read by key, each link with its building's point (migration
+0041); otherwise, with a place, candidates come from the spatial
 index first (SQLite's R*Tree over buildings, `location_rtree`, migration 0019; PostgreSQL's GiST
 index on each link's point, 0041): the links in a box round the place, each service once at its
 nearest building (GROUP BY service, MIN distance), then the matches joined to those.

@@ -63,10 +63,11 @@ RUN_COST = {1: 200, 2: 800}
 # them and their buildings by key (Words.by_key), as it does when they are few, not every
 # building within the ring from the spatial index: a town's first mile holds thousands of
 # links at 50,000 services (5,360 within a mile of Shrewsbury's centre), its 5 miles a few
-# hundred to a couple of thousand matches of a word. In turns at 50,000 services (a slow
-# machine), SQLite: "help for carers" near SY2 5AA (1,819 matches) 8.7 -> 4.6 ms for its
-# ring, "dementia" near Oswestry 2.1 -> 0.7; PostgreSQL's CPU the same on the mix, but
-# "food" near TF3 4NB (3,445 matches) 40 -> 45 ms, which this bound keeps on the index.
+# hundred to a couple of thousand matches of a word. At 50,000 services (a slow machine),
+# SQLite's first ring replayed: "help for carers" near SY2 5AA (1,819 matches) 8.7 -> 4.6
+# ms, "dementia" near Oswestry 2.1 -> 0.7. PostgreSQL's CPU on the mix, by key and not in
+# turns: the same, but "food" near TF3 4NB (3,445 matches) 40 -> 45 ms a search, which this
+# bound keeps on the spatial index.
 NEAR_BY_KEY = 2500
 _MADE = (
     "CREATE TEMP TABLE IF NOT EXISTS search_match "
