@@ -408,11 +408,10 @@ def test_without_words_the_online_section_shows_the_first_few_and_counts_them_al
     """Without words or a need every online service is in the section: its first
     ONLINE_SHOWN in order (checked lately before the rest, then by name) and the count of
     them all read apart (online.every), up to the cap."""
-    from datetime import date
-
+    from accord.clock import today_uk
     from directory.search import candidates, shapes
 
-    today = date.today()
+    today = today_uk()
     for name in ("Fig Line", "elder Line", "Date Line", "Cedar Line", "Birch Line", "Ash Line"):
         paid = {"is_free": False} if name == "Fig Line" else {}
         service(name, "advice", None, online_only=True, description="By phone.", **paid)
