@@ -13,6 +13,16 @@ def slugify(text: str, max_length: int = 100) -> str:
     return slug[:max_length].rstrip("-") or "item"
 
 
+# The escape character of every LIKE pattern made from what someone typed (like_escaped).
+LIKE_ESCAPE = "\\"
+
+
+def like_escaped(text: str) -> str:
+    """Text to stand for itself inside a LIKE pattern (with escape=LIKE_ESCAPE): its `%` and
+    `_` are no wildcards. '50%_off' → '50\\%\\_off'."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 # Characters that make a spreadsheet treat a cell as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

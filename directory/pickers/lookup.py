@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from accord.extensions import db
 from accord.models import Location, Review
 from accord.pickers import Match
+from accord.text import LIKE_ESCAPE, like_escaped
 
 MOST = 10
 # Fewer than this many characters finds too much to be useful.
@@ -36,23 +37,21 @@ def label(building: Location) -> str:
     return f"{building.name}, {place}" if place else building.name
 
 
-def _like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _squashed(column) -> ColumnElement[str]:
     return func.upper(func.replace(column, " ", ""))
 
 
 def _word(word: str) -> ColumnElement[bool]:
-    pattern = _like(word.lower())
+    pattern = like_escaped(word.lower())
     either = [
-        func.lower(Location.name).like(f"%{pattern}%", escape="\\"),
-        func.lower(Location.town).like(f"{pattern}%", escape="\\"),
+        func.lower(Location.name).like(f"%{pattern}%", escape=LIKE_ESCAPE),
+        func.lower(Location.town).like(f"{pattern}%", escape=LIKE_ESCAPE),
     ]
     # Every postcode's first part has a digit: a word without one begins none worth finding.
     if any(c.isdigit() for c in word):
-        either.append(_squashed(Location.postcode).like(f"{_like(word.upper())}%", escape="\\"))
+        either.append(
+            _squashed(Location.postcode).like(f"{like_escaped(word.upper())}%", escape=LIKE_ESCAPE)
+        )
     return or_(*either)
 
 
@@ -60,8 +59,8 @@ def _wanted(text: str) -> ColumnElement[bool]:
     words = text.split()[:6]
     wanted = and_(*(_word(w) for w in words))
     if POSTCODE.match(text.upper()):
-        whole = _like("".join(text.upper().split()))
-        wanted = or_(wanted, _squashed(Location.postcode).like(f"{whole}%", escape="\\"))
+        whole = like_escaped("".join(text.upper().split()))
+        wanted = or_(wanted, _squashed(Location.postcode).like(f"{whole}%", escape=LIKE_ESCAPE))
     return wanted
 
 
@@ -75,10 +74,10 @@ def matches(text: str, *, exclude: Exclude = None, most: int = MOST) -> list[Mat
     if len(text) < SHORTEST:
         return []
     name = func.lower(Location.name)
-    whole = _like(text.lower())
+    whole = like_escaped(text.lower())
     rank = case(
-        (name.like(f"{whole}%", escape="\\"), 0),
-        (name.like(f"%{whole}%", escape="\\"), 1),
+        (name.like(f"{whole}%", escape=LIKE_ESCAPE), 0),
+        (name.like(f"%{whole}%", escape=LIKE_ESCAPE), 1),
         else_=2,
     )
     statement = (

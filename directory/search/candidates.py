@@ -47,6 +47,7 @@ from sqlalchemy.sql.expression import ColumnElement
 from accord import geo
 from accord.extensions import db
 from accord.models import Location, Review
+from accord.text import LIKE_ESCAPE
 from directory import taxonomy
 from directory.models import (
     Capacity,
@@ -252,7 +253,7 @@ def _areas(query: Query, text: Words | None) -> Select:
         search = ServiceSearch.__table__
         source: Any = InOrder(search, Service.__table__, Service.id == search.c.service_id)
         sid = search.c.service_id
-        areas_like = ServiceSearch.areas.like(shapes.AREA, escape="/")
+        areas_like = ServiceSearch.areas.like(shapes.AREA, escape=LIKE_ESCAPE)
         district = [ServiceSearch.reach == "area", areas_like]
     else:
         source = InOrder(SITES, Service.__table__, Service.id == SITES.c.service_id)

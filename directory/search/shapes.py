@@ -20,6 +20,7 @@ from sqlalchemy import BigInteger, Date, Float, Integer, String, bindparam
 
 from accord import geo
 from accord.extensions import db
+from accord.text import like_escaped
 from directory import freshness
 from directory.search import cells, opening
 from directory.search.query import Query
@@ -103,12 +104,11 @@ def values(query: Query, outcode: str = "") -> dict[str, Any]:
     """The filters' values (and the district for area-wide services), and the day before
     which a listing counts as out of date."""
     first, last = cells.district_run(outcode) if outcode else (1, 0)
-    escaped = outcode.replace("/", "//").replace("%", "/%").replace("_", "/_")
     return {
         "need": query.need,
         "age": query.age,
         "route": query.route,
-        "area": f"% {escaped} %",
+        "area": f"% {like_escaped(outcode)} %",
         "area_first": first,
         "area_last": last,
         "stale_before": freshness.stale_before(),

@@ -14,7 +14,7 @@ from accord import clock
 from accord.extensions import db
 from accord.links import absolute_url
 from accord.models import ORG_TYPE_LABELS, SECTOR_LABELS, Organisation
-from accord.text import csv_cell
+from accord.text import LIKE_ESCAPE, csv_cell, like_escaped
 from registry.models import AccordVersion
 from registry.signatories import registers
 from registry.signatories.models import Signatory, SignatoryStatus
@@ -60,8 +60,8 @@ def published(filters: Filters | None = None) -> Select:
     if filters.words:
         # Each word must appear somewhere in the name: "larder ludlow" finds "Ludlow Larder".
         for word in filters.words.split()[:8]:
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(Organisation.name.ilike(f"%{escaped}%", escape="\\"))
+            pattern = f"%{like_escaped(word)}%"
+            query = query.where(Organisation.name.ilike(pattern, escape=LIKE_ESCAPE))
     if filters.sector:
         query = query.where(Organisation.sector == filters.sector)
     if filters.area:

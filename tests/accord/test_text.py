@@ -5,7 +5,7 @@ import re
 import pytest
 from flask import render_template_string
 
-from accord.text import phone_link, phones_linked, tel_href
+from accord.text import LIKE_ESCAPE, like_escaped, phone_link, phones_linked, tel_href
 
 
 def test_tel_href_keeps_digits_and_plus_only():
@@ -44,3 +44,16 @@ def test_phone_numbers_in_contacts_become_tel_links(contact, linked):
     html = phones_linked(contact + " <b>")
     assert re.findall(r'href="([^"]+)"', html) == linked
     assert html.endswith("&lt;b&gt;")
+
+
+def test_like_escaped_text_stands_for_itself_in_a_pattern(app):
+    from sqlalchemy import literal, select
+
+    from accord.extensions import db
+
+    for typed, other in (("50%_off", "50xyoff"), ("a\\b", "ab"), ("c_d", "cxd")):
+        pattern = f"%{like_escaped(typed)}%"
+        found = select(literal(typed).like(pattern, escape=LIKE_ESCAPE))
+        assert db.session.execute(found).scalar() is True
+        wildcard = select(literal(other).like(pattern, escape=LIKE_ESCAPE))
+        assert db.session.execute(wildcard).scalar() is False
