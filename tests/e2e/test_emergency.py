@@ -115,7 +115,8 @@ def test_maps_load_from_our_host_only_without_script_errors(
     # Leaflet drew the hub layer on its canvas and the layer control lists the layers.
     expect(frame.locator(".leaflet-container")).to_be_visible()
     expect(frame.locator(".leaflet-control-layers")).to_contain_text("Hubs")
-    page.wait_for_load_state("networkidle")
+    # The page and its frame with everything they load (not "networkidle": see test_maps).
+    page.wait_for_load_state("load")
     assert hosts == {server.split("/")[2]}
     assert console_errors == []
     assert hub.location.name in page.content()
