@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from flask import send_file
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -56,6 +57,12 @@ def pytest_collection_modifyitems(config, items):
                     True, reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
                 )
             )
+
+
+# A web assertion waits up to 15 s, not Playwright's 5: it returns as soon as it holds, and
+# on a loaded 2-core CI machine (a worker a core and one more, with PostgreSQL and the
+# browsers) a page can take longer than 5 s to settle.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
