@@ -1,8 +1,8 @@
 """Directory search at 5,000, 20,000 and 50,000 services in one run, SQLite and PostgreSQL:
 the 30 searches of bench/queries.py through the app (Flask test client, in-process), each
 timed with CPU time beside wall time, interleaved with the bare SQL that returns the same
-ids, and a hello app. Each engine's size runs in a process of its own (row()), as each of a
-server's workers is one.
+ids, and a hello app. Each engine's size is built by one process and searched by another
+(row()), as a server's worker serves a county it never built.
 
 The bare SQL is the search's own: every statement a search sends is captured with a
 SQLAlchemy `before_cursor_execute` listener (on a request apart from the timed ones), then
@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from typing import Any
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import DBAPIError
 
 from accord import create_app
 from accord.extensions import db
@@ -76,7 +77,7 @@ class Row:
     vocabulary: dict[str, float]
     search: Timed
     bare: Timed
-    hello: float  # p50 ms of a trivial Flask endpoint, in the same run
+    hello: float  # p50 ms of a trivial Flask endpoint, between the row's searches
     statements: float  # median SQL statements per search
     load: tuple[float, float, float]
     by_path: dict[str, Timed]
@@ -188,29 +189,63 @@ def directory(services: int) -> None:
     county.build(services, services * 2 // 5, organisations=max(1, services // 25))
 
 
-def hello_p50(rounds: int = 200) -> float:
+def hello() -> Callable[[], float]:
+    """A trivial Flask app's request, timed (wall ms): the machine's speed at the moment."""
     bare = Flask("hello")
     bare.get("/")(lambda: "ok")
     client = bare.test_client()
     client.get("/")
-    samples = []
-    for _ in range(rounds):
+
+    def one() -> float:
         start = time.perf_counter()
         client.get("/")
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
+        return (time.perf_counter() - start) * 1000
+
+    return one
 
 
-def one_size(url: str, engine: str, services: int, rounds: int, postcodes_url: str) -> Row:
-    from directory.search import words
+def hello_p50(rounds: int = 200) -> float:
+    one = hello()
+    return statistics.median(one() for _ in range(rounds))
 
+
+def built(url: str, services: int, postcodes_url: str) -> dict[str, float]:
+    """The county of `services` services at `url`, and its vocabulary's figures."""
     app = make_app(url, postcodes_url)
     with app.app_context():
         directory(services)
         vocabulary = county.vocabulary()
         db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            settle(db.engine)
+        db.engine.dispose()
+    return vocabulary
+
+
+def settle(engine: Engine, longest: float = 120.0) -> None:
+    """PostgreSQL after a bulk load, as a live server is between loads: its dirty pages
+    written now (CHECKPOINT), not while the searches are timed, and no autovacuum worker
+    running (the schema dropped and made again leaves catalogs to vacuum): on a 2-core
+    machine, work beside the searches takes CPU time from them. In stop 42's run before this,
+    PostgreSQL's p50 read 12.9, 22.1 and 15.0 ms at 5,000, 20,000 and 50,000 services, and the
+    hello app's 0.19, 0.32 and 0.16 ms beside them: something else had the CPU in the 20,000
+    row (this rules out the server's own catch-up, not the machine's neighbours). CHECKPOINT
+    needs a superuser or pg_checkpoint: without, the server writes the pages in its time."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        with suppress(DBAPIError):
+            conn.execute(text("CHECKPOINT"))
+        waiting = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
+        deadline = time.monotonic() + longest
+        while conn.scalar(text(waiting)) and time.monotonic() < deadline:
+            time.sleep(1.0)
+
+
+def one_size(url: str, engine: str, services: int, rounds: int, postcodes_url: str) -> Row:
+    """The mix on a county built already (built(), by another process; row() adds the
+    vocabulary's figures)."""
+    app = make_app(url, postcodes_url)
+    with app.app_context():
         sql = db.engine
-    words.clear_vocabulary()  # the last county's words are not this one's
     # No app context held around the requests: each request has its own, as in a server,
     # and its session ends with it.
     client = app.test_client()
@@ -227,6 +262,10 @@ def one_size(url: str, engine: str, services: int, rounds: int, postcodes_url: s
     clock = DatabaseCpu(sql)
     search, bare = Timed(), Timed()
     by_path = {path: Timed() for path in paths}
+    # The hello app between the searches, not after them: these machines' speed moves by
+    # half within minutes (stop 42: 0.14 to 0.33 ms from one row to the next), and a row's
+    # figures are read beside the machine's speed in the same minutes.
+    quick, quick_ms = hello(), []
     for _ in range(rounds):
         for path in paths:
             mine = by_path[path]
@@ -235,15 +274,16 @@ def one_size(url: str, engine: str, services: int, rounds: int, postcodes_url: s
             search.cpu.append(mine.cpu[-1])
             search.db_cpu.append(mine.db_cpu[-1])
             timed(bare, clock, lambda p=path: replay(sql, replays[p]))  # type: ignore[misc]
+            quick_ms += [quick() for _ in range(3)]
     statements = statistics.median(len(s) for s in replays.values())
     sql.dispose()
     return Row(
         engine,
         services,
-        vocabulary,
+        {},
         search,
         bare,
-        hello_p50(),
+        statistics.median(quick_ms),
         statements,
         os.getloadavg(),
         by_path,
@@ -275,21 +315,31 @@ def measure(
     return rows
 
 
-def row(url: str, engine: str, services: int, rounds: int, postcodes_url: str) -> Row:
-    """one_size() in a process of its own, as each server worker is: a row measured in the
-    process that had built and searched the counties before it carried their memory (the
-    same code and county at 50,000 services on PostgreSQL cost CPU p50 15.9 ms a search
-    after SQLite's three rows and the smaller PostgreSQL ones, 13.3 in a process of its own)."""
+def _child(*arguments: str) -> Any:
+    """`python -m bench.search_mix …` in a process of its own: what it printed last, as JSON."""
     done = subprocess.run(  # noqa: S603 - our own command line
-        [sys.executable, "-m", "bench.search_mix", "row", url, engine, str(services), str(rounds)]
-        + [postcodes_url],
+        [sys.executable, "-m", "bench.search_mix", *arguments],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,
         text=True,
         check=True,
     )
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def row(url: str, engine: str, services: int, rounds: int, postcodes_url: str) -> Row:
+    """The county built in one process and one_size() run in another, as a server's worker
+    serves a county it never built. A row measured in the process that had built and
+    searched the counties before it carried their memory (the same code and county at 50,000
+    services on PostgreSQL cost CPU p50 15.9 ms a search after SQLite's three rows and the
+    smaller PostgreSQL ones, 13.3 in a process of its own). Measured by the process that had
+    just built its own county, PostgreSQL's row at 50,000 read 24.9 ms (stop 42), and 15.0
+    from a process of its own; but the hello app's p50 read 0.30 and 0.16 ms beside them, so
+    that run cannot say how much of it was the builder's memory and how much the machine."""
+    vocabulary = _child("build", url, str(services), postcodes_url)
+    found = _child("row", url, engine, str(services), str(rounds), postcodes_url)
+    found["vocabulary"] = vocabulary
     timed = {key: Timed(**found[key]) for key in ("search", "bare")}
     by_path = {path: Timed(**samples) for path, samples in found["by_path"].items()}
     return Row(**{**found, **timed, "load": tuple(found["load"]), "by_path": by_path})
@@ -380,6 +430,10 @@ def slowest(rows: list[Row], n: int = 5) -> str:
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["build"]:
+        url, services, postcodes_url = sys.argv[2:5]
+        print(json.dumps(built(url, int(services), postcodes_url)))
+        return 0
     if sys.argv[1:2] == ["row"]:
         url, engine, services, rounds, postcodes_url = sys.argv[2:7]
         found = one_size(url, engine, int(services), int(rounds), postcodes_url)

@@ -55,8 +55,9 @@ def test_targets_are_judged_at_the_largest_county():
 
 
 def test_each_row_is_measured_in_a_process_of_its_own(tmp_path):
-    """A row runs in a child process (search_mix.row), which builds its county, searches it
-    and hands every sample back: none is lost on the way, and nothing of it stays here."""
+    """A row runs in child processes (search_mix.row): one builds its county and another
+    searches it and hands every sample back: none is lost on the way, and nothing of it
+    stays here."""
     from tests.fakes.postcodes import FakePostcodes
 
     url = f"sqlite:///{tmp_path / 'row.db'}"
