@@ -204,11 +204,6 @@ def hello() -> Callable[[], float]:
     return one
 
 
-def hello_p50(rounds: int = 200) -> float:
-    one = hello()
-    return statistics.median(one() for _ in range(rounds))
-
-
 def built(url: str, services: int, postcodes_url: str) -> dict[str, float]:
     """The county of `services` services at `url`, and its vocabulary's figures."""
     app = make_app(url, postcodes_url)
