@@ -20,13 +20,15 @@ _configured = False
 # Keyboard users see where they are: the map itself (arrow keys pan, + and - zoom) and its
 # controls get GOV.UK's yellow focus ring. The attribution's links are underlined, as GOV.UK's
 # are: Leaflet shows them by colour alone, which WCAG 1.4.1 refuses (axe's link-in-text-block,
-# whenever the sources' text wraps round a link).
+# whenever the sources' text wraps round a link). The rule names the container too: folium
+# writes leaflet.css's link after this style, and leaflet.css's own rule for these links
+# (`text-decoration: none`, one class and the element) would otherwise win.
 FOCUS_STYLE = """<style>
 .leaflet-container:focus-visible, .leaflet-container a:focus-visible,
 .leaflet-container input:focus-visible {
     outline: 3px solid #ffdd00; outline-offset: 0; box-shadow: inset 0 0 0 4px #0b0c0c;
 }
-.leaflet-control-attribution a { text-decoration: underline; }
+.leaflet-container .leaflet-control-attribution a { text-decoration: underline; }
 </style>"""
 
 
