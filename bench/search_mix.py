@@ -221,11 +221,9 @@ def settle(engine: Engine, longest: float = 120.0) -> None:
     """PostgreSQL after a bulk load, as a live server is between loads: its dirty pages
     written now (CHECKPOINT), not while the searches are timed, and no autovacuum worker
     running (the schema dropped and made again leaves catalogs to vacuum): on a 2-core
-    machine, work beside the searches takes CPU time from them. In stop 42's run before this,
-    PostgreSQL's p50 read 12.9, 22.1 and 15.0 ms at 5,000, 20,000 and 50,000 services, and the
-    hello app's 0.19, 0.32 and 0.16 ms beside them: something else had the CPU in the 20,000
-    row (this rules out the server's own catch-up, not the machine's neighbours). CHECKPOINT
-    needs a superuser or pg_checkpoint: without, the server writes the pages in its time."""
+    machine, work beside the searches takes CPU time from them (results.md, section 1, stop
+    42). CHECKPOINT needs a superuser or pg_checkpoint: without, the server writes the pages
+    in its own time."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         with suppress(DBAPIError):
             conn.execute(text("CHECKPOINT"))
@@ -328,10 +326,9 @@ def row(url: str, engine: str, services: int, rounds: int, postcodes_url: str) -
     serves a county it never built. A row measured in the process that had built and
     searched the counties before it carried their memory (the same code and county at 50,000
     services on PostgreSQL cost CPU p50 15.9 ms a search after SQLite's three rows and the
-    smaller PostgreSQL ones, 13.3 in a process of its own). Measured by the process that had
-    just built its own county, PostgreSQL's row at 50,000 read 24.9 ms (stop 42), and 15.0
-    from a process of its own; but the hello app's p50 read 0.30 and 0.16 ms beside them, so
-    that run cannot say how much of it was the builder's memory and how much the machine."""
+    smaller PostgreSQL ones, 13.3 in a process of its own). Whether building the county in
+    the same process costs the searches too, stop 42's runs could not tell from the machine's
+    own drift (results.md, section 1)."""
     vocabulary = _child("build", url, str(services), postcodes_url)
     found = _child("row", url, engine, str(services), str(rounds), postcodes_url)
     found["vocabulary"] = vocabulary
