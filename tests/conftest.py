@@ -22,6 +22,7 @@ from werkzeug.routing.rules import Rule
 
 from accord import create_app
 from accord.extensions import db
+from tests import demo as demo_county
 from tests import factories
 from tests.pages import PageClient
 
@@ -238,6 +239,12 @@ def fresh_caches():
     yield
     geocoding.clear_cache()
     words.clear_vocabulary()
+
+
+@pytest.fixture
+def demo(app) -> None:
+    """The demo county, as `flask demo load` writes it (a copy of a real load: tests/demo.py)."""
+    demo_county.load(app)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests import demo as demo_county
 from tests.factories import PASSWORD
 
 
@@ -59,5 +60,5 @@ def test_not_found_page(page, server, console_errors):
     ],
 )
 def test_public_pages_have_no_wcag_violations(axe, path, app):
-    app.test_cli_runner().invoke(args=["demo", "load"])
+    demo_county.load(app)
     assert axe(path) == []

@@ -25,6 +25,7 @@ from accord.models import Location, Review, Role, User
 from directory.models import ListingReport, Service, ServiceAtLocation
 from directory.oruk import feed as oruk_feed
 from directory.oruk import params as oruk_params
+from tests import demo as demo_county
 from tests.directory.data import service as local_service
 from tests.directory.oruk import validator as oruk_validator
 from tests.fakes.postcodes import FakePostcodes
@@ -43,8 +44,7 @@ LONDON = "NW10 4DG"  # the fake postcodes.io's one postcode outside Shropshire
 
 
 def load_demo(app) -> None:
-    result = app.test_cli_runner().invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
+    demo_county.load(app)
 
 
 def import_feed(app, path: Path) -> list[str]:

@@ -3,19 +3,11 @@ the judged set's precision in the first five (judged.py), and the problems issue
 
 from __future__ import annotations
 
-import pytest
-
 from directory.search import search
 from directory.search.search import Query, Results
 from tests.directory.search.judged import SET, Judged
 
 TARGET = 0.8  # mean precision@5 over the set
-
-
-@pytest.fixture
-def demo(app):
-    result = app.test_cli_runner().invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
 
 
 def run(words: str, place: str = "", radius: float = 10) -> Results:

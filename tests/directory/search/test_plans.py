@@ -13,12 +13,6 @@ from directory.search.search import Query
 from tests.directory.search.judged import SET
 
 
-@pytest.fixture
-def demo(app):
-    result = app.test_cli_runner().invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
-
-
 def answers(query: Query) -> list[tuple]:
     """Every page of 5 until the total, and the whole list at once: ids and totals."""
     whole = search.run(query, per_page=None)
