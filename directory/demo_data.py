@@ -195,9 +195,7 @@ def load() -> list[str]:
     rng = random.Random(2025)  # noqa: S311 - demo data, the same county every time
     county = _County(rng, terms, orgs, existing)
     added = _at_buildings(county) + _countywide(county)
-    db.session.flush()
-    for service in added:
-        listings.index(service)
+    listings.index_many(added)
     db.session.commit()
     return [f"{len(added)} new services"]
 

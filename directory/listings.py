@@ -76,14 +76,34 @@ def index(service: Service) -> None:
     """Write the search row; database triggers (SQLite) or the generated tsvector column
     (PostgreSQL) keep the full-text index in step, and this process's spelling suggestions
     learn its words."""
+    index_many([service])
+
+
+# Search rows read at a time by index_many (an IN list each).
+BATCH = 500
+
+
+def index_many(services: list[Service]) -> None:
+    """index() for many services at once, as an import or the demo load writes them: one
+    flush, their search rows read in one query a BATCH, and the new ones inserted together
+    at the next flush. Indexed one by one, with a flush and a lookup each, importing North
+    Lincolnshire's 738 services sent 3,700 statements."""
     db.session.flush()
-    row = db.session.get(ServiceSearch, service.id)
-    values = search_row(service)
-    if row is None:
-        db.session.add(ServiceSearch(service_id=service.id, **values))
-    elif any(getattr(row, key) != value for key, value in values.items()):
-        for key, value in values.items():
-            setattr(row, key, value)
-    else:
-        return
-    words.learn(f"{values['title']} {values['document']}")
+    ids = [service.id for service in services]
+    rows: dict[int, ServiceSearch] = {}
+    for start in range(0, len(ids), BATCH):
+        wanted = ServiceSearch.service_id.in_(ids[start : start + BATCH])
+        rows.update(
+            (row.service_id, row) for row in db.session.scalars(select(ServiceSearch).where(wanted))
+        )
+    for service in services:
+        row = rows.get(service.id)
+        values = search_row(service)
+        if row is None:
+            db.session.add(ServiceSearch(service_id=service.id, **values))
+        elif any(getattr(row, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(row, key, value)
+        else:
+            continue
+        words.learn(f"{values['title']} {values['document']}")

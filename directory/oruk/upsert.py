@@ -74,6 +74,7 @@ class _Importer:
         self.locations: dict[str, Location] = {}
         self.touched: set[str] = set()  # uuids of locations changed by this run
         self.used: set[str] = set()  # schedule and link uuids given out by this run
+        self.written: list[Service] = []  # created or updated: indexed together at the end
 
     def note(self, line: str) -> None:
         self.result.lines.append(line)
@@ -94,6 +95,7 @@ class _Importer:
                 self.result.skipped += 1
                 self.result.lines.append(f"skipped {exc}")
         self.terms.link_parents()
+        listings.index_many(self.written)
         return self.result
 
     def _existing(self, services: list) -> dict[str, Service]:
@@ -165,11 +167,14 @@ class _Importer:
         )
         _describe(service, draft.description)
         service.terms = parts.terms
+        # Given, even when empty: a collection never set is read from the database when the
+        # search row is written (a statement, and a flush, for every service).
+        service.at_locations = []
         for location in parts.locations:
             service.at_locations.append(self._link(draft, parts, location))
         service.schedules = [Schedule(**row) for row in parts.schedules or []]
         db.session.add(service)
-        listings.index(service)
+        self.written.append(service)
 
     def _changed(self, draft: Draft, parts: _Parts, service: Service) -> bool:
         # What the description would become, worked out on a copy never added to the session.
@@ -212,7 +217,7 @@ class _Importer:
             service.schedules = []
             db.session.flush()  # the old rows go before new ones reuse their ids
             service.schedules = [Schedule(**row) for row in parts.schedules]
-        listings.index(service)
+        self.written.append(service)
 
     # --- organisations ----------------------------------------------------------------------
 
