@@ -7,6 +7,7 @@ fails loudly instead of reaching the internet.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -86,6 +87,19 @@ def pytest_xdist_auto_num_workers(config):
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None
     return (os.cpu_count() or 1) + 1
+
+
+def pytest_collection_finish(session):
+    """The garbage collector told what lives for the whole run. Every test makes an app (its
+    routes, templates, engine): with the collector's defaults a full collection, which reads
+    every object the run has imported, came every few tests, a third of a test's fixed cost
+    (36 of 115 ms a test on PostgreSQL, measured with gc.callbacks). What is alive now (the
+    imported code) is set aside from collections, and young objects are collected less
+    often (threshold 20,000 allocations, not 700): 115 -> 86 ms a test, with memory that
+    settles (184 -> 256 MB after 200 apps). Here, once every test module is imported."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -180,14 +194,19 @@ def database_url(request, tmp_path_factory, worker_id) -> str:
 
 def empty_tables() -> None:
     # DELETE, children first: on tables this small it takes a few milliseconds, where
-    # PostgreSQL's TRUNCATE (new files for every table and index) takes a few hundred.
-    for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(table.delete())
+    # PostgreSQL's TRUNCATE (new files for every table and index) takes a few hundred. Sent
+    # as plain text, in one round trip on PostgreSQL: through the session, one statement a
+    # table, a test's teardown took 50 ms on PostgreSQL and 25 on SQLite, now 25 and 15.
+    tables = reversed(db.metadata.sorted_tables)
+    statements = [f'DELETE FROM "{table.name}"' for table in tables]  # noqa: S608 - the models' names
+    connection = db.session.connection()
     if db.engine.dialect.name == "postgresql":
         # Ids start at 1 again, as SQLite's do once a table is empty.
-        db.session.execute(
-            text("SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'")
-        )
+        statements.append("SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'")
+        connection.exec_driver_sql("; ".join(statements))
+    else:
+        for statement in statements:
+            connection.exec_driver_sql(statement)
     db.session.commit()
 
 
