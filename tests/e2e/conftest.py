@@ -88,7 +88,10 @@ def server(app):
         lambda: send_file(AXE, mimetype="text/javascript", max_age=3600),
     )
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # Polled every 50 ms for shutdown, not 500: each test's teardown waited for the poll.
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
