@@ -1,5 +1,6 @@
-"""The demo county for tests that read it: `flask demo load` run for real once per database and
-day in each worker, and a copy of what it wrote put back for every test after.
+"""The demo county for tests that read it: `flask demo load` run for real in each worker once
+per database (and again when its copy is AGE_S old), and a copy of what it wrote put back for
+every test after.
 
 The load takes 0.45 s on SQLite and 1.2 s on PostgreSQL (1 s and 2.7 s while it indexed its
 466 services one by one) for each of the 80-odd tests that read the demo county; putting a
