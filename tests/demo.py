@@ -57,11 +57,17 @@ def load(app: Flask) -> None:
     _COPIES[url] = _copy(url)
 
 
+def _sqlite_file(url: str) -> Path | None:
+    """The database's file on SQLite; None on PostgreSQL."""
+    parts = make_url(url)
+    return Path(str(parts.database)) if parts.get_backend_name() == "sqlite" else None
+
+
 def _copy(url: str) -> _Copy:
     db.session.remove()
-    if make_url(url).get_backend_name() == "sqlite":
+    source = _sqlite_file(url)
+    if source is not None:
         db.engine.dispose()
-        source = Path(str(make_url(url).database))
         kept = source.with_name(f"{source.stem}-demo{source.suffix}")
         shutil.copyfile(source, kept)
         return _Copy(today_uk(), path=kept)
@@ -102,9 +108,10 @@ def _copy(url: str) -> _Copy:
 
 def _put_back(url: str, kept: _Copy) -> None:
     db.session.remove()
-    if kept.path is not None:
+    target = _sqlite_file(url)
+    if kept.path is not None and target is not None:
         db.engine.dispose()
-        shutil.copyfile(kept.path, Path(str(make_url(url).database)))
+        shutil.copyfile(kept.path, target)
         return
     # Triggers (and the foreign keys they check) are off while the rows go back: the copy
     # holds what they made, the search's rows with the services'.

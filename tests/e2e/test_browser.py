@@ -5,7 +5,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests import demo as demo_county
 from tests.factories import PASSWORD
 
 
@@ -59,6 +58,5 @@ def test_not_found_page(page, server, console_errors):
         "/help",
     ],
 )
-def test_public_pages_have_no_wcag_violations(axe, path, app):
-    demo_county.load(app)
+def test_public_pages_have_no_wcag_violations(demo, axe, path):
     assert axe(path) == []

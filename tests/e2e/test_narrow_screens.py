@@ -9,7 +9,6 @@ from __future__ import annotations
 from accord.extensions import db
 from accord.models import Role
 from emergency.models import Hub
-from tests import demo as demo_county
 from tests.directory.data import service as make_service
 from tests.directory.referrals.test_pages import refer
 from tests.e2e.people import sign_in, sign_out
@@ -70,8 +69,7 @@ def a_referral(app, make) -> None:
     refer(client, service)
 
 
-def test_no_page_with_a_table_scrolls_sideways_on_a_phone(app, page, server, make):
-    demo_county.load(app)
+def test_no_page_with_a_table_scrolls_sideways_on_a_phone(app, demo, page, server, make):
     incident = data.incident()
     hub = db.session.scalars(db.select(Hub).order_by(Hub.id)).first()
     a_referral(app, make)
@@ -113,9 +111,8 @@ def test_no_page_with_a_table_scrolls_sideways_on_a_phone(app, page, server, mak
     assert wide == {}
 
 
-def test_a_wide_table_scrolls_in_its_own_box_and_long_words_wrap(app, page, server):
+def test_a_wide_table_scrolls_in_its_own_box_and_long_words_wrap(app, demo, page, server):
     """The table keeps its columns (nothing squeezed to a letter a line): it scrolls."""
-    demo_county.load(app)
     page.set_viewport_size(PHONE)
     page.goto(server + "/signatories")
     table = page.locator(".govuk-table").first

@@ -7,7 +7,6 @@ from sqlalchemy import select
 from accord.extensions import db
 from accord.models import Role
 from registry.signatories.models import SignUp
-from tests import demo as demo_county
 from tests.e2e.conftest import scan
 from tests.e2e.people import sign_in
 from tests.registry.signatories.journey import confirm_link, publish_accord
@@ -96,8 +95,7 @@ REGISTRY_PAGES = [
 
 
 @pytest.mark.parametrize("path", REGISTRY_PAGES)
-def test_registry_pages_have_no_wcag_violations(axe, path, app):
-    demo_county.load(app)
+def test_registry_pages_have_no_wcag_violations(demo, axe, path):
     assert axe(path) == []
 
 

@@ -25,7 +25,6 @@ from accord.models import Location, Review, Role, User
 from directory.models import ListingReport, Service, ServiceAtLocation
 from directory.oruk import feed as oruk_feed
 from directory.oruk import params as oruk_params
-from tests import demo as demo_county
 from tests.directory.data import service as local_service
 from tests.directory.oruk import validator as oruk_validator
 from tests.fakes.postcodes import FakePostcodes
@@ -41,10 +40,6 @@ LONDON = "NW10 4DG"  # the fake postcodes.io's one postcode outside Shropshire
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def load_demo(app) -> None:
-    demo_county.load(app)
 
 
 def import_feed(app, path: Path) -> list[str]:
@@ -290,8 +285,7 @@ def test_our_openapi_document_offers_what_the_oruk_one_asks_for(app, client):
 # --- the validator's walk -------------------------------------------------------------------
 
 
-def test_the_demo_directory_passes_the_validators_walk(app, client):
-    load_demo(app)
+def test_the_demo_directory_passes_the_validators_walk(app, demo, client):
     published = count_published()
 
     walk = oruk_validator.walk(client, f"http://localhost{API}", per_page=7)
@@ -492,8 +486,7 @@ def postcodes(app):
         yield fake
 
 
-def test_search_parameters_find_the_service_they_were_built_from(app, client, postcodes):
-    load_demo(app)
+def test_search_parameters_find_the_service_they_were_built_from(app, demo, client, postcodes):
     for service in searchable(client, 2):
         wanted = filters_of(service)
         for name, value in wanted.items():
@@ -531,8 +524,7 @@ def test_search_parameters_find_the_service_they_were_built_from(app, client, po
     assert any("/postcodes/" in path for path in postcodes.paths)
 
 
-def test_filters_leave_out_what_they_should(app, client, postcodes):
-    load_demo(app)
+def test_filters_leave_out_what_they_should(app, demo, client, postcodes):
     import_feed(app, SERVICE_FULL)  # a second taxonomy, and a service in it
     service, other = searchable(client, 2)
     named = {"search": service["name"]}

@@ -30,8 +30,9 @@ from schemathesis.specs.openapi.checks import (
 
 from accord import create_app
 from accord.extensions import db, limiter
+from tests import demo as demo_county
 from tests.conftest import app_config, empty_tables
-from tests.directory.oruk.test_api import SERVICE_FULL, import_feed, load_demo
+from tests.directory.oruk.test_api import SERVICE_FULL, import_feed
 from tests.fakes.postcodes import FakePostcodes
 
 API = "/api/oruk"
@@ -74,7 +75,7 @@ def fuzzed(database_url):
     with FakePostcodes() as postcodes:
         app = create_app(app_config(database_url, POSTCODES_API_URL=postcodes.url))
         with app.app_context():
-            load_demo(app)
+            demo_county.load(app)
             import_feed(app, SERVICE_FULL)
         yield app
         with app.app_context():

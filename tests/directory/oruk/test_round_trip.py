@@ -11,7 +11,6 @@ from sqlalchemy import create_engine, text, update
 from accord.extensions import db
 from accord.models import Review
 from directory.models import Service
-from tests import demo as demo_county
 from tests.conftest import MIGRATIONS
 from tests.directory.oruk.test_import import NORTH_LINCS
 from tests.fakes.server import LocalServer
@@ -120,8 +119,7 @@ def round_trip(app, empty_app) -> tuple[dict, dict, str]:
     return exported, again, result.output
 
 
-def test_the_demo_directory_survives_a_round_trip(app, empty_app):
-    demo_county.load(app)
+def test_the_demo_directory_survives_a_round_trip(app, demo, empty_app):
     exported, again, output = round_trip(app, empty_app)
     assert len(exported["services"]) >= 10, output
     assert f"created {len(exported['services'])}," in output
