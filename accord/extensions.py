@@ -51,8 +51,10 @@ UNMANAGED_PREFIXES = (
     "ix_location_point_gist",
     # Covering indexes for the search's lookups by key (migration 0019).
     "ix_search_",
-    # PostgreSQL's place-ordered full-text index (migration 0044), on PostgreSQL alone.
+    # The place-ordered full-text index (migrations 0044, 0047) and PostgreSQL's words of it
+    # in order of word then place (0048).
     "search_site",
+    "search_term",
 )
 UNMANAGED_COLUMNS = {("service_search", "search_vector")}
 

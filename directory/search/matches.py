@@ -17,6 +17,8 @@ from directory.search import cells, opening, shapes
 from directory.search.fulltext import (
     SITES,
     fts_relevance_steps,
+    listed_terms,
+    near_terms,
     shaped,
     shaped_match,
 )
@@ -175,6 +177,10 @@ class Words:
         self.miles = first if 0 < first < miles and self._many() else miles
         # SQLite, words: their whole MATCH expression when every one is named (online_run).
         self.named: str | None = None
+        # PostgreSQL, one word and the index's terms it begins: those terms, for reading them
+        # from their index by word and place (fulltext.near_terms); None otherwise.
+        postgres = db.engine.dialect.name == "postgresql"
+        self.listed = listed_terms(words) if words and postgres else None
         self.placed = False  # whether the matches are those round the place alone
         self._find()
         if self.partial and self.size < SETTLES:
@@ -234,47 +240,64 @@ class Words:
             shapes.execute(text_clause(_MADE))
             shapes.execute(MATCHES.delete())
         words = self.typed
-        # Within NEAR_MILES of a place the words are read round it alone: always on
-        # PostgreSQL; on SQLite when that costs less than reading the county's (RUN_COST).
+        # PostgreSQL reads one word's terms (listed_terms) from their own index by word and
+        # place (migration 0048) round the place, whatever its radius; other words, within
+        # NEAR_MILES of it from the place-ordered full-text index; SQLite, within NEAR_MILES
+        # when that costs less than reading the county's (RUN_COST).
+        listed = self.listed
         near: list[tuple[int, int]] = []  # the runs round the place, when read from them
-        if words and self.origin is not None and self.miles <= NEAR_MILES:
+        if words and self.origin is not None and (self.miles <= NEAR_MILES or listed):
             near = run_list(geo.box(self.origin, self.miles), self.outcode)
             if not postgres and not self._runs_pay(near):
                 near = []
         if not words:
-            size = self._fill(("need",), _need_ids, {"need": self.need})
+            self.size = self._fill(("need",), _need_ids, {"need": self.need})
         elif postgres:
-            shape, texts = shaped(words)
-            sites = bool(near)
-
-            def found_ids() -> Any:
-                found = shaped_match(shape, sites)
-                assert found.condition is not None
-                ids = select(found.service_id, found.relevance).where(found.condition)
-                # A service in several cells once (its relevance is the same in each).
-                return ids.where(_IN_RUNS).distinct() if sites else ids
-
-            size = self._fill(("words", sites, *shape), found_ids, {**bound(near), **texts})
-            self.placed = sites
+            self.size = self._postgresql(near, listed)
         else:
-            # How many were found: the rows each INSERT added (a title match is not added
-            # twice); then those that cannot be open taken away.
-            size = 0
-            fill = fts_relevance_steps(words, near)
-            for statement, expression in fill.steps:
-                added = _added(text_clause(statement), {"q": expression, **bound(fill.runs)})
-                size += added if statement.startswith("INSERT") else 0
-            self.placed = bool(fill.runs)
-            self.named = fill.named
-            if (asked := self.asked) is not None:
-                closed = shapes.kept(
-                    ("search_match", "closed", asked.when == "now"),
-                    lambda: MATCHES.delete().where(~opening.may_open(asked, MATCHES.c.sid)),
-                )
-                size -= _added(closed, opening.values(asked))
-        self.size = size
+            self.size = self._sqlite(near)
         # Matches of part of the radius are read a ring at a time, never all at once.
-        self.few = size <= FEW["postgresql" if postgres else "sqlite"] and not self.partial
+        self.few = self.size <= FEW["postgresql" if postgres else "sqlite"] and not self.partial
+
+    def _postgresql(self, near: list[tuple[int, int]], listed: list[str] | None) -> int:
+        """Fill the matches on PostgreSQL (round the place given `near`, its runs): the rows
+        added."""
+        self.placed = bool(near)
+        if near and listed:
+            runs = [run for run in near if run[0] <= run[1]]
+            values = {"word": listed, "firsts": [a for a, _ in runs]}
+            values["lasts"] = [b for _, b in runs]
+            return self._fill(("terms",), near_terms, values)
+        shape, texts = shaped(self.typed)
+        sites = bool(near)
+
+        def found_ids() -> Any:
+            found = shaped_match(shape, sites)
+            assert found.condition is not None
+            ids = select(found.service_id, found.relevance).where(found.condition)
+            # A service in several cells once (its relevance is the same in each).
+            return ids.where(_IN_RUNS).distinct() if sites else ids
+
+        return self._fill(("words", sites, *shape), found_ids, {**bound(near), **texts})
+
+    def _sqlite(self, near: list[tuple[int, int]]) -> int:
+        """Fill the matches on SQLite, one FTS5 read per part of the rule (round the place
+        given `near`, its runs): how many were found, the rows each INSERT added (a title
+        match is not added twice), less those that cannot be open."""
+        size = 0
+        fill = fts_relevance_steps(self.typed, near)
+        for statement, expression in fill.steps:
+            added = _added(text_clause(statement), {"q": expression, **bound(fill.runs)})
+            size += added if statement.startswith("INSERT") else 0
+        self.placed = bool(fill.runs)
+        self.named = fill.named
+        if (asked := self.asked) is not None:
+            closed = shapes.kept(
+                ("search_match", "closed", asked.when == "now"),
+                lambda: MATCHES.delete().where(~opening.may_open(asked, MATCHES.c.sid)),
+            )
+            size -= _added(closed, opening.values(asked))
+        return size
 
     def _fill(self, key: tuple, build: Callable[[], Any], values: dict[str, Any]) -> int:
         """Write the matches the statement `build` makes selects (sid, relevance), those that

@@ -77,6 +77,38 @@ def test_reading_the_words_round_the_place_or_the_countys_gives_the_same_pages(d
     assert [answers(query) for query in queries] == county
 
 
+def test_reading_the_words_round_the_place_by_word_or_by_row_gives_the_same_pages(
+    demo, monkeypatch
+):
+    """PostgreSQL reads one word round a place from `search_term` (migration 0048: each word
+    of the place-ordered index in order of word then place) when it is the index's terms,
+    else from `search_site`'s full-text index: the same pages, totals and online sections
+    either way, open now or not, at every radius (on SQLite, where `search_term` is not, both
+    runs read alike)."""
+    queries = [Query(words=j.words, place=j.place, radius=j.radius) for j in SET]
+    queries += [
+        Query(words="zzzqqq", place="SY1 1UJ", radius=5),
+        Query(words="lunch", place="SY8 1AZ", radius=20, when="now"),
+        Query(words="carers", place="Ludlow", radius=3, when="saturday"),
+        Query(words="food", place="TF1 1HF", radius=10, free=True),
+        Query(words="counsel", place="SY1 1UJ", radius=5),  # a prefix of several terms
+    ]
+    spied: list[bool] = []
+    listed = matches.listed_terms
+
+    def counted(typed: list[str]) -> dict | None:
+        found = listed(typed)
+        spied.append(found is not None)
+        return found
+
+    monkeypatch.setattr(matches, "listed_terms", counted)
+    by_word = [answers(query) for query in queries]
+    if db.engine.dialect.name == "postgresql":
+        assert sum(spied) >= 10, spied  # the searches of one word
+    monkeypatch.setattr(matches, "listed_terms", lambda typed: None)
+    assert [answers(query) for query in queries] == by_word
+
+
 @pytest.mark.parametrize("first", [1.0, 5.0])
 def test_reading_the_words_round_the_place_first_gives_the_same_pages(demo, monkeypatch, first):
     """PostgreSQL reads a wide search's matches within NEAR_MILES of the place first when its
