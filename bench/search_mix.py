@@ -1,8 +1,9 @@
 """Directory search at 5,000, 20,000 and 50,000 services in one run, SQLite and PostgreSQL:
 the 30 searches of bench/queries.py through the app (Flask test client, in-process), each
 timed with CPU time beside wall time, interleaved with the bare SQL that returns the same
-ids, and a hello app. Each engine's size is built by one process and searched by another
-(row()), as a server's worker serves a county it never built.
+ids, and a hello app. Each engine's size is built by one process and searched by another,
+as a server's worker serves a county it never built, and the sizes take turns search by search
+(bench/sizes.py), so the growth from one size to the next is measured in the same minutes.
 
 The bare SQL is the search's own: every statement a search sends is captured with a
 SQLAlchemy `before_cursor_execute` listener (on a request apart from the timed ones), then
@@ -18,7 +19,10 @@ and p50(50k) / p50(5k) ≤ 1.5. The load average is printed beside every row: ot
 the machine shows in wall time more than in CPU.
 
     BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1/bench_db \\
-        .venv/bin/python -m bench.search_mix        # BENCH_POSTGRES_URL's database is wiped
+        .venv/bin/python -m bench.search_mix
+
+PostgreSQL's counties are made in databases beside BENCH_POSTGRES_URL's, one for each size
+(`bench_db_5000`, `bench_db_20000`, `bench_db_50000`), made when missing and wiped.
 
 `SEARCH_SIZES=5000,20000` and `SEARCH_ROUNDS=3` shorten a run; `SEARCH_ENGINES=sqlite` (or
 `postgresql`) runs one engine.
@@ -28,14 +32,12 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +48,7 @@ from sqlalchemy.exc import DBAPIError
 
 from accord import create_app
 from accord.extensions import db
-from bench import county, queries
+from bench import county
 
 SIZES = [int(n) for n in os.environ.get("SEARCH_SIZES", "5000,20000,50000").split(",")]
 ROUNDS = int(os.environ.get("SEARCH_ROUNDS", "5"))
@@ -238,108 +240,33 @@ def settle(engine: Engine, longest: float = 120.0) -> None:
             time.sleep(1.0)
 
 
-def one_size(url: str, engine: str, services: int, rounds: int, postcodes_url: str) -> Row:
-    """The mix on a county built already (built(), by another process; row() adds the
-    vocabulary's figures)."""
-    app = make_app(url, postcodes_url)
-    with app.app_context():
-        sql = db.engine
-    # No app context held around the requests: each request has its own, as in a server,
-    # and its session ends with it.
-    client = app.test_client()
-    paths = queries.paths()
-    replays: dict[str, list[tuple[str, Any]]] = {}
-    for path in paths:
-        response = client.get(path)  # warm: templates, the vocabulary, the planner
-        if response.status_code != 200:
-            raise SystemExit(f"{engine} {services:,}: {path} answered {response.status_code}")
-        with captured(sql) as statements:
-            client.get(path)
-        replays[path] = statements
-        replay(sql, statements)  # and the replay warm too
-    clock = DatabaseCpu(sql)
-    search, bare = Timed(), Timed()
-    by_path = {path: Timed() for path in paths}
-    # The hello app between the searches, not after them: these machines' speed moves by
-    # half within minutes (stop 42: 0.14 to 0.33 ms from one row to the next), and a row's
-    # figures are read beside the machine's speed in the same minutes.
-    quick, quick_ms = hello(), []
-    for _ in range(rounds):
-        for path in paths:
-            mine = by_path[path]
-            timed(mine, clock, lambda p=path: client.get(p))  # type: ignore[misc]
-            search.wall.append(mine.wall[-1])
-            search.cpu.append(mine.cpu[-1])
-            search.db_cpu.append(mine.db_cpu[-1])
-            timed(bare, clock, lambda p=path: replay(sql, replays[p]))  # type: ignore[misc]
-            quick_ms += [quick() for _ in range(3)]
-    statements = statistics.median(len(s) for s in replays.values())
-    sql.dispose()
-    return Row(
-        engine,
-        services,
-        {},
-        search,
-        bare,
-        statistics.median(quick_ms),
-        statements,
-        os.getloadavg(),
-        by_path,
-    )
-
-
 def measure(
     sqlite_folder: str | None = None,
     postgres_url: str | None = None,
     sizes: list[int] = SIZES,
     rounds: int = ROUNDS,
 ) -> list[Row]:
-    """Every size on SQLite (a fresh file each) and, given a URL, on PostgreSQL (wiped
-    before each size), each in a process of its own (row())."""
+    """Every size on SQLite (a fresh file each) and, given a URL, on PostgreSQL (a database
+    beside its own for each size, `<name>_<services>`, made when missing and wiped), the
+    sizes of each engine in turns (in_turns)."""
+    from bench.side_by_side import sibling_url
+    from bench.sizes import in_turns
     from tests.conftest import reset_postgresql
     from tests.fakes.postcodes import FakePostcodes
 
     rows = []
     with FakePostcodes() as postcodes, tempfile.TemporaryDirectory(dir=sqlite_folder) as folder:
-        for n in sizes if "sqlite" in ENGINES else []:
-            path = Path(folder) / f"search-{n}.db"
-            rows.append(row(f"sqlite:///{path}", "SQLite", n, rounds, postcodes.url))
-            print(line(rows[-1]), file=sys.stderr, flush=True)
-            path.unlink()
-        for n in sizes if postgres_url and "postgresql" in ENGINES else []:
-            reset_postgresql(postgres_url)
-            rows.append(row(postgres_url, "PostgreSQL", n, rounds, postcodes.url))
-            print(line(rows[-1]), file=sys.stderr, flush=True)
+        if "sqlite" in ENGINES:
+            files = {n: f"sqlite:///{Path(folder) / f'search-{n}.db'}" for n in sizes}
+            rows += in_turns(files, "SQLite", rounds, postcodes.url)
+        if postgres_url and "postgresql" in ENGINES:
+            databases = {n: sibling_url(postgres_url, f"_{n}") for n in sizes}
+            for url in databases.values():
+                reset_postgresql(url)
+            rows += in_turns(databases, "PostgreSQL", rounds, postcodes.url)
+    for found in rows:
+        print(line(found), file=sys.stderr, flush=True)
     return rows
-
-
-def _child(*arguments: str) -> Any:
-    """`python -m bench.search_mix …` in a process of its own: what it printed last, as JSON."""
-    done = subprocess.run(  # noqa: S603 - our own command line
-        [sys.executable, "-m", "bench.search_mix", *arguments],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        text=True,
-        check=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def row(url: str, engine: str, services: int, rounds: int, postcodes_url: str) -> Row:
-    """The county built in one process and one_size() run in another, as a server's worker
-    serves a county it never built. A row measured in the process that had built and
-    searched the counties before it carried their memory (the same code and county at 50,000
-    services on PostgreSQL cost CPU p50 15.9 ms a search after SQLite's three rows and the
-    smaller PostgreSQL ones, 13.3 in a process of its own). Whether building the county in
-    the same process costs the searches too, stop 42's runs could not tell from the machine's
-    own drift (results.md, section 1)."""
-    vocabulary = _child("build", url, str(services), postcodes_url)
-    found = _child("row", url, engine, str(services), str(rounds), postcodes_url)
-    found["vocabulary"] = vocabulary
-    timed = {key: Timed(**found[key]) for key in ("search", "bare")}
-    by_path = {path: Timed(**samples) for path, samples in found["by_path"].items()}
-    return Row(**{**found, **timed, "load": tuple(found["load"]), "by_path": by_path})
 
 
 def line(row: Row) -> str:
@@ -430,11 +357,6 @@ def main() -> int:
     if sys.argv[1:2] == ["build"]:
         url, services, postcodes_url = sys.argv[2:5]
         print(json.dumps(built(url, int(services), postcodes_url)))
-        return 0
-    if sys.argv[1:2] == ["row"]:
-        url, engine, services, rounds, postcodes_url = sys.argv[2:7]
-        found = one_size(url, engine, int(services), int(rounds), postcodes_url)
-        print(json.dumps(asdict(found)))
         return 0
     rows = measure(postgres_url=os.environ.get("BENCH_POSTGRES_URL"))
     print(table(rows))

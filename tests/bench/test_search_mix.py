@@ -4,10 +4,10 @@ targets are judged from the largest and smallest county. Timings are never asser
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from accord.extensions import db
-from bench import county, queries, search_mix
+from bench import county, queries, search_mix, sizes
 from bench.search_mix import Row, Timed
 
 
@@ -54,17 +54,25 @@ def test_targets_are_judged_at_the_largest_county():
     assert "PASS" in said and "FAIL" in said
 
 
-def test_each_row_is_measured_in_a_process_of_its_own(tmp_path):
-    """A row runs in child processes (search_mix.row): one builds its county and another
-    searches it and hands every sample back: none is lost on the way, and nothing of it
-    stays here."""
+def test_the_sizes_are_searched_in_turns_each_in_a_process_of_its_own(tmp_path):
+    """Each size's county is built by one child process and searched by another
+    (bench/sizes.py), the sizes asked for each search in turn: every sample comes back to
+    the right size, and none is lost on the way."""
     from tests.fakes.postcodes import FakePostcodes
 
-    url = f"sqlite:///{tmp_path / 'row.db'}"
+    urls = {n: f"sqlite:///{tmp_path / f'row-{n}.db'}" for n in (100, 160)}
     with FakePostcodes() as postcodes:
-        found = search_mix.row(url, "SQLite", 100, 1, postcodes.url)
-    assert (found.engine, found.services) == ("SQLite", 100)
-    assert set(found.by_path) == set(queries.paths())
-    assert len(found.search.cpu) == len(found.bare.cpu) == len(queries.paths())
-    assert all(ms > 0 for ms in found.search.wall)
-    assert found.vocabulary["distinct"] > 100 and found.statements >= 1
+        rows = sizes.in_turns(urls, "SQLite", 2, postcodes.url)
+    assert [(r.engine, r.services) for r in rows] == [("SQLite", 100), ("SQLite", 160)]
+    for found in rows:
+        assert set(found.by_path) == set(queries.paths())
+        assert all(len(t.cpu) == 2 for t in found.by_path.values())  # one a round
+        assert len(found.search.cpu) == len(found.bare.cpu) == 2 * len(queries.paths())
+        assert all(ms > 0 for ms in found.search.wall)
+        assert found.vocabulary["distinct"] > 100 and found.statements >= 1
+    # Each size a county of its own, of its size.
+    for n, url in urls.items():
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT count(*) FROM service")) == n
+        engine.dispose()
