@@ -13,9 +13,9 @@ rows read from 1,519 pages: 7.0 ms of a search's 19.
 `search_term` holds each row's words (its tsvector's lexemes), each with the row's key and
 whether the word is in the title (weight 'A'), in a B-tree ordered by word then key: the
 matches of one word round a place are a range of that index for each run, read from the index
-alone (1.4 ms for the same search, no table read). A search of several words reads each
-word's keys so and keeps the keys all its words have; only those rows are read from
-`search_site` for the nearness and phrase rules.
+alone (1.4 ms for the same search, no table read). A search of several words still reads
+`search_site`'s GIN index: every row holding all its words is read for the nearness rule
+either way (directory/search/fulltext.py, listed_terms).
 
 Triggers on `search_site` keep it, statement by statement (a whole import at once): its rows
 are only ever added and taken away (0044's triggers write a service's rows again), and a row
