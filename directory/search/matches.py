@@ -145,7 +145,8 @@ class Words:
     the words are read from the place-ordered index (migrations 0044, 0047) in the runs round
     it only, with the online-only services and the area-wide ones of the place's district
     (`outcode`): the matches near the place, not the county's (on SQLite when the runs cost
-    less than the county's index: RUN_COST).
+    less than the county's index: RUN_COST). PostgreSQL reads a search of one word round the
+    place at any radius, from its words' own index (migration 0048, fulltext.near_terms).
     Given a query for "open now" or a day (`query.when`), only the services that may be open
     then."""
 
