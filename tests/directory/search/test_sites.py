@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import delete, inspect, select, text, update
 
 from accord import geo
@@ -17,6 +18,7 @@ from directory import listings
 from directory.models import Service, ServiceAtLocation, ServiceSearch
 from directory.search import cells, matches, search
 from directory.search.query import Query
+from tests.conftest import MIGRATIONS, scratch_database
 from tests.directory import data
 
 
@@ -95,6 +97,10 @@ def expected() -> set[int]:
 
 @pytest.fixture
 def county(app):
+    return _county()
+
+
+def _county() -> dict:
     """A club at two halls in Shrewsbury and one in Ludlow, a county-wide helpline covering
     two districts, and an online course."""
     club = data.service("Riverside lunch club", "food", "shrewsbury")
@@ -287,3 +293,22 @@ def test_a_row_changed_in_place_has_its_new_words_alone(county):
     db.session.execute(text(changed + " WHERE key = :k"), {"k": key})
     held = "SELECT term, title FROM search_term WHERE key = :k"
     assert list(db.session.execute(text(held), {"k": key})) == [("quilt", False)]
+
+
+def test_migration_0048_holds_the_words_of_rows_written_before_it(make_app, database_url, tmp_path):
+    """PostgreSQL's words of the place-ordered index (search_term) are copied from the rows
+    already there when the migration runs, and a search of one word round a place reads
+    them; down again, the table and its triggers go."""
+    with scratch_database(database_url, tmp_path, "terms") as url, make_app(url).app_context():
+        upgrade(directory=MIGRATIONS, revision="0047")
+        _county()
+        db.session.rollback()  # no transaction left open for the migration to wait on
+        upgrade(directory=MIGRATIONS)
+        agree()
+        for words, found in (("club", "Riverside lunch club"), ("course", "Money course")):
+            results = search.run(search.Query(words=words, place="SY8 1AZ", radius=20))
+            assert [hit.service.name for hit in [*results.hits, *results.online]] == [found]
+        db.session.rollback()
+        downgrade(directory=MIGRATIONS, revision="0047")
+        assert "search_term" not in inspect(db.engine).get_table_names()
+        db.session.remove()
