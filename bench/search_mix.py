@@ -2,7 +2,7 @@
 the 30 searches of bench/queries.py through the app (Flask test client, in-process), each
 timed with CPU time beside wall time, interleaved with the bare SQL that returns the same
 ids, and a hello app. Each engine's size is built by one process and searched by another,
-as a server's worker serves a county it never built, and the sizes take turns search by search
+as a server's worker serves a county it never built, and the sizes take turns round by round
 (bench/sizes.py), so the growth from one size to the next is measured in the same minutes.
 
 The bare SQL is the search's own: every statement a search sends is captured with a

@@ -1,7 +1,7 @@
 """The sizes of a county searched in turns (bench/search_mix.py): each size's county built
 by a process of its own and served by another (`python -m bench.sizes serve …`, a Searcher
-answering one search at a time on its stdin and stdout), the sizes asked for each search in
-turn by the process that runs the bench."""
+answering a round of the 30 searches at a time on its stdin and stdout), the sizes asked for
+each round in turn by the process that runs the bench."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def serve(url: str, engine: str, services: int, postcodes_url: str) -> None:
 
 
 class Served:
-    """A county's Searcher in a process of its own, asked one search at a time."""
+    """A county's Searcher in a process of its own, asked one round at a time."""
 
     def __init__(self, url: str, engine: str, services: int, postcodes_url: str) -> None:
         command = [sys.executable, "-m", "bench.sizes", "serve", url, engine]
