@@ -4,6 +4,7 @@ key."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -42,13 +43,14 @@ FEW = {"sqlite": 1500, "postgresql": 1500}
 # ("food" within 3 miles of TF3 4NB 19.2 -> 15.9 ms, "food bank" within 5 miles of SY1 1UJ
 # 15.6 -> 11.7). On SQLite, runs within 10 miles were no faster on the mix (7.3 -> 7.4 ms).
 NEAR_MILES = 5.0
-# A search over more miles than NEAR_MILES whose words match at least MANY
-# services in the county (about: words.how_many) reads the matches round the place within
-# NEAR_MILES first, when its page is read a ring at a time (search._nearest_page): its first
-# rings and its total, counted to the cap, mostly lie within them. A ring or a total that needs
-# more reads the whole radius's then (Words.widen), as it does at once when fewer than SETTLES
-# (the cap's worth, candidates.CAP) are round the place. Reading a county's 7,000 matches cost
-# 10 ms of server CPU at 50,000 services ("carers" within 10 miles), its 800 round the place 3.
+# A search whose words match at least MANY services in the county (about: words.how_many)
+# reads the matches round the place within fewer miles than its radius first, when its page
+# is read a ring at a time (search._nearest_page): within NEAR_MILES, or within the first
+# band's mile for a radius up to NEAR_MILES (search._matched). Its first rings and its total,
+# counted to the cap, mostly lie within them. A ring or a total that needs more reads the whole
+# radius's then (Words.widen), as it does at once when fewer than SETTLES (the cap's worth,
+# candidates.CAP) are round the place. Reading a county's 7,000 matches cost 10 ms of server
+# CPU at 50,000 services ("carers" within 10 miles), its 800 round the place 3.
 MANY = 2000
 SETTLES = 200
 # SQLite reads a search's words run by run from its place-ordered index (migration 0047)
@@ -288,7 +290,11 @@ class Words:
         size = 0
         fill = fts_relevance_steps(self.typed, near)
         for statement, expression in fill.steps:
-            added = _added(text_clause(statement), {"q": expression, **bound(fill.runs)})
+            # Kept, one for each step and number of runs: made for each search, SQLAlchemy
+            # read its two dozen bound values again each time (at 50,000 services, the mix's
+            # CPU a search 11.53 -> 11.10 ms in turns, request by request).
+            made = shapes.kept(("fts", statement), functools.partial(text_clause, statement))
+            added = _added(made, {"q": expression, **bound(fill.runs)})
             size += added if statement.startswith("INSERT") else 0
         self.placed = bool(fill.runs)
         self.named = fill.named

@@ -111,9 +111,10 @@ def test_reading_the_words_round_the_place_by_word_or_by_row_gives_the_same_page
 
 @pytest.mark.parametrize("first", [1.0, 5.0])
 def test_reading_the_words_round_the_place_first_gives_the_same_pages(demo, monkeypatch, first):
-    """PostgreSQL reads a wide search's matches within NEAR_MILES of the place first when its
-    words match MANY services, the rest when a ring or the total needs them (Words.widen): the
-    same pages, totals and online sections as reading the whole radius's at once, whether the
+    """PostgreSQL reads a search's matches within fewer miles of the place first when its
+    words match MANY services (within NEAR_MILES, or the first band's mile for a radius up
+    to NEAR_MILES), the rest when a ring or the total needs them (Words.widen): the same
+    pages, totals and online sections as reading the whole radius's at once, whether the
     first miles hold the page and the cap's worth or not."""
     queries = [Query(words=j.words, place=j.place, radius=j.radius) for j in SET]
     queries += [
@@ -132,12 +133,17 @@ def test_reading_the_words_round_the_place_first_gives_the_same_pages(demo, monk
     def spied(self):
         find(self)
         reads.append(self.partial)
+        if self.partial:
+            firsts.add(self.miles)
 
+    firsts: set[float] = set()
     monkeypatch.setattr(matches.Words, "_find", spied)
     assert [answers(query) for query in queries] == whole
     if db.engine.dialect.name == "postgresql":
         # Matches round the place alone were read, and then the whole radius's for some.
         assert True in reads and False in reads
+        # Within the first band's mile for a radius up to NEAR_MILES, else within NEAR_MILES.
+        assert firsts == ({1.0} if first == 1.0 else {1.0, 5.0})
 
 
 def test_rings_read_the_matches_round_the_place_by_key_or_the_buildings_alike(demo, monkeypatch):
