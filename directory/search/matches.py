@@ -272,7 +272,7 @@ class Words:
             values["lasts"] = [b for _, b in runs]
             return self._fill(("terms",), near_terms, values)
         shape, texts = shaped(self.typed)
-        sites = bool(near)
+        sites = self.placed
 
         def found_ids() -> Any:
             found = shaped_match(shape, sites)
