@@ -11,6 +11,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from accord import admin, home
+    from accord.extensions import db
     from accord.models import Role
     from directory import demo_data, models  # noqa: F401 - the tables and demo loader
     from directory.admin_views import bp as admin_bp
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     from directory.referrals import models as referral_models  # noqa: F401 - the tables
     from directory.referrals.cli import referrals_cli
     from directory.referrals.views import bp as referrals_bp
+    from directory.search import matches
     from directory.search import views as search_views  # noqa: F401 - its routes
     from directory.views import bp, building_count, service_count
 
@@ -55,3 +57,6 @@ def init_app(app: Flask) -> None:
     )
     home.register_counter("services", "local services listed", service_count)
     home.register_counter("buildings", "community buildings listed", building_count)
+    with app.app_context():
+        # PostgreSQL: the search's table of matches made with each connection, not per search.
+        matches.keep_table(db.engine)

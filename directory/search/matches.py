@@ -8,7 +8,18 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, bindparam, column, literal, or_, select, table
+from sqlalchemy import (
+    BigInteger,
+    Engine,
+    Integer,
+    bindparam,
+    column,
+    event,
+    literal,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy import text as text_clause
 
 from accord import geo
@@ -77,22 +88,37 @@ _MADE = (
     "CREATE TEMP TABLE IF NOT EXISTS search_match "
     "(sid INTEGER PRIMARY KEY, relevance INTEGER NOT NULL)"
 )
-# PostgreSQL's is kept on each connection and emptied by each commit (ON COMMIT DELETE ROWS):
-# a search is a GET, and a GET that changed nothing ends in a commit (accord/reads.py). Made
-# per transaction and dropped at its end instead, it cost a search 0.3-0.4 ms of catalog
-# writes, and PostgreSQL never vacuums a temporary table, so a kept one emptied by rollbacks
-# alone would grow by the dead rows of every search (7 MB each 100 searches of 2,000
-# matches). With psycopg's prepared statements kept too, the mix at 50,000 services cost
-# about a twentieth less CPU a search in turns (bench/results.md, stop 38). The DELETE
-# empties it when a search in the same transaction came before. No primary key: its one
-# INSERT adds each service once, and the queries read it whole into a hash; keeping a key's
-# index up cost more than the rest of the INSERT (11,000 matches for "food" at 50,000
-# services: 23 ms with it, 10 without).
+# PostgreSQL's is made once for each connection, when it opens (keep_table), kept with it and
+# emptied by each commit (ON COMMIT DELETE ROWS): a search is a GET, and a GET that changed
+# nothing ends in a commit (accord/reads.py). Made per transaction and dropped at its end
+# instead, it cost a search 0.3-0.4 ms of catalog writes, and PostgreSQL never vacuums a
+# temporary table, so a kept one emptied by rollbacks alone would grow by the dead rows of
+# every search (7 MB each 100 searches of 2,000 matches). With psycopg's prepared statements
+# kept too, the mix at 50,000 services cost about a twentieth less CPU a search in turns
+# (bench/results.md, stop 38). Each fill empties it first in the same statement (a DELETE in
+# its WITH: Words._fill), for a search in the same transaction before it: made and emptied
+# by a statement of their own for each search, they cost it a round trip (CPU a search at
+# 50,000 services in turns: bench/results.md, stop 46). No primary key: its one INSERT adds
+# each service once, and the queries read it whole into a hash; keeping a key's index up
+# cost more than the rest of the INSERT (11,000 matches for "food" at 50,000 services: 23 ms
+# with it, 10 without).
 _MADE_PG = (
     "CREATE TEMP TABLE IF NOT EXISTS search_match "
-    "(sid INTEGER NOT NULL, relevance INTEGER NOT NULL) ON COMMIT DELETE ROWS; "
-    "DELETE FROM search_match"
+    "(sid INTEGER NOT NULL, relevance INTEGER NOT NULL) ON COMMIT DELETE ROWS"
 )
+
+
+def keep_table(engine: Engine) -> None:
+    """PostgreSQL: each connection's table of matches made when the connection opens."""
+    if engine.dialect.name != "postgresql":
+        return
+
+    def made(connection: Any, record: Any) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(_MADE_PG)
+        connection.commit()
+
+    event.listen(engine, "connect", made)
 
 
 def _added(statement: Any, parameters: dict | None = None) -> int:
@@ -236,10 +262,7 @@ class Words:
         """The matches: round the place (its box, with the area-wide and online-only ones),
         or the county's."""
         postgres = db.engine.dialect.name == "postgresql"
-        if postgres:
-            # One round trip for both (PostgreSQL takes several statements without parameters).
-            db.session.connection().exec_driver_sql(_MADE_PG)
-        else:
+        if not postgres:
             shapes.execute(text_clause(_MADE))
             shapes.execute(MATCHES.delete())
         words = self.typed
@@ -316,7 +339,12 @@ class Words:
             found = build()
             if asked is not None:
                 found = found.where(opening.may_open(asked, found.selected_columns[0]))
-            return MATCHES.insert().from_select(["sid", "relevance"], found)
+            filled = MATCHES.insert().from_select(["sid", "relevance"], found)
+            if db.engine.dialect.name != "postgresql":
+                return filled
+            # Emptied of an earlier search's (or a narrower read's) matches by the same
+            # statement: the DELETE sees none of the rows the INSERT adds.
+            return filled.add_cte(MATCHES.delete().cte("emptied"))
 
         when = None if asked is None else asked.when == "now"
         statement = shapes.kept(("search_match", *key, when), made)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from accord.extensions import db
+from directory.search import search
+from directory.search.query import Query
 from tests.directory.data import service
 
 
@@ -37,3 +39,16 @@ def test_the_table_is_kept_empty_between_searches(client):
     rows, second = _table()
     assert second == first  # the same table, not one made again
     assert rows == 0 if emptied else rows == 2
+
+
+def test_a_second_search_in_one_transaction_reads_its_own_matches(app):
+    # No commit between them: each search empties the table of the one before (on
+    # PostgreSQL in its fill's own statement, matches.Words._fill).
+    service("Shrewsbury Food Bank", "food", "shrewsbury", description="Food parcels.")
+    service("Frankwell Lunch Club", "food", "frankwell", description="Hot lunches.")
+    service("Meole Carers", "carers", "meole", description="Carers meet.")
+    near = {"place": "SY1 1AA", "radius": 5}
+    searches = [Query(words="parcels", **near), Query(words="lunches", **near)]
+    searches.append(Query(need="carers", **near))
+    found = [[hit.service.name for hit in search.run(q, per_page=20).hits] for q in searches]
+    assert found == [["Shrewsbury Food Bank"], ["Frankwell Lunch Club"], ["Meole Carers"]]
