@@ -9,10 +9,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import Row, bindparam, func, select, text
 
 from accord import geo, geocoding
 from accord.clock import now_uk
+from accord.extensions import db
 from accord.models import Location, Organisation
 from directory import hours, schedules
 from directory.models import Schedule, Service, ServiceAtLocation
@@ -92,6 +93,10 @@ _SHOWN = (
     .where(Service.id.in_(bindparam("ids", expanding=True)))
     .order_by(ServiceAtLocation.id)
 )
+# PostgreSQL reads the same through a function that plans the query once for each connection
+# (migration 0049): planned for each page's ids, as every statement is there, planning cost
+# more than running it.
+_SHOWN_PG = text("SELECT * FROM search_shown(CAST(:ids AS INTEGER[]))")
 ONLINE_SHOWN = 5  # online-only services listed below the local ones
 CHUNK = 500  # ordered ids read at a time when Python filters them
 
@@ -405,7 +410,8 @@ def _services(ids: list[int]) -> dict[int, Listing]:
     services: dict[int, Listing] = {}
     if not ids:
         return services
-    for row in shapes.execute(_SHOWN, {"ids": ids}):
+    shown = _SHOWN_PG if db.engine.dialect.name == "postgresql" else _SHOWN
+    for row in shapes.execute(shown, {"ids": ids}):
         service = services.get(row.id)
         if service is None:
             service = services[row.id] = Listing(
