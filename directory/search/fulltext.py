@@ -363,9 +363,9 @@ def listed_terms(words: list[str]) -> list[str] | None:
 
 def near_terms() -> Select:
     """PostgreSQL, one word's terms (:word, listed_terms()): the services that hold them in
-    the runs round the place (bound as two arrays, :firsts and :lasts), as (sid, relevance),
-    read from `search_term` alone, a range of its index for each run; 3 for a title word,
-    else 1 (as match())."""
+    the runs round the place (bound as two arrays, :firsts and :lasts), as (sid, relevance,
+    online), read from `search_term` alone, a range of its index for each run; relevance 3
+    for a title word, else 1 (as match())."""
     runs = (
         func.unnest(
             bindparam("firsts", type_=ARRAY(BigInteger)),
@@ -380,7 +380,16 @@ def near_terms() -> Select:
     # A service once, however many of its cells hold the word.
     sid = held.key.op("&")(literal(cells.ID_MASK, BigInteger))
     relevance = func.max(case((held.title, 3), else_=1))
-    return select(sid.label("sid"), relevance.label("relevance")).select_from(joined).group_by(sid)
+    online = func.bool_or(in_online_run(held.key)).label("online")
+    read = select(sid.label("sid"), relevance.label("relevance"), online)
+    return read.select_from(joined).group_by(sid)
+
+
+def in_online_run(key: ColumnElement[int]) -> ColumnElement[bool]:
+    """Whether a key of the place-ordered index is in its online run: an online-only
+    service's text is there alone (cells.py), so it says whether the service is online only."""
+    first, last = cells.run_of(cells.ONLINE)
+    return key.between(literal(first, BigInteger), literal(last, BigInteger))
 
 
 def _postgresql(

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Engine,
     Integer,
     bindparam,
@@ -24,11 +25,12 @@ from sqlalchemy import text as text_clause
 
 from accord import geo
 from accord.extensions import db
-from directory.models import TaxonomyTerm, service_term
+from directory.models import ServiceSearch, TaxonomyTerm, service_term
 from directory.search import cells, opening, shapes
 from directory.search.fulltext import (
     SITES,
     fts_relevance_steps,
+    in_online_run,
     listed_terms,
     near_terms,
     shaped,
@@ -37,7 +39,13 @@ from directory.search.fulltext import (
 from directory.search.query import Query
 from directory.search.words import forms, how_many, listed
 
-MATCHES = table("search_match", column("sid", Integer), column("relevance", Integer))
+# `online` (PostgreSQL, words): whether the match is an online-only service (Words.flagged).
+MATCHES = table(
+    "search_match",
+    column("sid", Integer),
+    column("relevance", Integer),
+    column("online", Boolean),
+)
 # Up to this many matches, a search reads them and their buildings by key instead of every
 # building near the place: a 20-mile search for "befriending" (1,850 matches among 50,000
 # services) reads 2,000 links, not 20,000 buildings and 55,000 links. Measured on the bench
@@ -101,10 +109,10 @@ _MADE = (
 # 50,000 services in turns: bench/results.md, stop 46). No primary key: its one INSERT adds
 # each service once, and the queries read it whole into a hash; keeping a key's index up
 # cost more than the rest of the INSERT (11,000 matches for "food" at 50,000 services: 23 ms
-# with it, 10 without).
+# with it, 10 without). Each match of words says whether it is online only (Words.flagged).
 _MADE_PG = (
-    "CREATE TEMP TABLE IF NOT EXISTS search_match "
-    "(sid INTEGER NOT NULL, relevance INTEGER NOT NULL) ON COMMIT DELETE ROWS"
+    "CREATE TEMP TABLE IF NOT EXISTS search_match (sid INTEGER NOT NULL, "
+    "relevance INTEGER NOT NULL, online BOOLEAN NOT NULL DEFAULT false) ON COMMIT DELETE ROWS"
 )
 
 
@@ -246,6 +254,14 @@ class Words:
         return self.few or (self.placed and self.size <= NEAR_BY_KEY)
 
     @property
+    def flagged(self) -> bool:
+        """Whether each match says whether it is online only (the `online` column: PostgreSQL,
+        words), so that the online section reads those alone (online.section), not every
+        online service in the county for each to be looked up in the matches (985 at 50,000
+        services)."""
+        return self.words and db.engine.dialect.name == "postgresql"
+
+    @property
     def partial(self) -> bool:
         """Whether the matches are those within fewer miles of the place than the search's
         radius: enough for its rings up to `miles`, and for a total that reaches the cap."""
@@ -300,7 +316,8 @@ class Words:
         def found_ids() -> Any:
             found = shaped_match(shape, sites)
             assert found.condition is not None
-            ids = select(found.service_id, found.relevance).where(found.condition)
+            online = in_online_run(SITES.c.key) if sites else ServiceSearch.reach == "online"
+            ids = select(found.service_id, found.relevance, online).where(found.condition)
             # A service in several cells once (its relevance is the same in each).
             return ids.where(_IN_RUNS).distinct() if sites else ids
 
@@ -339,7 +356,8 @@ class Words:
             found = build()
             if asked is not None:
                 found = found.where(opening.may_open(asked, found.selected_columns[0]))
-            filled = MATCHES.insert().from_select(["sid", "relevance"], found)
+            named = ["sid", "relevance", "online"][: len(found.selected_columns)]
+            filled = MATCHES.insert().from_select(named, found)
             if db.engine.dialect.name != "postgresql":
                 return filled
             # Emptied of an earlier search's (or a narrower read's) matches by the same

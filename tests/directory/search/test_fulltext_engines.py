@@ -51,9 +51,7 @@ def test_a_title_word_and_a_document_word_are_never_near(app):
     assert _found("club") == ["Lunch Club", "Rotary Club"]
 
 
-def test_migration_0046_makes_existing_vectors_again(
-    make_app, database_url, tmp_path, monkeypatch
-):
+def test_migration_0046_makes_existing_vectors_again(make_app, database_url, tmp_path, monkeypatch):
     # This code's search at revision 0045: a page's services read with the statement itself,
     # not migration 0049's function of it (tests/directory/search/test_shown.py).
     monkeypatch.setattr(search, "_SHOWN_PG", search._SHOWN)

@@ -298,6 +298,10 @@ def test_online_services_are_never_within_a_mile_nor_counted_as_near(app):
     assert [h.miles for h in results.hits] == [0.0]
     assert sorted(h.service.name for h in results.online) == ["Food App", "Food Line"]
     assert results.online_total == 2 and all(h.miles is None for h in results.online)
+    # Several words (on PostgreSQL read from the place-ordered index's rows, not its words').
+    results = search.run(Query(words="food bank", place="SY1 1AA", radius=1))
+    assert names(results) == ["Castle Food Bank"] and results.total == 1
+    assert [h.service.name for h in results.online] == ["Food Line"]
 
 
 def test_totals_beyond_the_cap_are_more_than_it(app, client, monkeypatch):
@@ -440,7 +444,8 @@ def test_without_words_the_online_section_shows_the_first_few_and_counts_them_al
 def test_the_online_section_is_read_from_its_own_index(app):
     """SQLite is told to use it (no statistics), or with words reads their matches in the
     online run of the place-ordered index (0047); on PostgreSQL, with sequential scans
-    priced out, the plan shows the query's conditions allow the partial index."""
+    priced out, the plan shows the query's conditions allow the partial index, and with words
+    reads the matches that say they are online only, each service then by its key."""
     from sqlalchemy import text
 
     from accord.extensions import db
@@ -465,6 +470,11 @@ def test_the_online_section_is_read_from_its_own_index(app):
             # SQLite, words: their matches in the online run, each service then by its key.
             assert steps.startswith("SCAN search_site_fts VIRTUAL TABLE"), steps
             assert "SEARCH service USING INTEGER PRIMARY KEY" in steps, steps
+            assert len(list(db.session.execute(statement))) == 1
+        elif words:
+            # PostgreSQL, words: the matches that say they are online only, each service then
+            # by its key (through whichever of its indexes the planner prefers).
+            assert "Nested Loop" in steps and "Filter: online" in steps, steps
             assert len(list(db.session.execute(statement))) == 1
         else:
             assert "ix_service_online" in steps, steps
