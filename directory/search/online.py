@@ -27,6 +27,8 @@ from directory.search.matches import Words
 from directory.search.query import Query
 from directory.search.shapes import Plan
 
+_ONLINE_ONLY = Service.online_only == True  # noqa: E712 - as the index's condition says
+
 
 def every(query: Query) -> Plan:
     """Without words or a need: every online-only service the filters keep, unordered, for
@@ -74,9 +76,8 @@ def _online(query: Query, words: Words | None, run: bool = False, flagged: bool 
     # services the words match, not every one in the county (985 at 50,000 services). With
     # `flagged` (PostgreSQL, words), from the matches that say they are online only, each
     # looked up in the services by key.
-    online_only = Service.online_only == True  # noqa: E712 - as the index's condition says
     statement = select(Service.id.label("sid")).where(
-        online_only, *candidates.filters(query, words)
+        _ONLINE_ONLY, *candidates.filters(query, words)
     )
     by_name = (func.lower(Service.name), Service.id)
     if words is None:
@@ -117,7 +118,7 @@ def _flagged(query: Query, words: Words) -> Select:
         )
         .where(
             Service.id == _MATCHES.c.sid,
-            Service.online_only == True,  # noqa: E712 - as the index's condition says
+            _ONLINE_ONLY,
             *candidates.filters(query, words),
         )
         .offset(0)
