@@ -80,14 +80,13 @@ def _database_params() -> list:
 
 
 def pytest_xdist_auto_num_workers(config):
-    """`-n auto` (pyproject.toml): two workers more than the machine has cores. A worker
-    spends part of each test waiting on PostgreSQL's server or the browser, both on this
-    machine: on a 2-core machine the whole suite took 785 s with 2 workers, 700 s with 3 (the
-    cores were busy throughout); on a slower one, with 3,547 tests, 910 s with 3 workers and
-    872 s with 4. PYTEST_XDIST_AUTO_NUM_WORKERS still decides when set."""
+    """`-n auto` (pyproject.toml): a worker more than the machine has cores. A worker spends
+    part of each test waiting on PostgreSQL's server or the browser, both on this machine:
+    on a 2-core machine the whole suite took 785 s with 2 workers, 700 s with 3 (the cores
+    were busy throughout). PYTEST_XDIST_AUTO_NUM_WORKERS still decides when set."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None
-    return (os.cpu_count() or 1) + 2
+    return (os.cpu_count() or 1) + 1
 
 
 def pytest_collection_finish(session):
