@@ -263,7 +263,9 @@ def test_a_failure_keeps_the_last_good_warnings(app, fake, mode, body, error):
     fake.mode = mode
     if body is not None:
         fake.feed = body
-    app.config["FLOOD_TIMEOUT_S"] = 0.2
+    # Short only where the answer is to be too slow: a busy machine (the suite's workers, a
+    # browser) may take longer than 0.2 s to answer the others.
+    app.config["FLOOD_TIMEOUT_S"] = 0.2 if mode == "slow" else 5.0
     state = refresh(LATER)
     assert state.error == error
     assert areas(state) == SHROPSHIRE_AREAS
