@@ -132,3 +132,30 @@ def test_migration_0041_gives_existing_links_their_points(make_app, database_url
         ).all()
         assert [tuple(row) for row in stored] == [SHREWSBURY]
         db.session.remove()
+
+
+@pytest.mark.engine("postgresql")  # the GiST index and its index-only scans are PostgreSQL's
+def test_a_ring_reads_the_links_near_the_place_from_the_spatial_index_alone(club):
+    """A ring without matches read by key (here a place alone) reads each link's service and
+    point from the GiST index (migration 0050), not the link's row as well. With a handful of
+    links the planner would read the links' other index whole; with it out of the way (dropped
+    for the moment) and the table priced out, as for a county's thousands near a town, the
+    plan is an index-only scan of the GiST index."""
+    from directory.search import candidates, shapes
+
+    made = "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_search_link_gist'"
+    assert "INCLUDE (service_id, latitude, longitude)" in db.session.scalar(text(made))
+    query = Query(place="SY1 1AA", radius=5)
+    plan = candidates.ordered_local(query, None, search.origin_of("SY1 1AA")[0], "", 5.0)
+    statement = plan.build().params(plan.values)
+    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+    moment = db.session.begin_nested()
+    db.session.execute(text("DROP INDEX ix_search_link_point"))
+    for off in ("enable_seqscan", "enable_bitmapscan"):
+        db.session.execute(text(f"SET LOCAL {off} = off"))
+    steps = " | ".join(row[0] for row in db.session.execute(text(f"EXPLAIN {compiled}")))
+    moment.rollback()
+    assert "Index Only Scan using ix_search_link_gist on service_at_location" in steps, steps
+    found = [row.sid for row in db.session.execute(statement)]
+    assert found == [row.sid for row in plan.run()] and len(found) == 1
+    shapes.forget()
