@@ -76,6 +76,8 @@ def _online(query: Query, words: Words | None, run: bool = False, flagged: bool 
     # services the words match, not every one in the county (985 at 50,000 services). With
     # `flagged` (PostgreSQL, words), from the matches that say they are online only, each
     # looked up in the services by key.
+    if flagged and words is not None:
+        return _flagged(query, words)
     statement = select(Service.id.label("sid")).where(
         _ONLINE_ONLY, *candidates.filters(query, words)
     )
@@ -86,8 +88,6 @@ def _online(query: Query, words: Words | None, run: bool = False, flagged: bool 
             .add_columns(literal(0).label("relevance"))
             .order_by(candidates.stale(), *by_name)
         )
-    if flagged:
-        return _flagged(query, words)
     matched: Any = OnlineFirst(Service.__table__, _MATCHES, _MATCHES.c.sid == Service.id)
     if run:
         found = _ONLINE_FTS
