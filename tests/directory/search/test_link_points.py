@@ -14,7 +14,7 @@ from sqlalchemy import select, text, update
 from accord.extensions import db
 from accord.models import Location
 from directory.models import Service, ServiceAtLocation
-from directory.search import search
+from directory.search import candidates, search
 from directory.search.query import Query
 from tests.conftest import MIGRATIONS, scratch_database
 from tests.directory import data
@@ -141,8 +141,6 @@ def test_a_ring_reads_the_links_near_the_place_from_the_spatial_index_alone(club
     links the planner would read the links' other index whole; with it out of the way (dropped
     for the moment) and the table priced out, as for a county's thousands near a town, the
     plan is an index-only scan of the GiST index."""
-    from directory.search import candidates, shapes
-
     made = "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_search_link_gist'"
     assert "INCLUDE (service_id, latitude, longitude)" in db.session.scalar(text(made))
     query = Query(place="SY1 1AA", radius=5)
@@ -158,4 +156,3 @@ def test_a_ring_reads_the_links_near_the_place_from_the_spatial_index_alone(club
     assert "Index Only Scan using ix_search_link_gist on service_at_location" in steps, steps
     found = [row.sid for row in db.session.execute(statement)]
     assert found == [row.sid for row in plan.run()] and len(found) == 1
-    shapes.forget()
