@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Row, bindparam, func, select, text
 
@@ -17,7 +17,7 @@ from accord.extensions import db
 from accord.models import Location, Organisation
 from directory import hours, schedules
 from directory.models import Schedule, Service, ServiceAtLocation
-from directory.search import candidates, online, shapes
+from directory.search import candidates, driver, online, shapes
 from directory.search import matches as matched
 from directory.search.candidates import CAP
 from directory.search.fulltext import terms
@@ -410,7 +410,10 @@ def _services(ids: list[int]) -> dict[int, Listing]:
     services: dict[int, Listing] = {}
     if not ids:
         return services
-    shown = _SHOWN_PG if db.engine.dialect.name == "postgresql" else _SHOWN
+    shown: Any = _SHOWN
+    if db.engine.dialect.name == "postgresql":
+        shown = _SHOWN_PG
+        driver.keep(shown)
     for row in shapes.execute(shown, {"ids": ids}):
         service = services.get(row.id)
         if service is None:

@@ -35,8 +35,16 @@ def test_the_function_reads_what_the_statement_reads(app):
     assert len(expected) == 5  # two buildings, one, and two services with none
     if db.engine.dialect.name == "postgresql":
         found = db.session.execute(search._SHOWN_PG, {"ids": ids}).all()
-        assert [tuple(row) for row in found] == [tuple(row) for row in expected]
+        assert _in_order(found) == _in_order(expected)
         assert list(found[0]._fields) == list(expected[0]._fields)
+
+
+def _in_order(rows: list) -> tuple[list, list]:
+    """The rows of buildings in the order read (their links' order), and the rows of services
+    with none, which come after them in no order of their own (a plan kept from a bigger
+    county may read them the other way round)."""
+    placed = [tuple(row) for row in rows if row.place_id is not None]
+    return placed, sorted(tuple(row) for row in rows if row.place_id is None)
 
 
 def test_a_page_s_services_with_their_buildings_in_order(app):
