@@ -297,7 +297,8 @@ def ordered_local(
         )
 
     key = ("ordered", bool(outcode), *shape(query, words))
-    return Plan(key, build, _values(query, origin, outcode, miles))
+    by_key = words is not None and words.by_key
+    return Plan(key, build, _values(query, origin, outcode, miles), by_key)
 
 
 def _counted(statement: Any) -> Select:
@@ -324,16 +325,17 @@ def count_local(
             ("local", bool(outcode), *kind),
             lambda: local(query, text, bool(outcode)),
             found_values,
+            True,
         )
         return count(plan)
     if text is not None and text.size <= READS[db.engine.dialect.name]:
         # The matches are read whole: the services among them with a building near.
-        near = Plan(("matched near", *kind), lambda: _matched_near(query, text), found_values)
+        near = Plan(("matched near", *kind), lambda: _matched_near(query, text), found_values, True)
         found = count(near)
     else:
         found = _counted_links(Plan(("links", *kind), lambda: _links(query, text), found_values))
     if outcode and found <= CAP:
-        found += count(Plan(("areas", *kind), lambda: _areas(query, text), found_values))
+        found += count(Plan(("areas", *kind), lambda: _areas(query, text), found_values, True))
     return min(found, CAP + 1)
 
 

@@ -49,14 +49,15 @@ STALE = bindparam("stale_before", type_=Date)
 _KEPT: dict[tuple, Any] = {}
 
 
-def kept(key: tuple, build: Callable[[], Any]) -> Any:
-    """The statement of this shape, built the first time it is asked for."""
+def kept(key: tuple, build: Callable[[], Any], generic: bool = False) -> Any:
+    """The statement of this shape, built the first time it is asked for (`generic`: planned
+    once for any values on PostgreSQL, driver.py)."""
     key = (db.engine.dialect.name, *key)
     statement = _KEPT.get(key)
     if statement is None:
         statement = _KEPT[key] = build()
         if key[0] == "postgresql":
-            driver.keep(statement)
+            driver.keep(statement, generic)
     return statement
 
 
@@ -138,14 +139,17 @@ class Plan(NamedTuple):
     key: tuple
     build: Callable[[], Any]
     values: dict[str, Any]
+    # Whether its plan is the same whatever the values (driver.py): a statement that starts
+    # from the search's matches, looked up by key, and not from an index read by the values.
+    generic: bool = False
 
     def then(self, name: str, change: Callable[[Any], Any]) -> Plan:
         """The same search through another statement made from this one (a page, a count)."""
         build = self.build
-        return Plan((*self.key, name), lambda: change(build()), self.values)
+        return Plan((*self.key, name), lambda: change(build()), self.values, self.generic)
 
     def run(self, **more: Any) -> Any:
-        statement = kept(self.key, self.build)
+        statement = kept(self.key, self.build, self.generic)
         return execute(statement, {**self.values, **more})
 
     def page(self, offset: int, limit: int) -> list:

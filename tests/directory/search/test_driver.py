@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import String, TypeDecorator, bindparam, event, func, literal, select
+from sqlalchemy import String, TypeDecorator, bindparam, event, func, literal, select, text
 
 from accord.extensions import db
 from directory.search import driver, search, shapes
@@ -31,6 +31,15 @@ def _queries() -> list[Query]:
         Query(words="carers"),
         Query(words="zzzqqq", place="SY1 1UJ", radius=5),
     ]
+
+
+def _plans() -> dict[str, tuple[int, int]]:
+    """This connection's prepared statements: how many times each was planned once for any
+    values, and for its values."""
+    found = db.session.execute(
+        text("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+    )
+    return {row.statement: (row.generic_plans, row.custom_plans) for row in found}
 
 
 def _heard(statements: list[str]):
@@ -56,8 +65,20 @@ def test_searches_through_psycopg_answer_as_through_sqlalchemy(demo, request):
     assert [answers(query) for query in queries] == expected
     # Sent by SQLAlchemy once (those run once are never sent otherwise), none of their
     # values changed on the way: psycopg sent the rest.
-    sent = [entry[1] for entry in driver._SENT.values() if entry[1] is not None]
+    sent = [kept.sent for kept in driver._KEPT.values() if kept.sent is not None]
     assert len(sent) >= 10 and all(s.sql for s in sent)
+    # Searched each in a transaction of its own, as a request is: those that start from the
+    # matches were planned once on this connection, the matches' fills for each search.
+    before = _plans()
+    for query in queries:
+        search.run(query, per_page=search.PER_PAGE)
+        db.session.commit()
+    after = _plans()
+    once = [sql for sql, (generic, _) in after.items() if generic > before.get(sql, (0, 0))[0]]
+    assert sum("FROM search_match" in sql for sql in once) >= 3
+    fills = [sql for sql in after if sql.lstrip().startswith("WITH emptied")]
+    assert fills and not any(sql in once for sql in fills)
+    assert any(after[sql][1] > before.get(sql, (0, 0))[1] for sql in fills)
     # Each kind of statement a search sends was among them: a fill of the matches, a page,
     # a count, the page's services.
     texts = " ".join(s.sql for s in sent)
@@ -92,8 +113,8 @@ def test_a_statement_whose_values_sqlalchemy_changes_stays_with_sqlalchemy(app, 
     for word in ("food", "bank", "club"):
         assert shapes.execute(changed, {"word": word}).scalar() == word.upper()
         assert shapes.execute(plain, {"word": word}).scalar() == word
-    assert driver._SENT[id(changed)][1] == driver.Sent("", {})
-    sent = driver._SENT[id(plain)][1]
+    assert driver.sent(changed) == driver.Sent("", {})
+    sent = driver.sent(plain)
     assert sent is not None and sent.sql and sent.fixed == {}
     # A list spread over a placeholder each (an expanding IN) is SQL of its length.
     spread = shapes.kept(
@@ -102,7 +123,7 @@ def test_a_statement_whose_values_sqlalchemy_changes_stays_with_sqlalchemy(app, 
     )
     for ids, found in (([1, 2], 1), ([3], 0), ([5, 6, 2], 1), ([4, 5, 6, 7], 0)):
         assert shapes.execute(spread, {"ids": ids}).scalar() == found
-    assert driver._SENT[id(spread)][1] == driver.Sent("", {})
+    assert driver.sent(spread) == driver.Sent("", {})
     # Rows read through psycopg as through SQLAlchemy: scalars, and partitions.
     assert shapes.execute(plain, {"word": "x"}).scalars() == ["x"]
     assert [list(rows) for rows in shapes.execute(plain, {"word": "y"}).partitions(5)] == [[("y",)]]
