@@ -60,6 +60,8 @@ def test_searches_through_psycopg_answer_as_through_sqlalchemy(demo, request):
     expected = [answers(query) for query in queries]
     event.remove(db.engine, "before_cursor_execute", listen)
     assert sum(bool(pages[0][1]) for pages in expected) >= 25  # the searches find things
+    assert any("INSERT INTO search_match" in s for s in through_sqlalchemy)
+    assert not any(s.startswith("SET LOCAL") for s in through_sqlalchemy)
     # Unheard, the kept statements go through psycopg from their second run on (answers()
     # runs each search several times).
     assert [answers(query) for query in queries] == expected
