@@ -298,7 +298,7 @@ def ordered_local(
 
     key = ("ordered", bool(outcode), *shape(query, words))
     by_key = words is not None and words.by_key
-    return Plan(key, build, _values(query, origin, outcode, miles), by_key)
+    return Plan(key, build, _values(query, origin, outcode, miles), generic=by_key)
 
 
 def _counted(statement: Any) -> Select:
@@ -325,17 +325,21 @@ def count_local(
             ("local", bool(outcode), *kind),
             lambda: local(query, text, bool(outcode)),
             found_values,
-            True,
+            generic=True,
         )
         return count(plan)
     if text is not None and text.size <= READS[db.engine.dialect.name]:
         # The matches are read whole: the services among them with a building near.
-        near = Plan(("matched near", *kind), lambda: _matched_near(query, text), found_values, True)
+        near = Plan(
+            ("matched near", *kind), lambda: _matched_near(query, text), found_values, generic=True
+        )
         found = count(near)
     else:
         found = _counted_links(Plan(("links", *kind), lambda: _links(query, text), found_values))
     if outcode and found <= CAP:
-        found += count(Plan(("areas", *kind), lambda: _areas(query, text), found_values, True))
+        found += count(
+            Plan(("areas", *kind), lambda: _areas(query, text), found_values, generic=True)
+        )
     return min(found, CAP + 1)
 
 

@@ -57,36 +57,36 @@ class Kept(NamedTuple):
 
 # By statement id, beside the statement (an id is only ever reused once the statement is gone,
 # and a kept statement is kept for the process's life).
-_KEPT: dict[int, Kept] = {}
+_BY_ID: dict[int, Kept] = {}
 _GENERIC = "SET LOCAL plan_cache_mode = force_generic_plan"
 
 
 def keep(statement: Any, generic: bool = False) -> None:
     """Send `statement` (a kept one, on PostgreSQL) through psycopg from its second run on;
     `generic`: with a plan made once for any values."""
-    found = _KEPT.get(id(statement))
+    found = _BY_ID.get(id(statement))
     if found is None or found.statement is not statement:
-        _KEPT[id(statement)] = Kept(statement, None, generic)
+        _BY_ID[id(statement)] = Kept(statement, None, generic)
 
 
 def forget() -> None:
-    _KEPT.clear()
+    _BY_ID.clear()
 
 
 def sent(statement: Any) -> Sent | None:
     """What SQLAlchemy sent for a kept statement at its first run (None: not yet, or not kept)."""
-    found = _KEPT.get(id(statement))
+    found = _BY_ID.get(id(statement))
     return found.sent if found is not None and found.statement is statement else None
 
 
 def execute(connection: Connection, statement: Any, values: dict[str, Any], options: dict) -> Any:
     """Run the statement: through psycopg when kept and already sent once, else SQLAlchemy."""
-    found = _KEPT.get(id(statement))
+    found = _BY_ID.get(id(statement))
     if found is None or found.statement is not statement or _listened(connection):
         return connection.execute(statement, values, execution_options=options or None)
     if found.sent is None:
         result = connection.execute(statement, values, execution_options=options or None)
-        _KEPT[id(statement)] = found._replace(sent=_sent(result.context, values))
+        _BY_ID[id(statement)] = found._replace(sent=_sent(result.context, values))
         return result
     if not found.sent.sql:
         return connection.execute(statement, values, execution_options=options or None)

@@ -51,7 +51,7 @@ def section(query: Query, words: Words | None) -> Plan:
         key,
         lambda: _online(query, words, bool(run), flagged).limit(candidates.CAP + 1),
         {**shapes.values(query), **run},
-        flagged,
+        generic=flagged,
     )
 
 

@@ -67,7 +67,7 @@ def test_searches_through_psycopg_answer_as_through_sqlalchemy(demo, request):
     assert [answers(query) for query in queries] == expected
     # Sent by SQLAlchemy once (those run once are never sent otherwise), none of their
     # values changed on the way: psycopg sent the rest.
-    sent = [kept.sent for kept in driver._KEPT.values() if kept.sent is not None]
+    sent = [kept.sent for kept in driver._BY_ID.values() if kept.sent is not None]
     assert len(sent) >= 10 and all(s.sql for s in sent)
     # Searched each in a transaction of its own, as a request is: those that start from the
     # matches were planned once on this connection, the matches' fills for each search.
