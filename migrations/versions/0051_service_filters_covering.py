@@ -2,11 +2,12 @@
 
 Revision ID: 0051
 Revises: 0050
-Create Date: 2026-12-06 18:30:00
+Create Date: 2026-12-06 17:50:00
 
 Every search with a place asks of each service it shows or counts whether it is published,
 open and not online only, and whether it is current (the stale order), and, when asked, free,
-for an age, accepting or taking a route (directory/search/candidates.py, filters): a lookup by
+for an age, accepting or taking a route (directory/search/candidates.py, filters), and of
+each online-only service it matches, its name for the online section's order: a lookup by
 key in the service's primary key, then its row read from the table. A denser county reads more
 of them: a total counted to the cap reads 201 services or more, a ring round a town's centre
 hundreds. `ix_search_service_filters` is keyed by id and holds those columns beside it
@@ -40,6 +41,8 @@ COLUMNS = (
     "maximum_age",
     "capacity",
     "access_routes",
+    # The online section's order (current first, by relevance, then by name) besides.
+    "name",
 )
 
 

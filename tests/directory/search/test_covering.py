@@ -43,5 +43,5 @@ def test_the_index_holds_the_columns_the_filters_read(demo):
     made = "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_search_service_filters'"
     held = db.session.scalar(text(made))
     assert held is not None and "ON public.service USING btree (id) INCLUDE (" in held
-    for column in ("online_only", "review", "status", "assured_at", "is_free", "capacity"):
+    for column in ("online_only", "review", "status", "assured_at", "is_free", "capacity", "name"):
         assert column in held
