@@ -27,10 +27,12 @@ import math
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Float,
     Integer,
     Select,
     and_,
+    bindparam,
     case,
     column,
     exists,
@@ -57,7 +59,7 @@ from directory.models import (
     ServiceStatus,
     TaxonomyTerm,
 )
-from directory.search import opening, shapes
+from directory.search import cells, opening, shapes
 from directory.search.fulltext import SITES
 from directory.search.joins import InOrder
 from directory.search.matches import MATCHES as _MATCHES
@@ -142,13 +144,40 @@ def _links_near() -> tuple[Any, list, Any]:
     return _RTREE.join(sal, sal.location_id == rtree.id), inside, d2
 
 
-def _from_matches() -> Select:
+# A match read round the place whose one row there (its `site`: matches.MATCHES) is in none of
+# the runs of cells round a ring (bound as :ka0, :kb0 …: ring_runs) has no building within it.
+_IN_RING = or_(
+    _MATCHES.c.site.is_(None),
+    *(
+        _MATCHES.c.site.between(
+            bindparam(f"ka{n}", type_=BigInteger), bindparam(f"kb{n}", type_=BigInteger)
+        )
+        for n in range(cells.RUNS)
+    ),
+)
+
+
+def ring_runs(origin: geo.Point, miles: float) -> dict[str, int]:
+    """The runs of cells round a ring, as _IN_RING binds them (unused runs empty: 1, 0)."""
+    found = cells.ranges(box(origin, miles))
+    found += [(1, 0)] * (cells.RUNS - len(found))
+    values = {}
+    for n, (first, last) in enumerate(found):
+        values[f"ka{n}"], values[f"kb{n}"] = first, last
+    return values
+
+
+def _from_matches(sited: bool) -> Select:
     """nearest() read from the search's matches: each matching service's links by key, each
     with its building's point (migration 0041: a few thousand lookups of one index), rather
-    than every building near the place."""
+    than every building near the place. Matches that say where they were read round the place
+    (`sited`: Words.sited) are looked up only when their cell may be within the ring
+    (_IN_RING): a ring of a mile round a town holds a twentieth of the matches within five,
+    which were all looked up for it."""
     sal = ServiceAtLocation
     d2 = _distance(sal.latitude, sal.longitude)
     joined = InOrder(_MATCHES, sal.__table__, sal.service_id == _MATCHES.c.sid)
+    near = [_IN_RING] if sited else []
     return (
         select(
             _MATCHES.c.sid,
@@ -157,6 +186,7 @@ def _from_matches() -> Select:
         )
         .select_from(joined)
         .where(
+            *near,
             sal.latitude.between(shapes.SOUTH, shapes.NORTH),
             sal.longitude.between(shapes.WEST, shapes.EAST),
             d2 <= shapes.REACH,
@@ -170,7 +200,7 @@ def nearest(words: Words | None = None) -> Select:
     its nearest: columns sid and d2 (the squared distance), and relevance when there are
     matches (only the matching services' buildings are grouped)."""
     if words is not None and words.by_key:
-        return _from_matches()
+        return _from_matches(words.sited)
     source, inside, d2 = _links_near()
     sid = ServiceAtLocation.service_id
     statement = (
@@ -214,7 +244,8 @@ def shape(query: Query, words: Words | None) -> tuple:
     kind = "none" if words is None else "words" if words.words else "need"
     few = words is not None and words.few
     by_key = words is not None and words.by_key
-    return (kind, few, by_key, *shapes.filters(query, _need_filtered(query, words)))
+    sited = by_key and words is not None and words.sited
+    return (kind, few, by_key, sited, *shapes.filters(query, _need_filtered(query, words)))
 
 
 def local(query: Query, words: Words | None, areas: bool) -> Any:
@@ -292,8 +323,13 @@ def _areas(query: Query, text: Words | None) -> Select:
     )
 
 
-def _values(query: Query, origin: geo.Point, outcode: str, miles: float) -> dict[str, Any]:
-    return {**shapes.place(origin, miles), **shapes.values(query, outcode)}
+def _values(
+    query: Query, origin: geo.Point, outcode: str, miles: float, words: Words | None = None
+) -> dict[str, Any]:
+    found = {**shapes.place(origin, miles), **shapes.values(query, outcode)}
+    if words is not None and words.by_key and words.sited:
+        found.update(ring_runs(origin, miles))
+    return found
 
 
 def ordered_local(
@@ -310,7 +346,7 @@ def ordered_local(
 
     key = ("ordered", bool(outcode), *shape(query, words))
     by_key = words is not None and words.by_key
-    return Plan(key, build, _values(query, origin, outcode, miles), generic=by_key)
+    return Plan(key, build, _values(query, origin, outcode, miles, words), generic=by_key)
 
 
 def _counted(statement: Any) -> Select:
@@ -331,7 +367,7 @@ def count_local(
     grouped, until CAP + 1 services are found."""
     text = words
     kind = shape(query, text)
-    found_values = _values(query, origin, outcode, miles)
+    found_values = _values(query, origin, outcode, miles, text)
     if text is not None and text.few:
         plan = Plan(
             ("local", bool(outcode), *kind),

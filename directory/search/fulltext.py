@@ -381,8 +381,14 @@ def near_terms() -> Select:
     sid = held.key.op("&")(literal(cells.ID_MASK, BigInteger))
     relevance = func.max(case((held.title, 3), else_=1))
     online = func.bool_or(in_online_run(held.key)).label("online")
-    read = select(sid.label("sid"), relevance.label("relevance"), online)
+    read = select(sid.label("sid"), relevance.label("relevance"), online, one_site(held.key))
     return read.select_from(joined).group_by(sid)
+
+
+def one_site(key: ColumnElement[int]) -> ColumnElement[Any]:
+    """Of a service's rows of the place-ordered index read (grouped by service): their key
+    when they are all one row's, else NULL (its `site` among the matches: matches.MATCHES)."""
+    return case((func.min(key) == func.max(key), func.min(key))).label("site")
 
 
 def in_online_run(key: ColumnElement[int]) -> ColumnElement[bool]:

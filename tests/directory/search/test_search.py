@@ -4,9 +4,13 @@ from datetime import datetime
 
 import pytest
 
+from accord.extensions import db
+from accord.models import Location
+from directory import listings
+from directory.models import ServiceAtLocation
 from directory.search import search
 from directory.search.search import Query
-from tests.directory.data import service
+from tests.directory.data import place, service
 
 
 def names(results) -> list[str]:
@@ -381,6 +385,43 @@ def test_paging_reads_rings_outwards_in_the_same_order(app):
         )
     ]
     assert paged == names(worded) and worded.total == 12
+
+
+def test_a_service_with_buildings_in_several_cells_is_found_in_a_ring_by_its_nearest(
+    app, monkeypatch
+):
+    """On PostgreSQL a ring reads the matches whose one cell round the place is within it, and
+    every match found in several cells (candidates._from_matches); SQLite reads them all, and
+    must give the same page. Each of two clubs has a building
+    within the first mile and another beyond it, one the first cell in the index's order and
+    the other the last; a third club is within the mile, further than both. The first ring
+    holds the page, and the page is the two clubs, nearest first."""
+    from directory.search import matches
+
+    def hall(name: str, latitude: float, longitude: float) -> Location:
+        return Location(name=name, town="Shrewsbury", latitude=latitude, longitude=longitude)
+
+    # 2.7 miles away, before Castlefields in the index's order; 2.2 miles, after Frankwell.
+    both = {"Castle And Bayston Lunch": (place("shrewsbury"), place("bayston"))}
+    both["Frankwell And Harlescott Lunch"] = (
+        place("frankwell"),
+        hall("Harlescott", 52.745, -2.749),
+    )
+    both["Porthill Lunch"] = (hall("Porthill Hall", 52.7131, -2.7650),)  # 0.7 miles
+    for name, buildings in both.items():
+        club = service(name, "food", None, description="Lunch.")
+        club.at_locations = [ServiceAtLocation(location=building) for building in buildings]
+        db.session.commit()
+        listings.index(club)
+        db.session.commit()
+    # Rings, each read by key, of matches read round the place on both engines.
+    monkeypatch.setattr(matches, "FEW", {"sqlite": -1, "postgresql": -1})
+    monkeypatch.setattr(matches, "RUN_COST", {1: 0, 2: 0})
+    query = Query(words="lunch", place="SY1 1AA", radius=5)
+    first = search.run(query, per_page=2)
+    assert names(first) == ["Castle And Bayston Lunch", "Frankwell And Harlescott Lunch"]
+    assert [round(h.miles, 1) for h in first.hits] == [0.0, 0.5]
+    assert names(search.run(query, page=2, per_page=2)) == ["Porthill Lunch"]
 
 
 def test_the_online_section_is_by_relevance_then_name_and_shows_only_open_listings(app):
