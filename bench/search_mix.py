@@ -43,7 +43,7 @@ from typing import Any
 
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 
 from accord import create_app
@@ -83,6 +83,7 @@ class Row:
     statements: float  # median SQL statements per search
     load: tuple[float, float, float]
     by_path: dict[str, Timed]
+    memory: str = ""  # PostgreSQL: its shared buffers beside the county's database (memory())
 
 
 def percentile(samples: list[float], p: float) -> float:
@@ -263,10 +264,34 @@ def measure(
             databases = {n: sibling_url(postgres_url, f"_{n}") for n in sizes}
             for url in databases.values():
                 reset_postgresql(url)
-            rows += in_turns(databases, "PostgreSQL", rounds, postcodes.url)
+            served = in_turns(databases, "PostgreSQL", rounds, postcodes.url)
+            for found in served:
+                found.memory = memory(databases[found.services])
+            rows += served
     for found in rows:
         print(line(found), file=sys.stderr, flush=True)
     return rows
+
+
+def memory(url: str) -> str:
+    """PostgreSQL's shared buffers beside the size of a county's database: the README's
+    deployment advice is buffers that hold the database, and with the server's first 128 MB a
+    county of 50,000 services (about 480 MB) is read back from the operating system, page
+    after page, in every round (bench/results.md, stop 49)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            buffers = conn.scalar(text("SELECT current_setting('shared_buffers')"))
+            held = conn.scalar(
+                text(
+                    "SELECT pg_size_bytes(current_setting('shared_buffers')) "
+                    ">= pg_database_size(current_database())"
+                )
+            )
+            size = conn.scalar(text("SELECT pg_size_pretty(pg_database_size(current_database()))"))
+    finally:
+        engine.dispose()
+    return f"shared_buffers {buffers}, database {size}" + ("" if held else " (not held)")
 
 
 def line(row: Row) -> str:
@@ -330,6 +355,9 @@ def table(rows: list[Row]) -> str:
             f"| {percentile(total, 50) / max(percentile(bare, 50), 1e-9):.1f}× "
             f"| {r.statements:.0f} | {r.hello:.2f} | {'/'.join(f'{x:.1f}' for x in r.load)} |\n"
         )
+    held = [f"{r.services:,}: {r.memory}" for r in rows if r.memory]
+    if held:
+        out += "\nPostgreSQL's memory: " + "; ".join(held) + ".\n"
     out += "\n| target (issue 17) | engine | |\n|---|---|---|\n"
     out += "".join(
         f"| {what} | {engine} | {'PASS' if kept else 'FAIL'} |\n"

@@ -4,6 +4,7 @@ targets are judged from the largest and smallest county. Timings are never asser
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from accord.extensions import db
@@ -52,6 +53,19 @@ def test_targets_are_judged_at_the_largest_county():
     said = search_mix.table([row("SQLite", 5_000, 10.0), row("SQLite", 50_000, 16.0)])
     assert "| SQLite | 50,000 | 2,500 |" in said
     assert "PASS" in said and "FAIL" in said
+
+
+@pytest.mark.engine("postgresql")  # shared buffers are PostgreSQL's
+def test_postgresqls_memory_is_said_beside_its_rows(app, database_url):
+    """The table says how much of the county the server's shared buffers hold: a county
+    read back from the operating system costs the server CPU (README, deployment)."""
+    said = search_mix.memory(database_url)
+    buffers = db.session.scalar(text("SHOW shared_buffers"))
+    assert said.startswith(f"shared_buffers {buffers}, database ")
+    served = row("PostgreSQL", 50_000, 10.0)
+    served.memory = said
+    assert f"PostgreSQL's memory: 50,000: {said}." in search_mix.table([served])
+    assert "memory" not in search_mix.table([row("SQLite", 5_000, 10.0)])
 
 
 def test_the_sizes_are_searched_in_turns_each_in_a_process_of_its_own(tmp_path):
