@@ -27,12 +27,9 @@ import math
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Float,
     Integer,
     Select,
-    and_,
-    bindparam,
     case,
     column,
     exists,
@@ -48,7 +45,7 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from accord import geo
 from accord.extensions import db
-from accord.models import Location, Review
+from accord.models import Review
 from accord.text import LIKE_ESCAPE
 from directory import taxonomy
 from directory.models import (
@@ -59,11 +56,11 @@ from directory.models import (
     ServiceStatus,
     TaxonomyTerm,
 )
-from directory.search import cells, opening, shapes
+from directory.search import opening, shapes
 from directory.search.fulltext import SITES
 from directory.search.joins import InOrder
+from directory.search.matches import IN_RING, Words, ring_runs
 from directory.search.matches import MATCHES as _MATCHES
-from directory.search.matches import Words
 from directory.search.query import Query
 from directory.search.shapes import Plan
 
@@ -144,40 +141,17 @@ def _links_near() -> tuple[Any, list, Any]:
     return _RTREE.join(sal, sal.location_id == rtree.id), inside, d2
 
 
-# A match read round the place whose one row there (its `site`: matches.MATCHES) is in none of
-# the runs of cells round a ring (bound as :ka0, :kb0 …: ring_runs) has no building within it.
-_IN_RING = or_(
-    _MATCHES.c.site.is_(None),
-    *(
-        _MATCHES.c.site.between(
-            bindparam(f"ka{n}", type_=BigInteger), bindparam(f"kb{n}", type_=BigInteger)
-        )
-        for n in range(cells.RUNS)
-    ),
-)
-
-
-def ring_runs(origin: geo.Point, miles: float) -> dict[str, int]:
-    """The runs of cells round a ring, as _IN_RING binds them (unused runs empty: 1, 0)."""
-    found = cells.ranges(box(origin, miles))
-    found += [(1, 0)] * (cells.RUNS - len(found))
-    values = {}
-    for n, (first, last) in enumerate(found):
-        values[f"ka{n}"], values[f"kb{n}"] = first, last
-    return values
-
-
 def _from_matches(sited: bool) -> Select:
     """nearest() read from the search's matches: each matching service's links by key, each
     with its building's point (migration 0041: a few thousand lookups of one index), rather
     than every building near the place. Matches that say where they were read round the place
     (`sited`: Words.sited) are looked up only when their cell may be within the ring
-    (_IN_RING): a ring of a mile round a town holds a twentieth of the matches within five,
+    (IN_RING): a ring of a mile round a town holds a twentieth of the matches within five,
     which were all looked up for it."""
     sal = ServiceAtLocation
     d2 = _distance(sal.latitude, sal.longitude)
     joined = InOrder(_MATCHES, sal.__table__, sal.service_id == _MATCHES.c.sid)
-    near = [_IN_RING] if sited else []
+    near = [IN_RING] if sited else []
     return (
         select(
             _MATCHES.c.sid,
@@ -504,22 +478,3 @@ def _has_route() -> ColumnElement[bool]:
         return func.jsonb_exists(routes, shapes.ROUTE).is_(True)
     each = func.json_each(Service.access_routes).table_valued("value")
     return exists(select(1).select_from(each).where(each.c.value == shapes.ROUTE))
-
-
-def access_features(ids: list[int], origin: geo.Point | None, miles: float) -> dict[int, set]:
-    """Each service's accessibility features over its buildings (within `miles` of `origin`
-    when there is one), for the access filter."""
-    features: dict[int, set] = {sid: set() for sid in ids}
-    statement = (
-        select(ServiceAtLocation.service_id, Location.accessibility)
-        .join(Location, Location.id == ServiceAtLocation.location_id)
-        .where(ServiceAtLocation.service_id.in_(ids))
-    )
-    if origin is not None:
-        south, north, west, east = box(origin, miles)
-        statement = statement.where(
-            and_(Location.latitude.between(south, north), Location.longitude.between(west, east))
-        )
-    for sid, accessibility in shapes.execute(statement):
-        features[sid].update(accessibility or [])
-    return features

@@ -153,12 +153,31 @@ def run_list(box: geo.Box, outcode: str = "") -> list[tuple[int, int]]:
     return found + [(1, 0)] * (cells.RUNS + 2 - len(found))
 
 
-def bound(found: list[tuple[int, int]]) -> dict[str, int]:
-    """Runs as the statements bind them: :a0, :b0 …"""
+def bound(found: list[tuple[int, int]], starts: str = "a", ends: str = "b") -> dict[str, int]:
+    """Runs as the statements bind them: :a0, :b0 … (or under other names)."""
     values = {}
     for n, (first, last) in enumerate(found):
-        values[f"a{n}"], values[f"b{n}"] = first, last
+        values[f"{starts}{n}"], values[f"{ends}{n}"] = first, last
     return values
+
+
+# A match read round the place whose one row there (its `site`) is in none of the runs of
+# cells round a ring (bound as :ka0, :kb0 …: ring_runs) has no building within the ring.
+IN_RING = or_(
+    MATCHES.c.site.is_(None),
+    *(
+        MATCHES.c.site.between(
+            bindparam(f"ka{n}", type_=BigInteger), bindparam(f"kb{n}", type_=BigInteger)
+        )
+        for n in range(cells.RUNS)
+    ),
+)
+
+
+def ring_runs(origin: geo.Point, miles: float) -> dict[str, int]:
+    """The runs of cells round a ring, as IN_RING binds them (unused runs empty: 1, 0)."""
+    found = cells.ranges(geo.box(origin, miles))
+    return bound(found + [(1, 0)] * (cells.RUNS - len(found)), "ka", "kb")
 
 
 _IN_RUNS = or_(

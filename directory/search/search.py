@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, bindparam, func, select, text
+from sqlalchemy import Row, and_, bindparam, func, select, text
 
 from accord import geo, geocoding
 from accord.clock import now_uk
@@ -182,6 +182,25 @@ def _open(query: Query, ids: list[int], now: datetime) -> set[int]:
     return kept
 
 
+def access_features(ids: list[int], origin: geo.Point | None, miles: float) -> dict[int, set]:
+    """Each service's accessibility features over its buildings (within `miles` of `origin`
+    when there is one), for the access filter."""
+    features: dict[int, set] = {sid: set() for sid in ids}
+    statement = (
+        select(ServiceAtLocation.service_id, Location.accessibility)
+        .join(Location, Location.id == ServiceAtLocation.location_id)
+        .where(ServiceAtLocation.service_id.in_(ids))
+    )
+    if origin is not None:
+        south, north, west, east = geo.box(origin, miles)
+        statement = statement.where(
+            and_(Location.latitude.between(south, north), Location.longitude.between(west, east))
+        )
+    for sid, accessibility in shapes.execute(statement):
+        features[sid].update(accessibility or [])
+    return features
+
+
 def _python_filters(query: Query, now: datetime, origin: geo.Point | None):
     """What SQL cannot say well, as a function of a chunk of ordered ids → the ids kept; None
     when nothing needs it."""
@@ -193,7 +212,7 @@ def _python_filters(query: Query, now: datetime, origin: geo.Point | None):
         kept = set(ids)
         if wanted:
             # Features count together over the buildings up to twice the radius.
-            features = candidates.access_features(ids, origin, query.radius * 2)
+            features = access_features(ids, origin, query.radius * 2)
             kept = {sid for sid in kept if wanted <= features[sid]}
         if query.when and kept:
             kept &= _open(query, sorted(kept), now)
