@@ -281,14 +281,14 @@ def memory(url: str) -> str:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            buffers = conn.scalar(text("SELECT current_setting('shared_buffers')"))
-            held = conn.scalar(
+            buffers, size, held = conn.execute(
                 text(
-                    "SELECT pg_size_bytes(current_setting('shared_buffers')) "
+                    "SELECT current_setting('shared_buffers'), "
+                    "pg_size_pretty(pg_database_size(current_database())), "
+                    "pg_size_bytes(current_setting('shared_buffers')) "
                     ">= pg_database_size(current_database())"
                 )
-            )
-            size = conn.scalar(text("SELECT pg_size_pretty(pg_database_size(current_database()))"))
+            ).one()
     finally:
         engine.dispose()
     return f"shared_buffers {buffers}, database {size}" + ("" if held else " (not held)")
