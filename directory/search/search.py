@@ -377,8 +377,9 @@ def _nearest_page(
         if len(rows) >= needed:
             if _settled(rows, ring, query.radius):
                 break
-            # The page ends in a stale listing of a band the ring cuts: to the band's edge.
-            ring = candidates.rings(query.radius, True, ring=ring)
+            # The page ends in a stale listing of a band the ring cuts: a wider ring, grown
+            # by how many of its rows are settled (the band's edge, with words).
+            ring = candidates.rings(query.radius, by_words, _placed(rows, ring), needed, ring)
             continue
         ring = candidates.rings(query.radius, by_words, len(rows), needed, ring)
     assert ring is not None
@@ -397,11 +398,19 @@ def _settled(rows: list, ring: float, radius: float) -> bool:
     """Whether a ring's first rows are the whole radius's first rows. A ring ending inside a
     band holds that band's nearest listings only: its current ones are the band's nearest
     current ones, but a stale one among them would come after the band's current listings
-    beyond the ring. Such a page is read again from the band's edge (rings with words)."""
+    beyond the ring. Such a page is read again in a wider ring (_placed)."""
     if ring >= radius or ring in candidates.BANDS:
         return True
+    return _placed(rows, ring) == len(rows)
+
+
+def _placed(rows: list, ring: float) -> int:
+    """How many of a ring's rows keep their place in the whole radius's order: all but the
+    stale listings of the band the ring cuts. Without words a ring grows by these (rings):
+    grown to the band's edge instead, a ring of a tenth of a mile in a town centre (30
+    services at 50,000, a third of them stale) became a mile of 4,700 links."""
     partial = sum(edge < ring for edge in candidates.BANDS)
-    return not any(row.band == partial and row.stale for row in rows)
+    return sum(not (row.band == partial and row.stale) for row in rows)
 
 
 def _few_page(

@@ -387,6 +387,43 @@ def test_paging_reads_rings_outwards_in_the_same_order(app):
     assert paged == names(worded) and worded.total == 12
 
 
+def test_without_words_a_ring_cut_by_stale_listings_grows_until_its_page_is_current(
+    app, monkeypatch
+):
+    """Within a band current listings come before stale ones, so a ring inside the first mile
+    that holds stale listings alone does not settle the page: it grows by how many of its
+    rows keep their place (none here), doubling, until it reaches the current ones 0.6 miles
+    away, not to the band's mile at once (a mile of a town centre's links at 50,000
+    services). Every page is the whole radius's, with or without a need (its matches read
+    in rings, as when they are many)."""
+    from accord.clock import today_uk
+    from directory.search import candidates, matches
+
+    monkeypatch.setattr(matches, "FEW", {"sqlite": -1, "postgresql": -1})
+
+    for n in range(3):
+        service(f"Castle Club {n}", "food", "shrewsbury", description="Lunch.")  # stale, here
+        service(f"Frankwell Club {n}", "food", "frankwell", assured_at=today_uk())
+    rings: list[float] = []
+    read = candidates.ordered_local
+
+    def ordered_local(query, words, origin, outcode, miles):
+        rings.append(miles)
+        return read(query, words, origin, outcode, miles)
+
+    for query in (Query(place="SY1 1AA", radius=5), Query(need="food", place="SY1 1AA")):
+        whole = names(search.run(query))
+        assert whole[:3] == [f"Frankwell Club {n}" for n in range(3)]
+        monkeypatch.setattr(candidates, "ordered_local", ordered_local)
+        rings.clear()
+        first = search.run(query, per_page=2)
+        assert names(first) == whole[:2] and first.total == 6
+        assert rings == [0.1, 0.2, 0.4, 0.8]
+        paged = [name for p in (1, 2, 3) for name in names(search.run(query, page=p, per_page=2))]
+        assert paged == whole
+        monkeypatch.setattr(candidates, "ordered_local", read)
+
+
 def test_a_service_with_buildings_in_several_cells_is_found_in_a_ring_by_its_nearest(
     app, monkeypatch
 ):
