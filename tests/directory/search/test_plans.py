@@ -61,6 +61,26 @@ def test_totals_past_the_cap_are_held_to_it_whichever_way_a_page_is_read(
     assert [answers(query) for query in queries] == first
 
 
+def test_matches_that_say_their_cell_are_read_in_rings_past_sited_few(demo, monkeypatch):
+    """On PostgreSQL matches read round the place say their cell (Words.sited), and past
+    SITED_FEW of them a page is read in rings that look up the ring's cells alone, its total
+    counted to the cap: the same pages, totals and online sections as one statement over
+    them all (SQLite's matches say no cell, and read alike both times)."""
+    queries = [Query(words=j.words, place=j.place, radius=j.radius) for j in SET]
+    first = [answers(query) for query in queries]
+    ringed: list[bool] = []
+    find = matches.Words._find
+
+    def spied(self: matches.Words) -> None:
+        find(self)
+        ringed.append(self.sited and not self.few)
+
+    monkeypatch.setattr(matches.Words, "_find", spied)
+    monkeypatch.setattr(matches, "SITED_FEW", 0)
+    assert [answers(query) for query in queries] == first
+    assert any(ringed) == (db.engine.dialect.name == "postgresql")
+
+
 def test_reading_the_words_round_the_place_or_the_countys_gives_the_same_pages(demo, monkeypatch):
     """PostgreSQL reads a search's words from its place-ordered index within NEAR_MILES
     (migration 0044), from the county's index beyond: the same pages, totals and online
