@@ -111,18 +111,8 @@ class Service(OrukRecord, Model):
     # index alone: LIMIT/OFFSET walks it in order without visiting the table (migration 0009).
     __table_args__ = (
         Index("ix_service_review_id", "review", "id"),
-        # A search's online section reads the online services from this alone (migrations
-        # 0024, 0043).
-        Index(
-            "ix_service_online",
-            "review",
-            "name",
-            "id",
-            "status",
-            "assured_at",
-            sqlite_where=text("online_only = 1"),
-            postgresql_where=text("online_only"),
-        ),
+        # A search's online section reads the online services from `ix_search_online`
+        # alone, an index on an expression made by migration 0052 (0024, 0043 before it).
     )
 
     organisation_id: Mapped[int] = mapped_column(

@@ -23,11 +23,11 @@ class InOrder(Join):
 
 class OnlineFirst(InOrder):
     """InOrder from the services through their partial index over online services (migration
-    0024), which SQLite, with no statistics, would not choose: it would rather read every
+    0052), which SQLite, with no statistics, would not choose: it would rather read every
     published service."""
 
     inherit_cache = True
-    index = "ix_service_online"
+    index = "ix_search_online"
 
 
 class Through(Join):
@@ -45,12 +45,12 @@ class Through(Join):
 
 
 class OnlineOnly(Through):
-    """The services through their partial index over online services (migration 0024) alone:
+    """The services through their partial index over online services (migration 0052) alone:
     SQLite, with statistics or without, would rather read every published service's key by
     `review`, then each row."""
 
     inherit_cache = True
-    index = "ix_service_online"
+    index = "ix_search_online"
 
 
 @compiles(Through)

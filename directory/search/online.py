@@ -14,8 +14,10 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     select,
     true,
+    union_all,
 )
 from sqlalchemy import text as sql_text
 
@@ -39,6 +41,34 @@ def every(query: Query) -> Plan:
         lambda: _online(query, None).order_by(None),
         shapes.values(query),
     )
+
+
+def first(query: Query) -> Plan:
+    """Without words or a need: the section's first rows (sid, relevance; bound :limit), read
+    from the partial index in its order (migration 0052: by lowered name), the current ones
+    and the stale ones apart, each no more than the page: a few rows of the index, where the
+    section's order over them all (section) sorts every online service the filters keep."""
+
+    def build() -> Select:
+        statement = _online(query, None).order_by(None)
+        checked = Service.assured_at
+        parts = []
+        stale_ones = or_(checked.is_(None), checked < shapes.STALE)
+        for stale, kept in ((0, checked >= shapes.STALE), (1, stale_ones)):
+            part = statement.add_columns(
+                literal(stale).label("stale"), func.lower(Service.name).label("lowered")
+            )
+            # Each its own subquery: SQLite takes no ORDER BY or LIMIT in a UNION's parts.
+            ordered = part.where(kept).order_by(func.lower(Service.name), Service.id)
+            parts.append(select(ordered.limit(shapes.LIMIT).subquery()))
+        both = union_all(*parts).subquery("first")
+        return (
+            select(both.c.sid, both.c.relevance)
+            .order_by(both.c.stale, both.c.lowered, both.c.sid)
+            .limit(shapes.LIMIT)
+        )
+
+    return Plan(("online first", *candidates.shape(query, None)), build, shapes.values(query))
 
 
 def section(query: Query, words: Words | None) -> Plan:
@@ -70,8 +100,9 @@ _ONLINE_FTS = (
 
 
 def _online(query: Query, words: Words | None, run: bool = False, flagged: bool = False) -> Select:
-    # From the partial index over online services (migration 0024: review, name, id, status),
-    # each looked up in the matches: no service's row is read unless a filter needs it. With
+    # From the partial index over online services (migration 0052: review, lowered name, id,
+    # status, checked, name), each looked up in the matches: no service's row is read unless
+    # a filter needs it. With
     # `run` (SQLite, words), from the words' matches in the online run of the place-ordered
     # index instead, each looked up in the matches and the services by key: the online
     # services the words match, not every one in the county (985 at 50,000 services). With

@@ -3,6 +3,7 @@
 import uuid
 from datetime import datetime
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -12,6 +13,11 @@ from accord.extensions import db, include_object
 from tests.conftest import MIGRATIONS, scratch_database
 
 
+# SQLite's reflection skips an index on an expression (the online section's, migration 0052),
+# which the models leave to the migrations (accord.extensions.UNMANAGED_PREFIXES) all the same.
+@pytest.mark.filterwarnings(
+    "ignore:Skipped unsupported reflection of expression-based index ix_search_online"
+)
 def test_migrations_match_the_models(app):
     # database_url was built by running every migration on an empty database.
     with db.engine.connect() as connection:
