@@ -63,8 +63,9 @@ FEW = {"sqlite": 1500, "postgresql": 1500}
 # Matches that say their cell (Words.sited) are few up to this many: past it a ring looks up
 # those in its cells alone, and the total stops at the cap (about CAP + 1 lookups), where one
 # statement over them all looks up every one. "mentalhealth" near Telford at 50,000 services
-# (1,451 matches): 24.7 -> 21.7 ms of CPU a search on PostgreSQL, in turns in one process,
-# request by request; searches of 400-500 matches (debt advice, warm space) within the noise.
+# (1,451 matches): 24.7 -> 21.7 ms of CPU a search on PostgreSQL with the bound at 400 against
+# 1,500, in turns in one process, request by request; searches of 400-500 matches (debt
+# advice, warm space) moved within the noise, so the bound leaves them one statement.
 SITED_FEW = 1000
 # A search reads its words from the place-ordered index (migrations 0044, 0047) within this
 # many miles of the place (SQLite: when RUN_COST says so); further, from the county's index.

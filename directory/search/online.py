@@ -102,10 +102,10 @@ _ONLINE_FTS = (
 def _online(query: Query, words: Words | None, run: bool = False, flagged: bool = False) -> Select:
     # From the partial index over online services (migration 0052: review, lowered name, id,
     # status, checked, name), each looked up in the matches: no service's row is read unless
-    # a filter needs it. With
-    # `run` (SQLite, words), from the words' matches in the online run of the place-ordered
-    # index instead, each looked up in the matches and the services by key: the online
-    # services the words match, not every one in the county (985 at 50,000 services). With
+    # a filter needs it. With `run` (SQLite, words), from the words' matches in the online run
+    # of the place-ordered index instead, each looked up in the matches and the services by
+    # key: the online services the words match, not every one in the county (985 at 50,000
+    # services). With
     # `flagged` (PostgreSQL, words), from the matches that say they are online only, each
     # looked up in the services by key.
     if flagged and words is not None:

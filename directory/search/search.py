@@ -407,8 +407,9 @@ def _settled(rows: list, ring: float, radius: float) -> bool:
 def _placed(rows: list, ring: float) -> int:
     """How many of a ring's rows keep their place in the whole radius's order: all but the
     stale listings of the band the ring cuts. Without words a ring grows by these (rings):
-    grown to the band's edge instead, a ring of a tenth of a mile in a town centre (30
-    services at 50,000, a third of them stale) became a mile of 4,700 links."""
+    grown to the band's edge instead, a tenth of a mile of Shrewsbury's centre holding 31
+    services of a need at 50,000 services, nine or more of them stale, was followed by the
+    whole mile's 4,664 links (5.4 ms of PostgreSQL's time; 1.2 for the ring grown)."""
     partial = sum(edge < ring for edge in candidates.BANDS)
     return sum(not (row.band == partial and row.stale) for row in rows)
 
