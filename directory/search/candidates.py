@@ -104,11 +104,16 @@ def _distance(latitude: Any, longitude: Any) -> ColumnElement[Any]:
     return dlat * dlat + dlon * dlon
 
 
-def stale() -> ColumnElement[Any]:
-    """1 for a listing that may be out of date (never checked, or before the bound day), 0
-    for a current one: the first order within a band (and of the lists without bands)."""
+def out_of_date() -> ColumnElement[bool]:
+    """A listing that may be out of date: never checked, or before the bound day."""
     checked = Service.assured_at
-    return case((or_(checked.is_(None), checked < shapes.STALE), 1), else_=0)
+    return or_(checked.is_(None), checked < shapes.STALE)
+
+
+def stale() -> ColumnElement[Any]:
+    """1 for a listing that may be out of date, 0 for a current one: the first order within a
+    band (and of the lists without bands)."""
+    return case((out_of_date(), 1), else_=0)
 
 
 def _links_near() -> tuple[Any, list, Any]:

@@ -14,7 +14,6 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
-    or_,
     select,
     true,
     union_all,
@@ -30,6 +29,9 @@ from directory.search.query import Query
 from directory.search.shapes import Plan
 
 _ONLINE_ONLY = Service.online_only == True  # noqa: E712 - as the index's condition says
+# The section's order after current first and relevance: by lowered name (migration 0052).
+_LOWERED = func.lower(Service.name)
+_BY_NAME = (_LOWERED, Service.id)
 
 
 def every(query: Query) -> Plan:
@@ -51,15 +53,12 @@ def first(query: Query) -> Plan:
 
     def build() -> Select:
         statement = _online(query, None).order_by(None)
-        checked = Service.assured_at
         parts = []
-        stale_ones = or_(checked.is_(None), checked < shapes.STALE)
-        for stale, kept in ((0, checked >= shapes.STALE), (1, stale_ones)):
-            part = statement.add_columns(
-                literal(stale).label("stale"), func.lower(Service.name).label("lowered")
-            )
+        current = Service.assured_at >= shapes.STALE
+        for stale, kept in ((0, current), (1, candidates.out_of_date())):
+            part = statement.add_columns(literal(stale).label("stale"), _LOWERED.label("lowered"))
             # Each its own subquery: SQLite takes no ORDER BY or LIMIT in a UNION's parts.
-            ordered = part.where(kept).order_by(func.lower(Service.name), Service.id)
+            ordered = part.where(kept).order_by(*_BY_NAME)
             parts.append(select(ordered.limit(shapes.LIMIT).subquery()))
         both = union_all(*parts).subquery("first")
         return (
@@ -113,12 +112,11 @@ def _online(query: Query, words: Words | None, run: bool = False, flagged: bool 
     statement = select(Service.id.label("sid")).where(
         _ONLINE_ONLY, *candidates.filters(query, words)
     )
-    by_name = (func.lower(Service.name), Service.id)
     if words is None:
         return (
             statement.select_from(OnlineOnly(Service.__table__))
             .add_columns(literal(0).label("relevance"))
-            .order_by(candidates.stale(), *by_name)
+            .order_by(candidates.stale(), *_BY_NAME)
         )
     matched: Any = OnlineFirst(Service.__table__, _MATCHES, _MATCHES.c.sid == Service.id)
     if run:
@@ -132,7 +130,7 @@ def _online(query: Query, words: Words | None, run: bool = False, flagged: bool 
     return (
         statement.select_from(matched)
         .add_columns(relevance.label("relevance"))
-        .order_by(candidates.stale(), relevance.desc(), *by_name)
+        .order_by(candidates.stale(), relevance.desc(), *_BY_NAME)
     )
 
 
@@ -146,7 +144,7 @@ def _flagged(query: Query, words: Words) -> Select:
         select(
             Service.id,
             candidates.stale().label("stale"),
-            func.lower(Service.name).label("lowered"),
+            _LOWERED.label("lowered"),
         )
         .where(
             Service.id == _MATCHES.c.sid,
