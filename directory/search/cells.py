@@ -36,6 +36,11 @@ DISTRICTS = ONLINE << 1  # the area-wide services' runs, one per postcode distri
 # runs (the closest runs first joined), so every search reads a fixed number of ranges.
 SQUARES = 16
 RUNS = 8
+# PostgreSQL's `search_site` says the square of each of these levels its row lies in
+# (migration 0053): a search's box is covered at the smallest level of SQUARES or fewer,
+# kept within them (half a mile to about 40 miles across), and its cell itself (level 0).
+SQUARE_LEVELS = (2, 3, 4, 5, 6, 7, 8)
+LEVEL_SHIFT = 40  # a square's number: its level above these bits (square())
 
 
 def cell(latitude: float, longitude: float) -> tuple[int, int]:
@@ -68,35 +73,57 @@ def run_of(z: int) -> tuple[int, int]:
     return z << ID_BITS, (z << ID_BITS) | ID_MASK
 
 
+def district(outcode: str) -> int:
+    """The Z-order of the area-wide services covering a postcode district: past DISTRICTS by
+    its number, its first four characters' bytes, padded with spaces (31 bits of them)."""
+    return DISTRICTS + (int.from_bytes(outcode[:4].ljust(4).encode(), "big") & ID_MASK)
+
+
 def district_run(outcode: str) -> tuple[int, int]:
-    """The keys of the area-wide services covering a postcode district: its number is its
-    first four characters' bytes, padded with spaces (31 bits of them)."""
-    number = int.from_bytes(outcode[:4].ljust(4).encode(), "big") & ID_MASK
-    return run_of(DISTRICTS + number)
+    """The keys of the area-wide services covering a postcode district."""
+    return run_of(district(outcode))
 
 
-def ranges(box: geo.Box) -> list[tuple[int, int]]:
-    """The runs of keys that hold every cell a (south, north, west, east) box touches, and
-    one cell more each way (a point on a cell's edge may round either way): the squares of
-    the smallest size of which SQUARES or fewer cover it, each a run of Z-orders, runs next
-    to each other joined, then the runs with the smallest gaps between them joined until
-    RUNS are left. Sorted; as keys (first, last), inclusive."""
+def _cells(box: geo.Box) -> tuple[int, int, int, int]:
+    """(first row, first column, last row, last column) of the cells a (south, north, west,
+    east) box touches, and one cell more each way (a point on a cell's edge may round either
+    way)."""
     south, north, west, east = box
     row0, col0 = cell(south, west)
     row1, col1 = cell(north, east)
-    row0, col0 = max(row0 - 1, 0), max(col0 - 1, 0)
-    row1, col1 = min(row1 + 1, LAST), min(col1 + 1, LAST)
+    return max(row0 - 1, 0), max(col0 - 1, 0), min(row1 + 1, LAST), min(col1 + 1, LAST)
+
+
+def _firsts(bounds: tuple[int, int, int, int], level: int) -> list[int]:
+    """The first Z-orders of the squares of `level` (4**level cells each) that hold the cells
+    within `bounds` (_cells), sorted."""
+    row0, col0, row1, col1 = bounds
+    return sorted(
+        zorder(row << level, col << level)
+        for row in range(row0 >> level, (row1 >> level) + 1)
+        for col in range(col0 >> level, (col1 >> level) + 1)
+    )
+
+
+def _cover(box: geo.Box) -> tuple[int, list[int]]:
+    """(level, first Z-orders) of the squares of the smallest size of which SQUARES or fewer
+    hold every cell a box touches (_cells)."""
+    bounds = _cells(box)
+    row0, col0, row1, col1 = bounds
     level = 0
     while ((row1 >> level) - (row0 >> level) + 1) * (
         (col1 >> level) - (col0 >> level) + 1
     ) > SQUARES:
         level += 1
+    return level, _firsts(bounds, level)
+
+
+def ranges(box: geo.Box) -> list[tuple[int, int]]:
+    """The runs of keys that hold every cell a box touches (_cover): each square a run of
+    Z-orders, runs next to each other joined, then the runs with the smallest gaps between
+    them joined until RUNS are left. Sorted; as keys (first, last), inclusive."""
+    level, firsts = _cover(box)
     size = 1 << (2 * level)  # Z-orders in one square of this level
-    firsts = sorted(
-        zorder(row << level, col << level)
-        for row in range(row0 >> level, (row1 >> level) + 1)
-        for col in range(col0 >> level, (col1 >> level) + 1)
-    )
     runs: list[list[int]] = []
     for first in firsts:
         if runs and runs[-1][1] + 1 == first:
@@ -107,3 +134,22 @@ def ranges(box: geo.Box) -> list[tuple[int, int]]:
         gap = min(range(len(runs) - 1), key=lambda i: runs[i + 1][0] - runs[i][1])
         runs[gap][1] = runs.pop(gap + 1)[1]
     return [(run_of(first)[0], run_of(last)[1]) for first, last in runs]
+
+
+def square(z: int, level: int) -> int:
+    """The number of the square of `level` that holds the Z-order `z` (its cell's, or the
+    online run's or a district's at level 0), as PostgreSQL's `search_site.squares` holds
+    it (migration 0053): the level above LEVEL_SHIFT bits, the square's own Z-order below."""
+    return level << LEVEL_SHIFT | z >> (2 * level)
+
+
+def squares(box: geo.Box, outcode: str = "") -> list[int]:
+    """The squares a search reads round its place (PostgreSQL, migration 0053): those that
+    cover the box, at one level (_cover: no more than SQUARES of them), the online-only
+    services' run, and the area-wide services' run of the place's district when it has one."""
+    level = min(max(_cover(box)[0], SQUARE_LEVELS[0]), SQUARE_LEVELS[-1])
+    found = [square(first, level) for first in _firsts(_cells(box), level)]
+    found.append(square(ONLINE, 0))
+    if outcode:
+        found.append(square(district(outcode), 0))
+    return found

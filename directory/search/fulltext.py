@@ -301,7 +301,12 @@ def ts_query(words: list[Form]) -> str:
 
 # PostgreSQL's place-ordered index (migration 0044; directory/search/cells.py): a service's
 # words once for each cell of its buildings, keyed in order of place.
-SITES = table("search_site", column("key", BigInteger), column("service_id", Integer))
+SITES = table(
+    "search_site",
+    column("key", BigInteger),
+    column("service_id", Integer),
+    column("squares", ARRAY(BigInteger)),
+)
 
 
 class Shape(NamedTuple):

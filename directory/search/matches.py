@@ -23,6 +23,7 @@ from sqlalchemy import (
     table,
 )
 from sqlalchemy import text as text_clause
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from accord import geo
 from accord.extensions import db
@@ -187,14 +188,13 @@ def ring_runs(origin: geo.Point, miles: float) -> dict[str, int]:
     return bound(found + [(1, 0)] * (cells.RUNS - len(found)), "ka", "kb")
 
 
-_IN_RUNS = or_(
-    *(
-        SITES.c.key.between(
-            bindparam(f"a{n}", type_=BigInteger), bindparam(f"b{n}", type_=BigInteger)
-        )
-        for n in range(cells.RUNS + 2)
-    )
-)
+# A row of the place-ordered index in one of the squares round the place (bound as :squares:
+# cells.squares), on PostgreSQL: its squares are in the full-text index beside its words
+# (migration 0053), so one scan of it finds the rows that hold the words round the place.
+# Read by key instead, the runs round the place and the words' rows in the county were two
+# bitmaps to intersect: at 50,000 services "food bank" within a mile of SY1 1UJ read 4,390
+# rows of the words and 6,900 round the place for 507 in both (the fill 4.5 -> 3.5 ms).
+_IN_SQUARES = SITES.c.squares.op("&&")(bindparam("squares", type_=ARRAY(BigInteger)))
 
 
 def _need_ids() -> Any:
@@ -372,9 +372,13 @@ class Words:
                 func.bool_or(in_online_run(SITES.c.key)),
                 one_site(SITES.c.key),
             )
-            return ids.where(found.condition, _IN_RUNS).group_by(found.service_id)
+            return ids.where(found.condition, _IN_SQUARES).group_by(found.service_id)
 
-        return self._fill(("words", sites, *shape), found_ids, {**bound(near), **texts})
+        values = dict(texts)
+        if sites and self.origin is not None:
+            box = geo.box(self.origin, self.miles)
+            values["squares"] = cells.squares(box, self.outcode)
+        return self._fill(("words", sites, *shape), found_ids, values)
 
     def _sqlite(self, near: list[tuple[int, int]]) -> int:
         """Fill the matches on SQLite, one FTS5 read per part of the rule (round the place

@@ -64,6 +64,11 @@ def agree() -> None:
         words = list(db.session.execute(text(held)))
         assert len(words) == len(set(words))
         assert set(words) == set(db.session.execute(text(made)))
+        # Each row's squares (migration 0053) are those cells.py works out from its key.
+        for key, squares in db.session.execute(text("SELECT key, squares FROM search_site")):
+            z = key >> cells.ID_BITS
+            levels = (0, *cells.SQUARE_LEVELS)
+            assert squares == [cells.square(z, level) for level in levels], key
     else:
         # Every row's words, and none of a row gone (an index without content is told).
         assert set(db.session.scalars(text("SELECT rowid FROM search_site_fts"))) == stored()
@@ -218,6 +223,36 @@ def test_the_runs_hold_every_cell_round_a_place():
             key = cells.key(latitude, longitude, 123)
             assert any(first <= key <= last for first, last in found)
         assert found[-1][1] < cells.run_of(cells.ONLINE)[0] < cells.district_run("SY1")[0]
+
+
+def test_the_squares_hold_every_cell_round_a_place():
+    """Every point inside a box, and on its edges, lies in one of the squares PostgreSQL
+    reads for it (at one of the levels its rows say), no more than SQUARES of them but for a
+    box too small or too large for the levels kept; with the online run and the district's
+    run, and none of another district's."""
+    rng = random.Random(7)
+    for _ in range(300):
+        origin = geo.Point(rng.uniform(52.3, 53.0), rng.uniform(-3.2, -2.3))
+        miles = rng.choice([0.1, 0.3, 1, 3, 5, 10, 20, 40])
+        box = geo.box(origin, miles)
+        found = cells.squares(box, "SY3")
+        level = found[0] >> cells.LEVEL_SHIFT
+        assert level in cells.SQUARE_LEVELS
+        assert {square >> cells.LEVEL_SHIFT for square in found[:-2]} == {level}
+        assert len(found) - 2 <= cells.SQUARES or level in (2, 8)
+        assert found[-2:] == [cells.square(cells.ONLINE, 0), cells.square(cells.district("SY3"), 0)]
+        assert cells.square(cells.district("SY1"), 0) not in found
+        south, north, west, east = box
+        for latitude, longitude in [
+            (south, west),
+            (north, east),
+            (south, east),
+            (north, west),
+            *((rng.uniform(south, north), rng.uniform(west, east)) for _ in range(20)),
+        ]:
+            z = cells.key(latitude, longitude, 123) >> cells.ID_BITS
+            assert cells.square(z, level) in found
+    assert cells.squares(geo.box(geo.Point(52.7, -2.75), 1))[-1] == cells.square(cells.ONLINE, 0)
 
 
 def test_the_runs_a_search_binds_are_fixed_in_number():
