@@ -338,6 +338,12 @@ def count(plan: Plan) -> int:
     return plan.then("count", _counted).run().scalar() or 0
 
 
+def totalled(ordered: Plan) -> Plan:
+    """An ordered plan whose rows each say how many there are in all (`total`), counted beside
+    a page: the database reads and sorts them all for the page either way."""
+    return ordered.then("total", lambda s: s.add_columns(func.count().over().label("total")))
+
+
 def count_local(
     query: Query, words: Words | None, origin: geo.Point, outcode: str, miles: float
 ) -> int:

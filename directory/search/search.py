@@ -360,7 +360,8 @@ def _nearest_page(
 ) -> tuple[list[Row], int]:
     """(one page, the total up to CAP + 1) for a place, without reading the whole radius:
     rings from the place outwards, until one holds the page (candidates.rings); then the
-    total, counted without ordering."""
+    total: counted beside the last ring's page when it is the whole radius or holds more
+    than the cap, else counted without ordering."""
     needed = offset + limit
     if matches is not None and matches.few:
         return _few_page(query, matches, origin, outcode, offset, limit)
@@ -371,7 +372,10 @@ def _nearest_page(
         if matches is not None and ring > matches.miles:
             matches.widen(query.radius)  # a ring beyond the matches read round the place
         areas = outcode if ring >= candidates.area_ring(query.radius) else ""
-        rows = candidates.ordered_local(query, matches, origin, areas, ring).page(0, needed)
+        ordered = candidates.ordered_local(query, matches, origin, areas, ring)
+        # Counted beside the page where it may be the total, or more than the cap.
+        totalled = ring >= query.radius or matches is None or matches.size > candidates.CAP
+        rows = (candidates.totalled(ordered) if totalled else ordered).page(0, needed)
         if ring >= query.radius:
             break
         if len(rows) >= needed:
@@ -383,9 +387,12 @@ def _nearest_page(
             continue
         ring = candidates.rings(query.radius, by_words, len(rows), needed, ring)
     assert ring is not None
-    if ring >= query.radius and len(rows) < needed:
-        # The whole radius, and fewer than a page: all (counted to the cap, as any total).
-        return rows[offset:], min(len(rows), candidates.CAP + 1)
+    counted = rows[0].total if rows and totalled else 0
+    if ring >= query.radius or counted > candidates.CAP:
+        # The whole radius's rows counted beside its page, or more than the cap within a
+        # ring: the total is known ("food" within 3 miles of TF3 4NB at 50,000 services holds
+        # 394 matches within its first mile, which were counted again within 3 miles).
+        return rows[offset:], min(counted, candidates.CAP + 1)
     total = candidates.count_local(query, matches, origin, outcode, query.radius)
     if total <= candidates.CAP and matches is not None and matches.partial:
         # Fewer than the cap among the matches round the place: the whole radius's counted.
@@ -425,8 +432,7 @@ def _few_page(
     """(one page, the total) when the matches are few (candidates.FEW): one query over the
     matches within the whole radius gives both, the total counted beside the page."""
     ordered = candidates.ordered_local(query, matches, origin, outcode, query.radius)
-    shown = ordered.then("total", lambda s: s.add_columns(func.count().over().label("total")))
-    rows = shown.page(offset, limit)
+    rows = candidates.totalled(ordered).page(offset, limit)
     if rows:
         return rows, min(rows[0].total, candidates.CAP + 1)
     return rows, candidates.count(ordered) if offset else 0
