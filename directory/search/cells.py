@@ -10,7 +10,9 @@ so the services of any square of cells sit in one run of keys, and a search with
 reads the runs of the few squares covering its circle, not every match in the county.
 Online-only services sit in one run after every cell, area-wide ones (no building) in a run
 for each postcode district they cover: a search reads the online run always, and its
-district's run when it has one.
+district's run when it has one. On PostgreSQL each row also names the squares it lies in, one
+of each size a search's box is covered with (squares(), migration 0053), which its full-text
+index holds beside its words.
 
 The grid and the keys are computed the same way here and in the migration's SQL (its
 triggers keep the index as buildings move and services change; PostgreSQL alone): tests check
@@ -105,24 +107,25 @@ def _firsts(bounds: tuple[int, int, int, int], level: int) -> list[int]:
     )
 
 
-def _cover(box: geo.Box) -> tuple[int, list[int]]:
-    """(level, first Z-orders) of the squares of the smallest size of which SQUARES or fewer
-    hold every cell a box touches (_cells)."""
-    bounds = _cells(box)
+def _level(bounds: tuple[int, int, int, int]) -> int:
+    """The level of the smallest squares of which SQUARES or fewer hold the cells within
+    `bounds` (_cells)."""
     row0, col0, row1, col1 = bounds
     level = 0
     while ((row1 >> level) - (row0 >> level) + 1) * (
         (col1 >> level) - (col0 >> level) + 1
     ) > SQUARES:
         level += 1
-    return level, _firsts(bounds, level)
+    return level
 
 
 def ranges(box: geo.Box) -> list[tuple[int, int]]:
-    """The runs of keys that hold every cell a box touches (_cover): each square a run of
-    Z-orders, runs next to each other joined, then the runs with the smallest gaps between
-    them joined until RUNS are left. Sorted; as keys (first, last), inclusive."""
-    level, firsts = _cover(box)
+    """The runs of keys that hold every cell a box touches: the squares of _level, each a
+    run of Z-orders, runs next to each other joined, then the runs with the smallest gaps
+    between them joined until RUNS are left. Sorted; as keys (first, last), inclusive."""
+    bounds = _cells(box)
+    level = _level(bounds)
+    firsts = _firsts(bounds, level)
     size = 1 << (2 * level)  # Z-orders in one square of this level
     runs: list[list[int]] = []
     for first in firsts:
@@ -145,10 +148,11 @@ def square(z: int, level: int) -> int:
 
 def squares(box: geo.Box, outcode: str = "") -> list[int]:
     """The squares a search reads round its place (PostgreSQL, migration 0053): those that
-    cover the box, at one level (_cover: no more than SQUARES of them), the online-only
-    services' run, and the area-wide services' run of the place's district when it has one."""
-    level = min(max(_cover(box)[0], SQUARE_LEVELS[0]), SQUARE_LEVELS[-1])
-    found = [square(first, level) for first in _firsts(_cells(box), level)]
+    cover the box, at one level (_level, within SQUARE_LEVELS), the online-only services'
+    run, and the area-wide services' run of the place's district when it has one."""
+    bounds = _cells(box)
+    level = min(max(_level(bounds), SQUARE_LEVELS[0]), SQUARE_LEVELS[-1])
+    found = [square(first, level) for first in _firsts(bounds, level)]
     found.append(square(ONLINE, 0))
     if outcode:
         found.append(square(district(outcode), 0))

@@ -202,6 +202,13 @@ def test_nothing_near_but_some_within_twice_the_radius_is_said(county):
     assert found.wider == 1
 
 
+def points(box: geo.Box, rng: random.Random) -> list[tuple[float, float]]:
+    """A box's corners and twenty points inside it."""
+    south, north, west, east = box
+    inside = [(rng.uniform(south, north), rng.uniform(west, east)) for _ in range(20)]
+    return [(south, west), (north, east), (south, east), (north, west), *inside]
+
+
 def test_the_runs_hold_every_cell_round_a_place():
     """Every point inside a box, and on its edges, keys within one of its runs; no more than
     RUNS runs, sorted and apart; the online run and a district's sit after every cell."""
@@ -212,14 +219,7 @@ def test_the_runs_hold_every_cell_round_a_place():
         found = cells.ranges(box)
         assert 1 <= len(found) <= cells.RUNS
         assert all(a <= b < c for (a, b), (c, _) in zip(found, found[1:], strict=False))
-        south, north, west, east = box
-        for latitude, longitude in [
-            (south, west),
-            (north, east),
-            (south, east),
-            (north, west),
-            *((rng.uniform(south, north), rng.uniform(west, east)) for _ in range(20)),
-        ]:
+        for latitude, longitude in points(box, rng):
             key = cells.key(latitude, longitude, 123)
             assert any(first <= key <= last for first, last in found)
         assert found[-1][1] < cells.run_of(cells.ONLINE)[0] < cells.district_run("SY1")[0]
@@ -242,14 +242,7 @@ def test_the_squares_hold_every_cell_round_a_place():
         assert len(found) - 2 <= cells.SQUARES or level in (2, 8)
         assert found[-2:] == [cells.square(cells.ONLINE, 0), cells.square(cells.district("SY3"), 0)]
         assert cells.square(cells.district("SY1"), 0) not in found
-        south, north, west, east = box
-        for latitude, longitude in [
-            (south, west),
-            (north, east),
-            (south, east),
-            (north, west),
-            *((rng.uniform(south, north), rng.uniform(west, east)) for _ in range(20)),
-        ]:
+        for latitude, longitude in points(box, rng):
             z = cells.key(latitude, longitude, 123) >> cells.ID_BITS
             assert cells.square(z, level) in found
     assert cells.squares(geo.box(geo.Point(52.7, -2.75), 1))[-1] == cells.square(cells.ONLINE, 0)
