@@ -166,12 +166,17 @@ def _fts_query(operands: list[list[str]]) -> str:
     return f"{_fts_title(operands)} OR ({_fts_near(operands, NEAR)})"
 
 
-def _fts_source(runs: int) -> str:
+def _fts_source(runs: int, filtered: bool = False) -> str:
     """The ids FTS5 matches for :q: the county's index's, or (`runs` > 0) the place-ordered
     index's in runs :a0-:b0 … (each run read on its own, FTS5 seeking each term's list to
-    it), a service once a cell it stands in."""
+    it; `filtered`: the lists read whole, once, and the rows outside the runs left out as
+    they are read, FTS5 being given no bound on the rowid), a service once a cell it stands
+    in."""
     if not runs:
         return "SELECT rowid AS sid FROM service_search_fts(:q)"
+    if filtered:
+        within = " OR ".join(f"rowid BETWEEN :a{n} AND :b{n}" for n in range(runs))
+        return f"SELECT rowid & {cells.ID_MASK} AS sid FROM search_site_fts(:q) WHERE {within}"  # noqa: S608
     return " UNION ALL ".join(
         f"SELECT rowid & {cells.ID_MASK} AS sid FROM search_site_fts(:q) "  # noqa: S608
         f"WHERE rowid BETWEEN :a{n} AND :b{n}"
@@ -187,20 +192,24 @@ class Fill(NamedTuple):
     named: str | None  # the whole MATCH expression when every word is named(), else None
 
 
-def fts_relevance_steps(words: list[str], runs: list[tuple[int, int]] | None = None) -> Fill:
+def fts_relevance_steps(
+    words: list[str], runs: list[tuple[int, int]] | None = None, filtered: bool = False
+) -> Fill:
     """How SQLite fills a search's `search_match` table (sid, relevance) with one FTS5 read
     per part of the rule, as (statement, MATCH expression for :q) pairs: the title matches
     (2), then the other matches (0), then 1 more for a phrase. The same relevance as
     match() gives, without reading the words' lists again for each part. Given `runs` (first,
     last keys) and words all read as the index's terms (named()), from the place-ordered
     index's runs, those not empty (none: from the county's), where a service may be found in
-    several (so each INSERT skips one added). With the whole MATCH expression of named words,
-    for the online section to read the online run with (online.section)."""
+    several (so each INSERT skips one added); `filtered`: the same rows, the place-ordered
+    index's lists read once and narrowed to the runs, for words read as prefixes too. With
+    the whole MATCH expression of named words, for the online section to read the online run
+    with (online.section)."""
     operands = _fts_words(terms(words) or ["\u2205"])
     whole = _fts_query(operands) if named(operands) else None
-    used = [run for run in runs or [] if run[0] <= run[1]] if whole else []
+    used = [run for run in runs or [] if run[0] <= run[1]] if whole or filtered else []
     # Made of constants and run numbers alone, never of what was typed (bound as :q).
-    source = _fts_source(len(used))
+    source = _fts_source(len(used), filtered)
     into = f"INTO search_match (sid, relevance) SELECT sid, {{}} FROM ({source})"  # noqa: S608
     first = ("INSERT OR IGNORE " if used else "INSERT ") + into
     others = "INSERT OR IGNORE " + into

@@ -38,7 +38,8 @@ def test_the_table_is_kept_empty_between_searches(client):
     assert client.get("/directory?q=food+bank&where=SY1+1AA&radius=5").status_code == 200
     rows, second = _table()
     assert second == first  # the same table, not one made again
-    assert rows == 0 if emptied else rows == 2
+    # SQLite's: the matches within 5 miles' runs of the place alone, not Ludlow's.
+    assert rows == 0 if emptied else rows == 1
 
 
 def test_a_second_search_in_one_transaction_reads_its_own_matches(app):

@@ -257,11 +257,14 @@ def test_the_runs_a_search_binds_are_fixed_in_number():
     }
 
 
+@pytest.mark.engine("sqlite")  # RUN_COST and the filtered read are SQLite's ways
 def test_sqlite_reads_the_runs_when_they_cost_less_and_finds_the_same(county, monkeypatch):
     """SQLite reads a search's words from the runs round its place when the words' entries in
-    the county's index outweigh the runs (matches.RUN_COST), and from the county's index
-    otherwise, and the online section from the online run: the same services either way,
-    the same order, the same totals."""
+    the county's index outweigh the runs (matches.RUN_COST), and otherwise the place-ordered
+    index's lists whole, narrowed to the runs as they are read (Words.filtered); beyond
+    NEAR_MILES, from the county's index; the online section from the online run: the same
+    services every way, the same order, the same totals, and the same matches written
+    whichever way the runs are read."""
     origin, _ = search.origin_of("SY8 1AA")
     assert origin is not None
     hall = data.place("ludlow")
@@ -286,24 +289,43 @@ def test_sqlite_reads_the_runs_when_they_cost_less_and_finds_the_same(county, mo
             for result in found
         ]
 
-    monkeypatch.setattr(matches, "RUN_COST", {1: 10**9, 2: 10**9})
+    read: list[tuple[bool, bool, int]] = []
+    find = matches.Words._find
+
+    def spy(self) -> None:
+        find(self)
+        read.append((self.placed, self.filtered, self.size))
+
+    monkeypatch.setattr(matches.Words, "_find", spy)
+    monkeypatch.setattr(matches, "NEAR_MILES", 0.0)
     county_wide = results()
+    assert not any(placed for placed, _, _ in read)
     # The online section from every online service looked up in the matches, not from the
     # online run of the index: the same.
     monkeypatch.setattr(matches.Words, "online_run", lambda self: {})
     assert results() == county_wide
     monkeypatch.undo()
-    read: list[bool] = []
-    find = matches.Words._find
-
-    def spy(self) -> None:
-        find(self)
-        read.append(self.placed)
-
     monkeypatch.setattr(matches.Words, "_find", spy)
-    monkeypatch.setattr(matches, "RUN_COST", {1: 0, 2: 0})
-    assert results() == county_wide
-    assert all(read)
+    ways = []
+    for cost, filtered in ((10**9, True), (0, False)):
+        read.clear()
+        monkeypatch.setattr(matches, "RUN_COST", {1: cost, 2: cost})
+        assert results() == county_wide
+        assert [(placed, how) for placed, how, _ in read] == [(True, filtered)] * len(read)
+        ways.append([size for _, _, size in read])
+    # Filtered or run by run, the matches round the place alone: fewer than the county's.
+    assert ways[0] == ways[1]
+    # A service of Ludlow's is left out of a search round Shrewsbury, filtered as by runs.
+    listings.index(data.service("Carers group", "carers", "ludlow"))
+    db.session.commit()
+    shrewsbury, _ = search.origin_of("SY1 1AA")
+    assert shrewsbury is not None
+    monkeypatch.setattr(matches, "RUN_COST", {1: 10**9, 2: 10**9})
+    near = matches.Words(["carers"], origin=shrewsbury, miles=5, outcode="SY1")
+    monkeypatch.setattr(matches, "NEAR_MILES", 0.0)
+    everywhere = matches.Words(["carers"], origin=shrewsbury, miles=5, outcode="SY1")
+    assert near.filtered and not everywhere.placed
+    assert 0 < near.size < everywhere.size
     assert county_wide[0][0] == ["Riverside lunch club"]
     assert county_wide[3][1] == ["Money course"]
     assert county_wide[4][3] == 1
