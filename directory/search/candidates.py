@@ -253,17 +253,12 @@ def local(query: Query, words: Words | None, areas: bool) -> Any:
 def _areas(query: Query, text: Words | None) -> Select:
     """Area-wide services covering the place's district (bound): sid, d2, band, relevance,
     stale (in the middle band, after the buildings of their relevance in it). SQLite reads
-    the district's run of its place-ordered index (migration 0047) by key: the services that
-    cover it alone, not every area-wide service's districts in the county (at 50,000
-    services, 1,470 of them: 0.51 -> 0.21 ms of each statement with a district).
-    PostgreSQL reads the districts' index (0042), which holds each one's districts beside
-    its key: its planner, misled by the statistics of the runs' keys, would look up every
-    service of the district's run for a building before its matches (0.37 -> 0.96 ms).
-    PostgreSQL's matches that say the row they were read from round the place (sited, read
-    by key) are their own district's run: the runs read round a place hold its district's
-    alone, and an area-wide service with no building has one row there. They are taken from
-    the matches, not every area-wide service's districts tested (1,460 at 50,000 services,
-    the district's part of "counselling" round TF1 1HF 0.32 ms)."""
+    the district's run of its place-ordered index (migration 0047) by key: not every
+    area-wide service's districts (1,470 at 50,000 services: 0.51 -> 0.21 ms a statement).
+    PostgreSQL reads the districts' index (0042): its planner, misled by the statistics of
+    the runs' keys, would look up every service of the district's run for a building first
+    (0.37 -> 0.96 ms); matches read by key that say their row round the place (sited) say
+    their district's run, the one the runs round a place hold ("counselling": 0.32 ms)."""
     postgres = db.engine.dialect.name == "postgresql"
     relevance: Any = literal(0)
     sid: Any
