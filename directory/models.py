@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     Column,
+    FetchedValue,
     ForeignKey,
     Index,
     String,
@@ -184,6 +185,10 @@ class Service(OrukRecord, Model):
 
 class ServiceAtLocation(OrukRecord, Model):
     __tablename__ = "service_at_location"
+    # The columns the triggers write last (shown, assured_at) are neither sent nor read back
+    # by an INSERT, nor loaded with a link: links are written and read the same way against a
+    # schema before them (the migrations' tests do).
+    __mapper_args__ = {"eager_defaults": False}
     __table_args__ = (
         UniqueConstraint("service_id", "location_id", name="uq_service_location"),
         # The ORUK API's /service_at_locations pages and their count (migration 0021).
@@ -207,6 +212,12 @@ class ServiceAtLocation(OrukRecord, Model):
     # `listed` is: the search reads where a link is from the link's own index.
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
+    # The service's own, copied by database triggers (migration 0054), never by Python, as
+    # `listed` is: whether it is shown by its buildings (published, active or temporarily
+    # closed, not online only) and when it was last checked, for the search to read beside
+    # the point from the link's own index.
+    shown: Mapped[bool] = mapped_column(server_default=false(), deferred=True)
+    assured_at: Mapped[date | None] = mapped_column(server_default=FetchedValue(), deferred=True)
 
     service: Mapped[Service] = relationship(back_populates="at_locations")
     location: Mapped[Location] = relationship()

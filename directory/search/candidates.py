@@ -36,7 +36,6 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
-    or_,
     select,
     table,
     union_all,
@@ -45,18 +44,21 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from accord import geo
 from accord.extensions import db
-from accord.models import Review
 from accord.text import LIKE_ESCAPE
-from directory import taxonomy
 from directory.models import (
-    Capacity,
     Service,
     ServiceAtLocation,
     ServiceSearch,
-    ServiceStatus,
-    TaxonomyTerm,
 )
-from directory.search import opening, shapes
+from directory.search import shapes
+from directory.search.conditions import (
+    filters,
+    linked_stale,
+    local_filters,
+    need_filtered,
+    plain,
+    stale,
+)
 from directory.search.fulltext import SITES
 from directory.search.joins import InOrder
 from directory.search.matches import IN_RING, Words, ring_runs
@@ -104,18 +106,6 @@ def _distance(latitude: Any, longitude: Any) -> ColumnElement[Any]:
     return dlat * dlat + dlon * dlon
 
 
-def out_of_date() -> ColumnElement[bool]:
-    """A listing that may be out of date: never checked, or before the bound day."""
-    checked = Service.assured_at
-    return or_(checked.is_(None), checked < shapes.STALE)
-
-
-def stale() -> ColumnElement[Any]:
-    """1 for a listing that may be out of date, 0 for a current one: the first order within a
-    band (and of the lists without bands)."""
-    return case((out_of_date(), 1), else_=0)
-
-
 def _links_near() -> tuple[Any, list, Any]:
     """(source, conditions, squared distance) for the services' links to buildings inside the
     box round the place and within the radius of it (bound values), read through the spatial
@@ -146,18 +136,19 @@ def _links_near() -> tuple[Any, list, Any]:
     return _RTREE.join(sal, sal.location_id == rtree.id), inside, d2
 
 
-def _from_matches(sited: bool) -> Select:
+def _from_matches(sited: bool, bare: bool) -> Select:
     """nearest() read from the search's matches: each matching service's links by key, each
     with its building's point (migration 0041: a few thousand lookups of one index), rather
     than every building near the place. Matches that say where they were read round the place
     (`sited`: Words.sited) are looked up only when their cell may be within the ring
     (IN_RING): a ring of a mile round a town holds a twentieth of the matches within five,
-    which were all looked up for it."""
+    which were all looked up for it. `bare` (a plain search): the links shown, each with its
+    service's stale, from the link alone."""
     sal = ServiceAtLocation
     d2 = _distance(sal.latitude, sal.longitude)
     joined = InOrder(_MATCHES, sal.__table__, sal.service_id == _MATCHES.c.sid)
     near = [IN_RING] if sited else []
-    return (
+    statement = (
         select(
             _MATCHES.c.sid,
             func.min(d2).label("d2"),
@@ -172,14 +163,22 @@ def _from_matches(sited: bool) -> Select:
         )
         .group_by(_MATCHES.c.sid)
     )
+    return _shown_links(statement) if bare else statement
 
 
-def nearest(words: Words | None = None) -> Select:
+def _shown_links(statement: Select) -> Select:
+    """A statement over links narrowed to those whose service is shown by its buildings, with
+    the service's stale beside each (the link's copy: migration 0054)."""
+    return statement.where(ServiceAtLocation.shown).add_columns(linked_stale().label("stale"))
+
+
+def nearest(words: Words | None = None, bare: bool = False) -> Select:
     """Each service with a building within the radius of the place (bound values), once, at
     its nearest: columns sid and d2 (the squared distance), and relevance when there are
-    matches (only the matching services' buildings are grouped)."""
+    matches (only the matching services' buildings are grouped); `bare` (a plain search):
+    the services shown alone, and stale."""
     if words is not None and words.by_key:
-        return _from_matches(words.sited)
+        return _from_matches(words.sited, bare)
     source, inside, d2 = _links_near()
     sid = ServiceAtLocation.service_id
     statement = (
@@ -192,7 +191,7 @@ def nearest(words: Words | None = None) -> Select:
         statement = statement.join(_MATCHES, _MATCHES.c.sid == sid).add_columns(
             func.max(_MATCHES.c.relevance).label("relevance")
         )
-    return statement
+    return _shown_links(statement) if bare else statement
 
 
 def rings(radius: float, words: bool, found: int = 0, needed: int = 0, ring: float = 0.0):
@@ -224,26 +223,28 @@ def shape(query: Query, words: Words | None) -> tuple:
     few = words is not None and words.few
     by_key = words is not None and words.by_key
     sited = by_key and words is not None and words.sited
-    return (kind, few, by_key, sited, *shapes.filters(query, _need_filtered(query, words)))
+    return (kind, few, by_key, sited, *shapes.filters(query, need_filtered(query, words)))
 
 
 def local(query: Query, words: Words | None, areas: bool) -> Any:
     """Every service shown for the place within the radius: columns sid, d2, band, relevance,
     stale (not yet ordered); area-wide ones too when `areas`."""
     text = words
-    near = nearest(text).subquery("near")
+    bare = plain(query, text)
+    near = nearest(text, bare).subquery("near")
     band = case(
         *((near.c.d2 <= _squared(edge), n) for n, edge in enumerate(BANDS)), else_=len(BANDS)
     )
-    built = (
-        select(near.c.sid)
-        .select_from(near)
-        .join(Service, Service.id == near.c.sid)
-        .where(*_local_filters(query, text))
-    )
+    built = select(near.c.sid).select_from(near)
+    if not bare:
+        # Asked more of a service than its links say: its row, for each one.
+        built = built.join(Service, Service.id == near.c.sid).where(*local_filters(query, text))
     relevance: Any = literal(0) if text is None else near.c.relevance
     built = built.add_columns(
-        near.c.d2, band.label("band"), relevance.label("relevance"), stale().label("stale")
+        near.c.d2,
+        band.label("band"),
+        relevance.label("relevance"),
+        (near.c.stale if bare else stale()).label("stale"),
     )
     if not areas:
         return built
@@ -405,7 +406,9 @@ def _links(query: Query, text: Words | None) -> Select:
     # The buildings are read from the index and the rest asked of each (EXISTS): no join the
     # planner could start from the published services instead, even with no statistics,
     # and the reading stops at CAP + 1 services.
-    shown = select(literal(1)).where(Service.id == sid, *_local_filters(query, text))
+    shown: Any = ServiceAtLocation.shown
+    if not plain(query, text):
+        shown = select(literal(1)).where(Service.id == sid, *local_filters(query, text)).exists()
     matched: list = []
     if text is not None:
         # The matches first: one lookup by key that leaves most buildings out.
@@ -414,7 +417,7 @@ def _links(query: Query, text: Words | None) -> Select:
     # before the first row: 400 ms for a town's 10 miles) and the services told apart by
     # count_local; a few more than CAP + 1 links almost always hold CAP + 1 services (6% have
     # two sites).
-    return select(sid).select_from(source).where(*inside, *matched, shown.exists())
+    return select(sid).select_from(source).where(*inside, *matched, shown)
 
 
 def _matched_near(query: Query, text: Words) -> Select:
@@ -429,7 +432,9 @@ def _matched_near(query: Query, text: Words) -> Select:
         sal.longitude.between(shapes.WEST, shapes.EAST),
         _distance(sal.latitude, sal.longitude) <= shapes.REACH,
     )
-    shown = select(1).where(Service.id == sid, *_local_filters(query, text))
+    if plain(query, text):
+        return select(sid).where(near.where(sal.shown).exists())
+    shown = select(1).where(Service.id == sid, *local_filters(query, text))
     return select(sid).where(near.exists(), shown.exists())
 
 
@@ -450,51 +455,3 @@ def _everywhere(query: Query, words: Words | None) -> Select:
     return statement.add_columns(relevance.label("relevance")).order_by(
         stale(), relevance.desc(), func.lower(Service.name), Service.id
     )
-
-
-def _need_filtered(query: Query, words: Words | None) -> bool:
-    """Whether the need is a filter of its own (not when the matches are the need's
-    services)."""
-    return bool(query.need) and (words is None or words.words)
-
-
-def filters(query: Query, words: Words | None) -> list:
-    """The conditions on a service itself: published, open, and the filters asked for (their
-    values bound: shapes.values)."""
-    conditions: list[ColumnElement[bool]] = [
-        Service.review == Review.published,
-        Service.status.in_([ServiceStatus.active, ServiceStatus.temporarily_closed]),
-    ]
-    if _need_filtered(query, words):
-        conditions.append(taxonomy.has_term(TaxonomyTerm.code == shapes.NEED))
-    if query.free:
-        conditions.append(Service.is_free.is_(True))
-    if query.age is not None:
-        conditions += [
-            or_(Service.minimum_age.is_(None), Service.minimum_age <= shapes.AGE),
-            or_(Service.maximum_age.is_(None), Service.maximum_age >= shapes.AGE),
-        ]
-    if query.accepting:
-        conditions.append(Service.capacity == Capacity.accepting)
-    if query.route:
-        conditions.append(_has_route())
-    if query.when and words is None:
-        # With words or a need, the matches were narrowed to it already (matches.Words).
-        conditions.append(opening.may_open(query))
-    return conditions
-
-
-def _local_filters(query: Query, words: Words | None) -> list:
-    """filters(), and not online only: a service shown by its buildings. Read from the
-    service's own row, which the filters read anyway (no lookup of its search row), and the
-    same column the online section is chosen by, so a service is in one or the other."""
-    return [Service.online_only.is_(False), *filters(query, words)]
-
-
-def _has_route() -> ColumnElement[bool]:
-    """The service lists the route asked for (bound) among its access routes (a JSON array)."""
-    if db.engine.dialect.name == "postgresql":
-        routes: ColumnElement[Any] = literal_column("service.access_routes::jsonb")
-        return func.jsonb_exists(routes, shapes.ROUTE).is_(True)
-    each = func.json_each(Service.access_routes).table_valued("value")
-    return exists(select(1).select_from(each).where(each.c.value == shapes.ROUTE))

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy import text as sql_text
 
 from directory.models import Service
-from directory.search import candidates, cells, shapes
+from directory.search import candidates, cells, conditions, shapes
 from directory.search.joins import InOrder, OnlineFirst, OnlineOnly
 from directory.search.matches import MATCHES as _MATCHES
 from directory.search.matches import Words
@@ -55,7 +55,7 @@ def first(query: Query) -> Plan:
         statement = _online(query, None).order_by(None)
         parts = []
         current = Service.assured_at >= shapes.STALE
-        for stale, kept in ((0, current), (1, candidates.out_of_date())):
+        for stale, kept in ((0, current), (1, conditions.out_of_date())):
             part = statement.add_columns(literal(stale).label("stale"), _LOWERED.label("lowered"))
             # Each its own subquery: SQLite takes no ORDER BY or LIMIT in a UNION's parts.
             ordered = part.where(kept).order_by(*_BY_NAME)
@@ -110,13 +110,13 @@ def _online(query: Query, words: Words | None, run: bool = False, flagged: bool 
     if flagged and words is not None:
         return _flagged(query, words)
     statement = select(Service.id.label("sid")).where(
-        _ONLINE_ONLY, *candidates.filters(query, words)
+        _ONLINE_ONLY, *conditions.filters(query, words)
     )
     if words is None:
         return (
             statement.select_from(OnlineOnly(Service.__table__))
             .add_columns(literal(0).label("relevance"))
-            .order_by(candidates.stale(), *_BY_NAME)
+            .order_by(conditions.stale(), *_BY_NAME)
         )
     matched: Any = OnlineFirst(Service.__table__, _MATCHES, _MATCHES.c.sid == Service.id)
     if run:
@@ -130,7 +130,7 @@ def _online(query: Query, words: Words | None, run: bool = False, flagged: bool 
     return (
         statement.select_from(matched)
         .add_columns(relevance.label("relevance"))
-        .order_by(candidates.stale(), relevance.desc(), *_BY_NAME)
+        .order_by(conditions.stale(), relevance.desc(), *_BY_NAME)
     )
 
 
@@ -143,13 +143,13 @@ def _flagged(query: Query, words: Words) -> Select:
     listed = (
         select(
             Service.id,
-            candidates.stale().label("stale"),
+            conditions.stale().label("stale"),
             _LOWERED.label("lowered"),
         )
         .where(
             Service.id == _MATCHES.c.sid,
             _ONLINE_ONLY,
-            *candidates.filters(query, words),
+            *conditions.filters(query, words),
         )
         .offset(0)
         .lateral("listed")

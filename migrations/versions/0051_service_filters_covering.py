@@ -29,7 +29,7 @@ down_revision = "0050"
 branch_labels = None
 depends_on = None
 
-# What candidates.filters() and stale() read of a service: tests/directory/search/
+# What conditions.filters() and stale() read of a service: tests/directory/search/
 # test_covering.py checks that a ring asking every filter reads this index alone.
 COLUMNS = (
     "online_only",

@@ -10,7 +10,7 @@ from accord.extensions import db
 from directory.search import candidates, search
 from directory.search.query import Query
 
-# Every filter a search can ask of the service itself (candidates.filters), and its place.
+# Every filter a search can ask of the service itself (conditions.filters), and its place.
 EVERY = Query(place="SY1 1UJ", radius=5, need="food", free=True, age=70, accepting=True)
 EVERY_ROUTE = Query(place="SY1 1UJ", radius=5, route="self-referral")
 

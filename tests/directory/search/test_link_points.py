@@ -137,12 +137,14 @@ def test_migration_0041_gives_existing_links_their_points(make_app, database_url
 @pytest.mark.engine("postgresql")  # the GiST index and its index-only scans are PostgreSQL's
 def test_a_ring_reads_the_links_near_the_place_from_the_spatial_index_alone(club):
     """A ring without matches read by key (here a place alone) reads each link's service and
-    point from the GiST index (migration 0050), not the link's row as well. With a handful of
+    point, and its service's copied state (0054), from the GiST index (migration 0050), not
+    the link's row as well. With a handful of
     links the planner would read the links' other index whole; with it out of the way (dropped
     for the moment) and the table priced out, as for a county's thousands near a town, the
     plan is an index-only scan of the GiST index."""
     made = "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_search_link_gist'"
-    assert "INCLUDE (service_id, latitude, longitude)" in db.session.scalar(text(made))
+    held = "INCLUDE (service_id, latitude, longitude, shown, assured_at)"
+    assert held in db.session.scalar(text(made))
     query = Query(place="SY1 1AA", radius=5)
     plan = candidates.ordered_local(query, None, search.origin_of("SY1 1AA")[0], "", 5.0)
     statement = plan.build().params(plan.values)
