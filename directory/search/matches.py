@@ -77,6 +77,12 @@ SITED_FEW = 1000
 # ("food" within 3 miles of TF3 4NB 19.2 -> 15.9 ms, "food bank" within 5 miles of SY1 1UJ
 # 15.6 -> 11.7). On SQLite, runs within 10 miles were no faster on the mix (7.3 -> 7.4 ms).
 NEAR_MILES = 5.0
+# SQLite reads one word round the place within this many miles (a run at a time, or the
+# place-ordered index narrowed to the runs: Words.filtered), as PostgreSQL reads one word at
+# any radius: a wider box holds most of the county. At 50,000 services "befriend" within 10
+# miles of Ludlow wrote every match in the county for each ring to look up: 8.0 -> 5.2 ms a
+# search in turns, the mix's other searches within the noise at 5,000 and 50,000.
+ONE_WORD_MILES = 10.0
 # A search whose words match at least MANY services in the county (about: words.how_many)
 # reads the matches round the place within fewer miles than its radius first, when its page
 # is read a ring at a time (search._nearest_page): within NEAR_MILES, or within the first
@@ -331,11 +337,13 @@ class Words:
         words = self.typed
         # PostgreSQL reads one word's terms (listed_terms) from their own index by word and
         # place (migration 0048) round the place, whatever its radius; other words, within
-        # NEAR_MILES of it from the place-ordered full-text index; SQLite, within NEAR_MILES,
-        # a run at a time when that costs less than reading the county's (RUN_COST).
+        # NEAR_MILES of it from the place-ordered full-text index; SQLite, within NEAR_MILES
+        # (one word: ONE_WORD_MILES), a run at a time when that costs less than reading the
+        # county's (RUN_COST).
         listed = self.listed
         near: list[tuple[int, int]] = []  # the runs round the place, when read from them
-        if words and self.origin is not None and (self.miles <= NEAR_MILES or listed):
+        one = not postgres and len(words) == 1 and self.miles <= ONE_WORD_MILES
+        if words and self.origin is not None and (self.miles <= NEAR_MILES or listed or one):
             near = run_list(geo.box(self.origin, self.miles), self.outcode)
         # SQLite, when the runs cost more than reading the county's index (RUN_COST): the
         # place-ordered index read once, as the county's is, and its rows outside the runs

@@ -262,9 +262,9 @@ def test_sqlite_reads_the_runs_when_they_cost_less_and_finds_the_same(county, mo
     """SQLite reads a search's words from the runs round its place when the words' entries in
     the county's index outweigh the runs (matches.RUN_COST), and otherwise the place-ordered
     index's lists whole, narrowed to the runs as they are read (Words.filtered); beyond
-    NEAR_MILES, from the county's index; the online section from the online run: the same
-    services every way, the same order, the same totals, and the same matches written
-    whichever way the runs are read."""
+    NEAR_MILES (one word: ONE_WORD_MILES), from the county's index; the online section from
+    the online run: the same services every way, the same order, the same totals, and the
+    same matches written whichever way the runs are read."""
     origin, _ = search.origin_of("SY8 1AA")
     assert origin is not None
     hall = data.place("ludlow")
@@ -275,6 +275,7 @@ def test_sqlite_reads_the_runs_when_they_cost_less_and_finds_the_same(county, mo
         Query(words="carers", place="SY1 1AA", radius=5),
         Query(words="money course", place="SY1 1AA", radius=1),
         Query(words="lunch club", place="SY8 1AA", radius=miles * 0.75),  # none: twice it
+        Query(words="carers", place="SY1 1AA", radius=9),  # one word, past NEAR_MILES
     ]
 
     def results() -> list[tuple]:
@@ -298,6 +299,7 @@ def test_sqlite_reads_the_runs_when_they_cost_less_and_finds_the_same(county, mo
 
     monkeypatch.setattr(matches.Words, "_find", spy)
     monkeypatch.setattr(matches, "NEAR_MILES", 0.0)
+    monkeypatch.setattr(matches, "ONE_WORD_MILES", 0.0)
     county_wide = results()
     assert not any(placed for placed, _, _ in read)
     # The online section from every online service looked up in the matches, not from the
@@ -323,6 +325,7 @@ def test_sqlite_reads_the_runs_when_they_cost_less_and_finds_the_same(county, mo
     monkeypatch.setattr(matches, "RUN_COST", {1: 10**9, 2: 10**9})
     near = matches.Words(["carers"], origin=shrewsbury, miles=5, outcode="SY1")
     monkeypatch.setattr(matches, "NEAR_MILES", 0.0)
+    monkeypatch.setattr(matches, "ONE_WORD_MILES", 0.0)
     everywhere = matches.Words(["carers"], origin=shrewsbury, miles=5, outcode="SY1")
     assert near.filtered and not everywhere.placed
     assert 0 < near.size < everywhere.size
