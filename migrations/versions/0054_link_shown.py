@@ -9,7 +9,8 @@ looks each service up for what the page orders and filters by: published, active
 temporarily closed, not online only, and when the listing was last checked. At 50,000
 services a search's radius holds ten times the matches it does at 5,000, and the page's
 statement and the count each looked up every one twice ("counselling" within 5 miles of TF1
-1HF: 260 services' rows after 405 links; 1.30 ms of the page's statement, 0.85 without).
+1HF: 260 services' rows after 405 links; its ring's links grouped and ordered with the rows
+in 1.30 ms, 0.85 without).
 Each link now carries the two (`shown`, `assured_at`), and the link's indexes hold them beside
 its point: a search with no filter of the service's own (free, age, a need beside words…)
 reads the link alone.
