@@ -261,7 +261,6 @@ def _areas(query: Query, text: Words | None) -> Select:
     (0.37 -> 0.96 ms); matches read by key that say their row round the place (sited) say
     their district's run, the one the runs round a place hold ("counselling": 0.32 ms)."""
     postgres = db.engine.dialect.name == "postgresql"
-    relevance: Any = literal(0)
     sid: Any
     held: Any
     district: list[ColumnElement[bool]]
@@ -269,7 +268,6 @@ def _areas(query: Query, text: Words | None) -> Select:
         sid = held = _MATCHES.c.sid
         source: Any = InOrder(_MATCHES, Service.__table__, Service.id == sid)
         district = [_MATCHES.c.site.between(shapes.AREA_FIRST, shapes.AREA_LAST)]
-        relevance = _MATCHES.c.relevance
     elif postgres:
         search = ServiceSearch.__table__
         source = InOrder(search, Service.__table__, Service.id == search.c.service_id)
@@ -300,7 +298,9 @@ def _areas(query: Query, text: Words | None) -> Select:
             *filters(query, text),
         )
     )
+    relevance: Any = literal(0)
     if text is not None and postgres and held is not _MATCHES.c.sid:
+        # Not read from the matches: joined to them.
         areas, relevance = text.join(areas, sid)
     elif text is not None:
         relevance = _MATCHES.c.relevance
