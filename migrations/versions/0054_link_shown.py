@@ -33,7 +33,7 @@ down_revision = "0053"
 branch_labels = None
 depends_on = None
 
-# As directory/search/candidates.py's filters: shown by its buildings (tests/directory/search/
+# As directory/search/conditions.py's filters: shown by its buildings (tests/directory/search/
 # test_link_shown.py checks the two agree).
 SHOWN = (
     "({s}.review = 'published' AND {s}.status IN ('active', 'temporarily closed') "
