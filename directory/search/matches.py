@@ -381,14 +381,30 @@ class Words:
             if not sites:
                 online = ServiceSearch.reach == "online"
                 return select(found.service_id, found.relevance, online).where(found.condition)
-            # A service in several cells once (its relevance is the same in each).
-            ids = select(
-                found.service_id,
-                func.max(found.relevance),
-                func.bool_or(in_online_run(SITES.c.key)),
-                one_site(SITES.c.key),
+            # Each row's relevance worked out as it is read, and the rows grouped after: a
+            # service in several cells once (its relevance is the same in each). Grouped as
+            # read, the rows were sorted by service with their tsvectors for the relevance
+            # to be worked out after (600 bytes a row); the OFFSET keeps the read a subquery
+            # of its own. "walking group" within 5 miles of TF12 5AA at 50,000 services (533
+            # rows read, 225 kept): its SELECT ran in 2.35-3.00 ms, now 2.05-2.26 (EXPLAIN
+            # ANALYZE, twice each).
+            read = (
+                select(
+                    found.service_id.label("sid"),
+                    SITES.c.key.label("key"),
+                    found.relevance.label("relevance"),
+                )
+                .where(found.condition, _IN_SQUARES)
+                .offset(0)
+                .subquery("read")
             )
-            return ids.where(found.condition, _IN_SQUARES).group_by(found.service_id)
+            ids = select(
+                read.c.sid,
+                func.max(read.c.relevance),
+                func.bool_or(in_online_run(read.c.key)),
+                one_site(read.c.key),
+            )
+            return ids.group_by(read.c.sid)
 
         values = dict(texts)
         if sites and self.origin is not None:

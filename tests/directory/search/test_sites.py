@@ -365,3 +365,47 @@ def test_migration_0048_holds_the_words_of_rows_written_before_it(make_app, data
         downgrade(directory=MIGRATIONS, revision="0047")
         assert "search_term" not in inspect(db.engine).get_table_names()
         db.session.remove()
+
+
+def test_matches_read_round_a_place_have_the_county_reads_relevance(county, monkeypatch):
+    """Each match read round a place has the relevance the county's read gives it: the words
+    in the name (2) and side by side (1) or apart (0), whether a service is read from one row
+    of the place-ordered index or several (the club's two halls in Shrewsbury)."""
+    data.service(
+        "Walking group", "health", "shrewsbury", description="A walking group for everyone."
+    )
+    data.service(
+        "Riverside strollers",
+        "health",
+        "frankwell",
+        description="A walking group by the river, every week.",
+    )
+    data.service(
+        "Green gym",
+        "health",
+        "shrewsbury",
+        description="Walking first, then a group of us plants trees in the park.",
+    )
+    shrewsbury, _ = search.origin_of("SY1 1AA")
+    assert shrewsbury is not None
+
+    def relevance(words: list[str]) -> dict[int, int]:
+        matches.Words(words, origin=shrewsbury, miles=3, outcode="SY1")
+        rows = db.session.execute(text("SELECT sid, relevance FROM search_match"))
+        return {sid: value for sid, value in rows}
+
+    near = {
+        "walking group": relevance(["walking", "group"]),
+        "lunch club": relevance(["lunch", "club"]),
+    }
+    monkeypatch.setattr(matches, "NEAR_MILES", 0.0)
+    monkeypatch.setattr(matches, "ONE_WORD_MILES", 0.0)
+    everywhere = {
+        "walking group": relevance(["walking", "group"]),
+        "lunch club": relevance(["lunch", "club"]),
+    }
+    assert near == everywhere
+    names = {sid: name for sid, name in db.session.execute(select(Service.id, Service.name))}
+    by_name = {names[sid]: value for sid, value in near["walking group"].items()}
+    assert by_name == {"Walking group": 3, "Riverside strollers": 1, "Green gym": 0}
+    assert near["lunch club"] == {county["club"].id: 3}
