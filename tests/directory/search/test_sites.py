@@ -389,8 +389,10 @@ def test_matches_read_round_a_place_have_the_county_reads_relevance(county, monk
     shrewsbury, _ = search.origin_of("SY1 1AA")
     assert shrewsbury is not None
 
+    read: list[bool] = []
+
     def relevance(words: list[str]) -> dict[int, int]:
-        matches.Words(words, origin=shrewsbury, miles=3, outcode="SY1")
+        read.append(matches.Words(words, origin=shrewsbury, miles=3, outcode="SY1").placed)
         rows = db.session.execute(text("SELECT sid, relevance FROM search_match"))
         return {sid: value for sid, value in rows}
 
@@ -405,6 +407,7 @@ def test_matches_read_round_a_place_have_the_county_reads_relevance(county, monk
         "lunch club": relevance(["lunch", "club"]),
     }
     assert near == everywhere
+    assert read == [True, True, False, False]  # round the place, then from the county's
     names = {sid: name for sid, name in db.session.execute(select(Service.id, Service.name))}
     by_name = {names[sid]: value for sid, value in near["walking group"].items()}
     assert by_name == {"Walking group": 3, "Riverside strollers": 1, "Green gym": 0}
