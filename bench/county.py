@@ -483,9 +483,10 @@ def analyse() -> None:
     """Fresh planner statistics and visibility map, as autovacuum would give a live database
     after a bulk load: without statistics PostgreSQL guesses a handful of rows and picks nested
     loops over 50,000; without the visibility map an index-only scan (a count, a page of ids)
-    still visits every row's page of the table. On SQLite, the full-text indexes merged into
-    one segment each, as the daily `flask directory vocabulary` leaves them."""
-    fulltext.merge_segments()
+    still visits every row's page of the table. The search indexes tidied as the daily `flask
+    directory vocabulary` leaves them (fulltext.tidy: on SQLite each full-text index merged
+    into one segment, on PostgreSQL the place-ordered index's rows in order of place)."""
+    fulltext.tidy()
     if db.engine.dialect.name == "postgresql":
         db.session.commit()
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

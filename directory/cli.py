@@ -4,7 +4,8 @@ flask directory import-oruk PATH_OR_URL   services from an Open Referral UK feed
 flask directory remind                    email providers once about each listing unchecked for
                                           11 months, with a "still correct" link (cron, daily)
 flask directory vocabulary                the spelling vocabulary's snapshot taken again on
-                                          PostgreSQL (cron, daily: drops words no longer used)
+                                          PostgreSQL (cron, daily: drops words no longer used),
+                                          and the search indexes tidied
 """
 
 import click
@@ -76,8 +77,10 @@ def remind() -> None:
 def vocabulary_snapshot() -> None:
     """Take the snapshot of the search index's words again (PostgreSQL; SQLite reads its index's
     own list, always current). Workers add new words within seconds without it; this drops the
-    words no listing uses any more. On SQLite, merge each full-text index into one segment
-    (fulltext.merge_segments). Run it daily."""
+    words no listing uses any more. Then tidy the search indexes (fulltext.tidy): on SQLite
+    each full-text index merged into one segment, on PostgreSQL the place-ordered index
+    rewritten in order of place. Run it daily."""
     vocabulary.refresh()
-    fulltext.merge_segments()
+    if not fulltext.tidy():
+        click.echo("the place-ordered search index was busy: left as it was until the next run")
     click.echo(f"words in the search index: {len(vocabulary.read_all().counts):,}")

@@ -156,11 +156,19 @@ def test_a_big_change_takes_the_snapshot_again(county, snapshot_cleared, monkeyp
         assert taken.scalar_one() == len(counts)
 
 
+SITES_BY_ROW = "SELECT key FROM search_site ORDER BY ctid"
+
+
 def test_the_daily_command_counts_the_index_s_words(county, app, snapshot_cleared):
-    """And, on SQLite, merges each full-text index into one segment (FTS5's 'optimize'): the
-    same services found after as before, in one segment each."""
+    """And tidies the search indexes (fulltext.tidy): on SQLite each full-text index merged
+    into one segment (FTS5's 'optimize'), on PostgreSQL the place-ordered index's rows
+    rewritten in order of their key; the same services found after as before."""
     typed = ["lunch club", "carers", "walking"]
     before = {search_words: names(search_words) for search_words in typed}
+    if db.engine.dialect.name == "postgresql":
+        keys = db.session.scalars(text(SITES_BY_ROW)).all()
+        assert keys != sorted(keys)  # written in the order the services were
+        db.session.commit()
     result = app.test_cli_runner().invoke(args=["directory", "vocabulary"])
     assert result.exit_code == 0, result.output
     assert f"words in the search index: {len(vocabulary.read_all().counts):,}" in result.output
@@ -174,6 +182,31 @@ def test_the_daily_command_counts_the_index_s_words(county, app, snapshot_cleare
             structure = f"SELECT block FROM {name}_data WHERE id = 10"  # noqa: S608
             record = db.session.scalar(text(structure))
             assert record[5] == 1, (name, record[:8])
+    else:
+        keys = db.session.scalars(text(SITES_BY_ROW)).all()
+        assert len(keys) == len(set(keys)) >= 4
+        assert keys == sorted(keys)
+        marked = "SELECT indisclustered FROM pg_index WHERE indexrelid = CAST(:index AS regclass)"
+        assert db.session.scalar(text(marked), {"index": "search_site_pkey"}) is True
+
+
+@pytest.mark.engine("postgresql")  # CLUSTER and its lock are PostgreSQL's
+def test_the_daily_command_leaves_a_busy_place_ordered_index_for_the_next_day(
+    county, app, snapshot_cleared, monkeypatch
+):
+    """A search holding search_site when the command runs is not kept waiting behind a rewrite
+    (nor are the searches after it): the rewrite waits TIDY_WAIT, then is left, and says so."""
+    monkeypatch.setattr(fulltext, "TIDY_WAIT", "50ms")
+    keys = db.session.scalars(text(SITES_BY_ROW)).all()
+    db.session.commit()
+    with db.engine.connect() as searching:
+        searching.execute(text("SELECT count(*) FROM search_site"))  # its lock held till the end
+        result = app.test_cli_runner().invoke(args=["directory", "vocabulary"])
+    assert result.exit_code == 0, result.output
+    assert "busy: left as it was until the next run" in result.output
+    assert "words in the search index:" in result.output
+    assert db.session.scalars(text(SITES_BY_ROW)).all() == keys
+    assert fulltext.tidy() is True  # once the search has ended
 
 
 def test_each_look_reads_only_what_was_written_since_the_last(county):
