@@ -158,3 +158,21 @@ def test_a_ring_reads_the_links_near_the_place_from_the_spatial_index_alone(club
     assert "Index Only Scan using ix_search_link_gist on service_at_location" in steps, steps
     found = [row.sid for row in db.session.execute(statement)]
     assert found == [row.sid for row in plan.run()] and len(found) == 1
+
+
+@pytest.mark.engine("sqlite")  # the R*Tree and its links' covering index are SQLite's
+def test_a_ring_reads_the_links_of_the_buildings_near_the_place_from_their_index_alone(club):
+    """SQLite's ring without matches read by key finds the buildings round the place in the
+    R*Tree, then their links' services and copied state (0054) from the links' index by
+    building (migration 0055), not each link's row as well."""
+    query = Query(place="SY1 1AA", radius=5)
+    plan = candidates.ordered_local(query, None, search.origin_of("SY1 1AA")[0], "", 5.0)
+    statement = plan.build().params(plan.values)
+    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+    explain = text(f"EXPLAIN QUERY PLAN {compiled}")
+    steps = " | ".join(row[-1] for row in db.session.execute(explain))
+    assert "SCAN location_rtree VIRTUAL TABLE" in steps, steps
+    link = "SEARCH service_at_location USING COVERING INDEX ix_search_service_at_location"
+    assert link in steps, steps
+    found = [row.sid for row in db.session.execute(statement)]
+    assert found == [row.sid for row in plan.run()] and len(found) == 1
