@@ -479,14 +479,16 @@ def vocabulary_line(v: dict[str, float]) -> str:
     )
 
 
-def analyse() -> None:
+def analyse(tidy: bool = True) -> None:
     """Fresh planner statistics and visibility map, as autovacuum would give a live database
     after a bulk load: without statistics PostgreSQL guesses a handful of rows and picks nested
     loops over 50,000; without the visibility map an index-only scan (a count, a page of ids)
     still visits every row's page of the table. The search indexes tidied as the daily `flask
     directory vocabulary` leaves them (fulltext.tidy: on SQLite each full-text index merged
-    into one segment, on PostgreSQL the place-ordered index's rows in order of place)."""
-    fulltext.tidy()
+    into one segment, on PostgreSQL the place-ordered index's rows in order of place), unless
+    `tidy` is False (bench/tidy.py, to measure what the tidy saves)."""
+    if tidy:
+        fulltext.tidy()
     if db.engine.dialect.name == "postgresql":
         db.session.commit()
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
