@@ -105,7 +105,8 @@ def table(engine: str, services: int, found: dict[str, Any]) -> str:
     out += "| search | as loaded | tidied |\n|---|---:|---:|\n"
     for path in before:
         out += f"| `{path}` | {before[path]:.2f} | {after[path]:.2f} |\n"
-    out += f"| **the 30 summed** | **{sum(before.values()):.1f}** | **{sum(after.values()):.1f}** |\n"
+    summed = f"**{sum(before.values()):.1f}** | **{sum(after.values()):.1f}**"
+    out += f"| **the 30 summed** | {summed} |\n"
     done = "" if found["done"] else " (left: the table was busy)"
     return out + f"\nThe tidy took {found['tidy_s']:.1f} s{done}.\n"
 
