@@ -235,7 +235,7 @@ FTS5_INDEXES = ("service_search_fts", "search_site_fts")
 
 
 # PostgreSQL: how long tidy() waits for running searches before rewriting search_site, which
-# later ones wait for in turn (about 1.5 s at 50,000 services); busier, it is left to the
+# later ones wait for in turn (1.2 s at 50,000 services: bench/tidy.py); busier, it is left to the
 # next day (_BUSY: lock_timeout's SQLSTATE).
 TIDY_WAIT = "5s"
 _BUSY = "55P03"
@@ -254,9 +254,9 @@ def tidy() -> bool:
     (CLUSTER), as SQLite's rowid keeps them, so the rows round a place lie together and so do
     their entries in each list of the GIN index (kept in the rows' order): a scan for words
     round a place skips the rest of each word's list. At 50,000 services, written by bulk
-    inserts, the mix's 30 fills took 88 -> 76 ms summed ("food bank" within 5 miles of SY1
-    1UJ 5.0 -> 3.6 ms, "warm space" within 3 miles of TF11 8AA 2.4 -> 1.8); rows written
-    since go at the table's end until the next day."""
+    inserts, the mix's 30 fills took 75.8 -> 68.5 ms summed (bench/tidy.py: "warm space"
+    within 3 miles of TF11 8AA 3.6 -> 1.8 ms, "food bank" within 5 miles of SY1 1UJ 3.7 ->
+    2.5); rows written since go at the table's end until the next day."""
     if db.engine.dialect.name == "postgresql":
         db.session.commit()
         try:
