@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -169,6 +170,26 @@ def replay(engine: Engine, statements: list[tuple[str, Any]]) -> int:
         return rows
     finally:
         raw.close()
+
+
+def replay_times(engine: Engine, statements: list[tuple[str, Any]], rounds: int) -> list[float]:
+    """Each captured statement's median wall ms over `rounds` replays of them all in order on
+    the raw DBAPI connection, every row fetched, each replay committed (as replay())."""
+    times: list[list[float]] = [[] for _ in statements]
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for _ in range(rounds):
+            for spent, (statement, parameters) in zip(times, statements, strict=True):
+                start = time.perf_counter()
+                cursor.execute(statement, parameters)
+                if cursor.description is not None:
+                    cursor.fetchall()
+                spent.append((time.perf_counter() - start) * 1000)
+            raw.commit()
+    finally:
+        raw.close()
+    return [statistics.median(spent) for spent in times]
 
 
 def make_app(url: str, postcodes_url: str) -> Flask:

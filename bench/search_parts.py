@@ -15,7 +15,6 @@ process's CPU only). BENCH_POSTGRES_URL's database is wiped.
 from __future__ import annotations
 
 import os
-import statistics
 import tempfile
 import time
 from collections import defaultdict
@@ -23,11 +22,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-
 from accord.extensions import db
 from bench import queries
-from bench.search_mix import directory, make_app
+from bench.search_mix import captured, directory, make_app, replay_times
 
 SIZE = int(os.environ.get("SEARCH_PARTS_SIZE", "50000"))
 ROUNDS = int(os.environ.get("SEARCH_PARTS_ROUNDS", "5"))
@@ -79,30 +76,11 @@ def statements(client, engine, paths: list[str]) -> dict[str, float]:
     """Mean ms a search for each kind of statement (its first 90 characters), replayed."""
     spent: dict[str, float] = defaultdict(float)
     for path in paths:
-        sent: list[tuple[str, Any]] = []
-
-        def keep(conn, cursor, statement, parameters, context, many, sent=sent) -> None:
-            sent.append((statement, parameters))
-
-        event.listen(engine, "before_cursor_execute", keep)
-        client.get(path)
-        event.remove(engine, "before_cursor_execute", keep)
-        raw = engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            times: dict[int, list[float]] = defaultdict(list)
-            for _ in range(ROUNDS):
-                for n, (text, parameters) in enumerate(sent):
-                    start = time.perf_counter()
-                    cursor.execute(text, parameters)
-                    if cursor.description is not None:
-                        cursor.fetchall()
-                    times[n].append((time.perf_counter() - start) * 1000)
-                raw.commit()  # as the search does (see search_mix.replay)
-        finally:
-            raw.close()
-        for n, (text, _) in enumerate(sent):
-            spent[" ".join(text.split())[:90]] += statistics.median(times[n])
+        with captured(engine) as sent:
+            client.get(path)
+        # Committed after each replay, as the search is (see search_mix.replay).
+        for (text, _), ms in zip(sent, replay_times(engine, sent, ROUNDS), strict=True):
+            spent[" ".join(text.split())[:90]] += ms
     return {kind: ms / len(paths) for kind, ms in spent.items()}
 
 

@@ -18,7 +18,6 @@ BENCH_POSTGRES_URL, SQLite alone. BENCH_POSTGRES_URL's database is wiped.
 from __future__ import annotations
 
 import os
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -29,7 +28,7 @@ from flask_migrate import upgrade
 
 from accord.extensions import db
 from bench import county, queries
-from bench.search_mix import MIGRATIONS, captured, make_app, settle
+from bench.search_mix import MIGRATIONS, captured, make_app, replay_times, settle
 from directory.search import fulltext
 
 SIZE = int(os.environ.get("TIDY_SIZE", "50000"))
@@ -37,11 +36,14 @@ ROUNDS = int(os.environ.get("TIDY_ROUNDS", "15"))
 
 
 def _fills(statements: list[tuple[str, Any]]) -> list[int]:
-    """Which of a search's statements write its matches."""
+    """Which of a search's statements write its matches: on SQLite the DELETE that empties
+    `search_match`, each step's INSERT or UPDATE, and the DELETE of services that cannot be
+    open when asked; on PostgreSQL its one WITH … INSERT."""
+    writes = ("INSERT", "WITH", "UPDATE", "DELETE")
     return [
         n
         for n, (text, _) in enumerate(statements)
-        if "search_match" in text and text.lstrip().upper().startswith(("INSERT", "WITH"))
+        if "search_match" in text and text.lstrip().upper().startswith(writes)
     ]
 
 
@@ -56,22 +58,8 @@ def fills(app: Flask, rounds: int = ROUNDS) -> dict[str, float]:
         client.get(path)  # warm: the vocabulary, the statements kept
         with captured(engine) as statements:
             client.get(path)
-        timed = {n: [] for n in _fills(statements)}
-        raw = engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            for _ in range(rounds):
-                for n, (text, parameters) in enumerate(statements):
-                    start = time.perf_counter()
-                    cursor.execute(text, parameters)
-                    if cursor.description is not None:
-                        cursor.fetchall()
-                    if n in timed:
-                        timed[n].append((time.perf_counter() - start) * 1000)
-                raw.commit()
-        finally:
-            raw.close()
-        found[path] = sum(statistics.median(ms) for ms in timed.values())
+        medians = replay_times(engine, statements, rounds)
+        found[path] = sum(medians[n] for n in _fills(statements))
     return found
 
 

@@ -194,8 +194,9 @@ def test_the_daily_command_counts_the_index_s_words(county, app, snapshot_cleare
 def test_the_daily_command_leaves_a_busy_place_ordered_index_for_the_next_day(
     county, app, snapshot_cleared, monkeypatch
 ):
-    """A search holding search_site when the command runs is not kept waiting behind a rewrite
-    (nor are the searches after it): the rewrite waits TIDY_WAIT, then is left, and says so."""
+    """A search holding search_site when the command runs keeps it: the rewrite waits
+    TIDY_WAIT at most (searches that come meanwhile queue behind it no longer), then is left
+    for the next run, and the command says so."""
     monkeypatch.setattr(fulltext, "TIDY_WAIT", "50ms")
     keys = db.session.scalars(text(SITES_BY_ROW)).all()
     db.session.commit()
