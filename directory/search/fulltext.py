@@ -254,9 +254,9 @@ def tidy() -> bool:
     (CLUSTER), as SQLite's rowid keeps them, so the rows round a place lie together and so do
     their entries in each list of the GIN index (kept in the rows' order): a scan for words
     round a place skips the rest of each word's list. At 50,000 services, written by bulk
-    inserts, the mix's 30 fills took 75.8 -> 68.5 ms summed (bench/tidy.py: "warm space"
-    within 3 miles of TF11 8AA 3.6 -> 1.8 ms, "food bank" within 5 miles of SY1 1UJ 3.7 ->
-    2.5); rows written since go at the table's end until the next day."""
+    inserts, the mix's 30 fills took 75.8 -> 68.5 and 63.9 -> 57.0 ms summed in two runs of
+    bench/tidy.py ("food bank" within 5 miles of SY1 1UJ 3.7 -> 2.5 and 2.8 -> 1.9); rows
+    written since go at the table's end until the next day."""
     if db.engine.dialect.name == "postgresql":
         db.session.commit()
         try:
