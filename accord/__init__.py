@@ -122,6 +122,10 @@ def _init_extensions(app: Flask) -> None:
             event.listen(db.engine, "connect", _sqlite_settings)
     migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    # One limiter for every app, and flask-limiter keeps the last app's RATELIMIT_ENABLED for
+    # the apps made after it that do not say: each app says its own, so one made with limits
+    # off (a bench, in the process of a test) does not leave them off for the next.
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
     _init_login(app)
     WTFormsHelpers(app)

@@ -104,6 +104,17 @@ def test_rate_limits_are_kept_in_redis_when_configured(make_app, redis_db):
     assert other.sign_in("x@example.org", "wrong").status_code == 429
 
 
+def test_an_app_made_with_limits_off_leaves_them_on_for_the_next(make_app):
+    """The limiter is one object for every app (flask-limiter keeps the last app's setting):
+    a bench's app made with RATELIMIT_ENABLED off in a test's process once left every later
+    app of that process unlimited."""
+    make_app(RATELIMIT_ENABLED=False)
+    client = make_app().test_client()
+    client.environ_base["REMOTE_ADDR"] = f"10.1.{uuid.uuid4().int % 250}.1"
+    statuses = [client.sign_in("x@example.org", "wrong").status_code for _ in range(11)]
+    assert statuses[-1] == 429, statuses
+
+
 def test_behind_a_trusted_proxy_the_visitor_address_is_used(make_app):
     app = make_app(TRUSTED_PROXY_COUNT=1)
 
