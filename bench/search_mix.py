@@ -24,6 +24,10 @@ the machine shows in wall time more than in CPU.
 PostgreSQL's counties are made in databases beside BENCH_POSTGRES_URL's, one for each size
 (`bench_db_5000`, `bench_db_20000`, `bench_db_50000`), made when missing and wiped.
 
+Each size is searched by `SEARCH_PROCESSES` (3) processes, its rounds (`SEARCH_ROUNDS`, 6)
+shared between them and their samples pooled: one process's p50 moves by 4-6% with its own
+luck (bench/sizes.py), which one pair of processes reads as growth.
+
 `SEARCH_SIZES=5000,20000` and `SEARCH_ROUNDS=3` shorten a run; `SEARCH_ENGINES=sqlite` (or
 `postgresql`) runs one engine.
 """
@@ -52,7 +56,11 @@ from accord.extensions import db
 from bench import county
 
 SIZES = [int(n) for n in os.environ.get("SEARCH_SIZES", "5000,20000,50000").split(",")]
-ROUNDS = int(os.environ.get("SEARCH_ROUNDS", "5"))
+ROUNDS = int(os.environ.get("SEARCH_ROUNDS", "6"))
+# Each size is searched by this many processes, the rounds shared between them (bench/sizes.py):
+# the same code on the same county in five process pairs read growth 1.38-1.54 (results.md,
+# stop 55), a process's own luck (where its memory lies) moving its p50 by 4-6%.
+PROCESSES = int(os.environ.get("SEARCH_PROCESSES", "3"))
 # "sqlite", "postgresql" or both (the default; PostgreSQL only with BENCH_POSTGRES_URL).
 ENGINES = os.environ.get("SEARCH_ENGINES", "sqlite,postgresql").split(",")
 TARGET_P95, TARGET_P50, TARGET_GROWTH = 60.0, 15.0, 1.5
@@ -85,6 +93,7 @@ class Row:
     load: tuple[float, float, float]
     by_path: dict[str, Timed]
     memory: str = ""  # PostgreSQL: its shared buffers beside the county's database (memory())
+    by_process: list[Timed] = field(default_factory=list)  # each searching process's samples
 
 
 def percentile(samples: list[float], p: float) -> float:
@@ -384,7 +393,28 @@ def table(rows: list[Row]) -> str:
         f"| {what} | {engine} | {'PASS' if kept else 'FAIL'} |\n"
         for engine, what, kept in verdicts(rows)
     )
+    out += by_process(rows)
     out += slowest(rows)
+    return out
+
+
+def by_process(rows: list[Row]) -> str:
+    """Each engine's growth as each pair of searching processes read it (the nth process of
+    the largest county over the nth of the smallest): how far one process's luck moves it."""
+    out = ""
+    for engine in dict.fromkeys(r.engine for r in rows):
+        mine = sorted((r for r in rows if r.engine == engine), key=lambda r: r.services)
+        small, large = mine[0].by_process, mine[-1].by_process
+        if len(small) < 2 or len(large) != len(small) or mine[0] is mine[-1]:
+            continue
+        each = [
+            percentile(b.total(), 50) / max(percentile(a.total(), 50), 1e-9)
+            for a, b in zip(small, large, strict=True)
+        ]
+        out += (
+            f"\n{engine}'s growth by pair of searching processes (each size searched by "
+            f"{len(small)}, the rounds shared): " + ", ".join(f"{g:.2f}" for g in each) + ".\n"
+        )
     return out
 
 

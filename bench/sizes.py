@@ -1,7 +1,8 @@
 """The sizes of a county searched in turns (bench/search_mix.py): each size's county built
-by a process of its own and served by another (`python -m bench.sizes serve …`, a Searcher
+by a process of its own and served by others (`python -m bench.sizes serve …`, a Searcher
 answering a round of the 30 searches at a time on its stdin and stdout), the sizes asked for
-each round in turn by the process that runs the bench."""
+each round in turn by the process that runs the bench, each size's rounds shared between its
+searching processes."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Any
 from accord.extensions import db
 from bench import queries
 from bench.search_mix import (
+    PROCESSES,
     ROOT,
     DatabaseCpu,
     Row,
@@ -114,33 +116,48 @@ class Served:
         return summary
 
 
-def in_turns(urls: dict[int, str], engine: str, rounds: int, postcodes_url: str) -> list[Row]:
+def in_turns(
+    urls: dict[int, str],
+    engine: str,
+    rounds: int,
+    postcodes_url: str,
+    processes: int = PROCESSES,
+) -> list[Row]:
     """One engine's sizes (services → database URL), each county built by a process of its
-    own and searched by another, as a server's worker serves a county it never built, the
-    sizes taking turns round by round (a round: the 30 searches one after another, as a
-    worker answers them), the order of the sizes reversed each round. These machines' speed
-    moves by a fifth within minutes and by half within an hour (results.md, section 1), and
-    rows measured one after another, minutes of building apart, read the drift between them
-    as growth (the same code's PostgreSQL growth read 1.28 and 1.92 on two runs); in turns,
-    every size meets the same minutes. Search by search in turns, every search would follow
-    another process's and find the processor's caches cold, which costs a small county
-    relatively more (SQLite's p50 at 5,000 services 3.7 -> 5.6 ms) and would flatter the
-    growth. A process
-    that built or searched other counties carries their memory (the same code and county at
-    50,000 services on PostgreSQL cost CPU p50 15.9 ms a search after SQLite's rows and the
-    smaller PostgreSQL ones, 13.3 in a process of its own): each size has its own."""
+    own and searched by `processes` others, the sizes taking turns round by round (a round:
+    the 30 searches one after another, as a worker answers them), the order of the sizes
+    reversed each round, and each round of a size answered by the next of its processes.
+    These machines' speed moves by a fifth within minutes and by half within an hour
+    (results.md, section 1), and rows measured one after another, minutes of building apart,
+    read the drift between them as growth (the same code's PostgreSQL growth read 1.28 and
+    1.92 on two runs); in turns, every size meets the same minutes. Search by search in
+    turns, every search would follow another process's and find the processor's caches cold,
+    which costs a small county relatively more (SQLite's p50 at 5,000 services 3.7 -> 5.6 ms)
+    and would flatter the growth. A process that built or searched other counties carries
+    their memory (the same code and county at 50,000 services on PostgreSQL cost CPU p50 15.9
+    ms a search after SQLite's rows and the smaller PostgreSQL ones, 13.3 in a process of its
+    own): each size has its own. And a process has its own luck: the same code on the same
+    two counties, each searched by a process of its own, read SQLite's growth 1.38-1.54 in
+    five pairs of processes side by side (results.md, stop 55), each process's p50 4-6% from
+    the others' however long it ran. Several processes a size, their samples pooled, measure
+    the code rather than one process's luck."""
     vocabulary = {n: _child("build", url, str(n), postcodes_url) for n, url in urls.items()}
-    served = {n: Served(url, engine, n, postcodes_url) for n, url in urls.items()}
+    served = {
+        n: [Served(url, engine, n, postcodes_url) for _ in range(max(1, processes))]
+        for n, url in urls.items()
+    }
     paths = queries.paths()
     found = {n: (Timed(), Timed(), {p: Timed() for p in paths}, []) for n in urls}
+    mine = {n: [Timed() for _ in served[n]] for n in urls}  # each process's own samples
     order = list(urls)
     for turn in range(rounds):
         for n in order if turn % 2 == 0 else reversed(order):
             search, bare, by_path, quick = found[n]
-            answered = served[n].ask("round")
+            which = turn % len(served[n])
+            answered = served[n][which].ask("round")
             for path in paths:
                 step = answered["paths"][path]
-                for sink in (search, by_path[path]):
+                for sink in (search, by_path[path], mine[n][which]):
                     for key, samples in step["search"].items():
                         getattr(sink, key).extend(samples)
                 for key, samples in step["bare"].items():
@@ -148,7 +165,7 @@ def in_turns(urls: dict[int, str], engine: str, rounds: int, postcodes_url: str)
             quick.extend(answered["hello"])
     rows = []
     for n, (search, bare, by_path, quick) in found.items():
-        summary = served[n].end()
+        summaries = [process.end() for process in served[n]]
         rows.append(
             Row(
                 engine,
@@ -157,9 +174,10 @@ def in_turns(urls: dict[int, str], engine: str, rounds: int, postcodes_url: str)
                 search,
                 bare,
                 statistics.median(quick),
-                summary["statements"],
-                tuple(summary["load"]),
+                statistics.median(summary["statements"] for summary in summaries),
+                tuple(summaries[-1]["load"]),
                 by_path,
+                by_process=[samples for samples in mine[n] if samples.cpu],
             )
         )
     return rows

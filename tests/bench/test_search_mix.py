@@ -4,6 +4,8 @@ targets are judged from the largest and smallest county. Timings are never asser
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -68,22 +70,29 @@ def test_postgresqls_memory_is_said_beside_its_rows(app, database_url):
     assert "memory" not in search_mix.table([row("SQLite", 5_000, 10.0)])
 
 
-def test_the_sizes_are_searched_in_turns_each_in_a_process_of_its_own(tmp_path):
-    """Each size's county is built by one child process and searched by another
-    (bench/sizes.py), the sizes asked for each search in turn: every sample comes back to
-    the right size, and none is lost on the way."""
+def test_the_sizes_are_searched_in_turns_each_by_processes_of_its_own(tmp_path):
+    """Each size's county is built by one child process and searched by others
+    (bench/sizes.py), the sizes asked for each round in turn and each size's rounds shared
+    between its processes: every sample comes back to the right size and process, and none
+    is lost on the way."""
     from tests.fakes.postcodes import FakePostcodes
 
     urls = {n: f"sqlite:///{tmp_path / f'row-{n}.db'}" for n in (100, 160)}
     with FakePostcodes() as postcodes:
-        rows = sizes.in_turns(urls, "SQLite", 2, postcodes.url)
+        rows = sizes.in_turns(urls, "SQLite", 3, postcodes.url, processes=2)
     assert [(r.engine, r.services) for r in rows] == [("SQLite", 100), ("SQLite", 160)]
+    searches = len(queries.paths())
     for found in rows:
         assert set(found.by_path) == set(queries.paths())
-        assert all(len(t.cpu) == 2 for t in found.by_path.values())  # one a round
-        assert len(found.search.cpu) == len(found.bare.cpu) == 2 * len(queries.paths())
+        assert all(len(t.cpu) == 3 for t in found.by_path.values())  # one a round
+        assert len(found.search.cpu) == len(found.bare.cpu) == 3 * searches
         assert all(ms > 0 for ms in found.search.wall)
         assert found.vocabulary["distinct"] > 100 and found.statements >= 1
+        # Rounds 1 and 3 by the first process, round 2 by the second.
+        assert [len(mine.cpu) for mine in found.by_process] == [2 * searches, searches]
+    said = search_mix.by_process(rows)
+    assert said.startswith("\nSQLite's growth by pair of searching processes (each size")
+    assert re.search(r"searched by 2, the rounds shared\): \d+\.\d\d, \d+\.\d\d\.\n$", said)
     # Each size a county of its own, of its size.
     for n, url in urls.items():
         engine = create_engine(url)
