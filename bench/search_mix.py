@@ -1,9 +1,10 @@
 """Directory search at 5,000, 20,000 and 50,000 services in one run, SQLite and PostgreSQL:
 the 30 searches of bench/queries.py through the app (Flask test client, in-process), each
 timed with CPU time beside wall time, interleaved with the bare SQL that returns the same
-ids, and a hello app. Each engine's size is built by one process and searched by another,
-as a server's worker serves a county it never built, and the sizes take turns round by round
-(bench/sizes.py), so the growth from one size to the next is measured in the same minutes.
+ids, and a hello app. Each engine's size is built by one process and searched by others
+(PROCESSES), as a server's worker serves a county it never built, and the sizes take turns
+round by round (bench/sizes.py), so the growth from one size to the next is measured in the
+same minutes.
 
 The bare SQL is the search's own: every statement a search sends is captured with a
 SQLAlchemy `before_cursor_execute` listener (on a request apart from the timed ones), then
