@@ -1,9 +1,10 @@
 """The instructions each of the 30 searches of bench/queries.py costs on SQLite at two sizes
-of county, counted by valgrind's callgrind: the same count for the same code and data
-whatever else the machine is doing, where CPU time moves by a fifth within minutes and with
-each process's own luck (bench/results.md, section 1, stop 55). Issue 17's growth (the p50 at
-50,000 services over the p50 at 5,000) read without the machine's noise, and where it is:
-Python's instructions beside SQLite's, search by search.
+of county, counted by valgrind's callgrind: whatever else the machine is doing, the same
+count for the same code and data to within a few per cent (the hash seed and the garbage
+collector's moments differ from run to run), where CPU time moves by a fifth within minutes
+and with each process's own luck (bench/results.md, section 1, stop 55). Issue 17's growth
+(the p50 at 50,000 services over the p50 at 5,000) read without the machine's noise, and
+where it is: Python's instructions beside SQLite's, search by search.
 
     PYTHONPATH=. .venv/bin/python -m bench.instructions      # about 8 minutes; needs valgrind
 
@@ -29,7 +30,7 @@ from pathlib import Path
 
 from bench import queries
 from bench.search_mix import ROOT, make_app
-from bench.sizes import _child
+from bench.sizes import built_apart
 
 SIZES = [int(n) for n in os.environ.get("INSTRUCTION_SIZES", "5000,50000").split(",")]
 # What callgrind names a library (its "ob=" lines), as the table shows it.
@@ -153,7 +154,7 @@ def main() -> int:
         place = Path(folder)
         urls = {n: f"sqlite:///{place / f'search-{n}.db'}" for n in SIZES}
         for n, url in urls.items():
-            _child("build", url, str(n), postcodes.url)
+            built_apart(url, n, postcodes.url)
         running = [profiled(url, postcodes.url, place, n) for n, url in urls.items()]
         if any(process.wait() != 0 for process in running):
             raise SystemExit("callgrind did not finish: is valgrind installed?")

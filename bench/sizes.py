@@ -141,7 +141,7 @@ def in_turns(
     five pairs of processes side by side (results.md, stop 55), each process's p50 4-6% from
     the others' however long it ran. Several processes a size, their samples pooled, measure
     the code rather than one process's luck."""
-    vocabulary = {n: _child("build", url, str(n), postcodes_url) for n, url in urls.items()}
+    vocabulary = {n: built_apart(url, n, postcodes_url) for n, url in urls.items()}
     served = {
         n: [Served(url, engine, n, postcodes_url) for _ in range(max(1, processes))]
         for n, url in urls.items()
@@ -183,10 +183,11 @@ def in_turns(
     return rows
 
 
-def _child(*arguments: str) -> Any:
-    """`python -m bench.search_mix …` in a process of its own: what it printed last, as JSON."""
+def built_apart(url: str, services: int, postcodes_url: str) -> Any:
+    """A county of `services` services built at `url` by a process of its own (`python -m
+    bench.search_mix build …`): its vocabulary's figures, as that process printed them."""
     done = subprocess.run(  # noqa: S603 - our own command line
-        [sys.executable, "-m", "bench.search_mix", *arguments],
+        [sys.executable, "-m", "bench.search_mix", "build", url, str(services), postcodes_url],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,
