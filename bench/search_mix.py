@@ -336,13 +336,18 @@ def line(row: Row) -> str:
     )
 
 
+def ends(rows: list[Row]) -> Iterator[tuple[str, Row, Row]]:
+    """Each engine measured, with its smallest and largest county's rows."""
+    for engine in dict.fromkeys(r.engine for r in rows):
+        mine = sorted((r for r in rows if r.engine == engine), key=lambda r: r.services)
+        yield engine, mine[0], mine[-1]
+
+
 def verdicts(rows: list[Row]) -> list[tuple[str, str, bool]]:
     """(engine, what, kept) for each target, from the largest and smallest county of each
     engine measured."""
     found = []
-    for engine in dict.fromkeys(r.engine for r in rows):
-        mine = sorted((r for r in rows if r.engine == engine), key=lambda r: r.services)
-        small, large = mine[0], mine[-1]
+    for engine, small, large in ends(rows):
         total = large.search.total()
         p50, p95 = percentile(total, 50), percentile(total, 95)
         at = f"at {large.services:,}"
@@ -403,10 +408,9 @@ def by_process(rows: list[Row]) -> str:
     """Each engine's growth as each pair of searching processes read it (the nth process of
     the largest county over the nth of the smallest): how far one process's luck moves it."""
     out = ""
-    for engine in dict.fromkeys(r.engine for r in rows):
-        mine = sorted((r for r in rows if r.engine == engine), key=lambda r: r.services)
-        small, large = mine[0].by_process, mine[-1].by_process
-        if len(small) < 2 or len(large) != len(small) or mine[0] is mine[-1]:
+    for engine, smallest, largest in ends(rows):
+        small, large = smallest.by_process, largest.by_process
+        if len(small) < 2 or len(large) != len(small) or smallest is largest:
             continue
         each = [
             percentile(b.total(), 50) / max(percentile(a.total(), 50), 1e-9)
