@@ -9,9 +9,16 @@ PORT ?= 5000
 
 .PHONY: install install-test assets run test lint format bench drills audit clean
 
-install: $(VENV)/.stamp-app assets
+install: $(VENV)/.stamp-app assets build/ranker.so
 
-install-test: $(VENV)/.stamp-test assets
+install-test: $(VENV)/.stamp-test assets build/ranker.so
+
+# SQLite's relevance rule as an FTS5 function (directory/search/ranker.py), compiled with the
+# machine's C compiler and SQLite's headers (Debian: gcc, libsqlite3-dev). Without them the
+# search still works, reading its words' lists once for each part of the rule.
+build/ranker.so: directory/search/ranker.c
+	mkdir -p build
+	$(CC) -O2 -Wall -fPIC -shared -o $@ $< || echo "$@ not built: searches on SQLite go the slower way"
 
 $(VENV)/.stamp-app: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)

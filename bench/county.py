@@ -42,7 +42,7 @@ from directory.models import (
     service_term,
 )
 from directory.referrals.models import Referral, ReferralStatus
-from directory.search import fulltext
+from directory.search import indexes
 from emergency.models import Hub, HubStatus, Incident
 from emergency.networks.models import MutualAidNetwork, NetworkActivation
 from emergency.volunteers.models import Deployment, Volunteer
@@ -484,11 +484,11 @@ def analyse(tidy: bool = True) -> None:
     after a bulk load: without statistics PostgreSQL guesses a handful of rows and picks nested
     loops over 50,000; without the visibility map an index-only scan (a count, a page of ids)
     still visits every row's page of the table. The search indexes tidied as the daily `flask
-    directory vocabulary` leaves them (fulltext.tidy: on SQLite each full-text index merged
+    directory vocabulary` leaves them (indexes.tidy: on SQLite each full-text index merged
     into one segment, on PostgreSQL the place-ordered index's rows in order of place), unless
     `tidy` is False (bench/tidy.py, to measure what the tidy saves)."""
     if tidy:
-        fulltext.tidy()
+        indexes.tidy()
     if db.engine.dialect.name == "postgresql":
         db.session.commit()
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -1,4 +1,4 @@
-"""What the daily tidy of the search indexes saves (`fulltext.tidy`, run by `flask directory
+"""What the daily tidy of the search indexes saves (`indexes.tidy`, run by `flask directory
 vocabulary`): a county as bulk inserts leave it, then tidied, on each engine; each of the 30
 searches of bench/queries.py has the statements that write its matches (`search_match`: its
 fill) replayed on the raw connection before the tidy and after, the median of ROUNDS replays
@@ -29,7 +29,7 @@ from flask_migrate import upgrade
 from accord.extensions import db
 from bench import county, queries
 from bench.search_mix import MIGRATIONS, captured, make_app, replay_times, settle
-from directory.search import fulltext
+from directory.search import indexes
 
 SIZE = int(os.environ.get("TIDY_SIZE", "50000"))
 ROUNDS = int(os.environ.get("TIDY_ROUNDS", "15"))
@@ -85,7 +85,7 @@ def measure(
     before = fills(app, rounds)
     with app.app_context():
         spent = time.perf_counter()
-        done = fulltext.tidy()
+        done = indexes.tidy()
         spent = time.perf_counter() - spent
         county.analyse(tidy=False)  # statistics again, as the tidy leaves them on its own
         db.session.remove()

@@ -29,10 +29,13 @@ def init_app(app: Flask) -> None:
     from directory.referrals import models as referral_models  # noqa: F401 - the tables
     from directory.referrals.cli import referrals_cli
     from directory.referrals.views import bp as referrals_bp
-    from directory.search import matches
+    from directory.search import matches, ranker
     from directory.search import views as search_views  # noqa: F401 - its routes
     from directory.views import bp, building_count, service_count
 
+    # SQLite's relevance function, handed to SQLite before any connection is opened: each
+    # connection has it only if opened after (ranker.py).
+    ranker.ready()
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(oruk_bp)

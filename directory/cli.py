@@ -17,7 +17,7 @@ from accord.extensions import db
 from directory import upkeep
 from directory.oruk import fetch, upsert
 from directory.oruk.shapes import FeedError
-from directory.search import fulltext, vocabulary
+from directory.search import indexes, vocabulary
 
 directory_cli = AppGroup("directory", help="The directory of services.")
 
@@ -77,10 +77,10 @@ def remind() -> None:
 def vocabulary_snapshot() -> None:
     """Take the snapshot of the search index's words again (PostgreSQL; SQLite reads its index's
     own list, always current). Workers add new words within seconds without it; this drops the
-    words no listing uses any more. Then tidy the search indexes (fulltext.tidy): on SQLite
+    words no listing uses any more. Then tidy the search indexes (indexes.tidy): on SQLite
     each full-text index merged into one segment, on PostgreSQL the place-ordered index
     rewritten in order of place. Run it daily."""
     vocabulary.refresh()
-    if not fulltext.tidy():
+    if not indexes.tidy():
         click.echo("the place-ordered search index was busy: left as it was until the next run")
     click.echo(f"words in the search index: {len(vocabulary.read_all().counts):,}")

@@ -41,12 +41,11 @@ from sqlalchemy import (
 from sqlalchemy import cast as cast_as
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.expression import ColumnElement, FromClause, TableClause, TextClause
 
 from accord.extensions import db
 from directory.models import ServiceSearch
-from directory.search import cells
+from directory.search import cells, ranker
 from directory.search.stopwords import without_stop_words
 from directory.search.words import Form, forms, written
 from directory.text import folded
@@ -167,116 +166,76 @@ def _fts_query(operands: list[list[str]]) -> str:
     return f"{_fts_title(operands)} OR ({_fts_near(operands, NEAR)})"
 
 
-def _fts_source(runs: int, filtered: bool = False) -> str:
+def _fts_source(runs: int, filtered: bool = False, rated: bool = False) -> str:
     """The ids FTS5 matches for :q: the county's index's, or (`runs` > 0) the place-ordered
     index's in runs :a0-:b0 … (each run read on its own, FTS5 seeking each term's list to
     it; `filtered`: the lists read whole, once, and the rows outside the runs left out as
     they are read, FTS5 being given no bound on the rowid), a service once a cell it stands
-    in."""
+    in. `rated`: each with `r`, its relevance by the rule or -1 (ranker.c), the phrases of :q
+    being those of the words :m numbers."""
+    index = "search_site_fts" if runs else "service_search_fts"
+    rating = f", {ranker.NAME}({index}, :m, {NEAR}, {PHRASE}) AS r" if rated else ""
     if not runs:
-        return "SELECT rowid AS sid FROM service_search_fts(:q)"
+        return f"SELECT rowid AS sid{rating} FROM service_search_fts(:q)"  # noqa: S608
+    picked = f"SELECT rowid & {cells.ID_MASK} AS sid{rating} FROM search_site_fts(:q)"  # noqa: S608
     if filtered:
         within = " OR ".join(f"rowid BETWEEN :a{n} AND :b{n}" for n in range(runs))
-        return f"SELECT rowid & {cells.ID_MASK} AS sid FROM search_site_fts(:q) WHERE {within}"  # noqa: S608
-    return " UNION ALL ".join(
-        f"SELECT rowid & {cells.ID_MASK} AS sid FROM search_site_fts(:q) "  # noqa: S608
-        f"WHERE rowid BETWEEN :a{n} AND :b{n}"
-        for n in range(runs)
-    )
+        return f"{picked} WHERE {within}"
+    return " UNION ALL ".join(f"{picked} WHERE rowid BETWEEN :a{n} AND :b{n}" for n in range(runs))
 
 
 class Fill(NamedTuple):
     """How SQLite fills a search's matches (fts_relevance_steps)."""
 
-    steps: list[tuple[str, str]]  # (statement, MATCH expression for :q)
+    steps: list[tuple[str, dict[str, str]]]  # (statement, its values: :q the MATCH expression)
     runs: list[tuple[int, int]]  # the place-ordered index's runs read, bound as :a0, :b0 …
     named: str | None  # the whole MATCH expression when every word is named(), else None
 
 
 def fts_relevance_steps(
-    words: list[str], runs: list[tuple[int, int]] | None = None, filtered: bool = False
+    words: list[str],
+    runs: list[tuple[int, int]] | None = None,
+    filtered: bool = False,
+    rated: bool = False,
 ) -> Fill:
-    """How SQLite fills a search's `search_match` table (sid, relevance) with one FTS5 read
-    per part of the rule, as (statement, MATCH expression for :q) pairs: the title matches
-    (2), then the other matches (0), then 1 more for a phrase. The same relevance as
-    match() gives, without reading the words' lists again for each part. Given `runs` (first,
-    last keys) and words all read as the index's terms (named()), from the place-ordered
-    index's runs, those not empty (none: from the county's), where a service may be found in
-    several (so each INSERT skips one added); `filtered`: the same rows, the place-ordered
-    index's lists read once and narrowed to the runs, for words read as prefixes too. With
-    the whole MATCH expression of named words, for the online section to read the online run
-    with (online.section)."""
+    """How SQLite fills a search's `search_match` table (sid, relevance), as (statement,
+    values) pairs. `rated` (ranker.ready()): one read of the rows holding every word, the rule
+    and the relevance told for each row by the ranker's function. Otherwise one read per part
+    of the rule: the title matches (2), then the other matches (0), then 1 more for a phrase.
+    Either way the same relevance as match() gives. Given `runs` (first, last keys) and words
+    all read as the index's terms (named()), from the place-ordered index's runs, those not
+    empty (none: from the county's), where a service may be found in several (so each INSERT
+    skips one added); `filtered`: the same rows, the place-ordered index's lists read once and
+    narrowed to the runs, for words read as prefixes too. With the whole MATCH expression of
+    named words, for the online section to read the online run with (online.section)."""
     operands = _fts_words(terms(words) or ["\u2205"])
     whole = _fts_query(operands) if named(operands) else None
     used = [run for run in runs or [] if run[0] <= run[1]] if whole or filtered else []
     # Made of constants and run numbers alone, never of what was typed (bound as :q).
-    source = _fts_source(len(used), filtered)
+    source = _fts_source(len(used), filtered, rated)
+    verb = "INSERT OR IGNORE " if used else "INSERT "
+    if rated:
+        # Each phrase of the expression numbered by its word, in order ("0011": two words of
+        # two terms each).
+        numbers = "".join(str(n) * len(word) for n, word in enumerate(operands))
+        every = " AND ".join(_either(word) for word in operands)
+        rule = f"INTO search_match (sid, relevance) SELECT sid, r FROM ({source}) WHERE r >= 0"  # noqa: S608
+        return Fill([(verb + rule, {"q": every, "m": numbers})], used, whole)
     into = f"INTO search_match (sid, relevance) SELECT sid, {{}} FROM ({source})"  # noqa: S608
-    first = ("INSERT OR IGNORE " if used else "INSERT ") + into
-    others = "INSERT OR IGNORE " + into
-    title = _fts_title(operands)
+    first, others = verb + into, "INSERT OR IGNORE " + into
+    title = {"q": _fts_title(operands)}
     if len(operands) == 1:
-        return Fill(
-            [(first.format(3), title), (others.format(1), _either(operands[0]))], used, whole
-        )
+        rest = {"q": _either(operands[0])}
+        return Fill([(first.format(3), title), (others.format(1), rest)], used, whole)
     steps = [
         (first.format(2), title),
-        (others.format(0), _fts_near(operands, NEAR)),
+        (others.format(0), {"q": _fts_near(operands, NEAR)}),
         (
             f"UPDATE search_match SET relevance = relevance + 1 WHERE sid IN ({source})",  # noqa: S608
-            _fts_phrase(operands),
+            {"q": _fts_phrase(operands)},
         ),
     ]
     return Fill(steps, used, whole)
-
-
-# SQLite's full-text indexes: the county's (0019) and the place-ordered one (0047).
-FTS5_INDEXES = ("service_search_fts", "search_site_fts")
-
-
-# PostgreSQL: how long tidy() waits for running searches before rewriting search_site, which
-# later ones wait for in turn (1.2 s at 50,000 services: bench/tidy.py); busier, it is left to the
-# next day (_BUSY: lock_timeout's SQLSTATE).
-TIDY_WAIT = "5s"
-_BUSY = "55P03"
-
-
-def tidy() -> bool:
-    """The search indexes as reads find them quickest; daily, with the vocabulary's snapshot
-    (`flask directory vocabulary`). Returns False when PostgreSQL's was busy and left.
-
-    SQLite: each FTS5 index merged into one segment (FTS5's 'optimize'). Every write adds a
-    small segment, merged with others only now and then, and a search reads a word's list in
-    every segment, once for each run round its place: at 50,000 services, written by bulk
-    inserts, the mix's CPU p50 9.0 -> 7.3 ms a search once merged (0.5 s for both indexes).
-
-    PostgreSQL: the place-ordered index's rows (search_site) rewritten in order of their key
-    (CLUSTER), as SQLite's rowid keeps them, so the rows round a place lie together and so do
-    their entries in each list of the GIN index (kept in the rows' order): a scan for words
-    round a place skips the rest of each word's list. At 50,000 services, written by bulk
-    inserts, the mix's 30 fills took 75.8 -> 68.5 and 63.9 -> 57.0 ms summed in two runs of
-    bench/tidy.py ("food bank" within 5 miles of SY1 1UJ 3.7 -> 2.5 and 2.8 -> 1.9); rows
-    written since go at the table's end until the next day."""
-    if db.engine.dialect.name == "postgresql":
-        db.session.commit()
-        try:
-            wait = sql_text("SELECT set_config('lock_timeout', :wait, true)")
-            db.session.execute(wait, {"wait": TIDY_WAIT})
-            db.session.execute(sql_text("CLUSTER search_site USING search_site_pkey"))
-            db.session.execute(sql_text("ANALYZE search_site"))
-            db.session.commit()
-        except OperationalError as error:
-            db.session.rollback()
-            if getattr(error.orig, "sqlstate", None) != _BUSY:
-                raise
-            return False
-        return True
-    for name in FTS5_INDEXES:
-        # The two names above, never input.
-        optimize = f"INSERT INTO {name}({name}) VALUES ('optimize')"  # noqa: S608
-        db.session.execute(sql_text(optimize))
-    db.session.commit()
-    return True
 
 
 def _fts_matches(name: str, query: str) -> Select:

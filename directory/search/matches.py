@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from accord import geo
 from accord.extensions import db
 from directory.models import ServiceSearch, TaxonomyTerm, service_term
-from directory.search import cells, opening, shapes
+from directory.search import cells, opening, ranker, shapes
 from directory.search.fulltext import (
     SITES,
     fts_relevance_steps,
@@ -413,17 +413,18 @@ class Words:
         return self._fill(("words", sites, *shape), found_ids, values)
 
     def _sqlite(self, near: list[tuple[int, int]]) -> int:
-        """Fill the matches on SQLite, one FTS5 read per part of the rule (round the place
-        given `near`, its runs): how many were found, the rows each INSERT added (a title
-        match is not added twice), less those that cannot be open."""
+        """Fill the matches on SQLite (round the place given `near`, its runs): one FTS5 read
+        rated by the ranker's function, or, without it, one read per part of the rule. How
+        many were found: the rows each INSERT added (a service read in several runs, or a
+        title match, is not added twice), less those that cannot be open."""
         size = 0
-        fill = fts_relevance_steps(self.typed, near, self.filtered)
-        for statement, expression in fill.steps:
+        fill = fts_relevance_steps(self.typed, near, self.filtered, ranker.ready())
+        for statement, values in fill.steps:
             # Kept, one for each step and number of runs: made for each search, SQLAlchemy
             # read its two dozen bound values again each time (at 50,000 services, the mix's
             # CPU a search 11.53 -> 11.10 ms in turns, request by request).
             made = shapes.kept(("fts", statement), functools.partial(text_clause, statement))
-            added = _added(made, {"q": expression, **bound(fill.runs)})
+            added = _added(made, {**values, **bound(fill.runs)})
             size += added if statement.startswith("INSERT") else 0
         self.placed = bool(fill.runs)
         self.named = fill.named

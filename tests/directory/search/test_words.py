@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from accord.extensions import db
 from directory.models import ServiceSearch
-from directory.search import fulltext, search, vocabulary, words
+from directory.search import fulltext, indexes, search, vocabulary, words
 from directory.search.search import Query
 from directory.search.words import correct
 from tests.directory.data import service
@@ -160,7 +160,7 @@ SITES_BY_ROW = "SELECT key FROM search_site ORDER BY ctid"
 
 
 def test_the_daily_command_counts_the_index_s_words(county, app, snapshot_cleared):
-    """And tidies the search indexes (fulltext.tidy): on SQLite each full-text index merged
+    """And tidies the search indexes (indexes.tidy): on SQLite each full-text index merged
     into one segment (FTS5's 'optimize'), on PostgreSQL the place-ordered index's rows
     rewritten in order of their key; the same services found after as before."""
     typed = ["lunch club", "carers", "walking"]
@@ -174,7 +174,7 @@ def test_the_daily_command_counts_the_index_s_words(county, app, snapshot_cleare
     assert f"words in the search index: {len(vocabulary.read_all().counts):,}" in result.output
     assert {search_words: names(search_words) for search_words in typed} == before
     if db.engine.dialect.name == "sqlite":
-        for name in fulltext.FTS5_INDEXES:  # the module's own names, never input
+        for name in indexes.FTS5_INDEXES:  # the module's own names, never input
             check = f"INSERT INTO {name}({name}) VALUES ('integrity-check')"  # noqa: S608
             db.session.execute(text(check))
             # FTS5's structure record (its row 10): a 4-byte cookie, then the number of
@@ -197,7 +197,7 @@ def test_the_daily_command_leaves_a_busy_place_ordered_index_for_the_next_day(
     """A search holding search_site when the command runs keeps it: the rewrite waits
     TIDY_WAIT at most (searches that come meanwhile queue behind it no longer), then is left
     for the next run, and the command says so."""
-    monkeypatch.setattr(fulltext, "TIDY_WAIT", "50ms")
+    monkeypatch.setattr(indexes, "TIDY_WAIT", "50ms")
     keys = db.session.scalars(text(SITES_BY_ROW)).all()
     db.session.commit()
     with db.engine.connect() as searching:
@@ -207,7 +207,7 @@ def test_the_daily_command_leaves_a_busy_place_ordered_index_for_the_next_day(
     assert "busy: left as it was until the next run" in result.output
     assert "words in the search index:" in result.output
     assert db.session.scalars(text(SITES_BY_ROW)).all() == keys
-    assert fulltext.tidy() is True  # once the search has ended
+    assert indexes.tidy() is True  # once the search has ended
 
 
 def test_each_look_reads_only_what_was_written_since_the_last(county):
