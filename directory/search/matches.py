@@ -102,6 +102,8 @@ SETTLES = 200
 # miles 2.5 -> 0.5 ms, "food bank" 3.9 -> 2.1; "benefits advice" (10 runs, a rare pair)
 # 0.5 -> 1.8 had it been read by runs. Three words or more are always read county-wide:
 # their NEARs for each run cost more than their lists ("lunch club older people" 3.3 -> 6.2).
+# Measured with the fill's reads for each part of the rule; read once with the ranker's
+# function (ranker.py), a run and the county's lists each cost one read, not two or three.
 RUN_COST = {1: 200, 2: 800}
 # Up to this many matches read round the place (within NEAR_MILES), a search's rings read
 # them and their buildings by key (Words.by_key), as it does when they are few, not every
