@@ -33,9 +33,6 @@ def init_app(app: Flask) -> None:
     from directory.search import views as search_views  # noqa: F401 - its routes
     from directory.views import bp, building_count, service_count
 
-    # SQLite's relevance function, handed to SQLite before any connection is opened: each
-    # connection has it only if opened after (ranker.py).
-    ranker.ready()
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(oruk_bp)
@@ -63,3 +60,7 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         # PostgreSQL: the search's table of matches made with each connection, not per search.
         matches.keep_table(db.engine)
+        if db.engine.dialect.name == "sqlite":
+            # SQLite's relevance function, handed to SQLite before the app opens a connection:
+            # a connection has it only if opened after (ranker.py).
+            ranker.ready()
