@@ -1,8 +1,9 @@
 """SQLite's relevance rule as an FTS5 auxiliary function (ranker.c), so that a search reads its
 words' lists once: the function tells, for each row the words match, whether the rule holds
 and the relevance (fulltext.fts_relevance_steps). Without it, the lists are read once for each
-part of the rule (the title, the words near each other, the phrase): at 50,000 services two
-thirds of what a search of two words spent in SQLite.
+part of the rule (the title, the words near each other, the phrase): at 50,000 services up
+to two thirds of what a search of two words spent in SQLite ("walking group" within 5 miles
+of TF12 5AA: 1.31 ms of 1.85; read once, 0.43).
 
 `make install` compiles ranker.c with the machine's C compiler (`build/ranker.so`, needing
 SQLite's headers: Debian's libsqlite3-dev). Python's `sqlite3` can neither register an FTS5
